@@ -1,0 +1,172 @@
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import { readCfnTemplate } from './cfn-template.js';
+import type { CheckContext } from './context.js';
+import { didYouMean } from './did-you-mean.js';
+import { stringScalars } from './document.js';
+import { isRecord, valueAt } from './issues.js';
+import { parsePlaceholder, scanPlaceholders } from './placeholders.js';
+import { readTextFile, resolveInside, type SourceIssue } from './source.js';
+
+/**
+ * Checks of what a scenario refers to outside itself: its CloudFormation template (and the parameters and
+ * outputs it uses from it), its runbook, and placeholders in its strings.
+ */
+export function checkTemplate(ctx: CheckContext): void {
+  const name = valueAt(ctx.data, ['inject', 'stack', 'template']);
+  if (typeof name !== 'string' || name === '') return;
+  const templatesDir = join(ctx.root, 'templates');
+  const resolved = resolveInside(templatesDir, name, 'templates');
+  if (!resolved.ok) {
+    reportIssue(ctx, ['inject', 'stack', 'template'], resolved.issue, 'template');
+    return;
+  }
+  const { template, problems } = readCfnTemplate(resolved.abs, ctx.display(resolved.abs));
+  problems.forEach((p) => ctx.report(p));
+  if (template) ctx.template = template;
+}
+
+export function checkParameters(ctx: CheckContext): void {
+  const template = ctx.template;
+  if (!template) return;
+  const given = valueAt(ctx.data, ['inject', 'stack', 'parameters']);
+  const params = isRecord(given) ? given : {};
+  const declared = [...template.parameters.keys()];
+  for (const [name, value] of Object.entries(params)) {
+    const p = template.parameters.get(name);
+    const path = ['inject', 'stack', 'parameters', name];
+    if (!p) {
+      ctx.at(
+        path,
+        'unknown-parameter',
+        `parameter "${name}" is not declared in ${template.file}`,
+        didYouMean(name, declared) ?? `declared parameters: ${declared.join(', ') || 'none'}`,
+        { key: true },
+      );
+      continue;
+    }
+    const text = String(value);
+    if (p.allowedValues && !p.allowedValues.includes(text)) {
+      ctx.at(
+        path,
+        'parameter-value',
+        `parameter ${name}: "${text}" is not one of its AllowedValues (${p.allowedValues.join(', ')})`,
+        didYouMean(text, p.allowedValues),
+      );
+    }
+    if (p.type === 'Number' && (text.trim() === '' || Number.isNaN(Number(text)))) {
+      ctx.at(path, 'parameter-value', `parameter ${name} is a Number; "${text}" is not a number`);
+    }
+  }
+  for (const p of template.parameters.values()) {
+    if (!p.hasDefault && !(p.name in params)) {
+      const where = isRecord(given) ? ['inject', 'stack', 'parameters'] : ['inject', 'stack'];
+      ctx.at(
+        where,
+        'missing-parameter',
+        `template parameter ${p.name} has no Default and is not given`,
+        `add it under inject.stack.parameters`,
+      );
+    }
+  }
+}
+
+const NAMED_IAM_PROPERTIES = [
+  'UserName',
+  'RoleName',
+  'GroupName',
+  'ManagedPolicyName',
+  'InstanceProfileName',
+];
+
+/** CloudFormation refuses IAM resources unless the caller acknowledges the matching capability. */
+export function checkCapabilities(ctx: CheckContext): void {
+  const template = ctx.template;
+  if (!template) return;
+  const given = valueAt(ctx.data, ['inject', 'stack', 'capabilities']);
+  const caps = Array.isArray(given) ? given : [];
+  const iam = [...template.resources.entries()].filter(([, r]) => r.type.startsWith('AWS::IAM::'));
+  if (iam.length === 0) return;
+  const named = iam.find(([, r]) => NAMED_IAM_PROPERTIES.some((prop) => r.properties[prop] !== undefined));
+  const where = Array.isArray(given) ? ['inject', 'stack', 'capabilities'] : ['inject', 'stack'];
+  if (named && !caps.includes('CAPABILITY_NAMED_IAM')) {
+    ctx.at(
+      where,
+      'missing-capability',
+      `the template names IAM resources (${named[0]}), so the stack needs CAPABILITY_NAMED_IAM`,
+      'add capabilities: [CAPABILITY_NAMED_IAM] under inject.stack',
+    );
+  } else if (!named && caps.length === 0) {
+    ctx.at(
+      where,
+      'missing-capability',
+      `the template creates IAM resources (${iam[0]![0]}), so the stack needs CAPABILITY_IAM`,
+      'add capabilities: [CAPABILITY_IAM] under inject.stack',
+    );
+  }
+}
+
+export function checkPlaceholders(ctx: CheckContext): void {
+  const outputs = ctx.template?.outputs;
+  for (const { value, offset, path } of stringScalars(ctx.source)) {
+    const scan = scanPlaceholders(value);
+    // Point into the string when the source spells it out verbatim (plain or simply quoted scalars).
+    const raw = ctx.source.text.slice(offset, offset + value.length + 2);
+    const shift = raw.startsWith(value) ? 0 : raw.slice(1).startsWith(value) ? 1 : undefined;
+    const position = (index: number) =>
+      ctx.source.position(shift === undefined ? offset : offset + shift + index);
+    const report = (index: number, code: string, message: string, hint?: string) => {
+      ctx.report({ ...ctx.source.problem(path, code, message, hint), ...position(index) });
+    };
+    for (const token of scan.tokens) {
+      const parsed = parsePlaceholder(token.expr, outputs);
+      if (parsed.ok) continue;
+      const code = token.expr.startsWith('outputs.') ? 'unknown-output' : 'unknown-placeholder';
+      report(token.start, code, parsed.message, parsed.hint);
+    }
+    if (scan.unclosedAt !== undefined) {
+      report(
+        scan.unclosedAt,
+        'unclosed-placeholder',
+        `"{{" is never closed`,
+        'write placeholders as {{outputs.Name}}',
+      );
+    }
+  }
+}
+
+export function checkRunbook(ctx: CheckContext): void {
+  const name = ctx.data.runbook;
+  if (typeof name !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) return;
+  const resolved = resolveInside(join(ctx.root, 'runbooks'), `${name}.md.hbs`, 'runbooks');
+  if (!resolved.ok) {
+    reportIssue(ctx, ['runbook'], resolved.issue, 'runbook');
+    return;
+  }
+  const display = ctx.display(resolved.abs);
+  const read = readTextFile(resolved.abs, `runbook ${display}`);
+  if (!read.ok) {
+    const { line = 1, col = 1, ...rest } = read.issue;
+    ctx.report({ file: display, line, col, path: '', ...rest });
+    return;
+  }
+  try {
+    Handlebars.parse(read.text);
+  } catch (err) {
+    const message = (err as Error).message;
+    const m = /Parse error on line (\d+)/.exec(message) ?? /line (\d+)/.exec(message);
+    ctx.report({
+      file: display,
+      line: m ? Number(m[1]) : 1,
+      col: 1,
+      path: '',
+      code: 'runbook-invalid',
+      message: `runbook is not a valid Handlebars template: ${message.split('\n')[0]}`,
+    });
+  }
+}
+
+function reportIssue(ctx: CheckContext, path: string[], issue: SourceIssue, what: string): void {
+  const code = issue.code === 'file-not-found' ? `${what}-not-found` : issue.code;
+  ctx.at(path, code, `${what} ${issue.message}`, issue.hint);
+}

@@ -1,0 +1,199 @@
+import { z } from 'zod';
+import { ackParams } from '../signals/kinds/ack.js';
+import { signalKinds } from '../signals/registry.js';
+import { DURATION_PATTERN, parseDuration } from './duration.js';
+
+/**
+ * The scenario file format: the one source of truth. `npm run schema` turns it into
+ * scenarios/scenario.schema.json for editors; the validator (validate.ts) adds the checks a schema cannot
+ * express (files that must exist, template outputs, ordering of times).
+ */
+
+export const KEBAB_CASE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+export const API_CALL = /^[a-z][a-z0-9-]*:[A-Z][A-Za-z0-9]*$/;
+export const MITRE_ID = /^T\d{4}(\.\d{3})?$/;
+
+export const Duration = z
+  .string()
+  .regex(DURATION_PATTERN, { error: (iss) => durationError(iss.input) })
+  .refine((s) => parseDuration(s).ok, { error: (iss) => durationError(iss.input) })
+  .describe('A duration: whole numbers with units h, m, s, largest first, like 90s, 10m or 1h30m.');
+
+function durationError(input: unknown): string {
+  if (typeof input !== 'string') return 'must be a duration like 10m';
+  const r = parseDuration(input);
+  return r.ok ? 'must be a duration like 10m' : r.error;
+}
+
+export const ScenarioId = z
+  .string()
+  .regex(KEBAB_CASE, {
+    error: 'must be kebab-case (lower-case words joined by hyphens), like ssh-open-to-world',
+  })
+  .describe('Kebab-case id; must equal the file name (scenarios/<id>.yaml).');
+
+export const Severity = z
+  .enum(['low', 'medium', 'high', 'critical'])
+  .describe('How bad the fault is if real.');
+export const Layer = z
+  .enum(['platform', 'network', 'os', 'data', 'identity', 'logging'])
+  .describe('The layer of the stack the fault lives in.');
+
+export const ApiCall = z
+  .string()
+  .regex(API_CALL, { error: 'must be <service>:<Operation>, like ec2:RevokeSecurityGroupIngress' })
+  .describe('An AWS API call as <service>:<Operation>, e.g. s3:PutObject, ec2:RevokeSecurityGroupIngress.');
+
+export const Principal = z
+  .string()
+  .regex(/^[\w+=,.@-]{1,64}$/, { error: 'must be root, default, or an IAM user name' })
+  .describe(
+    'Who makes the call: `root`, `default` (the facilitator) or the name of an IAM user the stack creates.',
+  );
+
+/** One condition: a single-key object naming a signal kind, built from the signal registry. */
+export const Condition = z
+  .union(
+    signalKinds.map((kind) =>
+      z.strictObject({ [kind.name]: kind.params.describe(`${kind.summary} (${kind.family} signal)`) }),
+    ),
+  )
+  .meta({
+    id: 'Condition',
+    description: 'A signal condition: a single key naming the signal kind, e.g. { sgIngress: { ... } }.',
+  });
+
+const Conditions = z.array(Condition).min(1, { error: 'needs at least one condition' });
+
+export const Phase = z
+  .strictObject({
+    target: Duration.describe('Target time from the start of the exercise for this phase to be met.'),
+    any: Conditions.optional().describe('The phase is met when any of these conditions holds.'),
+    all: Conditions.optional().describe('The phase is met when all of these conditions hold.'),
+  })
+  .meta({ oneOf: [{ required: ['any'] }, { required: ['all'] }] })
+  .describe('A phase: a target time and the signals that end it (exactly one of any / all).');
+
+export const Phases = z
+  .strictObject({
+    detect: Phase.describe('Detection: usually an acknowledgement of the finding.'),
+    contain: Phase.optional().describe('Containment: the fault can no longer be exploited.'),
+    recover: Phase.optional().describe('Recovery: the system is back to its intended state.'),
+  })
+  .describe('The phases of the response, in order; targets must increase.');
+
+const ParameterValue = z.union([z.string(), z.number(), z.boolean()]);
+
+export const Stack = z
+  .strictObject({
+    template: z
+      .string()
+      .min(1, { error: 'must not be empty' })
+      .describe('CloudFormation template, relative to templates/ (e.g. ssh-open-to-world.cfn.yaml).'),
+    parameters: z
+      .record(z.string(), ParameterValue)
+      .optional()
+      .describe('Template parameters; each must be declared in the template.'),
+    capabilities: z
+      .array(z.enum(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM']))
+      .optional()
+      .describe('Capabilities to acknowledge when the template creates IAM resources.'),
+  })
+  .describe('The CloudFormation stack that injects the fault.');
+
+export const Action = z
+  .strictObject({
+    call: ApiCall,
+    input: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Input of the call, as in the AWS API reference; strings may use placeholders.'),
+    as: Principal.optional(),
+  })
+  .describe('An API call made after the stack is created.');
+
+export const Inject = z
+  .strictObject({
+    stack: Stack,
+    actions: z.array(Action).optional().describe('API calls made, in order, after the stack is up.'),
+  })
+  .describe('How the fault is injected.');
+
+export const Hint = z
+  .strictObject({
+    at: Duration.describe('When the hint is released (must be before timeLimit).'),
+    cost: z.int().min(0).max(100).describe('Points the team loses for receiving the hint (0-100).'),
+    text: z.string().min(1, { error: 'must not be empty' }).describe('The hint, as shown to responders.'),
+  })
+  .describe('A hint released on schedule.');
+
+export const AutopilotStep = z
+  .strictObject({
+    at: Duration.describe('When the step runs (at most timeLimit).'),
+    ack: ackParams.optional().describe('Acknowledge a finding, as a responder would with `sirs ack`.'),
+    call: ApiCall.optional(),
+    input: z.record(z.string(), z.unknown()).optional().describe('Input of the call.'),
+    as: Principal.optional(),
+  })
+  .meta({ oneOf: [{ required: ['ack'] }, { required: ['call'] }] })
+  .describe('A scripted responder step: either an ack or an API call.');
+
+export const Scenario = z
+  .strictObject({
+    id: ScenarioId,
+    title: z
+      .string()
+      .min(1, { error: 'must not be empty' })
+      .describe('Short title, as listed by `sirs list`.'),
+    summary: z.string().min(1, { error: 'must not be empty' }).describe('A paragraph for the facilitator.'),
+    severity: Severity,
+    layer: Layer,
+    control: z.string().min(1).describe('The control that should prevent the fault (closed loop: control).'),
+    monitor: z.string().min(1).describe('What detects a breach of the control (closed loop: monitor).'),
+    fix: z.string().min(1).describe('How responders restore the control (closed loop: fix).'),
+    mitre: z
+      .array(
+        z.string().regex(MITRE_ID, { error: 'must be a MITRE ATT&CK technique id like T1133 or T1021.004' }),
+      )
+      .optional()
+      .describe('MITRE ATT&CK technique ids.'),
+    inject: Inject,
+    phases: Phases,
+    steadyState: z
+      .array(Condition)
+      .optional()
+      .describe('Resource-state conditions that must stay true; a breach is collateral damage.'),
+    hints: z.array(Hint).optional(),
+    runbook: z
+      .string()
+      .regex(KEBAB_CASE, { error: 'must be a runbook name (kebab-case), like network-exposure' })
+      .describe('Runbook name: runbooks/<name>.md.hbs.'),
+    timeLimit: Duration.describe('The exercise stops at this time.'),
+    autopilot: z
+      .array(AutopilotStep)
+      .optional()
+      .describe('A scripted responder for drills, demos and tests.'),
+  })
+  .meta({ title: 'sirs scenario' })
+  .describe('A sirs game-day scenario: one fault, its signals, phases, hints and runbook.');
+
+export type Scenario = z.output<typeof Scenario>;
+export type Phase = z.output<typeof Phase>;
+export type Hint = z.output<typeof Hint>;
+export type AutopilotStep = z.output<typeof AutopilotStep>;
+export type Action = z.output<typeof Action>;
+export type PhaseName = keyof Scenario['phases'];
+export const PHASE_NAMES: readonly PhaseName[] = ['detect', 'contain', 'recover'];
+
+/** The JSON Schema published for editors (draft-07: what the YAML language server supports best). */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(Scenario, { io: 'input', target: 'draft-07' }) as Record<string, unknown>;
+}
+
+/** The exact text of scenarios/scenario.schema.json. */
+export function renderScenarioJsonSchema(): string {
+  return `${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`;
+}
+
+/** The command that regenerates the committed schema, for messages about a stale one. */
+export const SCHEMA_COMMAND = 'npm run schema';

@@ -1,0 +1,10 @@
+import { defineSignalKind } from '../types.js';
+import { describeSgRule, sgRuleParams } from '../sg-rule.js';
+
+export const sgEgress = defineSignalKind({
+  name: 'sgEgress',
+  family: 'state',
+  summary: 'An outbound rule of a security group is present or absent.',
+  params: sgRuleParams('outbound'),
+  describe: (p) => describeSgRule('outbound', p),
+});

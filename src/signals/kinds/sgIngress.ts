@@ -1,0 +1,10 @@
+import { defineSignalKind } from '../types.js';
+import { describeSgRule, sgRuleParams } from '../sg-rule.js';
+
+export const sgIngress = defineSignalKind({
+  name: 'sgIngress',
+  family: 'state',
+  summary: 'An inbound rule of a security group is present or absent.',
+  params: sgRuleParams('inbound'),
+  describe: (p) => describeSgRule('inbound', p),
+});
