@@ -1,0 +1,358 @@
+import { loadModel, type Operation } from './model/index.js';
+import type { CallContext, DispatchOptions, RangeInfo, ServiceDefinition } from './context.js';
+import { ServiceError, isServiceError, missingParameter } from './errors.js';
+import { EventHistory } from './history.js';
+import { anonymousPrincipal, identityState, rootPrincipal, type Principal } from './identity.js';
+import { requestId as newRequestId } from './ids.js';
+import type { Codec, HttpRequest, HttpResponse } from './protocol/types.js';
+import { buildRecord, isReadOnly, resourcesOf } from './recorder.js';
+import { parseAuth, routeRequest, virtualHostBucket, type Auth } from './router.js';
+import { StateRegistry, defineState, type StateDef } from './state.js';
+import type { RangeClock } from './clock.js';
+import type { FaultInjector } from './faults.js';
+
+export interface EngineOptions {
+  info: RangeInfo;
+  clock: RangeClock;
+  services: readonly ServiceDefinition[];
+  faults?: FaultInjector;
+  log?: (message: string) => void;
+}
+
+const accountsState = defineState<{ seeded: string[] }>('accounts', 'range', () => ({ seeded: [] }));
+
+/**
+ * The request chain: identity from the access key, request ids, faults, the handler, CloudTrail.
+ * HTTP requests and calls one service makes to another (dispatch) take the same path.
+ */
+export class RangeEngine {
+  readonly state = new StateRegistry();
+  readonly history = new EventHistory();
+  readonly info: RangeInfo;
+  readonly clock: RangeClock;
+  faults?: FaultInjector;
+  private readonly services = new Map<string, ServiceDefinition>();
+  private readonly log: (message: string) => void;
+
+  constructor(opts: EngineOptions) {
+    this.info = opts.info;
+    this.clock = opts.clock;
+    this.faults = opts.faults;
+    this.log = opts.log ?? (() => {});
+    for (const s of opts.services) this.services.set(s.name, s);
+  }
+
+  service(name: string): ServiceDefinition | undefined {
+    return this.services.get(name);
+  }
+
+  get serviceNames(): string[] {
+    return [...this.services.keys()];
+  }
+
+  /** Seed an account's built-in principals and resources once (IAM admin user, root credentials). */
+  async ensureAccount(accountId: string): Promise<void> {
+    const accounts = this.state.get(accountsState, accountId, this.info.region);
+    if (accounts.seeded.includes(accountId)) return;
+    accounts.seeded.push(accountId);
+    const ctx = this.context({
+      service: 'range',
+      operation: 'SeedAccount',
+      accountId,
+      region: this.info.region,
+      principal: rootPrincipal(accountId),
+    });
+    for (const s of this.services.values()) await s.seedAccount?.(ctx);
+    this.state.markDirty();
+  }
+
+  async handleHttp(req: HttpRequest, sourceIp: string): Promise<HttpResponse> {
+    const requestId = newRequestId();
+    const auth = parseAuth(req);
+    const route = routeRequest(req, auth, (s) => this.protocolOf(s));
+    const codec = route.codec;
+    const bucket = route.service === 's3' ? virtualHostBucket(req.headers['host'] ?? '') : undefined;
+    if (bucket) req = { ...req, path: `/${bucket}${req.path === '/' ? '' : req.path}` };
+    let op: Operation | undefined;
+    try {
+      const svc = this.services.get(route.service);
+      if (!svc) {
+        throw new ServiceError('UnknownService', `The range does not emulate the service '${route.service}'.`, 400);
+      }
+      const model = loadModel(route.service);
+      const opName = codec.operationName(model, req);
+      op = opName ? model.operation(opName) : undefined;
+      if (!op) throw unknownOperation(codec, route.service, opName, req);
+      const { principal, accessKeyId } = this.authenticate(auth, route.service, codec);
+      const region = auth?.region ?? this.info.region;
+      const accountId = principal.type === 'AWSAccount' ? this.info.accountId : principal.accountId;
+      if (accessKeyId) {
+        this.state.get(identityState, accountId, region).lastUsed[accessKeyId] = {
+          lastUsedDate: this.clock.now(),
+          serviceName: route.service,
+          region,
+        };
+      }
+      const ctx = this.context({
+        requestId,
+        service: route.service,
+        operation: op.name,
+        accountId,
+        region,
+        principal,
+        accessKeyId,
+        sourceIp,
+        userAgent: req.headers['user-agent'] ?? '',
+        http: { host: req.headers['host'] ?? this.info.hostname, headers: req.headers, anonymous: !auth },
+      });
+      const handler = svc.handlers[op.name];
+      if (!handler) throw notImplemented(route.service, op.name);
+      let input: Record<string, unknown> = {};
+      try {
+        input = codec.parse(op, req);
+        checkRequired(op, input, codec.protocol === 'smithy-rpc-v2-cbor' ? 'json' : codec.protocol);
+        const fault = this.faults?.decide(route.service, op.name, codec.protocol);
+        if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+        if (fault?.error) throw fault.error;
+        const output = await handler(ctx, input);
+        if (!isReadOnly(op.name)) this.state.markDirty();
+        await this.record(ctx, svc, op, input, output, undefined);
+        return codec.serialize(op, output, { requestId });
+      } catch (err) {
+        if (isServiceError(err)) await this.record(ctx, svc, op, input, undefined, err);
+        throw err;
+      }
+    } catch (err) {
+      if (isServiceError(err)) return codec.serializeError(err, { requestId }, op, req);
+      this.log(`range: internal error in ${route.service}:${op?.name ?? '?'}: ${(err as Error).stack ?? String(err)}`);
+      const internal = new ServiceError(
+        codec.protocol === 'json' ? 'InternalFailure' : 'InternalError',
+        'We encountered an internal error. Please try again.',
+        500,
+      );
+      return codec.serializeError(internal, { requestId }, op, req);
+    }
+  }
+
+  private protocolOf(service: string): string {
+    try {
+      return loadModel(service).metadata.protocol;
+    } catch {
+      return 'query';
+    }
+  }
+
+  private authenticate(auth: Auth | undefined, service: string, codec: Codec): { principal: Principal; accessKeyId?: string } {
+    if (!auth) {
+      if (service === 's3') return { principal: anonymousPrincipal };
+      throw authError(codec.protocol, 'missing');
+    }
+    const ids = this.state.get(identityState, '', '');
+    const cred = ids.credentials[auth.accessKeyId];
+    if (!cred || cred.status !== 'Active') throw authError(codec.protocol, 'invalid', auth.accessKeyId);
+    if (cred.sessionToken && auth.sessionToken !== cred.sessionToken) throw authError(codec.protocol, 'invalid', auth.accessKeyId);
+    if (cred.expiration && cred.expiration.getTime() < this.clock.now().getTime()) {
+      throw authError(codec.protocol, 'expired', auth.accessKeyId);
+    }
+    return { principal: cred.principal, accessKeyId: cred.accessKeyId };
+  }
+
+  /** A call one service makes to another: same validation, handler and CloudTrail path as HTTP. */
+  async dispatch(
+    parent: CallContext | undefined,
+    service: string,
+    operation: string,
+    input: object,
+    opts: DispatchOptions = {},
+  ): Promise<unknown> {
+    const svc = this.services.get(service);
+    const model = loadModel(service);
+    const op = model.operation(operation);
+    if (!svc || !op) throw new ServiceError('InvalidAction', `Unknown operation ${service}:${operation}`);
+    const handler = svc.handlers[operation];
+    if (!handler) throw notImplemented(service, operation);
+    const accountId = opts.accountId ?? parent?.accountId ?? this.info.accountId;
+    const ctx = this.context({
+      service,
+      operation,
+      accountId,
+      region: opts.region ?? parent?.region ?? this.info.region,
+      principal: opts.principal ?? parent?.principal ?? rootPrincipal(accountId),
+      accessKeyId: opts.principal ? undefined : parent?.accessKeyId,
+      sourceIp: parent?.sourceIp ?? '127.0.0.1',
+      userAgent: parent?.userAgent ?? 'range',
+      invokedBy: opts.invokedBy,
+    });
+    const record = opts.record ?? opts.invokedBy !== undefined;
+    const args = input as Record<string, unknown>;
+    try {
+      checkRequired(op, args, model.metadata.protocol);
+      const output = await handler(ctx, args);
+      if (!isReadOnly(operation)) this.state.markDirty();
+      if (record) await this.record(ctx, svc, op, args, output, undefined);
+      return output;
+    } catch (err) {
+      if (record && isServiceError(err)) await this.record(ctx, svc, op, args, undefined, err);
+      throw err;
+    }
+  }
+
+  private async record(
+    ctx: CallContext,
+    svc: ServiceDefinition,
+    op: Operation,
+    input: Record<string, unknown>,
+    output: unknown,
+    error: ServiceError | undefined,
+  ): Promise<void> {
+    if (svc.unrecorded?.has(op.name)) return;
+    const management = !svc.dataEvents?.has(op.name);
+    const record = buildRecord({
+      ctx,
+      service: svc,
+      op,
+      input,
+      output,
+      error: error && { code: error.code, message: error.message },
+      management,
+    });
+    if (management) {
+      this.history.add({
+        accountId: ctx.accountId,
+        region: record.awsRegion,
+        time: Date.parse(record.eventTime),
+        username: usernameOf(ctx.principal),
+        accessKeyId: ctx.accessKeyId ?? '',
+        resources: resourcesOf(svc, op.name, input, output),
+        record,
+      });
+    }
+    const system = this.context({
+      service: 'cloudtrail',
+      operation: 'Deliver',
+      accountId: ctx.accountId,
+      region: record.awsRegion,
+      principal: rootPrincipal(ctx.accountId),
+    });
+    for (const s of this.services.values()) {
+      if (!s.onEvent) continue;
+      try {
+        await s.onEvent(system, record, management);
+      } catch (err) {
+        this.log(`range: delivering a CloudTrail event through ${s.name} failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  context(p: {
+    requestId?: string;
+    service: string;
+    operation: string;
+    accountId: string;
+    region: string;
+    principal: Principal;
+    accessKeyId?: string;
+    sourceIp?: string;
+    userAgent?: string;
+    invokedBy?: string;
+    http?: CallContext['http'];
+  }): CallContext {
+    const engine = this;
+    const ctx: CallContext = {
+      requestId: p.requestId ?? newRequestId(),
+      service: p.service,
+      operation: p.operation,
+      accountId: p.accountId,
+      region: p.region,
+      principal: p.principal,
+      accessKeyId: p.accessKeyId,
+      sourceIp: p.sourceIp ?? '127.0.0.1',
+      userAgent: p.userAgent ?? '',
+      invokedBy: p.invokedBy,
+      now: this.clock.now(),
+      http: p.http,
+      state<T>(def: StateDef<T>, where?: { accountId?: string; region?: string }): T {
+        return engine.state.get(def, where?.accountId ?? p.accountId, where?.region ?? p.region);
+      },
+      allState: (def) => engine.state.all(def),
+      dispatch: (service, operation, input, opts) => engine.dispatch(ctx, service, operation, input, opts),
+      clock: this.clock,
+      history: this.history,
+      range: this.info,
+    };
+    return ctx;
+  }
+}
+
+function usernameOf(p: Principal): string {
+  if (p.type === 'Root') return 'root';
+  if (p.session) return p.session.sessionName;
+  return p.userName ?? '';
+}
+
+/** Required members, checked the way each protocol's service reports a missing parameter. */
+function checkRequired(op: Operation, input: Record<string, unknown>, protocol: string): void {
+  const shape = op.input;
+  if (!shape) return;
+  for (const name of op.model.required(shape)) {
+    if (input[name] === undefined || input[name] === null) {
+      const member = op.model.member(shape, name);
+      // The body of an S3 PutObject may be empty.
+      if (member?.streaming || member?.type === 'blob') continue;
+      throw missingParameter(protocol, name);
+    }
+  }
+}
+
+function notImplemented(service: string, operation: string): ServiceError {
+  return new ServiceError(
+    'NotImplemented',
+    `The range does not implement ${service}:${operation} yet (see RANGE-COVERAGE.md for what it does implement).`,
+    501,
+    { sender: false },
+  );
+}
+
+function unknownOperation(codec: Codec, service: string, name: string | undefined, req: HttpRequest): ServiceError {
+  switch (codec.protocol) {
+    case 'json':
+    case 'smithy-rpc-v2-cbor':
+      return new ServiceError('UnknownOperationException', `Unknown operation ${name ?? req.headers['x-amz-target'] ?? ''}`);
+    case 'rest-xml':
+      return new ServiceError('MethodNotAllowed', `The specified method is not allowed against this resource.`, 405, {
+        fields: { Method: req.method, ResourceType: 'OBJECT' },
+      });
+    default:
+      return new ServiceError(
+        'InvalidAction',
+        name ? `The action ${name} is not valid for this web service.` : `Could not find operation for ${service} request`,
+      );
+  }
+}
+
+function authError(protocol: string, kind: 'missing' | 'invalid' | 'expired', accessKeyId?: string): ServiceError {
+  if (kind === 'expired') {
+    return protocol === 'json'
+      ? new ServiceError('ExpiredTokenException', 'The security token included in the request is expired', 400)
+      : new ServiceError('ExpiredToken', 'The security token included in the request is expired', 400);
+  }
+  if (kind === 'missing') {
+    if (protocol === 'ec2') return new ServiceError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
+    if (protocol === 'json') return new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token', 400);
+    return new ServiceError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
+  }
+  switch (protocol) {
+    case 'ec2':
+      return new ServiceError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
+    case 'rest-xml':
+      return new ServiceError('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', 403, {
+        fields: { AWSAccessKeyId: accessKeyId ?? '' },
+      });
+    case 'json':
+      return new ServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400);
+    default:
+      return new ServiceError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+  }
+}
+
+export type { Principal };

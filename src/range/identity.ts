@@ -1,0 +1,62 @@
+import { defineState } from './state.js';
+
+/** Who made a call, as CloudTrail's userIdentity and STS GetCallerIdentity describe it. */
+export interface Principal {
+  type: 'Root' | 'IAMUser' | 'AssumedRole' | 'AWSAccount';
+  accountId: string;
+  arn: string;
+  principalId: string;
+  userName?: string;
+  /** For assumed-role sessions: the role and the session. */
+  session?: {
+    roleArn: string;
+    roleName: string;
+    roleId: string;
+    sessionName: string;
+    createdAt: Date;
+    mfaAuthenticated: boolean;
+  };
+}
+
+export interface Credential {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  status: 'Active' | 'Inactive';
+  expiration?: Date;
+  createdAt: Date;
+  principal: Principal;
+}
+
+export interface KeyUsage {
+  lastUsedDate: Date;
+  serviceName: string;
+  region: string;
+}
+
+export interface IdentityState {
+  credentials: Record<string, Credential>;
+  lastUsed: Record<string, KeyUsage>;
+}
+
+/** Every credential the range accepts, across accounts: the access key selects the principal. */
+export const identityState = defineState<IdentityState>('identity', 'range', () => ({ credentials: {}, lastUsed: {} }));
+
+export function rootPrincipal(accountId: string): Principal {
+  return { type: 'Root', accountId, arn: `arn:aws:iam::${accountId}:root`, principalId: accountId };
+}
+
+export const anonymousPrincipal: Principal = {
+  type: 'AWSAccount',
+  accountId: 'anonymous',
+  arn: '',
+  principalId: '',
+};
+
+/** Well-known credentials of the default account, so a responder's shell needs no set-up. */
+export const wellKnownKeys = {
+  admin: { accessKeyId: 'AKIASIRSRANGEADMIN01', secretAccessKey: 'sirs-range-admin-secret-not-a-real-key-00' },
+  root: { accessKeyId: 'AKIASIRSRANGEROOT001', secretAccessKey: 'sirs-range-root-secret-not-a-real-key-000' },
+} as const;
+
+export const DEFAULT_ADMIN_USER = 'range-admin';

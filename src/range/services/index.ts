@@ -1,0 +1,6 @@
+import type { ServiceDefinition } from '../context.js';
+import { iamService } from './iam/index.js';
+import { stsService } from './sts/index.js';
+
+/** Every service the range emulates: an explicit list, no registration by import side effect. */
+export const rangeServices: readonly ServiceDefinition[] = [stsService, iamService];

@@ -1,0 +1,96 @@
+import type {
+  AssumeRoleRequest,
+  AssumeRoleResponse,
+  GetCallerIdentityResponse,
+  GetSessionTokenRequest,
+  GetSessionTokenResponse,
+} from '@aws-sdk/client-sts';
+import type { CallContext } from '../../context.js';
+import { ServiceError } from '../../errors.js';
+import { identityState, type Principal } from '../../identity.js';
+import { iamId, secretKey } from '../../ids.js';
+import { iamState } from '../iam/store.js';
+
+export function getCallerIdentity(ctx: CallContext): GetCallerIdentityResponse {
+  const p = ctx.principal;
+  return { UserId: p.type === 'Root' ? p.accountId : p.principalId, Account: p.accountId, Arn: p.arn };
+}
+
+function issue(ctx: CallContext, principal: Principal, seconds: number) {
+  const accessKeyId = iamId('ASIA');
+  const secretAccessKey = secretKey();
+  const sessionToken = Buffer.from(`sirs-range-session:${accessKeyId}:${secretKey()}`).toString('base64');
+  const expiration = new Date(ctx.now.getTime() + seconds * 1000);
+  ctx.state(identityState).credentials[accessKeyId] = {
+    accessKeyId,
+    secretAccessKey,
+    sessionToken,
+    status: 'Active',
+    createdAt: ctx.now,
+    expiration,
+    principal,
+  };
+  return { AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey, SessionToken: sessionToken, Expiration: expiration };
+}
+
+function durationOf(ctx: CallContext, seconds: number | undefined, min: number, max: number, dflt: number): number {
+  const d = seconds ?? dflt;
+  if (d < min || d > max) {
+    throw new ServiceError(
+      'ValidationError',
+      `1 validation error detected: Value '${d}' at 'durationSeconds' failed to satisfy constraint: Member must have value ${d < min ? `greater than or equal to ${min}` : `less than or equal to ${max}`}`,
+    );
+  }
+  void ctx;
+  return d;
+}
+
+export function assumeRole(ctx: CallContext, input: AssumeRoleRequest): AssumeRoleResponse {
+  const m = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(input.RoleArn ?? '');
+  if (!m) throw new ServiceError('ValidationError', `${input.RoleArn} is invalid`);
+  const [, accountId = '', roleName = ''] = m;
+  const roles = (ctx.state(iamState, { accountId }) as { roles?: Record<string, { RoleId: string; Arn: string }> }).roles;
+  const role = roles?.[roleName];
+  if (!role) {
+    throw new ServiceError(
+      'AccessDenied',
+      `User: ${ctx.principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`,
+      403,
+    );
+  }
+  const sessionName = input.RoleSessionName ?? 'session';
+  if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
+    throw new ServiceError('ValidationError', `Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint`);
+  }
+  const seconds = durationOf(ctx, input.DurationSeconds, 900, 43200, 3600);
+  const principalId = `${role.RoleId}:${sessionName}`;
+  const arn = `arn:aws:sts::${accountId}:assumed-role/${roleName}/${sessionName}`;
+  const principal: Principal = {
+    type: 'AssumedRole',
+    accountId,
+    arn,
+    principalId,
+    session: {
+      roleArn: role.Arn,
+      roleName,
+      roleId: role.RoleId,
+      sessionName,
+      createdAt: ctx.now,
+      mfaAuthenticated: input.SerialNumber !== undefined,
+    },
+  };
+  return {
+    Credentials: issue(ctx, principal, seconds),
+    AssumedRoleUser: { AssumedRoleId: principalId, Arn: arn },
+    PackedPolicySize: input.Policy ? Math.min(100, Math.ceil(input.Policy.length / 20)) : undefined,
+  };
+}
+
+export function getSessionToken(ctx: CallContext, input: GetSessionTokenRequest): GetSessionTokenResponse {
+  if (ctx.principal.type === 'AssumedRole') {
+    throw new ServiceError('AccessDenied', 'Cannot call GetSessionToken with session credentials', 403);
+  }
+  const max = ctx.principal.type === 'Root' ? 3600 : 129600;
+  const seconds = durationOf(ctx, input.DurationSeconds, 900, max, Math.min(43200, max));
+  return { Credentials: issue(ctx, ctx.principal, seconds) };
+}
