@@ -23,7 +23,9 @@ export function toTrailValue(model: ServiceModel, shape: Shape, value: unknown, 
       for (const [name, member] of model.members(shape)) {
         const v = (value as Record<string, unknown>)[name];
         if (v === undefined || v === null) continue;
-        const key = ec2 ? lcfirst(member.locationName ?? name) : lcfirst(name);
+        let key = ec2 ? lcfirst(member.locationName ?? name) : lcfirst(name);
+        // EC2's CloudTrail records spell the `return` member `_return`.
+        if (ec2 && key === 'return') key = '_return';
         if (secretMembers.has(name) || member.sensitive) {
           out[key] = HIDDEN;
           continue;
@@ -180,6 +182,7 @@ export function buildRecord({ ctx, service, op, input, output, error, management
   if (!error && !readOnly && op.output && output && typeof output === 'object') {
     const converted = toTrailValue(op.model, op.output, output, ec2) as Record<string, unknown>;
     responseElements = Object.keys(converted).length ? converted : null;
+    if (ec2) responseElements = { requestId: ctx.requestId, ...converted };
   }
   const region = service.globalEvents ? 'us-east-1' : ctx.region;
   const record: CloudTrailRecord = {
