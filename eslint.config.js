@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test/corpus/**', 'src/range/models/generated/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'models/**', 'test/corpus/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,13 +13,10 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/range/**/*.ts'],
-    rules: {
-      // The range never imports the rest of sirs (see DESIGN.md, "Boundaries").
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ regex: '^\\.\\./\\.\\./\\.\\./(?!range/)', message: 'The range must not import the rest of sirs.' }] },
-      ],
+    // Plain Node.js scripts (the bin entry points, build scripts).
+    files: ['bin/**/*.js', 'scripts/**/*.mjs'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' },
     },
   },
 );

@@ -15,7 +15,12 @@ export interface DispatchOptions {
   record?: boolean;
 }
 
-export type Dispatch = (service: string, operation: string, input: object, opts?: DispatchOptions) => Promise<unknown>;
+export type Dispatch = (
+  service: string,
+  operation: string,
+  input: object,
+  opts?: DispatchOptions,
+) => Promise<unknown>;
 
 /**
  * What a handler sees of a call: who, where, when, and the range's facilities. Cross-cutting concerns

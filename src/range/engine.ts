@@ -77,7 +77,11 @@ export class RangeEngine {
     try {
       const svc = this.services.get(route.service);
       if (!svc) {
-        throw new ServiceError('UnknownService', `The range does not emulate the service '${route.service}'.`, 400);
+        throw new ServiceError(
+          'UnknownService',
+          `The range does not emulate the service '${route.service}'.`,
+          400,
+        );
       }
       const model = loadModel(route.service);
       const opName = codec.operationName(model, req);
@@ -124,7 +128,9 @@ export class RangeEngine {
       }
     } catch (err) {
       if (isServiceError(err)) return codec.serializeError(err, { requestId }, op, req);
-      this.log(`range: internal error in ${route.service}:${op?.name ?? '?'}: ${(err as Error).stack ?? String(err)}`);
+      this.log(
+        `range: internal error in ${route.service}:${op?.name ?? '?'}: ${(err as Error).stack ?? String(err)}`,
+      );
       const internal = new ServiceError(
         codec.protocol === 'json' ? 'InternalFailure' : 'InternalError',
         'We encountered an internal error. Please try again.',
@@ -142,7 +148,11 @@ export class RangeEngine {
     }
   }
 
-  private authenticate(auth: Auth | undefined, service: string, codec: Codec): { principal: Principal; accessKeyId?: string } {
+  private authenticate(
+    auth: Auth | undefined,
+    service: string,
+    codec: Codec,
+  ): { principal: Principal; accessKeyId?: string } {
     if (!auth) {
       if (service === 's3') return { principal: anonymousPrincipal };
       throw authError(codec.protocol, 'missing');
@@ -150,7 +160,8 @@ export class RangeEngine {
     const ids = this.state.get(identityState, '', '');
     const cred = ids.credentials[auth.accessKeyId];
     if (!cred || cred.status !== 'Active') throw authError(codec.protocol, 'invalid', auth.accessKeyId);
-    if (cred.sessionToken && auth.sessionToken !== cred.sessionToken) throw authError(codec.protocol, 'invalid', auth.accessKeyId);
+    if (cred.sessionToken && auth.sessionToken !== cred.sessionToken)
+      throw authError(codec.protocol, 'invalid', auth.accessKeyId);
     if (cred.expiration && cred.expiration.getTime() < this.clock.now().getTime()) {
       throw authError(codec.protocol, 'expired', auth.accessKeyId);
     }
@@ -257,7 +268,7 @@ export class RangeEngine {
     invokedBy?: string;
     http?: CallContext['http'];
   }): CallContext {
-    const engine = this;
+    const registry = this.state;
     const ctx: CallContext = {
       requestId: p.requestId ?? newRequestId(),
       service: p.service,
@@ -272,10 +283,10 @@ export class RangeEngine {
       now: this.clock.now(),
       http: p.http,
       state<T>(def: StateDef<T>, where?: { accountId?: string; region?: string }): T {
-        return engine.state.get(def, where?.accountId ?? p.accountId, where?.region ?? p.region);
+        return registry.get(def, where?.accountId ?? p.accountId, where?.region ?? p.region);
       },
-      allState: (def) => engine.state.all(def),
-      dispatch: (service, operation, input, opts) => engine.dispatch(ctx, service, operation, input, opts),
+      allState: (def) => registry.all(def),
+      dispatch: (service, operation, input, opts) => this.dispatch(ctx, service, operation, input, opts),
       clock: this.clock,
       history: this.history,
       range: this.info,
@@ -313,45 +324,91 @@ function notImplemented(service: string, operation: string): ServiceError {
   );
 }
 
-function unknownOperation(codec: Codec, service: string, name: string | undefined, req: HttpRequest): ServiceError {
+function unknownOperation(
+  codec: Codec,
+  service: string,
+  name: string | undefined,
+  req: HttpRequest,
+): ServiceError {
   switch (codec.protocol) {
     case 'json':
     case 'smithy-rpc-v2-cbor':
-      return new ServiceError('UnknownOperationException', `Unknown operation ${name ?? req.headers['x-amz-target'] ?? ''}`);
+      return new ServiceError(
+        'UnknownOperationException',
+        `Unknown operation ${name ?? req.headers['x-amz-target'] ?? ''}`,
+      );
     case 'rest-xml':
-      return new ServiceError('MethodNotAllowed', `The specified method is not allowed against this resource.`, 405, {
-        fields: { Method: req.method, ResourceType: 'OBJECT' },
-      });
+      return new ServiceError(
+        'MethodNotAllowed',
+        `The specified method is not allowed against this resource.`,
+        405,
+        {
+          fields: { Method: req.method, ResourceType: 'OBJECT' },
+        },
+      );
     default:
       return new ServiceError(
         'InvalidAction',
-        name ? `The action ${name} is not valid for this web service.` : `Could not find operation for ${service} request`,
+        name
+          ? `The action ${name} is not valid for this web service.`
+          : `Could not find operation for ${service} request`,
       );
   }
 }
 
-function authError(protocol: string, kind: 'missing' | 'invalid' | 'expired', accessKeyId?: string): ServiceError {
+function authError(
+  protocol: string,
+  kind: 'missing' | 'invalid' | 'expired',
+  accessKeyId?: string,
+): ServiceError {
   if (kind === 'expired') {
     return protocol === 'json'
-      ? new ServiceError('ExpiredTokenException', 'The security token included in the request is expired', 400)
+      ? new ServiceError(
+          'ExpiredTokenException',
+          'The security token included in the request is expired',
+          400,
+        )
       : new ServiceError('ExpiredToken', 'The security token included in the request is expired', 400);
   }
   if (kind === 'missing') {
-    if (protocol === 'ec2') return new ServiceError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
-    if (protocol === 'json') return new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token', 400);
+    if (protocol === 'ec2')
+      return new ServiceError(
+        'AuthFailure',
+        'AWS was not able to validate the provided access credentials',
+        401,
+      );
+    if (protocol === 'json')
+      return new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token', 400);
     return new ServiceError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
   }
   switch (protocol) {
     case 'ec2':
-      return new ServiceError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401);
+      return new ServiceError(
+        'AuthFailure',
+        'AWS was not able to validate the provided access credentials',
+        401,
+      );
     case 'rest-xml':
-      return new ServiceError('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', 403, {
-        fields: { AWSAccessKeyId: accessKeyId ?? '' },
-      });
+      return new ServiceError(
+        'InvalidAccessKeyId',
+        'The AWS Access Key Id you provided does not exist in our records.',
+        403,
+        {
+          fields: { AWSAccessKeyId: accessKeyId ?? '' },
+        },
+      );
     case 'json':
-      return new ServiceError('UnrecognizedClientException', 'The security token included in the request is invalid.', 400);
+      return new ServiceError(
+        'UnrecognizedClientException',
+        'The security token included in the request is invalid.',
+        400,
+      );
     default:
-      return new ServiceError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
+      return new ServiceError(
+        'InvalidClientTokenId',
+        'The security token included in the request is invalid.',
+        403,
+      );
   }
 }
 

@@ -19,11 +19,15 @@ export interface FaultInjector {
 /** Parse `throttle=0.1,error=0.02,latency=50ms` (the `--faults` flag). */
 export function parseFaultSpec(text: string): FaultSpec {
   const spec: FaultSpec = {};
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [key, value = ''] = part.split('=').map((s) => s.trim()) as [string, string?];
     if (key === 'throttle' || key === 'error') {
       const n = Number(value);
-      if (!(n >= 0 && n <= 1)) throw new Error(`fault '${key}' needs a share between 0 and 1, got '${value}'`);
+      if (!(n >= 0 && n <= 1))
+        throw new Error(`fault '${key}' needs a share between 0 and 1, got '${value}'`);
       spec[key] = n;
     } else if (key === 'latency') {
       const m = /^(\d+)(ms|s)?$/.exec(value);
@@ -39,7 +43,8 @@ export function parseFaultSpec(text: string): FaultSpec {
 /** The error each service family answers when it throttles. */
 export function throttlingError(service: string, protocol: string): ServiceError {
   if (protocol === 'ec2') return new ServiceError('RequestLimitExceeded', 'Request limit exceeded.', 503);
-  if (service === 's3' || service === 's3control') return new ServiceError('SlowDown', 'Please reduce your request rate.', 503);
+  if (service === 's3' || service === 's3control')
+    return new ServiceError('SlowDown', 'Please reduce your request rate.', 503);
   if (protocol === 'json') return new ServiceError('ThrottlingException', 'Rate exceeded', 400);
   return new ServiceError('Throttling', 'Rate exceeded', 400);
 }
@@ -58,7 +63,11 @@ export class RandomFaults implements FaultInjector {
     const r = this.random();
     if (r < throttle) decision.error = throttlingError(service, protocol);
     else if (r < throttle + error) {
-      decision.error = new ServiceError(protocol === 'json' ? 'InternalFailure' : 'InternalError', 'We encountered an internal error. Please try again.', 500);
+      decision.error = new ServiceError(
+        protocol === 'json' ? 'InternalFailure' : 'InternalError',
+        'We encountered an internal error. Please try again.',
+        500,
+      );
     }
     return decision;
   }

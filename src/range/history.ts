@@ -151,7 +151,8 @@ export class EventHistory {
     // Sequence numbers grow with time: find the newest position at or before `end` and `before`.
     let hi = seqs.length - 1;
     if (q.before !== undefined) hi = Math.min(hi, upperBound(seqs, (s) => s < (q.before as number)) - 1);
-    if (q.end !== undefined) hi = Math.min(hi, upperBound(seqs, (s) => this.at(s).time <= (q.end as number)) - 1);
+    if (q.end !== undefined)
+      hi = Math.min(hi, upperBound(seqs, (s) => this.at(s).time <= (q.end as number)) - 1);
     const out: StoredEvent[] = [];
     let i = hi;
     for (; i >= 0 && out.length < q.limit; i--) {

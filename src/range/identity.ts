@@ -40,7 +40,10 @@ export interface IdentityState {
 }
 
 /** Every credential the range accepts, across accounts: the access key selects the principal. */
-export const identityState = defineState<IdentityState>('identity', 'range', () => ({ credentials: {}, lastUsed: {} }));
+export const identityState = defineState<IdentityState>('identity', 'range', () => ({
+  credentials: {},
+  lastUsed: {},
+}));
 
 export function rootPrincipal(accountId: string): Principal {
   return { type: 'Root', accountId, arn: `arn:aws:iam::${accountId}:root`, principalId: accountId };
@@ -55,7 +58,10 @@ export const anonymousPrincipal: Principal = {
 
 /** Well-known credentials of the default account, so a responder's shell needs no set-up. */
 export const wellKnownKeys = {
-  admin: { accessKeyId: 'AKIASIRSRANGEADMIN01', secretAccessKey: 'sirs-range-admin-secret-not-a-real-key-00' },
+  admin: {
+    accessKeyId: 'AKIASIRSRANGEADMIN01',
+    secretAccessKey: 'sirs-range-admin-secret-not-a-real-key-00',
+  },
   root: { accessKeyId: 'AKIASIRSRANGEROOT001', secretAccessKey: 'sirs-range-root-secret-not-a-real-key-000' },
 } as const;
 

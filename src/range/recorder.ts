@@ -8,7 +8,14 @@ import { uuid } from './ids.js';
 
 const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';
 /** Secrets CloudTrail never shows, beyond what the model marks sensitive. */
-const secretMembers = new Set(['SecretAccessKey', 'SessionToken', 'Password', 'NewPassword', 'OldPassword', 'Plaintext']);
+const secretMembers = new Set([
+  'SecretAccessKey',
+  'SessionToken',
+  'Password',
+  'NewPassword',
+  'OldPassword',
+  'Plaintext',
+]);
 
 /**
  * Convert an SDK-shaped value to CloudTrail's requestParameters/responseElements style: lowerCamelCase
@@ -43,7 +50,8 @@ export function toTrailValue(model: ServiceModel, shape: Shape, value: unknown, 
     case 'map': {
       const valueShape = model.mapValue(shape);
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[k] = toTrailValue(model, valueShape, v, ec2);
+      for (const [k, v] of Object.entries(value as Record<string, unknown>))
+        out[k] = toTrailValue(model, valueShape, v, ec2);
       return out;
     }
     case 'timestamp':
@@ -55,7 +63,11 @@ export function toTrailValue(model: ServiceModel, shape: Shape, value: unknown, 
   }
 }
 
-export function userIdentityOf(principal: Principal, accessKeyId: string | undefined, invokedBy?: string): Record<string, unknown> {
+export function userIdentityOf(
+  principal: Principal,
+  accessKeyId: string | undefined,
+  invokedBy?: string,
+): Record<string, unknown> {
   const base: Record<string, unknown> = { type: principal.type };
   if (principal.type === 'AWSAccount') {
     return { type: 'AWSAccount', principalId: '', accountId: 'anonymous' };
@@ -109,7 +121,11 @@ const resourceMembers: Record<string, Record<string, string>> = {
     InstanceProfileName: 'AWS::IAM::InstanceProfile',
   },
   sts: { RoleArn: 'AWS::IAM::Role' },
-  cloudtrail: { Name: 'AWS::CloudTrail::Trail', TrailName: 'AWS::CloudTrail::Trail', TrailARN: 'AWS::CloudTrail::Trail' },
+  cloudtrail: {
+    Name: 'AWS::CloudTrail::Trail',
+    TrailName: 'AWS::CloudTrail::Trail',
+    TrailARN: 'AWS::CloudTrail::Trail',
+  },
   logs: { logGroupName: 'AWS::Logs::LogGroup' },
   kms: { KeyId: 'AWS::KMS::Key', AliasName: 'AWS::KMS::Alias' },
   cloudformation: { StackName: 'AWS::CloudFormation::Stack', StackId: 'AWS::CloudFormation::Stack' },
@@ -169,13 +185,27 @@ export interface RecordInput {
   management: boolean;
 }
 
-export function buildRecord({ ctx, service, op, input, output, error, management }: RecordInput): CloudTrailRecord {
+export function buildRecord({
+  ctx,
+  service,
+  op,
+  input,
+  output,
+  error,
+  management,
+}: RecordInput): CloudTrailRecord {
   const ec2 = op.model.metadata.protocol === 'ec2';
   const readOnly = isReadOnly(op.name);
-  let requestParameters = op.input ? (toTrailValue(op.model, op.input, input, ec2) as Record<string, unknown>) : null;
+  let requestParameters = op.input
+    ? (toTrailValue(op.model, op.input, input, ec2) as Record<string, unknown>)
+    : null;
   if (service.name === 's3' && requestParameters) {
     const { bucket, ...rest } = requestParameters as Record<string, unknown>;
-    requestParameters = { ...(bucket !== undefined ? { bucketName: bucket } : {}), Host: ctx.http?.host ?? ctx.range.hostname, ...rest };
+    requestParameters = {
+      ...(bucket !== undefined ? { bucketName: bucket } : {}),
+      Host: ctx.http?.host ?? ctx.range.hostname,
+      ...rest,
+    };
   }
   if (requestParameters && Object.keys(requestParameters).length === 0) requestParameters = null;
   let responseElements: Record<string, unknown> | null = null;

@@ -58,14 +58,19 @@ export interface Route {
 }
 
 /** Which service (and so which codec) a request is for: signing name first, then what the request looks like. */
-export function routeRequest(req: HttpRequest, auth: Auth | undefined, modelProtocol: (service: string) => string): Route {
+export function routeRequest(
+  req: HttpRequest,
+  auth: Auth | undefined,
+  modelProtocol: (service: string) => string,
+): Route {
   const target = req.headers['x-amz-target'];
   const targetService = target ? jsonTargets[target.slice(0, target.lastIndexOf('.'))] : undefined;
   let service = auth?.signingName ?? targetService;
   if (!service) service = CBOR_PATH.test(req.path) ? 'monitoring' : 's3';
   if (service === 's3' && req.path.startsWith('/v20180820/')) service = 's3control';
   if (service === 'monitoring') {
-    if (req.headers['smithy-protocol'] === 'rpc-v2-cbor' || CBOR_PATH.test(req.path)) return { service, codec: cborCodec };
+    if (req.headers['smithy-protocol'] === 'rpc-v2-cbor' || CBOR_PATH.test(req.path))
+      return { service, codec: cborCodec };
     if (target) return { service, codec: jsonCodec };
     return { service, codec: queryCodec };
   }

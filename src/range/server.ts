@@ -41,7 +41,8 @@ async function handle(engine: RangeEngine, req: IncomingMessage, res: ServerResp
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
   const request: HttpRequest = {
     method: req.method ?? 'GET',
     path: q === -1 ? url : url.slice(0, q),
@@ -49,7 +50,10 @@ async function handle(engine: RangeEngine, req: IncomingMessage, res: ServerResp
     headers,
     body,
   };
-  const response = await engine.handleHttp(request, req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1');
+  const response = await engine.handleHttp(
+    request,
+    req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+  );
   const payload = typeof response.body === 'string' ? Buffer.from(response.body, 'utf8') : response.body;
   const out: Record<string, string | number> = { ...response.headers, date: new Date().toUTCString() };
   if (request.method === 'HEAD') {

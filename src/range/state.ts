@@ -24,7 +24,11 @@ export class StateRegistry {
 
   get<T>(def: StateDef<T>, accountId: string, region: string): T {
     const slot =
-      def.scope === 'range' ? def.key : def.scope === 'account' ? `${def.key}/${accountId}` : `${def.key}/${accountId}/${region}`;
+      def.scope === 'range'
+        ? def.key
+        : def.scope === 'account'
+          ? `${def.key}/${accountId}`
+          : `${def.key}/${accountId}/${region}`;
     let value = this.data[slot] as T | undefined;
     if (value === undefined) {
       value = def.create();
@@ -53,13 +57,16 @@ export class StateRegistry {
   }
 
   serialize(): string {
-    return JSON.stringify(this.data, function replacer(this: Record<string, unknown>, key: string, value: unknown) {
-      const original = this[key];
-      if (original instanceof Date) return { $date: original.toISOString() };
-      if (Buffer.isBuffer(original)) return { $b64: original.toString('base64') };
-      if (original instanceof Uint8Array) return { $b64: Buffer.from(original).toString('base64') };
-      return value;
-    });
+    return JSON.stringify(
+      this.data,
+      function replacer(this: Record<string, unknown>, key: string, value: unknown) {
+        const original = this[key];
+        if (original instanceof Date) return { $date: original.toISOString() };
+        if (Buffer.isBuffer(original)) return { $b64: original.toString('base64') };
+        if (original instanceof Uint8Array) return { $b64: Buffer.from(original).toString('base64') };
+        return value;
+      },
+    );
   }
 
   load(text: string): void {

@@ -17,7 +17,10 @@ export interface TestRange extends Range {
   /** Run the real AWS CLI against the range; resolves with parsed JSON output (or text when not JSON). */
   aws(args: string[], opts?: { env?: Record<string, string>; input?: string }): Promise<unknown>;
   /** Run the AWS CLI expecting failure; resolves with exit code and stderr. */
-  awsFails(args: string[], opts?: { env?: Record<string, string> }): Promise<{ code: number; stderr: string }>;
+  awsFails(
+    args: string[],
+    opts?: { env?: Record<string, string> },
+  ): Promise<{ code: number; stderr: string }>;
   /** CloudTrail events recorded so far (management events), oldest first, optionally by name. */
   events(eventName?: string): StoredEvent['record'][];
 }
@@ -70,7 +73,8 @@ export async function startTestRange(opts: RangeOptions = {}): Promise<TestRange
     },
     async awsFails(args: string[], o: { env?: Record<string, string> } = {}) {
       const r = await runCli(args, o.env);
-      if (r.code === 0) throw new Error(`aws ${args.join(' ')} succeeded but was expected to fail: ${r.stdout}`);
+      if (r.code === 0)
+        throw new Error(`aws ${args.join(' ')} succeeded but was expected to fail: ${r.stdout}`);
       return { code: r.code, stderr: r.stderr };
     },
     events(eventName?: string) {

@@ -1,5 +1,10 @@
 import { expect } from 'chai';
-import { AssumeRoleCommand, GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
+import {
+  AssumeRoleCommand,
+  GetCallerIdentityCommand,
+  GetSessionTokenCommand,
+  STSClient,
+} from '@aws-sdk/client-sts';
 import { startTestRange, type TestRange } from './harness.js';
 
 describe('range: STS and identity', () => {
@@ -19,7 +24,11 @@ describe('range: STS and identity', () => {
     const events = range.events('GetCallerIdentity');
     expect(events).to.have.length(2);
     const [sdkEvent, cliEvent] = events;
-    expect(sdkEvent?.userIdentity).to.include({ type: 'IAMUser', userName: 'range-admin', accessKeyId: range.credentials.accessKeyId });
+    expect(sdkEvent?.userIdentity).to.include({
+      type: 'IAMUser',
+      userName: 'range-admin',
+      accessKeyId: range.credentials.accessKeyId,
+    });
     expect(sdkEvent?.eventSource).to.equal('sts.amazonaws.com');
     expect(sdkEvent?.readOnly).to.equal(true);
     expect(cliEvent?.userAgent).to.match(/^aws-cli\//);
@@ -35,11 +44,17 @@ describe('range: STS and identity', () => {
   });
 
   it('rejects an unknown access key as AWS does, with the SDK and the CLI', async () => {
-    const sts = new STSClient(range.clientConfig({ credentials: { accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: 'x' } }));
-    const err = await sts.send(new GetCallerIdentityCommand({})).catch((e: unknown) => e as Error & { $metadata: { httpStatusCode: number } });
+    const sts = new STSClient(
+      range.clientConfig({ credentials: { accessKeyId: 'AKIAUNKNOWNKEY000000', secretAccessKey: 'x' } }),
+    );
+    const err = await sts
+      .send(new GetCallerIdentityCommand({}))
+      .catch((e: unknown) => e as Error & { $metadata: { httpStatusCode: number } });
     expect(err).to.have.property('name', 'InvalidClientTokenId');
     expect((err as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).to.equal(403);
-    const cli = await range.awsFails(['sts', 'get-caller-identity'], { env: { AWS_ACCESS_KEY_ID: 'AKIAUNKNOWNKEY000000' } });
+    const cli = await range.awsFails(['sts', 'get-caller-identity'], {
+      env: { AWS_ACCESS_KEY_ID: 'AKIAUNKNOWNKEY000000' },
+    });
     expect(cli.stderr).to.contain('InvalidClientTokenId');
   });
 
@@ -68,7 +83,12 @@ describe('range: STS and identity', () => {
   it('refuses AssumeRole on a role that does not exist', async () => {
     const sts = new STSClient(range.clientConfig());
     const err = await sts
-      .send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${range.accountId}:role/nope`, RoleSessionName: 's1' }))
+      .send(
+        new AssumeRoleCommand({
+          RoleArn: `arn:aws:iam::${range.accountId}:role/nope`,
+          RoleSessionName: 's1',
+        }),
+      )
       .catch((e: Error) => e);
     expect(err).to.have.property('name', 'AccessDenied');
     expect(range.events('AssumeRole').at(-1)?.errorCode).to.equal('AccessDenied');

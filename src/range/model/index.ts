@@ -87,7 +87,11 @@ export class Operation {
   ) {}
 
   get http(): { method: string; requestUri: string; responseCode?: number } {
-    return { method: this.raw.http?.method ?? 'POST', requestUri: this.raw.http?.requestUri ?? '/', ...this.raw.http };
+    return {
+      method: this.raw.http?.method ?? 'POST',
+      requestUri: this.raw.http?.requestUri ?? '/',
+      ...this.raw.http,
+    };
   }
 
   get input(): Shape | undefined {

@@ -13,9 +13,9 @@ export function decodeCbor(buf: Uint8Array): unknown {
   };
   const readLength = (info: number): number => {
     if (info < 24) return info;
-    if (info === 24) return need(1), view.getUint8(pos++);
-    if (info === 25) return need(2), (pos += 2), view.getUint16(pos - 2);
-    if (info === 26) return need(4), (pos += 4), view.getUint32(pos - 4);
+    if (info === 24) return (need(1), view.getUint8(pos++));
+    if (info === 25) return (need(2), (pos += 2), view.getUint16(pos - 2));
+    if (info === 26) return (need(4), (pos += 4), view.getUint32(pos - 4));
     if (info === 27) {
       need(8);
       const big = view.getBigUint64(pos);
@@ -95,9 +95,9 @@ export function decodeCbor(buf: Uint8Array): unknown {
             return decodeHalf(half);
           }
           case 26:
-            return need(4), (pos += 4), view.getFloat32(pos - 4);
+            return (need(4), (pos += 4), view.getFloat32(pos - 4));
           case 27:
-            return need(8), (pos += 8), view.getFloat64(pos - 8);
+            return (need(8), (pos += 8), view.getFloat64(pos - 8));
           case 31:
             return BREAK;
           default:
@@ -151,8 +151,9 @@ export function encodeCbor(value: unknown): Buffer {
     else if (v === true) chunks.push(Buffer.from([0xf5]));
     else if (v === false) chunks.push(Buffer.from([0xf4]));
     else if (typeof v === 'number') {
-      if (Number.isSafeInteger(v)) v >= 0 ? head(0, v) : head(1, -1 - v);
-      else float(v);
+      if (!Number.isSafeInteger(v)) float(v);
+      else if (v >= 0) head(0, v);
+      else head(1, -1 - v);
     } else if (typeof v === 'bigint') write(Number(v));
     else if (typeof v === 'string') {
       const b = Buffer.from(v, 'utf8');
@@ -205,7 +206,11 @@ export const cborCodec: Codec = {
     const doc = op.output ? toDocument(op.model, op.output, output ?? {}, 'cbor') : {};
     return {
       status: 200,
-      headers: { 'content-type': 'application/cbor', 'smithy-protocol': 'rpc-v2-cbor', 'x-amzn-requestid': meta.requestId },
+      headers: {
+        'content-type': 'application/cbor',
+        'smithy-protocol': 'rpc-v2-cbor',
+        'x-amzn-requestid': meta.requestId,
+      },
       body: encodeCbor(doc ?? {}),
     };
   },
@@ -220,6 +225,10 @@ export const cborCodec: Codec = {
       headers['x-amzn-query-error'] = `${err.code};${err.sender ? 'Sender' : 'Receiver'}`;
     }
     const ns = `com.amazonaws.${(op?.model.metadata.endpointPrefix ?? 'service').toLowerCase()}`;
-    return { status: err.status, headers, body: encodeCbor({ __type: `${ns}#${err.code}`, message: err.message }) };
+    return {
+      status: err.status,
+      headers,
+      body: encodeCbor({ __type: `${ns}#${err.code}`, message: err.message }),
+    };
   },
 };

@@ -20,7 +20,8 @@ export const ec2Codec: Codec = {
   },
 
   serialize(op: Operation, output: unknown, meta: ResponseMeta): HttpResponse {
-    const ns = op.model.metadata.xmlNamespace ?? `http://ec2.amazonaws.com/doc/${op.model.metadata.apiVersion}/`;
+    const ns =
+      op.model.metadata.xmlNamespace ?? `http://ec2.amazonaws.com/doc/${op.model.metadata.apiVersion}/`;
     const members = op.output ? writeMembers(op.model, op.output, output, ec2XmlStyle) : '';
     const body =
       `<?xml version="1.0" encoding="UTF-8"?>\n<${op.name}Response xmlns="${escapeXml(ns)}">` +

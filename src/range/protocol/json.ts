@@ -47,7 +47,11 @@ export const jsonCodec: Codec = {
     if (op?.model.metadata.awsQueryCompatible) {
       headers['x-amzn-query-error'] = `${err.code};${err.sender ? 'Sender' : 'Receiver'}`;
     }
-    return { status: err.status, headers, body: JSON.stringify({ __type: err.code, message: err.message, ...err.fields }) };
+    return {
+      status: err.status,
+      headers,
+      body: JSON.stringify({ __type: err.code, message: err.message, ...err.fields }),
+    };
   },
 };
 

@@ -7,7 +7,10 @@ import { escapeXml, queryXmlStyle, writeMembers } from './xml.js';
 /** Form parameters of a query-style request: the urlencoded body of a POST, else the query string. */
 export function formParamsOf(req: HttpRequest): URLSearchParams {
   const type = req.headers['content-type'] ?? '';
-  if (req.method === 'POST' && (type.includes('x-www-form-urlencoded') || (type === '' && req.body.length > 0))) {
+  if (
+    req.method === 'POST' &&
+    (type.includes('x-www-form-urlencoded') || (type === '' && req.body.length > 0))
+  ) {
     return new URLSearchParams(req.body.toString('utf8'));
   }
   return req.query;
@@ -24,7 +27,10 @@ export const queryCodec: Codec = {
   parse(op: Operation, req: HttpRequest) {
     const input = op.input;
     if (!input) return {};
-    return readForm(op.model, input, new FormParams(formParamsOf(req)), '', 'query') as Record<string, unknown>;
+    return readForm(op.model, input, new FormParams(formParamsOf(req)), '', 'query') as Record<
+      string,
+      unknown
+    >;
   },
 
   serialize(op: Operation, output: unknown, meta: ResponseMeta): HttpResponse {
@@ -47,6 +53,10 @@ export const queryCodec: Codec = {
       `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse${ns ? ` xmlns="${escapeXml(ns)}"` : ''}><Error>` +
       `<Type>${err.sender ? 'Sender' : 'Receiver'}</Type><Code>${escapeXml(err.code)}</Code>` +
       `<Message>${escapeXml(err.message)}</Message></Error><RequestId>${meta.requestId}</RequestId></ErrorResponse>`;
-    return { status: err.status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': meta.requestId }, body };
+    return {
+      status: err.status,
+      headers: { 'content-type': 'text/xml', 'x-amzn-requestid': meta.requestId },
+      body,
+    };
   },
 };

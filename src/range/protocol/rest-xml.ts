@@ -86,7 +86,8 @@ export function matchRestOperation(
     if (route.method !== req.method) continue;
     const labels = matchPath(route, parts);
     if (!labels) continue;
-    if (!route.query.every(([k, v]) => req.query.has(k) && (v === undefined || req.query.get(k) === v))) continue;
+    if (!route.query.every(([k, v]) => req.query.has(k) && (v === undefined || req.query.get(k) === v)))
+      continue;
     let score = route.query.length * 100 + route.segments.filter((s) => 'literal' in s).length;
     if (hinted === route.op) score += 10_000;
     if (copySourceOps.has(route.op) !== (req.headers['x-amz-copy-source'] !== undefined)) score -= 1_000;
@@ -108,7 +109,8 @@ export function decodeAwsChunked(body: Buffer): Buffer {
     const eol = body.indexOf('\r\n', pos);
     if (eol === -1) throw new ServiceError('IncompleteBody', 'The request body terminated unexpectedly');
     const size = parseInt(body.subarray(pos, eol).toString('latin1').split(';')[0] as string, 16);
-    if (Number.isNaN(size)) throw new ServiceError('InvalidChunkSizeError', 'Invalid chunk size in aws-chunked body');
+    if (Number.isNaN(size))
+      throw new ServiceError('InvalidChunkSizeError', 'Invalid chunk size in aws-chunked body');
     pos = eol + 2;
     if (size === 0) break;
     parts.push(body.subarray(pos, pos + size));
@@ -204,7 +206,8 @@ export const restXmlCodec: Codec = {
         case 'headers': {
           const prefix = loc.toLowerCase();
           const map: Record<string, string> = {};
-          for (const [k, v] of Object.entries(req.headers)) if (k.startsWith(prefix)) map[k.slice(prefix.length)] = v;
+          for (const [k, v] of Object.entries(req.headers))
+            if (k.startsWith(prefix)) map[k.slice(prefix.length)] = v;
           if (Object.keys(map).length) out[name] = map;
           break;
         }
@@ -248,7 +251,8 @@ export const restXmlCodec: Codec = {
         const loc = member.locationName ?? name;
         if (member.location === 'header') headers[loc.toLowerCase()] = headerValue(member, v);
         else if (member.location === 'headers') {
-          for (const [k, hv] of Object.entries(v as Record<string, string>)) headers[`${loc}${k}`.toLowerCase()] = hv;
+          for (const [k, hv] of Object.entries(v as Record<string, string>))
+            headers[`${loc}${k}`.toLowerCase()] = hv;
         } else if (member.location === 'statusCode') status = Number(v);
       }
       const ns = typeof model.metadata.xmlNamespace === 'string' ? model.metadata.xmlNamespace : s3Namespace;
@@ -256,7 +260,8 @@ export const restXmlCodec: Codec = {
         const member = model.member(shape, shape.payload);
         const v = value[shape.payload];
         if (member && v !== undefined && v !== null) {
-          if (member.type === 'blob' || member.streaming) body = Buffer.isBuffer(v) ? v : Buffer.from(v as Uint8Array);
+          if (member.type === 'blob' || member.streaming)
+            body = Buffer.isBuffer(v) ? v : Buffer.from(v as Uint8Array);
           else if (member.type === 'string') body = String(v);
           else {
             const element = member.locationName ?? shape.payload;

@@ -96,5 +96,8 @@ export function toDocument(model: ServiceModel, shape: Shape, value: unknown, en
 }
 
 function typeError(where: string, what: string): ServiceError {
-  return new ServiceError('SerializationException', `Expected ${what} at ${where.replace(/^input\.?/, '') || 'input'}`);
+  return new ServiceError(
+    'SerializationException',
+    `Expected ${what} at ${where.replace(/^input\.?/, '') || 'input'}`,
+  );
 }

@@ -31,17 +31,26 @@ export function parseScalar(shape: Shape, text: string, where: string): unknown 
 
 export function parseTimestamp(value: string | number, where: string): Date {
   const d =
-    typeof value === 'number' || /^\d+(\.\d+)?$/.test(value) ? new Date(Number(value) * 1000) : new Date(value);
+    typeof value === 'number' || /^\d+(\.\d+)?$/.test(value)
+      ? new Date(Number(value) * 1000)
+      : new Date(value);
   if (Number.isNaN(d.getTime())) throw badValue(String(value), where, 'a timestamp');
   return d;
 }
 
 function badValue(text: string, where: string, what: string): ServiceError {
-  return new ServiceError('ValidationError', `Invalid value '${text.slice(0, 100)}' for ${where}: expected ${what}`);
+  return new ServiceError(
+    'ValidationError',
+    `Invalid value '${text.slice(0, 100)}' for ${where}: expected ${what}`,
+  );
 }
 
 /** Format a scalar as text for XML bodies and query-style output. */
-export function formatScalar(shape: Shape, value: unknown, defaultTimestamp: 'iso8601' | 'rfc822' = 'iso8601'): string {
+export function formatScalar(
+  shape: Shape,
+  value: unknown,
+  defaultTimestamp: 'iso8601' | 'rfc822' = 'iso8601',
+): string {
   switch (shape.type) {
     case 'timestamp':
       return formatTimestamp(toDate(value), shape.timestampFormat ?? defaultTimestamp);

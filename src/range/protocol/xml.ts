@@ -4,6 +4,8 @@ import { ServiceError } from '../errors.js';
 import { formatScalar, parseScalar } from './values.js';
 
 export function escapeXml(s: string): string {
+  // Control characters other than tab/newline are not allowed raw in XML 1.0: write them as references.
+  // eslint-disable-next-line no-control-regex
   return s.replace(/[&<>"'\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, (c) => {
     switch (c) {
       case '&':
@@ -80,7 +82,13 @@ function namespaceOf(shape: Shape): string {
 }
 
 /** Serialize one value as an element named `element` (lists that are flattened repeat the element). */
-export function writeNamed(model: ServiceModel, shape: Shape, value: unknown, element: string, style: XmlStyle): string {
+export function writeNamed(
+  model: ServiceModel,
+  shape: Shape,
+  value: unknown,
+  element: string,
+  style: XmlStyle,
+): string {
   switch (shape.type) {
     case 'structure':
       return `<${element}${namespaceOf(shape)}${attributesOf(model, shape, value)}>${writeMembers(model, shape, value, style)}</${element}>`;
@@ -129,10 +137,14 @@ export function parseXmlDocument(text: string): { name: string; node: XmlNode } 
   try {
     doc = parser.parse(text, true) as Record<string, unknown>;
   } catch (err) {
-    throw new ServiceError('MalformedXML', `The XML you provided was not well-formed: ${(err as Error).message}`);
+    throw new ServiceError(
+      'MalformedXML',
+      `The XML you provided was not well-formed: ${(err as Error).message}`,
+    );
   }
   const rootName = Object.keys(doc).find((k) => !k.startsWith('?'));
-  if (!rootName) throw new ServiceError('MalformedXML', 'The XML you provided was not well-formed or did not validate.');
+  if (!rootName)
+    throw new ServiceError('MalformedXML', 'The XML you provided was not well-formed or did not validate.');
   const nodes = doc[rootName] as XmlNode[];
   return { name: rootName, node: nodes[0] ?? '' };
 }

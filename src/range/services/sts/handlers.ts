@@ -30,10 +30,21 @@ function issue(ctx: CallContext, principal: Principal, seconds: number) {
     expiration,
     principal,
   };
-  return { AccessKeyId: accessKeyId, SecretAccessKey: secretAccessKey, SessionToken: sessionToken, Expiration: expiration };
+  return {
+    AccessKeyId: accessKeyId,
+    SecretAccessKey: secretAccessKey,
+    SessionToken: sessionToken,
+    Expiration: expiration,
+  };
 }
 
-function durationOf(ctx: CallContext, seconds: number | undefined, min: number, max: number, dflt: number): number {
+function durationOf(
+  ctx: CallContext,
+  seconds: number | undefined,
+  min: number,
+  max: number,
+  dflt: number,
+): number {
   const d = seconds ?? dflt;
   if (d < min || d > max) {
     throw new ServiceError(
@@ -49,7 +60,9 @@ export function assumeRole(ctx: CallContext, input: AssumeRoleRequest): AssumeRo
   const m = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(input.RoleArn ?? '');
   if (!m) throw new ServiceError('ValidationError', `${input.RoleArn} is invalid`);
   const [, accountId = '', roleName = ''] = m;
-  const roles = (ctx.state(iamState, { accountId }) as { roles?: Record<string, { RoleId: string; Arn: string }> }).roles;
+  const roles = (
+    ctx.state(iamState, { accountId }) as { roles?: Record<string, { RoleId: string; Arn: string }> }
+  ).roles;
   const role = roles?.[roleName];
   if (!role) {
     throw new ServiceError(
@@ -60,7 +73,10 @@ export function assumeRole(ctx: CallContext, input: AssumeRoleRequest): AssumeRo
   }
   const sessionName = input.RoleSessionName ?? 'session';
   if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
-    throw new ServiceError('ValidationError', `Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint`);
+    throw new ServiceError(
+      'ValidationError',
+      `Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint`,
+    );
   }
   const seconds = durationOf(ctx, input.DurationSeconds, 900, 43200, 3600);
   const principalId = `${role.RoleId}:${sessionName}`;

@@ -1,0 +1,120 @@
+import { Flags } from '@oclif/core';
+import { SirsCommand } from '../../cli/base.js';
+import { SirsError, UsageError } from '../../errors.js';
+
+export default class RangeStart extends SirsCommand {
+  static override summary = 'Start the range: a local AWS-compatible endpoint with CloudTrail built in.';
+  static override description = `The range listens on 127.0.0.1 only and speaks the AWS wire protocols for the services
+scenarios use (STS, IAM, EC2, S3, CloudTrail, CloudWatch Logs, CloudWatch, KMS, SSM, SNS,
+CloudFormation), so the real AWS CLI and SDKs work against it unchanged. Every call becomes a
+CloudTrail event, visible through LookupEvents and delivered to a logging trail's log group.
+
+It prints the environment a responder pastes into a shell, then serves until Ctrl-C.
+With --state-dir the range keeps its state on disk and picks it up again on the next start.`;
+
+  static override examples = [
+    {
+      description: 'Start on the default port and paste the printed exports into another shell',
+      command: '<%= config.bin %> range start',
+    },
+    {
+      description: 'Keep state between restarts',
+      command: '<%= config.bin %> range start --state-dir .sirs/range',
+    },
+    {
+      description: 'Stress the toolkit: throttle 10% of calls, fail 2%, add 50 ms',
+      command: '<%= config.bin %> range start --faults throttle=0.1,error=0.02,latency=50ms',
+    },
+  ];
+
+  static override enableJsonFlag = false;
+
+  static override flags = {
+    port: Flags.integer({
+      description: 'TCP port on 127.0.0.1 (0 picks a free one).',
+      default: 4566,
+      min: 0,
+      max: 65535,
+    }),
+    'account-id': Flags.string({
+      description: 'The 12-digit account id of the default account.',
+      default: '123456789012',
+    }),
+    region: Flags.string({ description: 'The default region.', default: 'us-east-1' }),
+    'state-dir': Flags.string({ description: 'Keep state in this folder across restarts.' }),
+    faults: Flags.string({ description: 'Inject faults: throttle=<share>,error=<share>,latency=<ms>ms.' }),
+    'lookup-events-rate': Flags.integer({
+      description: 'CloudTrail LookupEvents requests per second per account and region (0: no limit).',
+      default: 2,
+      min: 0,
+    }),
+    json: Flags.boolean({ description: 'Print the endpoint and environment as one JSON line.' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(RangeStart);
+    if (!/^\d{12}$/.test(flags['account-id'])) {
+      throw new UsageError('bad-account-id', `--account-id must be 12 digits, got '${flags['account-id']}'.`);
+    }
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(flags.region)) {
+      throw new UsageError(
+        'bad-region',
+        `--region '${flags.region}' is not an AWS region name (e.g. us-east-1).`,
+      );
+    }
+    const { startRange, parseFaultSpec } = await import('../../range/index.js');
+    let faults;
+    try {
+      faults = flags.faults ? parseFaultSpec(flags.faults) : undefined;
+    } catch (err) {
+      throw new UsageError('bad-faults', `--faults: ${(err as Error).message}`, {
+        suggestions: ['Example: --faults throttle=0.1,error=0.02,latency=50ms'],
+      });
+    }
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    let range;
+    try {
+      range = await startRange({
+        port: flags.port,
+        accountId: flags['account-id'],
+        region: flags.region,
+        stateDir: flags['state-dir'],
+        faults,
+        lookupEventsPerSecond: flags['lookup-events-rate'],
+        log: (m) => process.stderr.write(`${m}\n`),
+      });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+        throw new SirsError('port-in-use', `Port ${flags.port} on 127.0.0.1 is already in use.`, {
+          suggestions: ['Stop whatever holds it (another range?), or pass --port 0 to pick a free port.'],
+        });
+      }
+      throw err;
+    }
+    const env = range.env();
+    if (flags.json) {
+      process.stdout.write(
+        `${JSON.stringify({ endpoint: range.endpoint, accountId: range.accountId, region: range.region, env, root: range.rootCredentials })}\n`,
+      );
+    } else {
+      this.log(`The range is listening on ${range.endpoint} (account ${range.accountId}, ${range.region}).`);
+      this.log(`Paste this into a responder's shell to use the aws CLI and SDKs against it:\n`);
+      for (const [k, v] of Object.entries(env)) this.log(`export ${k}=${v}`);
+      this.log(
+        `\nRoot user keys, for simulating root activity: ${range.rootCredentials.accessKeyId} / ${range.rootCredentials.secretAccessKey}`,
+      );
+      if (flags['state-dir']) this.log(`State is kept in ${flags['state-dir']}.`);
+      this.log('Stop with Ctrl-C.');
+    }
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        void range.stop().then(resolve);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    if (!flags.json) this.log('The range stopped.');
+  }
+}
