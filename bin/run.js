@@ -1,4 +1,25 @@
 #!/usr/bin/env node
-import { execute } from '@oclif/core';
+// Root help (`sirs`, `sirs --help`, `sirs -h`, `sirs help`) is rendered from oclif.manifest.json without
+// loading @oclif/core, which alone costs more than starting node (see src/cli/root-help.ts). Everything
+// else, and root help whenever the fast path declines, goes through oclif.
+const args = process.argv.slice(2);
 
-await execute({ dir: import.meta.url });
+if (args.length <= 1 && ['--help', '-h', 'help', undefined].includes(args[0])) {
+  const text = await import('../dist/cli/root-help.js')
+    .then(async (m) =>
+      m.rootHelpFromInstall((await import('node:url')).fileURLToPath(new URL('..', import.meta.url))),
+    )
+    .catch(() => undefined);
+  if (text !== undefined) {
+    process.stdout.write(text);
+    process.exit(0);
+  }
+}
+
+// Node 22+ caches compiled modules between runs (a no-op on Node 20, which lacks the API).
+(await import('node:module')).enableCompileCache?.();
+
+// `sirs help <command>` is `sirs <command> --help` (oclif without @oclif/plugin-help has no `help` command).
+const argv = args[0] === 'help' ? [...args.slice(1), '--help'] : args;
+const { execute } = await import('@oclif/core');
+await execute({ args: argv, dir: import.meta.url });

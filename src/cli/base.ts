@@ -1,12 +1,27 @@
 import { Command } from '@oclif/core';
-import { isSirsError } from '../errors.js';
+import { isSirsError, type ExitCode } from '../errors.js';
 
 /**
- * The one place where errors become exit codes and messages. Commands stay thin: parse flags, call one
- * library function, return its typed result (which doubles as the `--json` output).
+ * The one place where errors and results become exit codes and messages. Commands stay thin: parse flags,
+ * call one library function, return its typed result (which doubles as the `--json` output).
  */
 export abstract class SirsCommand extends Command {
   static override enableJsonFlag = true;
+
+  /**
+   * The exit code a successful run's result stands for; e.g. `validate` returns a report and exits 1 when
+   * it lists invalid files. The result is printed (or emitted as JSON) either way.
+   */
+  protected exitCodeFor(_result: unknown): ExitCode {
+    return 0;
+  }
+
+  protected override async _run<T>(): Promise<T> {
+    const result = await super._run<T>();
+    const code = this.exitCodeFor(result);
+    if (code !== 0) this.exit(code);
+    return result;
+  }
 
   protected override async catch(err: Error & { oclif?: { exit?: number } }): Promise<unknown> {
     if (isSirsError(err)) {

@@ -69,41 +69,52 @@ export function resolveTargets(targets: readonly string[], opts: { cwd: string; 
     return all;
   }
   const files: string[] = [];
-  const errors: string[] = [];
-  const suggestions: string[] = [];
+  const missing: string[] = [];
+  const unknownIds: string[] = [];
   const ids = catalogIds(opts.root);
   for (const target of targets) {
-    if (looksLikePath(target)) {
-      const abs = resolve(opts.cwd, target);
-      let isDir = false;
-      try {
-        isDir = statSync(abs).isDirectory();
-      } catch {
-        errors.push(`no such file: ${target}`);
-        continue;
-      }
-      if (isDir) {
-        const inDir = scenarioFilesIn(abs);
-        if (inDir.length === 0) errors.push(`no scenario files (*.yaml) in ${target}`);
-        files.push(...inDir);
-      } else files.push(abs);
-    } else if (ids.includes(target)) {
-      files.push(join(scenariosDir(opts.root), `${target}.yaml`));
-    } else {
-      errors.push(`unknown scenario id "${target}"`);
-      const match = closest(target, ids);
-      if (match) suggestions.push(`did you mean "${match}"?`);
+    if (!looksLikePath(target)) {
+      if (ids.includes(target)) files.push(join(scenariosDir(opts.root), `${target}.yaml`));
+      else unknownIds.push(target);
+      continue;
+    }
+    const abs = resolve(opts.cwd, target);
+    let isDir: boolean;
+    try {
+      isDir = statSync(abs).isDirectory();
+    } catch {
+      missing.push(`no such file: ${target}`);
+      continue;
+    }
+    if (!isDir) files.push(abs);
+    else {
+      const inDir = scenarioFilesIn(abs);
+      if (inDir.length === 0) missing.push(`no scenario files (*.yaml) in ${target}`);
+      files.push(...inDir);
     }
   }
-  if (errors.length > 0) {
-    suggestions.push(
-      '`sirs list` shows the scenario ids; give a path (with a / or .yaml) for a file elsewhere',
-    );
-    throw new UsageError(errors.length === 1 ? 'unknown-target' : 'unknown-targets', errors.join('; '), {
-      suggestions,
-    });
-  }
+  if (missing.length > 0 || unknownIds.length > 0) throw targetError(missing, unknownIds, ids);
   return [...new Set(files)];
+}
+
+function targetError(missing: string[], unknownIds: string[], ids: string[]): UsageError {
+  const quoted = unknownIds.map((id) => `"${id}"`).join(', ');
+  const messages = [...missing];
+  if (unknownIds.length > 0)
+    messages.push(`unknown scenario id${unknownIds.length > 1 ? 's' : ''} ${quoted}`);
+  const suggestions: string[] = [];
+  for (const id of unknownIds) {
+    const match = closest(id, ids);
+    if (match)
+      suggestions.push(
+        unknownIds.length > 1 ? `"${id}": did you mean "${match}"?` : `did you mean "${match}"?`,
+      );
+  }
+  if (unknownIds.length > 0)
+    suggestions.push('`sirs list` shows the ids; a path needs a "/" or a .yaml ending');
+  return new UsageError(unknownIds.length > 0 ? 'unknown-scenario' : 'file-not-found', messages.join('; '), {
+    suggestions,
+  });
 }
 
 /** The file of a scenario id in the catalog, or a usage error with a did-you-mean. */

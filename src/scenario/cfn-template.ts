@@ -89,12 +89,15 @@ export function readCfnTemplate(
   abs: string,
   display: string,
 ): { template?: CfnTemplate; problems: Problem[] } {
-  const read = readTextFile(abs, `template ${display}`);
+  const read = readTextFile(abs, 'the template');
   if (!read.ok) {
     const { line = 1, col = 1, ...rest } = read.issue;
     return { problems: [{ file: display, line, col, path: '', ...rest }] };
   }
-  const parsed = parseYaml(read.text, display, { customTags: cfnTags });
+  const parsed = parseYaml(read.text, display, {
+    customTags: cfnTags,
+    tagHint: `CloudFormation's short forms are ${INTRINSICS.map((f) => `!${f}`).join(' ')}`,
+  });
   if (!parsed.ok) return { problems: parsed.problems };
   const { source, data } = parsed;
   const problems: Problem[] = [];
@@ -102,9 +105,14 @@ export function readCfnTemplate(
     problems.push(source.problem(path, 'template-not-cloudformation', message, hint));
 
   if (!isRecord(data)) {
+    const holds = data === null ? 'nothing' : Array.isArray(data) ? 'a list' : 'a single value';
+    notCfn([], `the template is not a CloudFormation template (it holds ${holds})`);
+    return { problems };
+  }
+  if (!Object.keys(data).some((k) => SECTIONS.includes(k))) {
     notCfn(
       [],
-      `template ${display} is not a CloudFormation template (it holds ${data === null ? 'nothing' : Array.isArray(data) ? 'a list' : 'a single value'})`,
+      'the template is not a CloudFormation template (it has none of the sections Resources, Parameters, Outputs, ...)',
     );
     return { problems };
   }
@@ -125,7 +133,7 @@ export function readCfnTemplate(
   if (!isRecord(data.Resources) || Object.keys(data.Resources).length === 0) {
     notCfn(
       data.Resources === undefined ? [] : ['Resources'],
-      `template ${display} has no Resources`,
+      'the template has no Resources',
       'a CloudFormation template declares at least one resource under Resources',
     );
   } else {
@@ -194,5 +202,7 @@ export function readCfnTemplate(
       outputs.add(name);
     }
   }
+  // Without resources it is not a template the scenario can use; checking its outputs would only add noise.
+  if (problems.some((p) => p.code === 'template-not-cloudformation')) return { problems };
   return { template: { file: display, parameters, outputs, resources }, problems };
 }

@@ -15,7 +15,9 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     }
   }
   if (best === undefined) return undefined;
-  const allowed = Math.max(1, Math.floor(Math.max(word.length, best.length) / 3));
+  // Short words allow one edit; longer ones about a third of their length, but at least two (grp → group).
+  const longest = Math.max(word.length, best.length);
+  const allowed = longest <= 3 ? 1 : Math.max(2, Math.floor(longest / 3));
   return bestDistance <= allowed ? best : undefined;
 }
 

@@ -98,7 +98,11 @@ export type YamlParse = { ok: true; source: YamlSource; data: unknown } | { ok: 
  * Parses one YAML document, refusing what a scenario or template never needs: several documents, deep
  * nesting, alias bombs. Syntax problems stop here (later checks on a broken tree only add noise).
  */
-export function parseYaml(text: string, file: string, opts: { customTags?: Tags } = {}): YamlParse {
+export function parseYaml(
+  text: string,
+  file: string,
+  opts: { customTags?: Tags; tagHint?: string } = {},
+): YamlParse {
   const at = (offset: number, code: string, message: string, hint?: string): Problem => {
     const { line, col } = positionOf(text, offset);
     return { file, line, col, path: '', code, message, ...(hint ? { hint } : {}) };
@@ -126,7 +130,7 @@ export function parseYaml(text: string, file: string, opts: { customTags?: Tags 
         return {
           ...base,
           code: 'duplicate-key',
-          message: `duplicate key ${JSON.stringify(text.slice(e.pos[0], e.pos[1]).trim() || '?')}`,
+          message: `duplicate key ${JSON.stringify(keyAt(text, e.pos[0]))}`,
           hint: 'each key may appear once per mapping; remove or merge the repeated one',
         };
       case 'MULTIPLE_DOCS':
@@ -141,12 +145,15 @@ export function parseYaml(text: string, file: string, opts: { customTags?: Tags 
           ...base,
           code: 'unknown-tag',
           message: `unknown tag ${text.slice(e.pos[0], e.pos[1]).trim()}`,
+          ...(opts.tagHint ? { hint: opts.tagHint } : {}),
         };
       default:
         return { ...base, code: 'yaml-syntax', message: `YAML syntax: ${firstLine(e.message)}` };
     }
   });
-  if (problems.length > 0) return { ok: false, problems };
+  // One error per line: after the first, the parser's further complaints on a line are usually echoes.
+  const firstPerLine = problems.filter((p, i) => problems.findIndex((q) => q.line === p.line) === i);
+  if (firstPerLine.length > 0) return { ok: false, problems: firstPerLine };
 
   const tooDeep = findTooDeep(doc.contents);
   if (tooDeep !== undefined) {
@@ -175,6 +182,13 @@ export function parseYaml(text: string, file: string, opts: { customTags?: Tags 
     }
     throw err;
   }
+}
+
+/** The key written at `offset`: a quoted string, or plain text up to the colon. */
+function keyAt(text: string, offset: number): string {
+  const m = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^:\n]*)/.exec(text.slice(offset));
+  const key = (m?.[1] ?? '').trim();
+  return key.startsWith('"') || key.startsWith("'") ? key.slice(1, -1) : key;
 }
 
 function firstLine(s: string): string {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { findSignalKind, signalKindNames } from '../signals/registry.js';
-import { didYouMean } from './did-you-mean.js';
+import { closest, didYouMean } from './did-you-mean.js';
 import type { YamlSource } from './document.js';
 import type { PathSegment, Problem } from './problem.js';
 import { Condition } from './schema.js';
@@ -29,25 +29,17 @@ function issueProblems(
   const name = label(path);
   const here = (code: string, message: string, hint?: string, opts?: { key?: boolean }) =>
     source.problem(path, code, message, hint, opts);
+  // Custom messages are sentences; they get the field name unless they already say it.
+  const labelled = (message: string) => (message.includes(name) ? message : `${name}: ${message}`);
 
+  if (value === undefined && issue.code !== 'unrecognized_keys' && path.length > 0) {
+    return missingField(path, root, data, source);
+  }
   switch (issue.code) {
-    case 'invalid_type': {
-      if (value === undefined) {
-        const field = String(path[path.length - 1] ?? 'value');
-        const description = describe(schemaAt(root, path));
-        return [
-          source.problem(
-            path.slice(0, -1),
-            'missing-field',
-            `missing required field "${field}"`,
-            description,
-          ),
-        ];
-      }
+    case 'invalid_type':
       return [
         here('wrong-type', `${name}: expected ${expectedName(issue.expected)}, got ${typeName(value)}`),
       ];
-    }
     case 'invalid_value': {
       const allowed = issue.values.map((v) => String(v));
       const hint = typeof value === 'string' ? didYouMean(value, allowed) : undefined;
@@ -81,15 +73,30 @@ function issueProblems(
       return [here('out-of-range', `${name}: must be ${word} ${bound}; got ${show(value)}`)];
     }
     case 'invalid_format':
-      return [here('invalid-format', `${name}: ${issue.message}`)];
+      return [here('invalid-format', labelled(issue.message))];
     case 'invalid_union':
       if (schemaAt(root, path) === Condition) return conditionProblems(path, value, root, data, source);
       return [here('wrong-type', `${name}: ${unionExpectation(issue)}; got ${typeName(value)}`)];
-    case 'custom':
-      return [here('invalid-value', `${name}: ${issue.message}`)];
     default:
-      return [here('invalid-value', `${name}: ${issue.message}`)];
+      return [here('invalid-value', labelled(issue.message))];
   }
+}
+
+/**
+ * A required field is absent. When the same mapping has an unknown key that looks like a misspelling of
+ * it, the unknown-key problem (with its "did you mean") says everything, so this one stays quiet.
+ */
+function missingField(path: PathSegment[], root: z.ZodType, data: unknown, source: YamlSource): Problem[] {
+  const field = String(path[path.length - 1]);
+  const parentPath = path.slice(0, -1);
+  const parent = valueAt(data, parentPath);
+  if (isRecord(parent)) {
+    const known = objectKeys(schemaAt(root, parentPath));
+    const strays = Object.keys(parent).filter((k) => !known.includes(k));
+    if (strays.some((k) => closest(k, known) === field)) return [];
+  }
+  const hint = describe(schemaAt(root, path));
+  return [source.problem(parentPath, 'missing-field', `missing required field "${field}"`, hint)];
 }
 
 /** A condition is `{ <kind>: params }`; explain which part is wrong rather than "no union member matched". */

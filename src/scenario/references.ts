@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { readCfnTemplate } from './cfn-template.js';
@@ -138,13 +139,24 @@ export function checkPlaceholders(ctx: CheckContext): void {
 export function checkRunbook(ctx: CheckContext): void {
   const name = ctx.data.runbook;
   if (typeof name !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) return;
-  const resolved = resolveInside(join(ctx.root, 'runbooks'), `${name}.md.hbs`, 'runbooks');
+  const runbooksDir = join(ctx.root, 'runbooks');
+  const resolved = resolveInside(runbooksDir, `${name}.md.hbs`, 'runbooks');
   if (!resolved.ok) {
-    reportIssue(ctx, ['runbook'], resolved.issue, 'runbook');
-    return;
+    if (resolved.issue.code !== 'file-not-found')
+      return reportIssue(ctx, ['runbook'], resolved.issue, 'runbook');
+    const known = runbookNames(runbooksDir);
+    const hint =
+      didYouMean(name, known) ??
+      (known.length > 0 ? `runbooks: ${known.join(', ')}` : 'runbooks/ has no *.md.hbs files');
+    return ctx.at(
+      ['runbook'],
+      'runbook-not-found',
+      `runbook "${name}" not found: there is no runbooks/${name}.md.hbs`,
+      hint,
+    );
   }
   const display = ctx.display(resolved.abs);
-  const read = readTextFile(resolved.abs, `runbook ${display}`);
+  const read = readTextFile(resolved.abs, 'the runbook');
   if (!read.ok) {
     const { line = 1, col = 1, ...rest } = read.issue;
     ctx.report({ file: display, line, col, path: '', ...rest });
@@ -153,15 +165,11 @@ export function checkRunbook(ctx: CheckContext): void {
   try {
     Handlebars.parse(read.text);
   } catch (err) {
-    const message = (err as Error).message;
-    const m = /Parse error on line (\d+)/.exec(message) ?? /line (\d+)/.exec(message);
     ctx.report({
       file: display,
-      line: m ? Number(m[1]) : 1,
-      col: 1,
       path: '',
       code: 'runbook-invalid',
-      message: `runbook is not a valid Handlebars template: ${message.split('\n')[0]}`,
+      ...handlebarsError((err as Error).message),
     });
   }
 }
@@ -169,4 +177,28 @@ export function checkRunbook(ctx: CheckContext): void {
 function reportIssue(ctx: CheckContext, path: string[], issue: SourceIssue, what: string): void {
   const code = issue.code === 'file-not-found' ? `${what}-not-found` : issue.code;
   ctx.at(path, code, `${what} ${issue.message}`, issue.hint);
+}
+
+/** Handlebars reports either "Parse error on line N: ... Expecting ..." or "<what> - line:column" (0-based column). */
+function handlebarsError(raw: string): { line: number; col: number; message: string } {
+  const lines = raw.split('\n');
+  const parse = /^Parse error on line (\d+):/.exec(lines[0]!);
+  if (parse) {
+    const caret = lines.find((l) => /^-*\^$/.test(l));
+    const expecting = lines.find((l) => l.startsWith('Expecting')) ?? 'syntax error';
+    return { line: Number(parse[1]), col: caret ? caret.length : 1, message: `Handlebars: ${expecting}` };
+  }
+  const at = / - (\d+):(\d+)$/.exec(lines[0]!);
+  const message = `Handlebars: ${lines[0]!.replace(/ - \d+:\d+$/, '')}`;
+  return at ? { line: Number(at[1]), col: Number(at[2]) + 1, message } : { line: 1, col: 1, message };
+}
+
+function runbookNames(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.md.hbs'))
+      .map((f) => f.slice(0, -'.md.hbs'.length));
+  } catch {
+    return [];
+  }
 }

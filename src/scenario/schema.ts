@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ackParams } from '../signals/kinds/ack.js';
-import { signalKinds } from '../signals/registry.js';
+import { signalKinds, type Condition as ConditionValue } from '../signals/registry.js';
 import { DURATION_PATTERN, parseDuration } from './duration.js';
+import { LAYERS, SEVERITIES } from './enums.js';
 
 /**
  * The scenario file format: the one source of truth. `npm run schema` turns it into
@@ -15,7 +16,7 @@ export const MITRE_ID = /^T\d{4}(\.\d{3})?$/;
 
 export const Duration = z
   .string()
-  .regex(DURATION_PATTERN, { error: (iss) => durationError(iss.input) })
+  .regex(DURATION_PATTERN, { error: (iss) => durationError(iss.input), abort: true })
   .refine((s) => parseDuration(s).ok, { error: (iss) => durationError(iss.input) })
   .describe('A duration: whole numbers with units h, m, s, largest first, like 90s, 10m or 1h30m.');
 
@@ -32,12 +33,8 @@ export const ScenarioId = z
   })
   .describe('Kebab-case id; must equal the file name (scenarios/<id>.yaml).');
 
-export const Severity = z
-  .enum(['low', 'medium', 'high', 'critical'])
-  .describe('How bad the fault is if real.');
-export const Layer = z
-  .enum(['platform', 'network', 'os', 'data', 'identity', 'logging'])
-  .describe('The layer of the stack the fault lives in.');
+export const Severity = z.enum(SEVERITIES).describe('How bad the fault is if real.');
+export const Layer = z.enum(LAYERS).describe('The layer of the stack the fault lives in.');
 
 export const ApiCall = z
   .string()
@@ -46,12 +43,16 @@ export const ApiCall = z
 
 export const Principal = z
   .string()
-  .regex(/^[\w+=,.@-]{1,64}$/, { error: 'must be root, default, or an IAM user name' })
+  .regex(/^(?:[\w+=,.@-]|\{\{[^{}]*\}\})+$/, { error: 'must be root, default, or an IAM user name' })
   .describe(
-    'Who makes the call: `root`, `default` (the facilitator) or the name of an IAM user the stack creates.',
+    'Who makes the call: `root`, `default` (the facilitator) or an IAM user the stack creates (a name or {{outputs.<Name>}}).',
   );
 
-/** One condition: a single-key object naming a signal kind, built from the signal registry. */
+/**
+ * One condition: a single-key object naming a signal kind, built from the signal registry. zod cannot infer
+ * the literal key of each option from a mapped array, so the output type is stated (the registry's
+ * Condition union, derived from the same kinds).
+ */
 export const Condition = z
   .union(
     signalKinds.map((kind) =>
@@ -61,7 +62,7 @@ export const Condition = z
   .meta({
     id: 'Condition',
     description: 'A signal condition: a single key naming the signal kind, e.g. { sgIngress: { ... } }.',
-  });
+  }) as unknown as z.ZodType<ConditionValue>;
 
 const Conditions = z.array(Condition).min(1, { error: 'needs at least one condition' });
 

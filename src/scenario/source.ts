@@ -1,5 +1,6 @@
 import { closeSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { didYouMean } from './did-you-mean.js';
 
 /**
  * Reading files named by scenario authors, defensively: a size limit checked before reading, no devices or
@@ -19,12 +20,17 @@ export interface SourceIssue {
 
 export type ReadResult = { ok: true; text: string } | { ok: false; issue: SourceIssue };
 
+/** `what` names the file in messages ("the scenario file"); problems carry the path separately. */
 export function readTextFile(abs: string, what: string): ReadResult {
   let size: number;
   try {
     const st = statSync(abs);
     if (st.isDirectory()) return fail('not-a-file', `${what} is a directory, not a file`);
-    if (!st.isFile()) return fail('not-a-file', `${what} is not a regular file (a device, FIFO or socket?)`);
+    if (!st.isFile()) {
+      return fail('not-a-file', `${what} is not a regular file (a device, FIFO or socket?)`, {
+        hint: 'give the path of a YAML file',
+      });
+    }
     size = st.size;
   } catch (err) {
     return fail('file-not-found', `${what} cannot be read: ${describeFsError(err)}`);
@@ -69,7 +75,7 @@ function decode(bytes: Uint8Array, what: string): ReadResult {
     const { line, col } = positionOf(new TextDecoder().decode(bytes.subarray(0, bad)), bad);
     return fail(
       'invalid-utf8',
-      `${what} is not valid UTF-8 text (byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} at line ${line}, column ${col})`,
+      `${what} is not valid UTF-8 text (byte 0x${bytes[bad]!.toString(16).padStart(2, '0')})`,
       { hint: 'is it a binary file? scenario files are UTF-8 YAML', line, col },
     );
   }
@@ -85,7 +91,7 @@ function decode(bytes: Uint8Array, what: string): ReadResult {
       code === 0
         ? 'a NUL byte'
         : `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
-    return fail('control-character', `${what} contains ${name} at line ${line}, column ${col}`, {
+    return fail('control-character', `${what} contains ${name}`, {
       hint:
         code === 0
           ? 'is it a binary file? scenario files are UTF-8 YAML'
@@ -175,13 +181,13 @@ export function resolveInside(baseDir: string, rel: string, folderName: string):
     exists = false;
   }
   if (!exists) {
-    let hint = `no such file in ${folderName}/`;
+    let hint: string;
     try {
       const entries = readdirSync(baseDir);
-      if (entries.length > 0)
-        hint = `${folderName}/ holds: ${entries.slice(0, 8).join(', ')}${entries.length > 8 ? ', ...' : ''}`;
+      const listed = `${folderName}/ holds: ${entries.slice(0, 8).join(', ')}${entries.length > 8 ? ', ...' : ''}`;
+      hint = didYouMean(rel, entries) ?? (entries.length === 0 ? `${folderName}/ is empty` : listed);
     } catch {
-      hint = `the ${folderName}/ folder does not exist next to the scenarios/ folder`;
+      hint = `there is no ${folderName}/ folder next to the scenarios/ folder`;
     }
     return {
       ok: false,

@@ -61,12 +61,14 @@ export function checkScenarioFile(abs: string, opts: { cwd?: string } = {}): Che
     };
   };
 
-  const read = readTextFile(abs, `scenario file ${file}`);
+  const read = readTextFile(abs, 'the scenario file');
   if (!read.ok) {
     const { line = 1, col = 1, ...rest } = read.issue;
     return done([{ file, line, col, path: '', ...rest }]);
   }
-  const parsed = parseYaml(read.text, file);
+  const parsed = parseYaml(read.text, file, {
+    tagHint: 'scenario files are plain YAML; CloudFormation tags like !Ref belong in the template',
+  });
   if (!parsed.ok) return done(parsed.problems);
   const { source, data } = parsed;
   if (source.doc.contents === null) {

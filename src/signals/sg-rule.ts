@@ -30,7 +30,7 @@ export function sgRuleParams(direction: 'inbound' | 'outbound') {
         ctx.addIssue({
           code: 'custom',
           path: ['port'],
-          message: 'give either port or fromPort/toPort, not both',
+          message: 'port and fromPort/toPort exclude each other; give one of them',
         });
       }
       if ((p.fromPort === undefined) !== (p.toPort === undefined)) {
@@ -38,21 +38,21 @@ export function sgRuleParams(direction: 'inbound' | 'outbound') {
         ctx.addIssue({
           code: 'custom',
           path: [missing],
-          message: 'fromPort and toPort go together; add the missing one',
+          message: `fromPort and toPort go together; add ${missing}`,
         });
       }
       if (p.fromPort !== undefined && p.toPort !== undefined && p.fromPort > p.toPort) {
         ctx.addIssue({
           code: 'custom',
           path: ['toPort'],
-          message: `toPort (${p.toPort}) is below fromPort (${p.fromPort})`,
+          message: `toPort ${p.toPort} is below fromPort ${p.fromPort}`,
         });
       }
       if (p.protocol === 'all' && (p.port !== undefined || p.fromPort !== undefined)) {
         ctx.addIssue({
           code: 'custom',
           path: ['protocol'],
-          message: 'protocol "all" covers every port; drop the port',
+          message: 'protocol "all" covers every port; drop port, fromPort and toPort',
         });
       }
       const peers = (['cidr', 'ipv6Cidr', 'prefixList', 'sourceGroup'] as const).filter(

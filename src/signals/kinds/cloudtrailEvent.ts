@@ -22,7 +22,10 @@ export const cloudtrailEvent = defineSignalKind({
     })
     .superRefine((p, ctx) => {
       if (FIELDS.every((f) => p[f] === undefined)) {
-        ctx.addIssue({ code: 'custom', message: `give at least one of ${FIELDS.join(', ')}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `cloudtrailEvent needs at least one of ${FIELDS.join(', ')}`,
+        });
       }
     }),
   describe: (p) => {

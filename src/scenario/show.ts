@@ -1,0 +1,89 @@
+import { conditionParts, type Condition } from '../signals/registry.js';
+import type { SignalFamily } from '../signals/types.js';
+import type { Layer, Severity } from './enums.js';
+import { loadScenario } from './load.js';
+import { PHASE_NAMES, type PhaseName } from './schema.js';
+import type { CatalogOptions } from './validate.js';
+
+export interface SignalView {
+  kind: string;
+  family: SignalFamily;
+  params: unknown;
+  /** The kind's human sentence for these parameters. */
+  description: string;
+}
+
+export interface ScenarioView {
+  id: string;
+  title: string;
+  summary: string;
+  severity: Severity;
+  layer: Layer;
+  mitre: string[];
+  file: string;
+  /** The closed loop: the control, the monitor that sees it fail, the fix that restores it. */
+  loop: { control: string; monitor: string; fix: string };
+  timeLimit: string;
+  phases: Array<{ name: PhaseName; target: string; mode: 'any' | 'all'; signals: SignalView[] }>;
+  steadyState: SignalView[];
+  hints: Array<{ at: string; cost: number; text: string }>;
+  inject: {
+    template: string;
+    parameters: Record<string, string | number | boolean>;
+    capabilities: string[];
+    resources: Array<{ id: string; type: string }>;
+    outputs: string[];
+    actions: Array<{ call: string; as?: string; input: Record<string, unknown> }>;
+  };
+  runbook: { name: string; file: string };
+  autopilot: Array<{ at: string; description: string }>;
+}
+
+/** Everything about one scenario a facilitator reads before running it. */
+export function showScenario(idOrPath: string, opts: CatalogOptions = {}): ScenarioView {
+  const { scenario: s, template, file } = loadScenario(idOrPath, opts);
+  const signal = (c: Condition): SignalView => {
+    const { kind, params } = conditionParts(c);
+    return { kind: kind.name, family: kind.family, params, description: kind.describe(params) };
+  };
+  const phases: ScenarioView['phases'] = [];
+  for (const name of PHASE_NAMES) {
+    const phase = s.phases[name];
+    if (!phase) continue;
+    const mode = phase.any ? 'any' : 'all';
+    phases.push({ name, target: phase.target, mode, signals: (phase.any ?? phase.all ?? []).map(signal) });
+  }
+  return {
+    id: s.id,
+    title: s.title,
+    summary: s.summary,
+    severity: s.severity,
+    layer: s.layer,
+    mitre: s.mitre ?? [],
+    file,
+    loop: { control: s.control, monitor: s.monitor, fix: s.fix },
+    timeLimit: s.timeLimit,
+    phases,
+    steadyState: (s.steadyState ?? []).map(signal),
+    hints: (s.hints ?? []).map((h) => ({ at: h.at, cost: h.cost, text: h.text })),
+    inject: {
+      template: template.file,
+      parameters: s.inject.stack.parameters ?? {},
+      capabilities: s.inject.stack.capabilities ?? [],
+      resources: [...template.resources.entries()].map(([id, r]) => ({ id, type: r.type })),
+      outputs: [...template.outputs],
+      actions: (s.inject.actions ?? []).map((a) => ({
+        call: a.call,
+        ...(a.as ? { as: a.as } : {}),
+        input: a.input ?? {},
+      })),
+    },
+    runbook: { name: s.runbook, file: `runbooks/${s.runbook}.md.hbs` },
+    autopilot: (s.autopilot ?? []).map((step) => ({
+      at: step.at,
+      description: step.ack
+        ? `ack ${step.ack.finding}${step.ack.resource ? ` on ${step.ack.resource}` : ''}`
+        : `call ${step.call}${step.as ? ` as ${step.as}` : ''}`,
+    })),
+  };
+}
