@@ -24,7 +24,11 @@ export class SirsError extends Error {
 
 /** The command line itself is wrong (unknown scenario id, conflicting flags): exit code 2. */
 export class UsageError extends SirsError {
-  constructor(code: string, message: string, opts: { suggestions?: readonly string[]; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    opts: { suggestions?: readonly string[]; cause?: unknown } = {},
+  ) {
     super(code, message, { ...opts, exitCode: 2 });
     this.name = 'UsageError';
   }

@@ -164,7 +164,7 @@ export const Scenario = z
       .array(Condition)
       .optional()
       .describe('Resource-state conditions that must stay true; a breach is collateral damage.'),
-    hints: z.array(Hint).optional(),
+    hints: z.array(Hint).optional().describe('Hints released on schedule; each costs points.'),
     runbook: z
       .string()
       .regex(KEBAB_CASE, { error: 'must be a runbook name (kebab-case), like network-exposure' })

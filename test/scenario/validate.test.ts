@@ -1,0 +1,155 @@
+import { expect } from 'chai';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SirsError, UsageError } from '../../src/errors.js';
+import { packageRoot } from '../../src/paths.js';
+import { catalogIds, resolveTargets } from '../../src/scenario/catalog.js';
+import { loadScenario } from '../../src/scenario/load.js';
+import { parsePlaceholder, scanPlaceholders } from '../../src/scenario/placeholders.js';
+import { formatProblem } from '../../src/scenario/problem.js';
+import { validateScenarios } from '../../src/scenario/validate.js';
+
+const root = packageRoot();
+
+describe('validating the shipped catalog', () => {
+  it('finds every shipped scenario valid', () => {
+    const report = validateScenarios([], { cwd: root });
+    expect(report.files.flatMap((f) => f.problems.map(formatProblem))).to.deep.equal([]);
+    expect(report.files.map((f) => f.file)).to.include('scenarios/ssh-open-to-world.yaml');
+    expect(report.valid).to.equal(true);
+  });
+
+  it('names each scenario, its file and its template by the same id', () => {
+    for (const id of catalogIds(root)) {
+      const { scenario } = loadScenario(id, { cwd: root });
+      expect(scenario.id).to.equal(id);
+      expect(scenario.inject.stack.template).to.equal(`${id}.cfn.yaml`);
+    }
+  });
+
+  it('uses in each runbook only placeholders the scenarios using it can fill', () => {
+    for (const id of catalogIds(root)) {
+      const { scenario, template } = loadScenario(id, { cwd: root });
+      const text = readFileSync(join(root, 'runbooks', `${scenario.runbook}.md.hbs`), 'utf8');
+      const exprs = scanPlaceholders(text)
+        .tokens.map((t) => t.expr)
+        .filter((e) => !/^[#/]|^else\b/.test(e));
+      expect(exprs.length, `${scenario.runbook} uses no placeholders?`).to.be.greaterThan(0);
+      for (const expr of exprs) {
+        const parsed = parsePlaceholder(expr, template.outputs);
+        expect(parsed.ok, `${scenario.runbook}.md.hbs: {{${expr}}} for ${id}`).to.equal(true);
+      }
+    }
+  });
+});
+
+describe('validation of a file', () => {
+  let dir: string;
+  const shipped = readFileSync(join(root, 'scenarios', 'ssh-open-to-world.yaml'), 'utf8');
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sirs-validate-'));
+    for (const d of ['scenarios', 'templates', 'runbooks']) mkdirSync(join(dir, d));
+    writeFileSync(
+      join(dir, 'templates', 'ssh-open-to-world.cfn.yaml'),
+      readFileSync(join(root, 'templates', 'ssh-open-to-world.cfn.yaml')),
+    );
+    writeFileSync(join(dir, 'runbooks', 'network-exposure.md.hbs'), '# {{outputs.WebSgId}}\n');
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const write = (name: string, text: string) => {
+    writeFileSync(join(dir, 'scenarios', name), text);
+    return join(dir, 'scenarios', name);
+  };
+
+  it('reports every problem in one run, each at its own line', () => {
+    const text = shipped
+      .replace('id: ssh-open-to-world', 'id: many-problems')
+      .replace('severity: high', 'severity: severe')
+      .replace("cidr: '{{outputs.BastionCidr}}'", "cidr: '{{outputs.BastionCIDR}}'")
+      .replace('    target: 30m', '    target: 1h')
+      .replace('  - at: 15m\n    cost: 15', '  - at: 15m\n    cost: 15\n    txt: typo')
+      .replace('runbook: network-exposure', 'runbook: nework-exposure');
+    const file = write('many-problems.yaml', text);
+    const report = validateScenarios([file], { cwd: dir, root: dir });
+    const problems = report.files[0]!.problems;
+    expect(problems.map((p) => `${p.line} ${p.code}`)).to.deep.equal([
+      '9 invalid-value',
+      '32 phase-after-limit',
+      '36 unknown-output',
+      '47 unknown-key',
+      '52 runbook-not-found',
+    ]);
+    expect(report.valid).to.equal(false);
+    expect(report.summary).to.deep.equal({ files: 1, valid: 0, invalid: 1, problems: 5 });
+  });
+
+  it('shows paths relative to the working directory, absolute outside it', () => {
+    const file = write('ssh-open-to-world.yaml', shipped);
+    expect(validateScenarios([file], { cwd: dir, root: dir }).files[0]!.file).to.equal(
+      join('scenarios', 'ssh-open-to-world.yaml'),
+    );
+    expect(validateScenarios([file], { cwd: root, root: dir }).files[0]!.file).to.equal(file);
+  });
+
+  it('finds ids used twice among the files validated together', () => {
+    const a = write('twin.yaml', shipped.replace('id: ssh-open-to-world', 'id: twin'));
+    const b = write('twin.yml', shipped.replace('id: ssh-open-to-world', 'id: twin'));
+    const report = validateScenarios([a, b], { cwd: dir, root: dir });
+    expect(report.files.map((f) => f.problems.map((p) => p.code))).to.deep.equal([
+      ['duplicate-id'],
+      ['duplicate-id'],
+    ]);
+  });
+});
+
+describe('naming scenarios on the command line', () => {
+  const opts = { cwd: root, root };
+
+  it('resolves ids in the catalog and paths from the working directory', () => {
+    expect(resolveTargets(['ssh-open-to-world'], opts)).to.deep.equal([
+      join(root, 'scenarios', 'ssh-open-to-world.yaml'),
+    ]);
+    expect(resolveTargets(['./scenarios/ssh-open-to-world.yaml'], opts)).to.deep.equal([
+      join(root, 'scenarios', 'ssh-open-to-world.yaml'),
+    ]);
+    expect(resolveTargets(['scenarios/'], opts)).to.include(
+      join(root, 'scenarios', 'ssh-open-to-world.yaml'),
+    );
+    expect(resolveTargets([], opts)).to.deep.equal(resolveTargets(['scenarios'.concat('/')], opts));
+  });
+
+  it('turns unknown ids and missing paths into usage errors with suggestions', () => {
+    const err = (targets: string[]) => {
+      try {
+        resolveTargets(targets, opts);
+      } catch (e) {
+        return e as UsageError;
+      }
+      return expect.fail('expected a usage error');
+    };
+    const typo = err(['ssh-open-to-wrld']);
+    expect(typo).to.be.instanceOf(UsageError);
+    expect(typo.exitCode).to.equal(2);
+    expect(typo.message).to.equal('unknown scenario id "ssh-open-to-wrld"');
+    expect(typo.suggestions[0]).to.equal('did you mean "ssh-open-to-world"?');
+    const both = err(['nope', './missing.yaml']);
+    expect(both.message).to.equal('no such file: ./missing.yaml; unknown scenario id "nope"');
+  });
+
+  it('refuses to show an invalid scenario, listing its problems', () => {
+    const dir = join(root, 'test', 'corpus', 'bad');
+    try {
+      loadScenario('bad-mitre', { cwd: dir, root: dir });
+      expect.fail('expected an error');
+    } catch (e) {
+      expect(e).to.be.instanceOf(SirsError);
+      const err = e as SirsError;
+      expect(err.code).to.equal('invalid-scenario');
+      expect(err.message).to.equal('scenario bad-mitre is invalid (2 problems)');
+      expect(err.suggestions[0]).to.match(/^scenarios\/bad-mitre\.yaml:10:16: mitre\[1\]/);
+      expect(err.suggestions.at(-1)).to.equal('run `sirs validate bad-mitre` for the full list');
+    }
+  });
+});
