@@ -1,14 +1,8 @@
 import type { ServiceDefinition } from '../context.js';
-import { cloudTrailService } from './cloudtrail/index.js';
-import { ec2Service } from './ec2/index.js';
 import { iamService } from './iam/index.js';
-import { kmsService } from './kms/index.js';
-import { logsService } from './logs/index.js';
 import { monitoringService } from './monitoring/index.js';
-import { s3Service } from './s3/index.js';
-import { s3ControlService } from './s3control/index.js';
 import { snsService } from './sns/index.js';
 import { stsService } from './sts/index.js';
 
 /** Every service the range emulates: an explicit list, no registration by import side effect. */
-export const rangeServices: readonly ServiceDefinition[] = [stsService, iamService, kmsService, s3Service, s3ControlService, ec2Service, monitoringService, snsService, cloudTrailService, logsService];
+export const rangeServices: readonly ServiceDefinition[] = [stsService, iamService, monitoringService, snsService];
