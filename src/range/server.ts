@@ -38,7 +38,10 @@ async function handle(engine: RangeEngine, req: IncomingMessage, res: ServerResp
     res.writeHead(413, { 'content-type': 'text/plain' }).end('request body too large for the range\n');
     return;
   }
-  const url = req.url ?? '/';
+  // HTTP/1.1 servers must accept absolute-form targets (`GET http://host/path`), which clients
+  // send when the range is their HTTP proxy (how the AWS CLI reaches S3 Control's `<account>.` hosts).
+  const absolute = /^https?:\/\/[^/]*/i.exec(req.url ?? '');
+  const url = absolute ? (req.url ?? '').slice(absolute[0].length) || '/' : (req.url ?? '/');
   const q = url.indexOf('?');
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers))

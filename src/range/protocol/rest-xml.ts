@@ -255,6 +255,8 @@ export const restXmlCodec: Codec = {
             headers[`${loc}${k}`.toLowerCase()] = hv;
         } else if (member.location === 'statusCode') status = Number(v);
       }
+      // A satisfied Range request is 206 Partial Content; the model has no member that says so.
+      if (op.name === 'GetObject' && value.ContentRange !== undefined) status = 206;
       const ns = typeof model.metadata.xmlNamespace === 'string' ? model.metadata.xmlNamespace : s3Namespace;
       if (shape.payload) {
         const member = model.member(shape, shape.payload);
@@ -265,8 +267,10 @@ export const restXmlCodec: Codec = {
           else if (member.type === 'string') body = String(v);
           else {
             const element = member.locationName ?? shape.payload;
-            const withNs = member.xmlNamespace ? member : { ...member, xmlNamespace: { uri: ns } };
-            body = xmlDeclaration + writeNamed(model, withNs, v, element, queryXmlStyle);
+            // The namespace goes on the root element; a copy of the shape would lose its members.
+            let xml = writeNamed(model, member, v, element, queryXmlStyle);
+            if (!member.xmlNamespace) xml = xml.replace(`<${element}`, `<${element} xmlns="${escapeXml(ns)}"`);
+            body = xmlDeclaration + xml;
             headers['content-type'] = 'application/xml';
           }
         }
