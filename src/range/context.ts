@@ -84,6 +84,8 @@ export interface ServiceDefinition {
   readonly dataEvents?: ReadonlySet<string>;
   /** Operations CloudTrail does not record at all. */
   readonly unrecorded?: ReadonlySet<string>;
+  /** CloudTrail eventNames that differ from the API operation (S3's GetPublicAccessBlock → GetBucketPublicAccessBlock). */
+  readonly eventNames?: Readonly<Record<string, string>>;
   /** Resources of a call for LookupEvents; the chain's generic extraction is used when absent. */
   resources?(operation: string, input: Record<string, unknown>, output: unknown): EventResource[];
   /** Seeds an account when the range first sees it (IAM: the default admin user). */

@@ -220,7 +220,7 @@ export function buildRecord({
     userIdentity: userIdentityOf(ctx.principal, ctx.accessKeyId, ctx.invokedBy),
     eventTime: ctx.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     eventSource: service.eventSource,
-    eventName: op.name,
+    eventName: service.eventNames?.[op.name] ?? op.name,
     awsRegion: region,
     sourceIPAddress: ctx.invokedBy ?? ctx.sourceIp,
     userAgent: ctx.invokedBy ?? ctx.userAgent,
