@@ -10,6 +10,7 @@ import { parseAuth, routeRequest, virtualHostBucket, type Auth } from './router.
 import { StateRegistry, defineState, type StateDef } from './state.js';
 import type { RangeClock } from './clock.js';
 import type { FaultInjector } from './faults.js';
+import { gunzipSync } from 'node:zlib';
 
 export interface EngineOptions {
   info: RangeInfo;
@@ -75,6 +76,11 @@ export class RangeEngine {
     if (bucket) req = { ...req, path: `/${bucket}${req.path === '/' ? '' : req.path}` };
     let op: Operation | undefined;
     try {
+      // SDKs and the CLI gzip large bodies of operations with the requestCompression trait (CloudWatch
+      // PutMetricData). S3's Content-Encoding describes the object, not the request.
+      if (route.service !== 's3' && /(^|,)\s*gzip\s*$/.test(req.headers['content-encoding'] ?? '')) {
+        req = { ...req, body: gunzipSync(req.body) };
+      }
       const svc = this.services.get(route.service);
       if (!svc) {
         throw new ServiceError(
