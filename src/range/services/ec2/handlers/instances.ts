@@ -1,0 +1,374 @@
+import type {
+  DescribeInstancesRequest,
+  DescribeInstancesResult,
+  DescribeInstanceStatusRequest,
+  DescribeInstanceStatusResult,
+  Instance,
+  InstanceState,
+  Reservation,
+  RunInstancesRequest,
+} from '@aws-sdk/client-ec2';
+import type { CallContext } from '../../../context.js';
+import { ServiceError, isServiceError } from '../../../errors.js';
+import { ec2Id, hexId } from '../../../ids.js';
+import { containsIp, formatIpv4, parseCidr4, parseIpv4, sizeOf } from '../cidr.js';
+import { applyFilters, applyTagSpecs, page, tagSpecsFor, tagsOf, type FilterTable } from '../query.js';
+import { find, invalidParameter, kinds, missingParameter, noDefaultVpc, selectByIds } from '../resources.js';
+import { ec2Of, settle, type Ec2State, type InstanceRecord, type InstanceStateName, type SubnetRecord } from '../store.js';
+import { defaultGroupOf } from './security-groups.js';
+
+/** How long EC2's transitions take on the range clock. */
+export const delays = { launch: 3000, stop: 5000, terminate: 5000 };
+
+const stateCodes: Record<InstanceStateName, number> = {
+  pending: 0,
+  running: 16,
+  'shutting-down': 32,
+  terminated: 48,
+  stopping: 64,
+  stopped: 80,
+};
+
+export function stateOf(name: InstanceStateName): InstanceState {
+  return { Code: stateCodes[name], Name: name };
+}
+
+/** Enter `now`, and reach `then` after `ms` of range time. */
+export function transition(ctx: CallContext, s: Ec2State, inst: InstanceRecord, now: InstanceStateName, then: InstanceStateName, ms: number) {
+  inst.state = now;
+  inst.next = { state: then, at: new Date(ctx.now.getTime() + ms) };
+  ctx.clock.schedule(ms, () => settle(s, ctx.clock.now()));
+}
+
+function dnsName(ctx: CallContext, ip: string): string {
+  const host = `ip-${ip.replace(/\./g, '-')}`;
+  return ctx.region === 'us-east-1' ? `${host}.ec2.internal` : `${host}.${ctx.region}.compute.internal`;
+}
+
+export function instanceView(ctx: CallContext, s: Ec2State, i: InstanceRecord): Instance {
+  const gone = i.state === 'terminated';
+  const groups = gone ? [] : i.groupIds.map((id) => ({ GroupId: id, GroupName: s.groups[id]?.name }));
+  const volume = s.volumes[i.rootVolumeId];
+  return {
+    AmiLaunchIndex: i.launchIndex,
+    ImageId: i.imageId,
+    InstanceId: i.id,
+    InstanceType: i.instanceType as Instance['InstanceType'],
+    KeyName: i.keyName,
+    LaunchTime: i.launchTime,
+    Monitoring: { State: i.monitoring ? 'enabled' : 'disabled' },
+    Placement: { AvailabilityZone: i.az, GroupName: '', Tenancy: 'default' },
+    PrivateDnsName: gone ? '' : dnsName(ctx, i.privateIp),
+    PrivateIpAddress: gone ? undefined : i.privateIp,
+    ProductCodes: [],
+    PublicDnsName: '',
+    State: stateOf(i.state),
+    StateTransitionReason: i.transitionReason,
+    StateReason: i.stateReason ? { Code: i.stateReason.code, Message: i.stateReason.message } : undefined,
+    SubnetId: gone ? undefined : i.subnetId,
+    VpcId: gone ? undefined : i.vpcId,
+    Architecture: 'x86_64',
+    BlockDeviceMappings:
+      volume?.attachment && !gone
+        ? [
+            {
+              DeviceName: volume.attachment.device,
+              Ebs: {
+                AttachTime: volume.attachment.attachTime,
+                DeleteOnTermination: volume.attachment.deleteOnTermination,
+                Status: 'attached',
+                VolumeId: volume.id,
+              },
+            },
+          ]
+        : [],
+    ClientToken: i.clientToken ?? '',
+    EbsOptimized: i.ebsOptimized,
+    EnaSupport: true,
+    Hypervisor: 'xen',
+    IamInstanceProfile: i.iamInstanceProfile ? { Arn: i.iamInstanceProfile.arn, Id: i.iamInstanceProfile.id } : undefined,
+    NetworkInterfaces: gone
+      ? []
+      : [
+          {
+            Attachment: {
+              AttachTime: i.launchTime,
+              AttachmentId: `eni-attach-${i.networkInterfaceId.slice(4)}`,
+              DeleteOnTermination: true,
+              DeviceIndex: 0,
+              Status: 'attached',
+              NetworkCardIndex: 0,
+            },
+            Description: '',
+            Groups: groups,
+            Ipv6Addresses: [],
+            MacAddress: i.macAddress,
+            NetworkInterfaceId: i.networkInterfaceId,
+            OwnerId: i.ownerId,
+            PrivateDnsName: dnsName(ctx, i.privateIp),
+            PrivateIpAddress: i.privateIp,
+            PrivateIpAddresses: [{ Primary: true, PrivateDnsName: dnsName(ctx, i.privateIp), PrivateIpAddress: i.privateIp }],
+            SourceDestCheck: i.sourceDestCheck,
+            Status: 'in-use',
+            SubnetId: i.subnetId,
+            VpcId: i.vpcId,
+            InterfaceType: 'interface',
+          },
+        ],
+    RootDeviceName: '/dev/xvda',
+    RootDeviceType: 'ebs',
+    SecurityGroups: groups,
+    SourceDestCheck: i.sourceDestCheck,
+    Tags: tagsOf(s, i.id),
+    VirtualizationType: 'hvm',
+    CpuOptions: { CoreCount: 1, ThreadsPerCore: 2 },
+    HibernationOptions: { Configured: false },
+    MetadataOptions: {
+      State: 'applied',
+      HttpTokens: 'required',
+      HttpPutResponseHopLimit: 2,
+      HttpEndpoint: 'enabled',
+      HttpProtocolIpv6: 'disabled',
+      InstanceMetadataTags: 'disabled',
+    },
+    EnclaveOptions: { Enabled: false },
+    PlatformDetails: 'Linux/UNIX',
+    UsageOperation: 'RunInstances',
+    UsageOperationUpdateTime: i.launchTime,
+    MaintenanceOptions: { AutoRecovery: 'default' },
+  };
+}
+
+/** Private addresses in use in a subnet; the first four and the last are AWS's. */
+function freeAddresses(s: Ec2State, subnet: SubnetRecord): number[] {
+  const block = parseCidr4(subnet.cidr)!;
+  const used = new Set(
+    Object.values(s.instances)
+      .filter((i) => i.subnetId === subnet.id && i.state !== 'terminated')
+      .map((i) => parseIpv4(i.privateIp)),
+  );
+  const out: number[] = [];
+  for (let n = block.base + 4; n < block.base + sizeOf(block) - 1; n++) if (!used.has(n)) out.push(n);
+  return out;
+}
+
+async function instanceProfile(ctx: CallContext, spec: RunInstancesRequest['IamInstanceProfile']) {
+  if (!spec || (spec.Arn === undefined && spec.Name === undefined)) return undefined;
+  const name = spec.Name ?? (spec.Arn ?? '').split('/').pop() ?? '';
+  try {
+    const out = (await ctx.dispatch('iam', 'GetInstanceProfile', { InstanceProfileName: name })) as {
+      InstanceProfile?: { Arn?: string; InstanceProfileId?: string };
+    };
+    return { arn: out.InstanceProfile?.Arn ?? '', id: out.InstanceProfile?.InstanceProfileId ?? '' };
+  } catch (err) {
+    if (isServiceError(err) && err.code === 'NoSuchEntity') {
+      const param = spec.Name !== undefined ? 'name' : 'arn';
+      throw invalidParameter(
+        `Value (${spec.Name ?? spec.Arn}) for parameter iamInstanceProfile.${param} is invalid. Invalid IAM Instance Profile ${param === 'name' ? 'name' : 'ARN'}`,
+      );
+    }
+    // IAM is not there to ask (a range built without it): take the profile as given.
+    return {
+      arn: spec.Arn ?? `arn:aws:iam::${ctx.accountId}:instance-profile/${name}`,
+      id: `AIPA${hexId(16).toUpperCase()}`,
+    };
+  }
+}
+
+export async function runInstances(ctx: CallContext, input: RunInstancesRequest): Promise<Reservation> {
+  const s = ec2Of(ctx);
+  const min = input.MinCount ?? 1;
+  const max = input.MaxCount ?? 1;
+  if (min < 1) throw invalidParameter(`Invalid value '${min}' for minCount. Must be greater than 0.`);
+  if (max < min) throw invalidParameter(`Invalid value '${max}' for maxCount. Must be greater than or equal to minCount.`);
+  if (input.LaunchTemplate) {
+    throw new ServiceError('UnsupportedOperation', 'The range does not support launch templates; pass the launch parameters instead.');
+  }
+  if (input.ClientToken) {
+    const earlier = Object.values(s.instances).filter((i) => i.clientToken === input.ClientToken);
+    if (earlier.length) return reservationOf(ctx, s, earlier);
+  }
+  if (input.ImageId === undefined) throw missingParameter('ImageId');
+  if (!/^ami-[0-9a-f]{8,17}$/.test(input.ImageId)) {
+    throw new ServiceError('InvalidAMIID.Malformed', `Invalid id: "${input.ImageId}" (expecting "ami-...")`);
+  }
+  const instanceType = input.InstanceType ?? 'm1.small';
+  if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(instanceType)) {
+    throw invalidParameter(`The following supplied instance types do not exist: [${instanceType}]`);
+  }
+  const nic = input.NetworkInterfaces?.[0];
+  const subnetId = input.SubnetId ?? nic?.SubnetId;
+  if (subnetId === undefined) throw noDefaultVpc('. GroupName is only supported for EC2-Classic and default VPC.');
+  const subnet = find(s.subnets, kinds.subnet, subnetId);
+  if (input.SecurityGroups?.length) {
+    throw new ServiceError('InvalidParameterCombination', 'The parameter groupName cannot be used with the parameter subnet');
+  }
+  const groupIds = input.SecurityGroupIds?.length ? input.SecurityGroupIds : (nic?.Groups ?? []);
+  for (const id of groupIds) {
+    const group = find(s.groups, kinds.group, id);
+    if (group.vpcId !== subnet.vpcId) {
+      throw new ServiceError('InvalidParameter', `Security group ${id} and subnet ${subnet.id} belong to different networks.`);
+    }
+  }
+  const groups = groupIds.length ? [...new Set(groupIds)] : [defaultGroupOf(s, subnet.vpcId)?.id ?? ''];
+  let addresses = freeAddresses(s, subnet);
+  const wanted = input.PrivateIpAddress ?? nic?.PrivateIpAddress;
+  if (wanted !== undefined) {
+    const ip = parseIpv4(wanted);
+    if (ip === undefined || !containsIp(parseCidr4(subnet.cidr)!, ip)) {
+      throw invalidParameter(`Address ${wanted} does not fall within the subnet's address range`);
+    }
+    if (!addresses.includes(ip)) throw new ServiceError('InvalidIPAddress.InUse', `Address ${wanted} is in use.`);
+    addresses = [ip];
+  }
+  if (addresses.length < min) {
+    throw new ServiceError(
+      'InsufficientFreeAddressesInSubnet',
+      `There are not enough free addresses in subnet '${subnet.id}' to satisfy the requested number of instances.`,
+    );
+  }
+  if (input.UserData !== undefined && !/^[A-Za-z0-9+/=\r\n]*$/.test(input.UserData)) {
+    throw invalidParameter('Invalid BASE64 encoding of user data.');
+  }
+  const shutdownBehavior = input.InstanceInitiatedShutdownBehavior ?? 'stop';
+  const specs = tagSpecsFor(input.TagSpecifications, ['instance', 'volume', 'network-interface']);
+  const profile = await instanceProfile(ctx, input.IamInstanceProfile);
+  const reservationId = ec2Id('r');
+  const count = Math.min(max, addresses.length);
+  const launched: InstanceRecord[] = [];
+  for (let n = 0; n < count; n++) {
+    const volumeId = ec2Id('vol');
+    const inst: InstanceRecord = {
+      id: ec2Id('i'),
+      reservationId,
+      ownerId: ctx.accountId,
+      imageId: input.ImageId,
+      instanceType,
+      keyName: input.KeyName,
+      launchIndex: n,
+      launchTime: ctx.now,
+      state: 'pending',
+      transitionReason: '',
+      subnetId: subnet.id,
+      vpcId: subnet.vpcId,
+      az: subnet.az,
+      privateIp: formatIpv4(addresses[n] as number),
+      networkInterfaceId: ec2Id('eni'),
+      macAddress: `0e:${hexId(10).match(/../g)!.join(':')}`,
+      groupIds: groups,
+      rootVolumeId: volumeId,
+      iamInstanceProfile: profile,
+      userData: input.UserData,
+      disableApiTermination: input.DisableApiTermination ?? false,
+      shutdownBehavior,
+      sourceDestCheck: true,
+      ebsOptimized: input.EbsOptimized ?? false,
+      clientToken: input.ClientToken,
+      monitoring: input.Monitoring?.Enabled ?? false,
+    };
+    const rootSize = input.BlockDeviceMappings?.[0]?.Ebs?.VolumeSize ?? 8;
+    s.volumes[volumeId] = {
+      id: volumeId,
+      size: rootSize,
+      volumeType: input.BlockDeviceMappings?.[0]?.Ebs?.VolumeType ?? 'gp3',
+      az: subnet.az,
+      createTime: ctx.now,
+      encrypted: input.BlockDeviceMappings?.[0]?.Ebs?.Encrypted ?? false,
+      attachment: { instanceId: inst.id, device: '/dev/xvda', attachTime: ctx.now, deleteOnTermination: true },
+    };
+    s.instances[inst.id] = inst;
+    applyTagSpecs(s, specs, 'instance', inst.id);
+    applyTagSpecs(s, specs, 'volume', volumeId);
+    applyTagSpecs(s, specs, 'network-interface', inst.networkInterfaceId);
+    transition(ctx, s, inst, 'pending', 'running', delays.launch);
+    launched.push(inst);
+  }
+  return reservationOf(ctx, s, launched);
+}
+
+function reservationOf(ctx: CallContext, s: Ec2State, instances: InstanceRecord[]): Reservation {
+  const first = instances[0]!;
+  return {
+    Groups: [],
+    Instances: instances.map((i) => instanceView(ctx, s, i)),
+    OwnerId: first.ownerId,
+    ReservationId: first.reservationId,
+  };
+}
+
+const instanceFilters = (s: Ec2State): FilterTable<InstanceRecord> => ({
+  'instance-id': (i) => i.id,
+  'instance-state-name': (i) => i.state,
+  'instance-state-code': (i) => stateCodes[i.state],
+  'instance-type': (i) => i.instanceType,
+  'image-id': (i) => i.imageId,
+  'vpc-id': (i) => i.vpcId,
+  'subnet-id': (i) => i.subnetId,
+  'availability-zone': (i) => i.az,
+  'private-ip-address': (i) => i.privateIp,
+  'network-interface.network-interface-id': (i) => i.networkInterfaceId,
+  'instance.group-id': (i) => i.groupIds,
+  'instance.group-name': (i) => i.groupIds.map((g) => s.groups[g]?.name),
+  'group-id': (i) => i.groupIds,
+  'group-name': (i) => i.groupIds.map((g) => s.groups[g]?.name),
+  'key-name': (i) => i.keyName,
+  'reservation-id': (i) => i.reservationId,
+  'owner-id': (i) => i.ownerId,
+  'iam-instance-profile.arn': (i) => i.iamInstanceProfile?.arn,
+  'launch-time': (i) => i.launchTime.toISOString(),
+  'root-device-type': () => 'ebs',
+  architecture: () => 'x86_64',
+});
+
+export function describeInstances(ctx: CallContext, input: DescribeInstancesRequest): DescribeInstancesResult {
+  const s = ec2Of(ctx);
+  if (input.InstanceIds?.length && input.MaxResults !== undefined) {
+    throw new ServiceError('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults');
+  }
+  const selected = applyFilters(s, selectByIds(s.instances, kinds.instance, input.InstanceIds), input.Filters, instanceFilters(s));
+  const { page: items, nextToken } = page(selected, input, { min: 5, max: 1000 }, [input.InstanceIds, input.Filters]);
+  const reservations = new Map<string, InstanceRecord[]>();
+  for (const i of items) reservations.set(i.reservationId, [...(reservations.get(i.reservationId) ?? []), i]);
+  return { Reservations: [...reservations.values()].map((list) => reservationOf(ctx, s, list)), NextToken: nextToken };
+}
+
+const statusFilters: FilterTable<InstanceRecord> = {
+  'availability-zone': (i) => i.az,
+  'instance-state-name': (i) => i.state,
+  'instance-state-code': (i) => stateCodes[i.state],
+  'instance-status.status': (i) => (i.state === 'running' ? 'ok' : 'not-applicable'),
+  'instance-status.reachability': (i) => (i.state === 'running' ? 'passed' : undefined),
+  'system-status.status': (i) => (i.state === 'running' ? 'ok' : 'not-applicable'),
+  'system-status.reachability': (i) => (i.state === 'running' ? 'passed' : undefined),
+};
+
+export function describeInstanceStatus(ctx: CallContext, input: DescribeInstanceStatusRequest): DescribeInstanceStatusResult {
+  const s = ec2Of(ctx);
+  let instances = selectByIds(s.instances, kinds.instance, input.InstanceIds);
+  // By default only running instances have a status.
+  if (!input.IncludeAllInstances) instances = instances.filter((i) => i.state === 'running');
+  const selected = applyFilters(s, instances, input.Filters, statusFilters);
+  const { page: items, nextToken } = page(selected, input, { min: 5, max: 1000 }, [input.InstanceIds, input.Filters]);
+  return {
+    InstanceStatuses: items.map((i) => {
+      const running = i.state === 'running';
+      const status = {
+        Status: running ? ('ok' as const) : ('not-applicable' as const),
+        Details: running ? [{ Name: 'reachability' as const, Status: 'passed' as const }] : undefined,
+      };
+      return {
+        AvailabilityZone: i.az,
+        InstanceId: i.id,
+        InstanceState: stateOf(i.state),
+        InstanceStatus: status,
+        SystemStatus: status,
+        AttachedEbsStatus: status,
+      };
+    }),
+    NextToken: nextToken,
+  };
+}
+
+export function instanceOf(s: Ec2State, id: string | undefined): InstanceRecord {
+  return find(s.instances, kinds.instance, id);
+}
