@@ -183,19 +183,33 @@ describe('range: CloudWatch Logs filter patterns', () => {
         ],
       });
       expect(test('{ ($.user.id = 1) && ($.users[0].email = "John.Doe@example.com") }', e)).to.equal(true);
-      expect(test('{ ($.user.id = 2 && $.users[0].email = "nonmatch") || $.actions[2] = "GET" }', e)).to.equal(false);
       expect(
-        test('{ $.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = nonmatch && $.actions[2] = nomatch }', e),
+        test('{ ($.user.id = 2 && $.users[0].email = "nonmatch") || $.actions[2] = "GET" }', e),
+      ).to.equal(false);
+      expect(
+        test(
+          '{ $.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = nonmatch && $.actions[2] = nomatch }',
+          e,
+        ),
       ).to.equal(true);
       expect(
-        test('{ ($.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = nonmatch) && $.actions[2] = nomatch }', e),
+        test(
+          '{ ($.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = nonmatch) && $.actions[2] = nomatch }',
+          e,
+        ),
       ).to.equal(false);
       expect(test('{ $.coordinates[2][0] = 7 }', e)).to.equal(true);
       expect(test('{ $.foo = bar || $.foo = baz }', json({ foo: 'baz' }))).to.equal(true);
     });
 
     it('compares numbers precisely, including signs, decimals and scientific notation', () => {
-      const e = json({ latency: 1200, numbers: [9999, 0.001], processes: [{}, {}, {}, {}, { averageRuntime: 55.5 }], errorCode: 400, code: '404' });
+      const e = json({
+        latency: 1200,
+        numbers: [9999, 0.001],
+        processes: [{}, {}, {}, {}, { averageRuntime: 55.5 }],
+        errorCode: 400,
+        code: '404',
+      });
       for (const [p, want] of [
         ['{ $.latency >= 500 }', true],
         ['{ $.latency > +1000 }', true],
@@ -275,23 +289,40 @@ describe('range: CloudWatch Logs filter patterns', () => {
     });
 
     it('applies string, wildcard and numeric conditions', () => {
-      expect(which('[ip, user, username, timestamp, request, status_code, bytes > 1000]')).to.deep.equal([0, 1]);
+      expect(which('[ip, user, username, timestamp, request, status_code, bytes > 1000]')).to.deep.equal([
+        0, 1,
+      ]);
       expect(which('[ip, user, username, timestamp, request, status_code = 200, bytes]')).to.deep.equal([0]);
       expect(which('[ip, user, username, timestamp, request, status_code = 4*, bytes]')).to.deep.equal([1]);
-      expect(which('[ip, user, username, timestamp, request = *html*, status_code = 4*, bytes]')).to.deep.equal([1]);
-      expect(which('[ip, user, username, timestamp, request, status_code != 200, bytes]')).to.deep.equal([1, 2]);
-      expect(which('[ip, user, username, timestamp, request = "GET /index.html HTTP/1.0", ...]')).to.deep.equal([1]);
+      expect(
+        which('[ip, user, username, timestamp, request = *html*, status_code = 4*, bytes]'),
+      ).to.deep.equal([1]);
+      expect(which('[ip, user, username, timestamp, request, status_code != 200, bytes]')).to.deep.equal([
+        1, 2,
+      ]);
+      expect(
+        which('[ip, user, username, timestamp, request = "GET /index.html HTTP/1.0", ...]'),
+      ).to.deep.equal([1]);
       expect(which('[ip, user, username = frank, ...]')).to.deep.equal([0, 1, 2]);
     });
 
     it('combines conditions on one field with && and ||', () => {
-      expect(which('[ip, user, username, timestamp, request, status_code = 4* || status_code = 5*, bytes]')).to.deep.equal([1, 2]);
-      expect(which('[ip, user, username, timestamp, request, status_code >= 400 && status_code < 500, bytes]')).to.deep.equal([1]);
+      expect(
+        which('[ip, user, username, timestamp, request, status_code = 4* || status_code = 5*, bytes]'),
+      ).to.deep.equal([1, 2]);
+      expect(
+        which('[ip, user, username, timestamp, request, status_code >= 400 && status_code < 500, bytes]'),
+      ).to.deep.equal([1]);
       const msgs = ['ERROR WARN message', 'ERROR message', 'WARN message'];
       expect(msgs.filter((m) => test('[w1=ERROR, w2]', m))).to.deep.equal(['ERROR message']);
-      expect(msgs.filter((m) => test('[w1=ERROR || w1=WARN, w2]', m))).to.deep.equal(['ERROR message', 'WARN message']);
+      expect(msgs.filter((m) => test('[w1=ERROR || w1=WARN, w2]', m))).to.deep.equal([
+        'ERROR message',
+        'WARN message',
+      ]);
       expect(msgs.filter((m) => test('[w1!=ERROR&&w1!=WARN, w2]', m))).to.deep.equal([]);
-      expect(msgs.filter((m) => test('[(w1=ERROR || w1=WARN), w2, w3]', m))).to.deep.equal(['ERROR WARN message']);
+      expect(msgs.filter((m) => test('[(w1=ERROR || w1=WARN), w2, w3]', m))).to.deep.equal([
+        'ERROR WARN message',
+      ]);
     });
 
     it('extracts named fields as $name and the others as $position', () => {
@@ -335,7 +366,13 @@ describe('range: CloudWatch Logs filter patterns', () => {
     const record = (o: Record<string, unknown>) =>
       json({
         eventVersion: '1.09',
-        userIdentity: { type: 'IAMUser', principalId: 'AIDAEXAMPLE', arn: `arn:aws:iam::${account}:user/alice`, accountId: account, userName: 'alice' },
+        userIdentity: {
+          type: 'IAMUser',
+          principalId: 'AIDAEXAMPLE',
+          arn: `arn:aws:iam::${account}:user/alice`,
+          accountId: account,
+          userName: 'alice',
+        },
         eventTime: '2026-01-01T00:00:00Z',
         eventSource: 'ec2.amazonaws.com',
         awsRegion: 'us-east-1',
@@ -351,39 +388,89 @@ describe('range: CloudWatch Logs filter patterns', () => {
     it('4.1 unauthorized API calls', () => {
       const p =
         '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") && ($.sourceIPAddress!="delivery.logs.amazonaws.com") && ($.eventName!="HeadBucket") }';
-      expect(test(p, record({ eventName: 'RunInstances', errorCode: 'Client.UnauthorizedOperation' }))).to.equal(true);
+      expect(
+        test(p, record({ eventName: 'RunInstances', errorCode: 'Client.UnauthorizedOperation' })),
+      ).to.equal(true);
       expect(test(p, record({ eventName: 'GetObject', errorCode: 'AccessDenied' }))).to.equal(true);
       expect(test(p, record({ eventName: 'HeadBucket', errorCode: 'AccessDenied' }))).to.equal(false);
-      expect(test(p, record({ eventName: 'PutObject', errorCode: 'AccessDenied', sourceIPAddress: 'delivery.logs.amazonaws.com' }))).to.equal(false);
+      expect(
+        test(
+          p,
+          record({
+            eventName: 'PutObject',
+            errorCode: 'AccessDenied',
+            sourceIPAddress: 'delivery.logs.amazonaws.com',
+          }),
+        ),
+      ).to.equal(false);
       expect(test(p, record({ eventName: 'DescribeInstances' }))).to.equal(false);
     });
 
     it('4.2 console sign-in without MFA', () => {
-      const p = '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }';
+      const p =
+        '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && ($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }';
       const login = (mfa: string) =>
-        record({ eventName: 'ConsoleLogin', eventSource: 'signin.amazonaws.com', eventType: 'AwsConsoleSignIn', additionalEventData: { MFAUsed: mfa }, responseElements: { ConsoleLogin: 'Success' } });
+        record({
+          eventName: 'ConsoleLogin',
+          eventSource: 'signin.amazonaws.com',
+          eventType: 'AwsConsoleSignIn',
+          additionalEventData: { MFAUsed: mfa },
+          responseElements: { ConsoleLogin: 'Success' },
+        });
       expect(test(p, login('No'))).to.equal(true);
       expect(test(p, login('Yes'))).to.equal(false);
     });
 
     it('4.3 usage of the root account', () => {
-      const p = '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }';
-      const root = { type: 'Root', principalId: account, arn: `arn:aws:iam::${account}:root`, accountId: account };
+      const p =
+        '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }';
+      const root = {
+        type: 'Root',
+        principalId: account,
+        arn: `arn:aws:iam::${account}:root`,
+        accountId: account,
+      };
       expect(test(p, record({ eventName: 'CreateAccessKey', userIdentity: root }))).to.equal(true);
-      expect(test(p, record({ eventName: 'CreateAccessKey', userIdentity: { ...root, invokedBy: 'cloudformation.amazonaws.com' } }))).to.equal(false);
-      expect(test(p, record({ eventName: 'CreateAccessKey', userIdentity: root, eventType: 'AwsServiceEvent' }))).to.equal(false);
+      expect(
+        test(
+          p,
+          record({
+            eventName: 'CreateAccessKey',
+            userIdentity: { ...root, invokedBy: 'cloudformation.amazonaws.com' },
+          }),
+        ),
+      ).to.equal(false);
+      expect(
+        test(p, record({ eventName: 'CreateAccessKey', userIdentity: root, eventType: 'AwsServiceEvent' })),
+      ).to.equal(false);
       expect(test(p, record({ eventName: 'CreateAccessKey' }))).to.equal(false);
     });
 
     it('4.4 IAM policy changes', () => {
       const names = [
-        'DeleteGroupPolicy', 'DeleteRolePolicy', 'DeleteUserPolicy', 'PutGroupPolicy', 'PutRolePolicy', 'PutUserPolicy',
-        'CreatePolicy', 'DeletePolicy', 'CreatePolicyVersion', 'DeletePolicyVersion', 'AttachRolePolicy', 'DetachRolePolicy',
-        'AttachUserPolicy', 'DetachUserPolicy', 'AttachGroupPolicy', 'DetachGroupPolicy',
+        'DeleteGroupPolicy',
+        'DeleteRolePolicy',
+        'DeleteUserPolicy',
+        'PutGroupPolicy',
+        'PutRolePolicy',
+        'PutUserPolicy',
+        'CreatePolicy',
+        'DeletePolicy',
+        'CreatePolicyVersion',
+        'DeletePolicyVersion',
+        'AttachRolePolicy',
+        'DetachRolePolicy',
+        'AttachUserPolicy',
+        'DetachUserPolicy',
+        'AttachGroupPolicy',
+        'DetachGroupPolicy',
       ];
       const p = `{${names.map((n) => `($.eventName=${n})`).join('||')}}`;
-      for (const n of names) expect(test(p, record({ eventName: n, eventSource: 'iam.amazonaws.com' })), n).to.equal(true);
-      expect(test(p, record({ eventName: 'ListPolicies', eventSource: 'iam.amazonaws.com' }))).to.equal(false);
+      for (const n of names)
+        expect(test(p, record({ eventName: n, eventSource: 'iam.amazonaws.com' })), n).to.equal(true);
+      expect(test(p, record({ eventName: 'ListPolicies', eventSource: 'iam.amazonaws.com' }))).to.equal(
+        false,
+      );
     });
 
     it('4.5 CloudTrail configuration changes', () => {
@@ -397,19 +484,30 @@ describe('range: CloudWatch Logs filter patterns', () => {
 
     it('4.6 console authentication failures and 4.7 disabled or deleted CMKs', () => {
       const failures = '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }';
-      expect(test(failures, record({ eventName: 'ConsoleLogin', errorMessage: 'Failed authentication' }))).to.equal(true);
+      expect(
+        test(failures, record({ eventName: 'ConsoleLogin', errorMessage: 'Failed authentication' })),
+      ).to.equal(true);
       expect(test(failures, record({ eventName: 'ConsoleLogin' }))).to.equal(false);
-      const cmk = '{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)) }';
-      expect(test(cmk, record({ eventSource: 'kms.amazonaws.com', eventName: 'ScheduleKeyDeletion' }))).to.equal(true);
+      const cmk =
+        '{($.eventSource = kms.amazonaws.com) && (($.eventName=DisableKey)||($.eventName=ScheduleKeyDeletion)) }';
+      expect(
+        test(cmk, record({ eventSource: 'kms.amazonaws.com', eventName: 'ScheduleKeyDeletion' })),
+      ).to.equal(true);
       expect(test(cmk, record({ eventSource: 'kms.amazonaws.com', eventName: 'Encrypt' }))).to.equal(false);
     });
 
     it('4.8 S3 bucket policy changes', () => {
       const p =
         '{ ($.eventSource = s3.amazonaws.com) && (($.eventName = PutBucketAcl) || ($.eventName = PutBucketPolicy) || ($.eventName = PutBucketCors) || ($.eventName = PutBucketLifecycle) || ($.eventName = PutBucketReplication) || ($.eventName = DeleteBucketPolicy) || ($.eventName = DeleteBucketCors) || ($.eventName = DeleteBucketLifecycle) || ($.eventName = DeleteBucketReplication)) }';
-      expect(test(p, record({ eventSource: 's3.amazonaws.com', eventName: 'PutBucketPolicy' }))).to.equal(true);
-      expect(test(p, record({ eventSource: 's3.amazonaws.com', eventName: 'GetBucketPolicy' }))).to.equal(false);
-      expect(test(p, record({ eventSource: 'ec2.amazonaws.com', eventName: 'PutBucketPolicy' }))).to.equal(false);
+      expect(test(p, record({ eventSource: 's3.amazonaws.com', eventName: 'PutBucketPolicy' }))).to.equal(
+        true,
+      );
+      expect(test(p, record({ eventSource: 's3.amazonaws.com', eventName: 'GetBucketPolicy' }))).to.equal(
+        false,
+      );
+      expect(test(p, record({ eventSource: 'ec2.amazonaws.com', eventName: 'PutBucketPolicy' }))).to.equal(
+        false,
+      );
     });
 
     it('4.10 security group changes and 4.11 NACL changes', () => {
@@ -426,14 +524,18 @@ describe('range: CloudWatch Logs filter patterns', () => {
     it('4.9 AWS Config changes and 4.12-4.14 network gateway, route table and VPC changes', () => {
       const config =
         '{ ($.eventSource = config.amazonaws.com) && (($.eventName=StopConfigurationRecorder)||($.eventName=DeleteDeliveryChannel)||($.eventName=PutDeliveryChannel)||($.eventName=PutConfigurationRecorder)) }';
-      expect(test(config, record({ eventSource: 'config.amazonaws.com', eventName: 'StopConfigurationRecorder' }))).to.equal(true);
+      expect(
+        test(config, record({ eventSource: 'config.amazonaws.com', eventName: 'StopConfigurationRecorder' })),
+      ).to.equal(true);
       const gateways =
         '{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) || ($.eventName = AttachInternetGateway) || ($.eventName = CreateInternetGateway) || ($.eventName = DeleteInternetGateway) || ($.eventName = DetachInternetGateway) }';
       expect(test(gateways, record({ eventName: 'AttachInternetGateway' }))).to.equal(true);
       const routes =
         '{ ($.eventSource = ec2.amazonaws.com) && ($.eventName = CreateRoute) || ($.eventName = CreateRouteTable) || ($.eventName = ReplaceRoute) || ($.eventName = ReplaceRouteTableAssociation) || ($.eventName = DeleteRouteTable) || ($.eventName = DeleteRoute) || ($.eventName = DisassociateRouteTable) }';
       expect(test(routes, record({ eventName: 'CreateRoute' }))).to.equal(true);
-      expect(test(routes, record({ eventName: 'CreateRoute', eventSource: 'other.amazonaws.com' }))).to.equal(false);
+      expect(test(routes, record({ eventName: 'CreateRoute', eventSource: 'other.amazonaws.com' }))).to.equal(
+        false,
+      );
       const vpc =
         '{ ($.eventName = CreateVpc) || ($.eventName = DeleteVpc) || ($.eventName = ModifyVpcAttribute) || ($.eventName = AcceptVpcPeeringConnection) || ($.eventName = CreateVpcPeeringConnection) || ($.eventName = DeleteVpcPeeringConnection) || ($.eventName = RejectVpcPeeringConnection) || ($.eventName = AttachClassicLinkVpc) || ($.eventName = DetachClassicLinkVpc) || ($.eventName = DisableVpcClassicLink) || ($.eventName = EnableVpcClassicLink) }';
       expect(test(vpc, record({ eventName: 'DeleteVpc' }))).to.equal(true);
@@ -443,8 +545,12 @@ describe('range: CloudWatch Logs filter patterns', () => {
     it('4.15 AWS Organizations changes', () => {
       const p =
         '{ ($.eventSource = organizations.amazonaws.com) && (($.eventName = "AcceptHandshake") || ($.eventName = "AttachPolicy") || ($.eventName = "CreateAccount") || ($.eventName = "LeaveOrganization") || ($.eventName = "RemoveAccountFromOrganization")) }';
-      expect(test(p, record({ eventSource: 'organizations.amazonaws.com', eventName: 'LeaveOrganization' }))).to.equal(true);
-      expect(test(p, record({ eventSource: 'organizations.amazonaws.com', eventName: 'DescribeOrganization' }))).to.equal(false);
+      expect(
+        test(p, record({ eventSource: 'organizations.amazonaws.com', eventName: 'LeaveOrganization' })),
+      ).to.equal(true);
+      expect(
+        test(p, record({ eventSource: 'organizations.amazonaws.com', eventName: 'DescribeOrganization' })),
+      ).to.equal(false);
     });
   });
 });

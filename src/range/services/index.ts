@@ -2,9 +2,10 @@ import type { ServiceDefinition } from '../context.js';
 import { ec2Service } from './ec2/index.js';
 import { iamService } from './iam/index.js';
 import { kmsService } from './kms/index.js';
+import { logsService } from './logs/index.js';
 import { monitoringService } from './monitoring/index.js';
 import { snsService } from './sns/index.js';
 import { stsService } from './sts/index.js';
 
 /** Every service the range emulates: an explicit list, no registration by import side effect. */
-export const rangeServices: readonly ServiceDefinition[] = [stsService, iamService, kmsService, monitoringService, snsService, ec2Service];
+export const rangeServices: readonly ServiceDefinition[] = [stsService, iamService, kmsService, monitoringService, snsService, ec2Service, logsService];

@@ -1,5 +1,4 @@
-import type { Lexer} from './filter-pattern-core.js';
-import { compare, evaluate, parseBoolExpr, type BoolExpr, type ComparisonOp, type Literal } from './filter-pattern-core.js';
+import { compare, evaluate, parseBoolExpr, type BoolExpr, type ComparisonOp, type Lexer, type Literal } from './filter-pattern-core.js';
 
 /**
  * Space-delimited filter patterns: `[ip, user, ..., status_code = 4* || status_code = 5*, bytes > 1000]`.
