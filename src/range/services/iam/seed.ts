@@ -1,19 +1,22 @@
 import type { CallContext } from '../../context.js';
 import { DEFAULT_ADMIN_USER, identityState, rootPrincipal, wellKnownKeys } from '../../identity.js';
 import { iamId } from '../../ids.js';
-import { iamState } from './store.js';
+import { ROOT_MFA_OWNER, iamOf } from './store.js';
 
 /**
  * Every account on the range starts with an administrator IAM user whose access key responders use,
  * and root credentials (for simulating root activity honestly). The default account's keys are
- * well known; other accounts get keys derived from their id.
+ * well known; other accounts get keys derived from their id. The root starts with a virtual MFA
+ * device, as a well-kept account's root does, so "root MFA removed" is a fault a scenario injects
+ * (DeactivateMFADevice) rather than a finding every account starts with.
  */
 export function seedIamAccount(ctx: CallContext): void {
   const accountId = ctx.accountId;
   const isDefault = accountId === ctx.range.accountId;
   const admin = isDefault ? wellKnownKeys.admin : derivedKeys(accountId, 'ADMIN');
   const root = isDefault ? wellKnownKeys.root : derivedKeys(accountId, 'ROOT0');
-  const iam = ctx.state(iamState);
+  const iam = iamOf(ctx);
+  iam.createdAt = ctx.now;
   const ids = ctx.state(identityState);
   const userId = iamId('AIDA');
   iam.users[DEFAULT_ADMIN_USER] = {
@@ -46,7 +49,21 @@ export function seedIamAccount(ctx: CallContext): void {
       userName: DEFAULT_ADMIN_USER,
     },
   };
-  ids.credentials[root.accessKeyId] = { ...root, status: 'Active', createdAt: ctx.now, principal: rootPrincipal(accountId) };
+  const rootMfa = `arn:aws:iam::${accountId}:mfa/root-account-mfa-device`;
+  iam.mfaDevices[rootMfa] = {
+    SerialNumber: rootMfa,
+    seed: 'SIRSRANGEROOTMFASEEDNOTASECRET00',
+    CreateDate: ctx.now,
+    Tags: [],
+    owner: ROOT_MFA_OWNER,
+    EnableDate: ctx.now,
+  };
+  ids.credentials[root.accessKeyId] = {
+    ...root,
+    status: 'Active',
+    createdAt: ctx.now,
+    principal: rootPrincipal(accountId),
+  };
 }
 
 function derivedKeys(accountId: string, kind: string): { accessKeyId: string; secretAccessKey: string } {

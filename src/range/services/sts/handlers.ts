@@ -9,7 +9,8 @@ import type { CallContext } from '../../context.js';
 import { ServiceError } from '../../errors.js';
 import { identityState, type Principal } from '../../identity.js';
 import { iamId, secretKey } from '../../ids.js';
-import { iamState } from '../iam/store.js';
+import { findRole } from '../iam/store.js';
+import { trustAllows } from '../iam/trust.js';
 
 export function getCallerIdentity(ctx: CallContext): GetCallerIdentityResponse {
   const p = ctx.principal;
@@ -60,17 +61,6 @@ export function assumeRole(ctx: CallContext, input: AssumeRoleRequest): AssumeRo
   const m = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([\w+=,.@-]+)$/.exec(input.RoleArn ?? '');
   if (!m) throw new ServiceError('ValidationError', `${input.RoleArn} is invalid`);
   const [, accountId = '', roleName = ''] = m;
-  const roles = (
-    ctx.state(iamState, { accountId }) as { roles?: Record<string, { RoleId: string; Arn: string }> }
-  ).roles;
-  const role = roles?.[roleName];
-  if (!role) {
-    throw new ServiceError(
-      'AccessDenied',
-      `User: ${ctx.principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`,
-      403,
-    );
-  }
   const sessionName = input.RoleSessionName ?? 'session';
   if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
     throw new ServiceError(
@@ -78,9 +68,39 @@ export function assumeRole(ctx: CallContext, input: AssumeRoleRequest): AssumeRo
       `Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint`,
     );
   }
+  const denied = (why?: string) =>
+    new ServiceError(
+      'AccessDenied',
+      why ??
+        `User: ${ctx.principal.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`,
+      403,
+    );
+  if (ctx.principal.type === 'Root') throw denied('Roles may not be assumed by root accounts.');
+  const role = findRole(ctx, accountId, roleName);
+  // A missing role and a role that does not trust the caller look the same to the caller, as in AWS.
+  if (!role || role.Arn.toLowerCase() !== input.RoleArn?.toLowerCase()) throw denied();
+  const mfa = input.SerialNumber !== undefined && input.TokenCode !== undefined;
+  if (
+    !trustAllows(role.trustPolicy, { caller: ctx.principal, sessionName, externalId: input.ExternalId, mfa })
+  ) {
+    throw denied();
+  }
   const seconds = durationOf(ctx, input.DurationSeconds, 900, 43200, 3600);
+  if (seconds > role.MaxSessionDuration) {
+    throw new ServiceError(
+      'ValidationError',
+      'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+    );
+  }
+  // Role chaining: a session that assumes a role gets at most an hour.
+  if (ctx.principal.type === 'AssumedRole' && seconds > 3600) {
+    throw new ServiceError(
+      'ValidationError',
+      'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+    );
+  }
   const principalId = `${role.RoleId}:${sessionName}`;
-  const arn = `arn:aws:sts::${accountId}:assumed-role/${roleName}/${sessionName}`;
+  const arn = `arn:aws:sts::${accountId}:assumed-role/${role.RoleName}/${sessionName}`;
   const principal: Principal = {
     type: 'AssumedRole',
     accountId,
@@ -88,11 +108,11 @@ export function assumeRole(ctx: CallContext, input: AssumeRoleRequest): AssumeRo
     principalId,
     session: {
       roleArn: role.Arn,
-      roleName,
+      roleName: role.RoleName,
       roleId: role.RoleId,
       sessionName,
       createdAt: ctx.now,
-      mfaAuthenticated: input.SerialNumber !== undefined,
+      mfaAuthenticated: mfa,
     },
   };
   return {
