@@ -13,7 +13,7 @@ import { startTestRange, type TestRange } from './harness.js';
 const MIN = 60_000;
 
 /** The error an SDK call fails with (never resolves silently). */
-export async function failure(p: Promise<unknown>): Promise<Error & { Code?: string; $metadata: { httpStatusCode?: number } }> {
+async function failure(p: Promise<unknown>): Promise<Error & { Code?: string; $metadata: { httpStatusCode?: number } }> {
   try {
     await p;
   } catch (err) {
@@ -23,7 +23,7 @@ export async function failure(p: Promise<unknown>): Promise<Error & { Code?: str
 }
 
 /** A raw query-protocol POST (CloudWatch's oldest protocol: no X-Amz-Target, no CBOR path). */
-export async function queryPost(range: TestRange, service: string, params: Record<string, string>): Promise<{ status: number; text: string }> {
+async function queryPost(range: TestRange, service: string, params: Record<string, string>): Promise<{ status: number; text: string }> {
   const res = await fetch(range.endpoint, {
     method: 'POST',
     headers: {
