@@ -42,7 +42,10 @@ function authorize(ctx: CallContext, input: RuleRequest, egress: boolean): Autho
   if (specs.length === 0) throw new ServiceError('MissingParameter', 'The request must contain the parameter ipPermissions');
   const tagSpecs = tagSpecsFor(input.TagSpecifications, ['security-group-rule']);
   specs.forEach((spec, i) => {
-    if (group.rules.some((r) => sameRule(r, spec)) || specs.slice(0, i).some((other) => sameRule(other, spec))) {
+    if (specs.slice(0, i).some((other) => sameRule(other, spec))) {
+      throw invalidParameter('The same permission must not appear multiple times');
+    }
+    if (group.rules.some((r) => sameRule(r, spec))) {
       throw new ServiceError('InvalidPermission.Duplicate', `the specified rule "${describeRule(spec)}" already exists`);
     }
   });
