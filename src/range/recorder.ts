@@ -213,6 +213,9 @@ export function buildRecord({
     const converted = toTrailValue(op.model, op.output, output, ec2) as Record<string, unknown>;
     responseElements = Object.keys(converted).length ? converted : null;
     if (ec2) responseElements = { requestId: ctx.requestId, ...converted };
+  } else if (ec2 && !error && !readOnly && !op.output) {
+    // EC2 answers `<return>true</return>` for calls its model gives no output (CreateTags, ...).
+    responseElements = { requestId: ctx.requestId, _return: true };
   }
   const region = service.globalEvents ? 'us-east-1' : ctx.region;
   const record: CloudTrailRecord = {
@@ -224,7 +227,7 @@ export function buildRecord({
     awsRegion: region,
     sourceIPAddress: ctx.invokedBy ?? ctx.sourceIp,
     userAgent: ctx.invokedBy ?? ctx.userAgent,
-    ...(error ? { errorCode: error.code, errorMessage: error.message } : {}),
+    ...(error ? { errorCode: ec2 ? ec2ErrorCode(error.code) : error.code, errorMessage: error.message } : {}),
     requestParameters,
     responseElements,
     requestID: ctx.requestId,
@@ -236,4 +239,9 @@ export function buildRecord({
     eventCategory: management ? 'Management' : 'Data',
   };
   return record;
+}
+
+/** EC2's CloudTrail error codes say who failed: `Client.InvalidPermission.Duplicate`, `Server.InternalError`. */
+function ec2ErrorCode(code: string): string {
+  return /^(Internal|Unavailable$|ServiceUnavailable$|Insufficient\w*Capacity$)/.test(code) ? `Server.${code}` : `Client.${code}`;
 }

@@ -105,7 +105,8 @@ describe('range: EC2 security groups', () => {
       fromPort: 22,
     });
     const revokes = range.events('RevokeSecurityGroupIngress');
-    expect(revokes.map((e) => e.errorCode)).to.deep.equal([undefined, 'InvalidPermission.NotFound']);
+    // EC2's CloudTrail error codes carry who failed: Client.* for the caller's mistakes.
+    expect(revokes.map((e) => e.errorCode)).to.deep.equal([undefined, 'Client.InvalidPermission.NotFound']);
     expect(revokes[0]?.requestParameters).to.have.property('groupId', web);
 
     const byResource = range.engine.history.lookup({
@@ -249,6 +250,15 @@ describe('range: EC2 security groups', () => {
       '--ip-permissions', 'IpProtocol=-1,IpRanges=[{CidrIp=0.0.0.0/0}]',
     ]);
     expect(allDup.stderr).to.contain('the specified rule "peer: 0.0.0.0/0, ALL, ALLOW" already exists');
+    const twice = await failure(
+      ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: app,
+          IpPermissions: [{ IpProtocol: 'udp', FromPort: 1, ToPort: 1, IpRanges: [{ CidrIp: '10.1.0.0/16' }, { CidrIp: '10.1.0.0/16' }] }],
+        }),
+      ),
+    );
+    expect(twice.message).to.equal('The same permission must not appear multiple times');
 
     // A referenced group cannot go while the reference stands.
     const inUse = await failure(ec2.send(new DeleteSecurityGroupCommand({ GroupId: lb })));
@@ -349,6 +359,6 @@ describe('range: EC2 security groups', () => {
     const cli = await range.awsFails(['ec2', 'delete-security-group', '--group-id', group, '--dry-run']);
     expect(cli.stderr).to.contain('(DryRunOperation)').and.to.contain('Request would have succeeded, but DryRun flag is set.');
     expect((await describe(group)).IpPermissions).to.deep.equal([]);
-    expect(range.events('DeleteSecurityGroup').at(-1)?.errorCode).to.equal('DryRunOperation');
+    expect(range.events('DeleteSecurityGroup').at(-1)?.errorCode).to.equal('Client.DryRunOperation');
   });
 });
