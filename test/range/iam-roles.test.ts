@@ -1,0 +1,426 @@
+import { expect } from 'chai';
+import {
+  AddRoleToInstanceProfileCommand,
+  AttachRolePolicyCommand,
+  CreateAccessKeyCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  DeleteInstanceProfileCommand,
+  DeleteRoleCommand,
+  DetachRolePolicyCommand,
+  GetInstanceProfileCommand,
+  GetRoleCommand,
+  IAMClient,
+  ListInstanceProfilesForRoleCommand,
+  ListRoleTagsCommand,
+  ListRolesCommand,
+  UntagRoleCommand,
+  UpdateAssumeRolePolicyCommand,
+  UpdateRoleCommand,
+} from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { startTestRange, type TestRange } from './harness.js';
+
+type SdkError = Error & { $metadata?: { httpStatusCode?: number } };
+
+async function failure(p: Promise<unknown>): Promise<SdkError> {
+  try {
+    await p;
+  } catch (err) {
+    return err as SdkError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+const trust = (statement: Record<string, unknown>) =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', ...statement }],
+  });
+
+describe('range: IAM roles, trust policies, instance profiles and AssumeRole', function () {
+  this.timeout(120_000);
+  let range: TestRange;
+  let iam: IAMClient;
+  let acct: string;
+  before(async () => {
+    range = await startTestRange();
+    iam = new IAMClient(range.clientConfig());
+    acct = range.accountId;
+  });
+  after(() => range.stop());
+
+  it('creates roles whose trust policy reads back URL-encoded on the wire (the CLI decodes it)', async () => {
+    const doc = trust({ Principal: { Service: 'ec2.amazonaws.com' } });
+    const { Role } = await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'web',
+        Path: '/app/',
+        AssumeRolePolicyDocument: doc,
+        Description: 'web tier',
+      }),
+    );
+    expect(Role).to.include({
+      RoleName: 'web',
+      Arn: `arn:aws:iam::${acct}:role/app/web`,
+      MaxSessionDuration: 3600,
+    });
+    expect(Role?.RoleId).to.match(/^AROA/);
+    expect(Role?.AssumeRolePolicyDocument).to.equal(encodeURIComponent(doc));
+    const cli = (await range.aws([
+      'iam',
+      'create-role',
+      '--role-name',
+      'ops',
+      '--assume-role-policy-document',
+      trust({ Principal: { AWS: acct } }),
+      '--max-session-duration',
+      '7200',
+      '--tags',
+      'Key=tier,Value=ops',
+    ])) as { Role: { AssumeRolePolicyDocument: unknown; MaxSessionDuration: number } };
+    expect(cli.Role.MaxSessionDuration).to.equal(7200);
+    expect(cli.Role.AssumeRolePolicyDocument).to.deep.equal(JSON.parse(trust({ Principal: { AWS: acct } })));
+
+    const got = (await range.aws(['iam', 'get-role', '--role-name', 'web'])) as {
+      Role: {
+        AssumeRolePolicyDocument: { Statement: Array<{ Principal: unknown }> };
+        Description: string;
+        RoleLastUsed: unknown;
+      };
+    };
+    expect(got.Role.AssumeRolePolicyDocument.Statement[0]?.Principal).to.deep.equal({
+      Service: 'ec2.amazonaws.com',
+    });
+    expect(got.Role.Description).to.equal('web tier');
+    const sdk = await iam.send(new GetRoleCommand({ RoleName: 'WEB' }));
+    expect(decodeURIComponent(sdk.Role!.AssumeRolePolicyDocument!)).to.equal(doc);
+    const dup = await failure(
+      iam.send(new CreateRoleCommand({ RoleName: 'Web', AssumeRolePolicyDocument: doc })),
+    );
+    expect([dup.name, dup.message]).to.deep.equal([
+      'EntityAlreadyExistsException',
+      'Role with name Web already exists.',
+    ]);
+    const missing = await range.awsFails(['iam', 'get-role', '--role-name', 'nope']);
+    expect(missing.stderr).to.contain('NoSuchEntity').and.contain('The role with name nope cannot be found.');
+
+    const listed = (await range.aws(['iam', 'list-roles', '--path-prefix', '/app/'])) as {
+      Roles: Array<{ RoleName: string }>;
+    };
+    expect(listed.Roles.map((r) => r.RoleName)).to.deep.equal(['web']);
+    const all = await iam.send(new ListRolesCommand({}));
+    expect(all.Roles?.map((r) => r.RoleName)).to.deep.equal(['ops', 'web']);
+    expect(range.events('CreateRole')[0]?.requestParameters).to.deep.include({
+      roleName: 'web',
+      path: '/app/',
+    });
+  });
+
+  it('refuses malformed trust policies as IAM words it', async () => {
+    const cases: Array<[string, string]> = [
+      ['{"Version":"2012-10-17","Statement":[', 'Syntax errors in policy.'],
+      [
+        trust({ Principal: { Service: 'ec2.amazonaws.com' }, Resource: '*' }),
+        'Has prohibited field Resource',
+      ],
+      [trust({}), 'Missing required field Principal'],
+      [
+        trust({ Principal: { AWS: `arn:aws:iam::${acct}:user/ghost` } }),
+        `Invalid principal in policy: "AWS":"arn:aws:iam::${acct}:user/ghost"`,
+      ],
+      [
+        JSON.stringify({
+          Statement: [{ Effect: 'Allow', Principal: { AWS: acct }, Action: 's3:GetObject' }],
+        }),
+        'AssumeRole policy may only specify STS AssumeRole actions.',
+      ],
+    ];
+    for (const [doc, message] of cases) {
+      const err = await failure(
+        iam.send(new CreateRoleCommand({ RoleName: 'broken', AssumeRolePolicyDocument: doc })),
+      );
+      expect([err.name, err.message, err.$metadata?.httpStatusCode]).to.deep.equal([
+        'MalformedPolicyDocumentException',
+        message,
+        400,
+      ]);
+    }
+    const cli = await range.awsFails([
+      'iam',
+      'update-assume-role-policy',
+      '--role-name',
+      'web',
+      '--policy-document',
+      trust({}),
+    ]);
+    expect(cli.stderr).to.contain('MalformedPolicyDocument').and.contain('Missing required field Principal');
+    const tooLong = await failure(
+      iam.send(
+        new CreateRoleCommand({
+          RoleName: 'x',
+          AssumeRolePolicyDocument: trust({ Principal: { AWS: acct } }),
+          MaxSessionDuration: 60,
+        }),
+      ),
+    );
+    expect(tooLong.message).to.contain("Value '60' at 'maxSessionDuration' failed to satisfy constraint");
+    expect(
+      range.events('CreateRole').filter((e) => e.errorCode === 'MalformedPolicyDocument'),
+    ).to.have.length(5);
+  });
+
+  it('updates, tags and untags roles', async () => {
+    await range.aws([
+      'iam',
+      'update-role',
+      '--role-name',
+      'web',
+      '--description',
+      'public web tier',
+      '--max-session-duration',
+      '14400',
+    ]);
+    await iam.send(new UpdateRoleCommand({ RoleName: 'ops', Description: 'operators' }));
+    const web = await iam.send(new GetRoleCommand({ RoleName: 'web' }));
+    expect(web.Role).to.include({ Description: 'public web tier', MaxSessionDuration: 14400 });
+    expect((await iam.send(new GetRoleCommand({ RoleName: 'ops' }))).Role?.Description).to.equal('operators');
+
+    await range.aws([
+      'iam',
+      'tag-role',
+      '--role-name',
+      'web',
+      '--tags',
+      'Key=owner,Value=sec',
+      'Key=env,Value=prod',
+    ]);
+    const tags = (await range.aws(['iam', 'list-role-tags', '--role-name', 'web'])) as { Tags: unknown[] };
+    expect(tags.Tags).to.deep.equal([
+      { Key: 'owner', Value: 'sec' },
+      { Key: 'env', Value: 'prod' },
+    ]);
+    await iam.send(new UntagRoleCommand({ RoleName: 'web', TagKeys: ['owner'] }));
+    await range.aws(['iam', 'untag-role', '--role-name', 'web', '--tag-keys', 'env']);
+    expect((await iam.send(new ListRoleTagsCommand({ RoleName: 'web' }))).Tags).to.deep.equal([]);
+    expect(range.events('TagRole')[0]?.requestParameters).to.deep.equal({
+      roleName: 'web',
+      tags: [
+        { key: 'owner', value: 'sec' },
+        { key: 'env', value: 'prod' },
+      ],
+    });
+  });
+
+  it('lets AssumeRole through only when the trust policy allows the caller', async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'dev' }));
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'dev' }));
+    const devEnv = {
+      AWS_ACCESS_KEY_ID: AccessKey!.AccessKeyId!,
+      AWS_SECRET_ACCESS_KEY: AccessKey!.SecretAccessKey!,
+    };
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'breakglass',
+        AssumeRolePolicyDocument: trust({ Principal: { AWS: `arn:aws:iam::${acct}:user/dev` } }),
+      }),
+    );
+    const roleArn = `arn:aws:iam::${acct}:role/breakglass`;
+
+    const assumed = (await range.aws(
+      ['sts', 'assume-role', '--role-arn', roleArn, '--role-session-name', 'incident-42'],
+      { env: devEnv },
+    )) as {
+      Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
+      AssumedRoleUser: { Arn: string };
+    };
+    expect(assumed.AssumedRoleUser.Arn).to.equal(`arn:aws:sts::${acct}:assumed-role/breakglass/incident-42`);
+    const session = new STSClient(
+      range.clientConfig({
+        credentials: {
+          accessKeyId: assumed.Credentials.AccessKeyId,
+          secretAccessKey: assumed.Credentials.SecretAccessKey,
+          sessionToken: assumed.Credentials.SessionToken,
+        },
+      }),
+    );
+    expect((await session.send(new GetCallerIdentityCommand({}))).Arn).to.equal(assumed.AssumedRoleUser.Arn);
+    expect(range.events('GetCallerIdentity').at(-1)?.userIdentity).to.deep.include({ type: 'AssumedRole' });
+
+    // The admin user is not in the trust policy.
+    const sts = new STSClient(range.clientConfig());
+    const denied = await failure(
+      sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'admin' })),
+    );
+    expect([denied.name, denied.message, denied.$metadata?.httpStatusCode]).to.deep.equal([
+      'AccessDenied',
+      `User: arn:aws:iam::${acct}:user/range-admin is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+      403,
+    ]);
+    const rootEnv = {
+      AWS_ACCESS_KEY_ID: range.rootCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: range.rootCredentials.secretAccessKey,
+    };
+    const root = await range.awsFails(
+      ['sts', 'assume-role', '--role-arn', roleArn, '--role-session-name', 'rt'],
+      { env: rootEnv },
+    );
+    expect(root.stderr).to.contain('AccessDenied').and.contain('Roles may not be assumed by root accounts.');
+
+    // Trusting the account lets its principals in; an ExternalId condition must match.
+    await range.aws([
+      'iam',
+      'update-assume-role-policy',
+      '--role-name',
+      'breakglass',
+      '--policy-document',
+      trust({ Principal: { AWS: acct }, Condition: { StringEquals: { 'sts:ExternalId': 'ticket-7' } } }),
+    ]);
+    expect(
+      (await failure(sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'a1' })))).name,
+    ).to.equal('AccessDenied');
+    const ok = await sts.send(
+      new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'a2', ExternalId: 'ticket-7' }),
+    );
+    expect(ok.AssumedRoleUser?.Arn).to.equal(`arn:aws:sts::${acct}:assumed-role/breakglass/a2`);
+    const tooLong = await failure(
+      sts.send(
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: 'a3',
+          ExternalId: 'ticket-7',
+          DurationSeconds: 7200,
+        }),
+      ),
+    );
+    expect(tooLong.message).to.equal(
+      'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+    );
+
+    // An explicit Deny wins.
+    await iam.send(
+      new UpdateAssumeRolePolicyCommand({
+        RoleName: 'breakglass',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' },
+            { Effect: 'Deny', Principal: { AWS: `arn:aws:iam::${acct}:user/dev` }, Action: 'sts:*' },
+          ],
+        }),
+      }),
+    );
+    expect(
+      (await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'a4' }))).Credentials,
+    ).to.be.an('object');
+    const devSts = new STSClient(
+      range.clientConfig({
+        credentials: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! },
+      }),
+    );
+    expect(
+      (await failure(devSts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'd1' })))).name,
+    ).to.equal('AccessDenied');
+
+    const events = range.events('AssumeRole');
+    expect(events.map((e) => e.errorCode ?? 'ok')).to.deep.equal([
+      'ok',
+      'AccessDenied',
+      'AccessDenied',
+      'AccessDenied',
+      'ok',
+      'ValidationError',
+      'ok',
+      'AccessDenied',
+    ]);
+    expect(events[0]?.userIdentity).to.deep.include({ userName: 'dev' });
+    expect(events[0]?.requestParameters).to.deep.include({ roleArn, roleSessionName: 'incident-42' });
+  });
+
+  it('manages instance profiles holding one role, and keeps roles in use from being deleted', async () => {
+    const created = (await range.aws([
+      'iam',
+      'create-instance-profile',
+      '--instance-profile-name',
+      'web-profile',
+    ])) as {
+      InstanceProfile: { Arn: string; Roles: unknown[]; InstanceProfileId: string };
+    };
+    expect(created.InstanceProfile.Arn).to.equal(`arn:aws:iam::${acct}:instance-profile/web-profile`);
+    expect(created.InstanceProfile.Roles).to.deep.equal([]);
+    expect(created.InstanceProfile.InstanceProfileId).to.match(/^AIPA/);
+    await range.aws([
+      'iam',
+      'add-role-to-instance-profile',
+      '--instance-profile-name',
+      'web-profile',
+      '--role-name',
+      'web',
+    ]);
+    const second = await failure(
+      iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'web-profile', RoleName: 'ops' })),
+    );
+    expect([second.name, second.message]).to.deep.equal([
+      'LimitExceededException',
+      'Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1',
+    ]);
+    const got = await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: 'web-profile' }));
+    expect(got.InstanceProfile?.Roles?.map((r) => r.RoleName)).to.deep.equal(['web']);
+    const listed = (await range.aws(['iam', 'list-instance-profiles'])) as {
+      InstanceProfiles: Array<{ Roles: Array<{ RoleName: string }> }>;
+    };
+    expect(listed.InstanceProfiles.map((p) => p.Roles.map((r) => r.RoleName))).to.deep.equal([['web']]);
+    const forRole = (await range.aws(['iam', 'list-instance-profiles-for-role', '--role-name', 'web'])) as {
+      InstanceProfiles: Array<{ InstanceProfileName: string }>;
+    };
+    expect(forRole.InstanceProfiles.map((p) => p.InstanceProfileName)).to.deep.equal(['web-profile']);
+    expect(
+      (await iam.send(new ListInstanceProfilesForRoleCommand({ RoleName: 'ops' }))).InstanceProfiles,
+    ).to.deep.equal([]);
+
+    const inUse = await failure(iam.send(new DeleteRoleCommand({ RoleName: 'web' })));
+    expect([inUse.name, inUse.message]).to.deep.equal([
+      'DeleteConflictException',
+      'Cannot delete entity, must remove roles from instance profile first.',
+    ]);
+    const profileInUse = await failure(
+      iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName: 'web-profile' })),
+    );
+    expect(profileInUse.name).to.equal('DeleteConflictException');
+    await range.aws([
+      'iam',
+      'remove-role-from-instance-profile',
+      '--instance-profile-name',
+      'web-profile',
+      '--role-name',
+      'web',
+    ]);
+    await range.aws(['iam', 'delete-instance-profile', '--instance-profile-name', 'web-profile']);
+    const gone = await failure(
+      iam.send(new GetInstanceProfileCommand({ InstanceProfileName: 'web-profile' })),
+    );
+    expect([gone.name, gone.message]).to.deep.equal([
+      'NoSuchEntityException',
+      'Instance Profile web-profile cannot be found.',
+    ]);
+
+    await iam.send(
+      new AttachRolePolicyCommand({ RoleName: 'web', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }),
+    );
+    expect((await failure(iam.send(new DeleteRoleCommand({ RoleName: 'web' })))).message).to.equal(
+      'Cannot delete entity, must detach all policies first.',
+    );
+    await iam.send(
+      new DetachRolePolicyCommand({ RoleName: 'web', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }),
+    );
+    await range.aws(['iam', 'delete-role', '--role-name', 'web']);
+    expect((await failure(iam.send(new GetRoleCommand({ RoleName: 'web' })))).name).to.equal(
+      'NoSuchEntityException',
+    );
+    expect(range.events('DeleteRole').map((e) => e.errorCode ?? 'ok')).to.deep.equal([
+      'DeleteConflict',
+      'DeleteConflict',
+      'ok',
+    ]);
+  });
+});
