@@ -340,18 +340,20 @@ describe('range: CloudWatch alarms', function () {
     expect(range.events('TagResource').at(-1)?.requestParameters).to.deep.equal({ resourceARN: arn, tags: [{ key: 'env', value: 'drill' }] });
   });
 
-  it('records a failed action when the topic does not exist', async () => {
+  it('records a failed action when the topic does not exist, or the action is not a notification', async () => {
     const missing = `arn:aws:sns:us-east-1:${range.accountId}:no-such-topic`;
+    const stop = 'arn:aws:automate:us-east-1:ec2:stop';
     await cw.send(
       new PutMetricAlarmCommand({
         AlarmName: 'orphan', Namespace: 'Sirs/App', MetricName: 'Errors', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1000,
-        ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [missing],
+        ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [missing, stop],
       }),
     );
     await cw.send(new SetAlarmStateCommand({ AlarmName: 'orphan', StateValue: 'ALARM', StateReason: 'test' }));
-    const [action] = await history('orphan', 'Action');
-    expect(action?.HistorySummary).to.equal(`Failed to execute action ${missing}. Received error: "Topic does not exist"`);
-    expect(JSON.parse(action?.HistoryData ?? '{}')).to.include({ actionState: 'Failed', notificationResource: missing });
+    const [ec2, sns] = await history('orphan', 'Action');
+    expect(sns?.HistorySummary).to.equal(`Failed to execute action ${missing}. Received error: "Topic does not exist"`);
+    expect(JSON.parse(sns?.HistoryData ?? '{}')).to.include({ actionState: 'Failed', notificationResource: missing });
+    expect(ec2?.HistorySummary).to.equal(`Failed to execute action ${stop}. Received error: "The range performs SNS notification actions only"`);
   });
 
   it('deletes alarms (unknown names are fine) and keeps their history, filtered by type, dates and order (CLI and SDK)', async () => {

@@ -110,7 +110,7 @@ export async function changeState(
 ): Promise<void> {
   const alarm = stored.alarm;
   const oldState = alarm.StateValue ?? 'INSUFFICIENT_DATA';
-  const oldState_ = { stateValue: oldState, stateReason: alarm.StateReason, ...parsedReasonData(alarm.StateReasonData) };
+  const before = { stateValue: oldState, stateReason: alarm.StateReason, ...parsedReasonData(alarm.StateReasonData) };
   alarm.StateValue = next.state;
   alarm.StateReason = next.reason;
   alarm.StateReasonData = next.reasonData;
@@ -124,7 +124,7 @@ export async function changeState(
     HistorySummary: `Alarm updated from ${oldState} to ${next.state}`,
     HistoryData: JSON.stringify({
       version: '1.0',
-      oldState: oldState_,
+      oldState: before,
       newState: { stateValue: next.state, stateReason: next.reason, ...parsedReasonData(next.reasonData) },
     }),
   });

@@ -31,14 +31,24 @@ export function isPercentile(s: string): boolean {
 /**
  * Group points into periods that start at `start + k * period` (all in ms), within [start, end).
  * With `byUnit`, points of different units stay apart (as GetMetricStatistics answers without a Unit).
+ * `points` must be sorted by time, as the store keeps them.
  */
 export function bucketize(
   points: readonly MetricPoint[],
   opts: { start: number; end: number; periodMs: number; unit?: string; byUnit?: boolean },
 ): PeriodStats[] {
   const buckets = new Map<string, PeriodStats>();
-  for (const p of points) {
-    if (p.t < opts.start || p.t >= opts.end) continue;
+  // Points are sorted by time: start at the first one in range.
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((points[mid] as MetricPoint).t < opts.start) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < points.length; i++) {
+    const p = points[i] as MetricPoint;
+    if (p.t >= opts.end) break;
     if (opts.unit !== undefined && p.unit !== opts.unit) continue;
     const timestamp = opts.start + Math.floor((p.t - opts.start) / opts.periodMs) * opts.periodMs;
     const unit = opts.byUnit ? p.unit : (opts.unit ?? p.unit);

@@ -182,7 +182,7 @@ function validateAlarm(ctx: CallContext, input: PutMetricAlarmInput): void {
   checkTags(input.Tags);
 }
 
-const ARN = /^arn:aws[\w-]*:([a-z0-9-]+):([a-z0-9-]*):(\d{12})?:.+$/;
+const ARN = /^arn:aws[\w-]*:([a-z0-9-]+):([a-z0-9-]*):[^:]*:.+$/;
 
 function checkActions(ctx: CallContext, actions: string[] | undefined, list: string, problems: Problems): void {
   if (!actions) return;
