@@ -11,6 +11,8 @@ interface Route {
   method: string;
   segments: Segment[];
   query: Array<[string, string | undefined]>;
+  /** Required query-string members (AbortMultipartUpload's uploadId): they tell apart ops sharing a URI. */
+  requiredQuery: string[];
 }
 
 function compileRoute(op: string, method: string, requestUri: string): Route {
@@ -27,7 +29,7 @@ function compileRoute(op: string, method: string, requestUri: string): Route {
     const eq = pair.indexOf('=');
     query.push(eq === -1 ? [pair, undefined] : [pair.slice(0, eq), pair.slice(eq + 1)]);
   }
-  return { op, method, segments, query };
+  return { op, method, segments, query, requiredQuery: [] };
 }
 
 function matchPath(route: Route, parts: string[]): Record<string, string> | undefined {
@@ -58,8 +60,13 @@ function routesOf(model: ServiceModel): Route[] {
   let routes = routeCache.get(model);
   if (!routes) {
     routes = model.operationNames.map((name) => {
-      const http = model.operation(name)!.http;
-      return compileRoute(name, http.method, http.requestUri);
+      const op = model.operation(name)!;
+      const route = compileRoute(name, op.http.method, op.http.requestUri);
+      for (const member of op.input ? model.required(op.input) : []) {
+        const shape = model.member(op.input!, member);
+        if (shape?.location === 'querystring') route.requiredQuery.push(shape.locationName ?? member);
+      }
+      return route;
     });
     routeCache.set(model, routes);
   }
@@ -88,7 +95,10 @@ export function matchRestOperation(
     if (!labels) continue;
     if (!route.query.every(([k, v]) => req.query.has(k) && (v === undefined || req.query.get(k) === v)))
       continue;
-    let score = route.query.length * 100 + route.segments.filter((s) => 'literal' in s).length;
+    if (!route.requiredQuery.every((k) => req.query.has(k))) continue;
+    let score =
+      (route.query.length + route.requiredQuery.length) * 100 +
+      route.segments.filter((s) => 'literal' in s).length;
     if (hinted === route.op) score += 10_000;
     if (copySourceOps.has(route.op) !== (req.headers['x-amz-copy-source'] !== undefined)) score -= 1_000;
     if (!best || score > best.score) best = { route, labels, score };
@@ -269,7 +279,8 @@ export const restXmlCodec: Codec = {
             const element = member.locationName ?? shape.payload;
             // The namespace goes on the root element; a copy of the shape would lose its members.
             let xml = writeNamed(model, member, v, element, queryXmlStyle);
-            if (!member.xmlNamespace) xml = xml.replace(`<${element}`, `<${element} xmlns="${escapeXml(ns)}"`);
+            if (!member.xmlNamespace)
+              xml = xml.replace(`<${element}`, `<${element} xmlns="${escapeXml(ns)}"`);
             body = xmlDeclaration + xml;
             headers['content-type'] = 'application/xml';
           }

@@ -67,7 +67,10 @@ function attributesOf(model: ServiceModel, shape: Shape, value: unknown): string
     const v = (value as Record<string, unknown>)[name];
     if (v === undefined || v === null) continue;
     attrs += ` ${member.locationName ?? name}="${escapeXml(formatScalar(member, v))}"`;
-    if ((member.locationName ?? '').startsWith('xsi:')) {
+    // Declare the xsi prefix unless the shape's own namespace already does (S3's Grantee): twice is invalid XML.
+    const ns = shape.xmlNamespace;
+    const declared = typeof ns === 'object' && ns.prefix === 'xsi';
+    if ((member.locationName ?? '').startsWith('xsi:') && !declared) {
       attrs += ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
     }
   }
