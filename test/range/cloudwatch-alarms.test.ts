@@ -4,13 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CloudWatchClient,
+  DeleteAlarmsCommand,
   DescribeAlarmHistoryCommand,
   DescribeAlarmsCommand,
   DescribeAlarmsForMetricCommand,
+  DisableAlarmActionsCommand,
+  EnableAlarmActionsCommand,
   ListTagsForResourceCommand,
   PutMetricAlarmCommand,
   PutMetricDataCommand,
   SetAlarmStateCommand,
+  TagResourceCommand,
   UntagResourceCommand,
   type MetricAlarm,
   type PutMetricAlarmInput,
@@ -295,10 +299,14 @@ describe('range: CloudWatch alarms', function () {
     expect(names(forMetric)).to.deep.equal(['stop-logging']);
     const otherPeriod = await cw.send(new DescribeAlarmsForMetricCommand({ Namespace: 'CloudTrailMetrics', MetricName: 'StopLoggingEventCount', Period: 60 }));
     expect(otherPeriod.MetricAlarms).to.deep.equal([]);
+    const cliForMetric = (await range.aws([
+      'cloudwatch', 'describe-alarms-for-metric', '--namespace', 'Sirs/App', '--metric-name', 'Errors', '--statistic', 'Maximum',
+    ])) as { MetricAlarms: MetricAlarm[] };
+    expect(cliForMetric.MetricAlarms.map((a) => a.AlarmName)).to.deep.equal(['errors-2-of-3']);
     expect(range.events('DescribeAlarms').at(-1)).to.include({ readOnly: true });
   });
 
-  it('disabled actions do not notify; enabled again, they do (CLI)', async () => {
+  it('disabled actions do not notify; enabled again, they do (CLI and SDK)', async () => {
     await range.aws(['cloudwatch', 'disable-alarm-actions', '--alarm-names', 'stop-logging']);
     expect((await alarm('stop-logging')).ActionsEnabled).to.equal(false);
     const count = notifications().length;
@@ -310,6 +318,11 @@ describe('range: CloudWatch alarms', function () {
     await cw.send(new SetAlarmStateCommand({ AlarmName: 'stop-logging', StateValue: 'OK', StateReason: 'loud' }));
     expect(notifications()).to.have.length(count + 1);
     expect(range.events('DisableAlarmActions').at(-1)?.requestParameters).to.deep.equal({ alarmNames: ['stop-logging'] });
+    await cw.send(new DisableAlarmActionsCommand({ AlarmNames: ['heartbeat', 'no-such-alarm'] }));
+    expect((await alarm('heartbeat')).ActionsEnabled).to.equal(false);
+    await cw.send(new EnableAlarmActionsCommand({ AlarmNames: ['heartbeat'] }));
+    expect((await alarm('heartbeat')).ActionsEnabled).to.equal(true);
+    expect(range.events('EnableAlarmActions').map((e) => e.userAgent.startsWith('aws-cli/'))).to.deep.equal([true, false]);
   });
 
   it('updates an alarm in place (state kept, tags only at creation) and tags alarms (SDK and CLI)', async () => {
@@ -332,12 +345,14 @@ describe('range: CloudWatch alarms', function () {
     const tags = (await range.aws(['cloudwatch', 'list-tags-for-resource', '--resource-arn', arn])) as { Tags: unknown[] };
     expect(tags.Tags).to.deep.equal([{ Key: 'team', Value: 'blue' }]);
     await range.aws(['cloudwatch', 'tag-resource', '--resource-arn', arn, '--tags', 'Key=env,Value=drill']);
+    await cw.send(new TagResourceCommand({ ResourceARN: arn, Tags: [{ Key: 'owner', Value: 'soc' }] }));
     await cw.send(new UntagResourceCommand({ ResourceARN: arn, TagKeys: ['team'] }));
+    await range.aws(['cloudwatch', 'untag-resource', '--resource-arn', arn, '--tag-keys', 'owner']);
     expect((await cw.send(new ListTagsForResourceCommand({ ResourceARN: arn }))).Tags).to.deep.equal([{ Key: 'env', Value: 'drill' }]);
     const unknown = await failure(cw.send(new ListTagsForResourceCommand({ ResourceARN: arn.replace('stop-logging', 'nope') })));
     expect(unknown.name).to.equal('ResourceNotFoundException');
     expect(unknown.$metadata.httpStatusCode).to.equal(404);
-    expect(range.events('TagResource').at(-1)?.requestParameters).to.deep.equal({ resourceARN: arn, tags: [{ key: 'env', value: 'drill' }] });
+    expect(range.events('TagResource')[0]?.requestParameters).to.deep.equal({ resourceARN: arn, tags: [{ key: 'env', value: 'drill' }] });
   });
 
   it('records a failed action when the topic does not exist, or the action is not a notification', async () => {
@@ -358,7 +373,8 @@ describe('range: CloudWatch alarms', function () {
 
   it('deletes alarms (unknown names are fine) and keeps their history, filtered by type, dates and order (CLI and SDK)', async () => {
     await range.aws(['cloudwatch', 'delete-alarms', '--alarm-names', 'quiet', 'orphan', 'never-existed']);
-    expect((await cw.send(new DescribeAlarmsCommand({ AlarmNames: ['quiet', 'orphan'] }))).MetricAlarms).to.deep.equal([]);
+    await cw.send(new DeleteAlarmsCommand({ AlarmNames: ['latency-p90'] }));
+    expect((await cw.send(new DescribeAlarmsCommand({ AlarmNames: ['quiet', 'orphan', 'latency-p90'] }))).MetricAlarms).to.deep.equal([]);
     const newest = await history('quiet');
     expect(newest.map((h) => h.HistorySummary)).to.deep.equal([
       'Alarm "quiet" deleted',
@@ -371,7 +387,10 @@ describe('range: CloudWatch alarms', function () {
     expect(next.AlarmHistoryItems?.[0]?.HistoryItemType).to.equal('StateUpdate');
     const window = await cw.send(new DescribeAlarmHistoryCommand({ StartDate: new Date(T0), EndDate: new Date(T0 + 1000), HistoryItemType: 'ConfigurationUpdate' }));
     expect(window.AlarmHistoryItems?.map((h) => [h.AlarmName, h.HistorySummary])).to.deep.equal([['stop-logging', 'Alarm "stop-logging" created']]);
-    expect(range.events('DeleteAlarms').at(-1)?.requestParameters).to.deep.equal({ alarmNames: ['quiet', 'orphan', 'never-existed'] });
+    expect(range.events('DeleteAlarms').map((e) => e.requestParameters)).to.deep.equal([
+      { alarmNames: ['quiet', 'orphan', 'never-existed'] },
+      { alarmNames: ['latency-p90'] },
+    ]);
   });
 
   it('keeps evaluating alarms after a restart from --state-dir', async () => {

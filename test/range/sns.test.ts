@@ -117,6 +117,8 @@ describe('range: SNS', function () {
     expect(confirmed.SubscriptionArn).to.match(new RegExp(`^${topic}:`));
     const attrs = (await sns.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: confirmed.SubscriptionArn }))).Attributes ?? {};
     expect(attrs).to.include({ Protocol: 'email', Endpoint: 'soc@example.com', PendingConfirmation: 'false', TopicArn: topic });
+    const cliAttrs = (await range.aws(['sns', 'get-subscription-attributes', '--subscription-arn', sqs as string])) as { Attributes: Record<string, string> };
+    expect(cliAttrs.Attributes).to.include({ Protocol: 'sqs', Endpoint: queue(0), PendingConfirmation: 'false', Owner: range.accountId });
 
     const wrongToken = await failure(sns.send(new ConfirmSubscriptionCommand({ TopicArn: topic, Token: 'nope' })));
     expect(wrongToken.message).to.equal('Invalid parameter: Token');
@@ -148,6 +150,9 @@ describe('range: SNS', function () {
     expect(second.NextToken).to.equal(undefined);
     const cli = (await range.aws(['sns', 'list-subscriptions-by-topic', '--topic-arn', topic])) as { Subscriptions: Array<{ Protocol: string }> };
     expect(cli.Subscriptions.map((s) => s.Protocol)).to.deep.equal(['email', 'https']);
+    // The CLI follows NextToken itself.
+    const all = (await range.aws(['sns', 'list-subscriptions'])) as { Subscriptions: unknown[] };
+    expect(all.Subscriptions).to.have.length(102);
   });
 
   it('publishes to a topic and keeps the messages for the range-only read path; Publish is a data event (SDK and CLI)', async () => {
@@ -195,7 +200,9 @@ describe('range: SNS', function () {
       { Key: 'team', Value: 'blue' },
       { Key: 'env', Value: 'drill' },
     ]);
+    await sns.send(new TagResourceCommand({ ResourceArn: topic, Tags: [{ Key: 'owner', Value: 'soc' }] }));
     await sns.send(new UntagResourceCommand({ ResourceArn: topic, TagKeys: ['team'] }));
+    await range.aws(['sns', 'untag-resource', '--resource-arn', topic, '--tag-keys', 'owner']);
     const cli = (await range.aws(['sns', 'list-tags-for-resource', '--resource-arn', topic])) as { Tags: unknown[] };
     expect(cli.Tags).to.deep.equal([{ Key: 'env', Value: 'drill' }]);
     const unknown = await failure(sns.send(new ListTagsForResourceCommand({ ResourceArn: `${topic}-gone` })));
@@ -204,7 +211,7 @@ describe('range: SNS', function () {
     const tooMany = Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
     const limit = await failure(sns.send(new TagResourceCommand({ ResourceArn: topic, Tags: tooMany })));
     expect(limit.name).to.equal('TagLimitExceededException');
-    expect(range.events('TagResource').map((e) => e.errorCode ?? 'ok')).to.deep.equal(['ok', 'TagLimitExceeded']);
+    expect(range.events('TagResource').map((e) => e.errorCode ?? 'ok')).to.deep.equal(['ok', 'ok', 'TagLimitExceeded']);
   });
 
   it('lists topics 100 a page, deletes a topic with its subscriptions, and deleting twice is fine (SDK and CLI)', async () => {
@@ -213,6 +220,9 @@ describe('range: SNS', function () {
     expect(first.Topics).to.have.length(100);
     const second = await sns.send(new ListTopicsCommand({ NextToken: first.NextToken }));
     expect(second.Topics?.length).to.equal(1);
+    const cli = (await range.aws(['sns', 'list-topics'])) as { Topics: Array<{ TopicArn: string }> };
+    expect(cli.Topics).to.have.length(101);
+    expect(cli.Topics.map((t) => t.TopicArn)).to.include(topic);
     await range.aws(['sns', 'delete-topic', '--topic-arn', topic]);
     await sns.send(new DeleteTopicCommand({ TopicArn: topic }));
     const gone = await failure(sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topic })));
