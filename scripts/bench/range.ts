@@ -34,8 +34,14 @@ function form(peer: Peer, service: string, body: string): PreparedRequest {
 }
 
 const operations: Array<{ name: string; make: (peer: Peer) => (i: number) => PreparedRequest }> = [
-  { name: 'GetCallerIdentity', make: (p) => () => form(p, 'sts', 'Action=GetCallerIdentity&Version=2011-06-15') },
-  { name: 'DescribeSecurityGroups', make: (p) => () => form(p, 'ec2', 'Action=DescribeSecurityGroups&Version=2016-11-15') },
+  {
+    name: 'GetCallerIdentity',
+    make: (p) => () => form(p, 'sts', 'Action=GetCallerIdentity&Version=2011-06-15'),
+  },
+  {
+    name: 'DescribeSecurityGroups',
+    make: (p) => () => form(p, 'ec2', 'Action=DescribeSecurityGroups&Version=2016-11-15'),
+  },
   {
     name: 'PutObject (1 KiB)',
     make: (p) => (i) => ({
@@ -60,18 +66,27 @@ const operations: Array<{ name: string; make: (peer: Peer) => (i: number) => Pre
 ];
 
 async function prepare(peer: Peer): Promise<void> {
-  const config = { endpoint: peer.endpoint, region: 'us-east-1', credentials: peer.credentials, forcePathStyle: true };
+  const config = {
+    endpoint: peer.endpoint,
+    region: 'us-east-1',
+    credentials: peer.credentials,
+    forcePathStyle: true,
+  };
   const ec2 = new EC2Client(config);
   const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.42.0.0/16' }));
   for (let i = 0; i < 10; i++) {
-    await ec2.send(new CreateSecurityGroupCommand({ GroupName: `bench-${i}`, Description: 'bench', VpcId: Vpc!.VpcId }));
+    await ec2.send(
+      new CreateSecurityGroupCommand({ GroupName: `bench-${i}`, Description: 'bench', VpcId: Vpc!.VpcId }),
+    );
   }
   await new S3Client(config).send(new CreateBucketCommand({ Bucket: BUCKET }));
 }
 
 export async function run(): Promise<BenchSection> {
   const rows: BenchRow[] = [];
-  const notes: string[] = [`${COUNT} requests per operation, ${CONCURRENCY} in flight, keep-alive HTTP, same requests for both peers.`];
+  const notes: string[] = [
+    `${COUNT} requests per operation, ${CONCURRENCY} in flight, keep-alive HTTP, same requests for both peers.`,
+  ];
   const range = await startRangePeer();
   let moto: Peer | undefined;
   try {
@@ -81,14 +96,19 @@ export async function run(): Promise<BenchSection> {
     if (moto) await prepare(moto);
     for (const op of operations) {
       const r = await runLoad(range.endpoint, op.make(range), { count: COUNT, concurrency: CONCURRENCY });
-      const m = moto ? await runLoad(moto.endpoint, op.make(moto), { count: COUNT, concurrency: CONCURRENCY }) : undefined;
+      const m = moto
+        ? await runLoad(moto.endpoint, op.make(moto), { count: COUNT, concurrency: CONCURRENCY })
+        : undefined;
       const ratio = m ? r.rps / m.rps : undefined;
       rows.push({
         name: `${op.name}: range`,
         value: r.rps,
         unit: 'req/s',
         ratio,
-        goal: ratio === undefined ? undefined : { text: `>= ${THROUGHPUT_GOAL}x moto`, met: ratio >= THROUGHPUT_GOAL },
+        goal:
+          ratio === undefined
+            ? undefined
+            : { text: `>= ${THROUGHPUT_GOAL}x moto`, met: ratio >= THROUGHPUT_GOAL },
         note: `p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms${r.errors ? `, ${r.errors} errors` : ''}`,
       });
       if (m) {
@@ -104,11 +124,16 @@ export async function run(): Promise<BenchSection> {
     const recorded = COUNT * operations.length;
     const filler = operations[0]!.make(range);
     if (recorded < LOOKUP_EVENTS_TARGET) {
-      await runLoad(range.endpoint, filler, { count: LOOKUP_EVENTS_TARGET - recorded + 1000, concurrency: 16 });
+      await runLoad(range.endpoint, filler, {
+        count: LOOKUP_EVENTS_TARGET - recorded + 1000,
+        concurrency: 16,
+      });
     }
     const lookup = (attribute: boolean) => () => {
       const body = JSON.stringify({
-        ...(attribute ? { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'DescribeSecurityGroups' }] } : {}),
+        ...(attribute
+          ? { LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'DescribeSecurityGroups' }] }
+          : {}),
         MaxResults: 50,
       });
       return {

@@ -1,0 +1,153 @@
+/**
+ * Where an exercise runs: the range (an in-process one on a free port, or a running `sirs range` named
+ * by --endpoint-url) or a real AWS account through the standard credential chain. Everything else in
+ * sirs talks to either one the same way: AWS SDK clients over HTTP.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageRoot } from '../paths.js';
+import { UsageError } from '../errors.js';
+import { ApiSession, type ClientConfig } from './api.js';
+
+export type TargetKind = 'range' | 'aws';
+
+export interface TargetOptions {
+  target?: TargetKind;
+  profile?: string;
+  region?: string;
+  endpointUrl?: string;
+}
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface Target {
+  readonly kind: TargetKind;
+  readonly region: string;
+  readonly endpoint?: string;
+  /** For messages: "the range at http://127.0.0.1:4566", "AWS (profile sandbox)". */
+  readonly description: string;
+  /** Whether `as: root` actions can run (the range has root keys; sirs never holds real root keys). */
+  readonly canActAsRoot: boolean;
+  /** SDK sessions as sirs itself (default), as the account root (range only), or with given keys. */
+  session(opts: { userAgent: string; as?: 'default' | 'root' | Credentials }): ApiSession;
+  /** The environment responders paste into a shell (range targets). */
+  responderEnv(): Record<string, string> | undefined;
+  /** Stops what the target started (the in-process range). */
+  close(): Promise<void>;
+}
+
+export function sirsVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string })
+    .version;
+}
+
+export function userAgentFor(exerciseId: string): string {
+  return `sirs/${sirsVersion()} exercise/${exerciseId}`;
+}
+
+/** Keys every range accepts for its default account (they are printed by `sirs range start`). */
+async function rangeKeys(): Promise<{ admin: Credentials; root: Credentials }> {
+  const { wellKnownKeys } = await import('../range/identity.js');
+  return { admin: { ...wellKnownKeys.admin }, root: { ...wellKnownKeys.root } };
+}
+
+export async function resolveTarget(opts: TargetOptions): Promise<Target> {
+  const kind = opts.target ?? 'range';
+  if (kind === 'range') return rangeTarget(opts);
+  return awsTarget(opts);
+}
+
+async function rangeTarget(opts: TargetOptions): Promise<Target> {
+  const keys = await rangeKeys();
+  let endpoint = opts.endpointUrl;
+  let region = opts.region ?? 'us-east-1';
+  let stop = async () => {};
+  if (!endpoint) {
+    // The range is started in-process, on loopback, for as long as the exercise runs.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    const { startRange } = await import('../range/index.js');
+    const range = await startRange({ port: 0, region });
+    endpoint = range.endpoint;
+    region = range.region;
+    stop = () => range.stop();
+  } else if (!/^https?:\/\/[^/]+\/?$/.test(endpoint)) {
+    throw new UsageError(
+      'bad-endpoint-url',
+      `--endpoint-url must be a URL like http://127.0.0.1:4566, got '${endpoint}'`,
+    );
+  }
+  const base: ClientConfig = { region, endpoint, forcePathStyle: true, disableHostPrefix: true };
+  return {
+    kind: 'range',
+    region,
+    endpoint,
+    description: `the range at ${endpoint}`,
+    canActAsRoot: true,
+    session: ({ userAgent, as }) => {
+      const credentials = as === 'root' ? keys.root : as === undefined || as === 'default' ? keys.admin : as;
+      return new ApiSession({ ...base, credentials, customUserAgent: userAgent });
+    },
+    responderEnv: () => ({
+      AWS_ENDPOINT_URL: endpoint,
+      AWS_ACCESS_KEY_ID: keys.admin.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: keys.admin.secretAccessKey,
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+    }),
+    close: () => stop(),
+  };
+}
+
+async function awsTarget(opts: TargetOptions): Promise<Target> {
+  const region =
+    opts.region ??
+    process.env.AWS_REGION ??
+    process.env.AWS_DEFAULT_REGION ??
+    (await profileRegion(opts.profile));
+  if (!region) {
+    throw new UsageError(
+      'aws-region-required',
+      '--target aws needs a region (--region, AWS_REGION or a profile with a region).',
+    );
+  }
+  const base: ClientConfig = {
+    region,
+    ...(opts.endpointUrl ? { endpoint: opts.endpointUrl, forcePathStyle: true } : {}),
+    ...(opts.profile ? { profile: opts.profile } : {}),
+  };
+  return {
+    kind: 'aws',
+    region,
+    endpoint: opts.endpointUrl,
+    description: `AWS${opts.profile ? ` (profile ${opts.profile})` : ''}${opts.endpointUrl ? ` at ${opts.endpointUrl}` : ''}, ${region}`,
+    canActAsRoot: false,
+    session: ({ userAgent, as }) => {
+      if (as === 'root')
+        throw new UsageError('root-unavailable', 'sirs never holds root credentials of a real AWS account.');
+      return new ApiSession({
+        ...base,
+        customUserAgent: userAgent,
+        ...(as && as !== 'default' ? { credentials: as } : {}),
+      });
+    },
+    responderEnv: () => undefined,
+    close: async () => {},
+  };
+}
+
+/** The region the SDK's own chain finds (AWS_REGION, the profile's `region`), if any. */
+async function profileRegion(profile: string | undefined): Promise<string | undefined> {
+  try {
+    const { STSClient } = await import('@aws-sdk/client-sts');
+    const client = new STSClient(profile ? { profile } : {});
+    const region = await client.config.region();
+    client.destroy();
+    return region || undefined;
+  } catch {
+    return undefined;
+  }
+}

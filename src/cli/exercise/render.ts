@@ -1,0 +1,100 @@
+/**
+ * Renderers of exercise events: plain lines (no TTY, CI logs), JSON lines (--json), and the
+ * confirmation text shown before anything is created.
+ */
+import type { ExerciseEvent, ExerciseListener } from '../../exercise/events.js';
+import type { ConfirmationSummary } from '../../exercise/run.js';
+
+export function jsonLines(write: (s: string) => void): ExerciseListener {
+  return (e) => write(`${JSON.stringify({ ...e, time: new Date().toISOString() })}\n`);
+}
+
+export function describeEvent(e: ExerciseEvent): string | undefined {
+  switch (e.type) {
+    case 'preflight':
+      return `Acting as ${e.principalArn} in account ${e.accountId}${e.accountAlias ? ` (${e.accountAlias})` : ''}, ${e.region}, on ${e.target}.`;
+    case 'stack.creating':
+      return `[${e.scenario}] creating stack ${e.stackName}`;
+    case 'stack.event':
+      return `  ${e.stackName}: ${e.logicalId} (${e.resourceType}) ${e.status}${e.reason ? `: ${e.reason}` : ''}`;
+    case 'stack.created':
+      return `[${e.scenario}] stack ${e.stackName} is up`;
+    case 'stack.failed':
+      return `[${e.scenario}] stack ${e.stackName} FAILED: ${e.resource ? `${e.resource}: ` : ''}${e.reason}`;
+    case 'action.start':
+      return `[${e.scenario}] ${e.call}${e.as !== 'default' ? ` as ${e.as}` : ''}`;
+    case 'action.done':
+      return undefined;
+    case 'action.failed':
+      return `[${e.scenario}] ${e.call} FAILED: ${e.error}`;
+    case 'live':
+      return [
+        `Exercise ${e.exerciseId} is live.`,
+        ...(e.env
+          ? [
+              'Responders: paste this into a shell to use the aws CLI against the range:',
+              ...Object.entries(e.env).map(([k, v]) => `  export ${k}=${v}`),
+            ]
+          : []),
+      ].join('\n');
+    case 'teardown.start':
+      return `Tearing down exercise ${e.exerciseId}...`;
+    case 'bucket.emptied':
+      return `  emptied bucket ${e.bucket} (${e.objects} object${e.objects === 1 ? '' : 's'})`;
+    case 'stack.deleting':
+      return `  deleting stack ${e.stackName}`;
+    case 'stack.deleted':
+      return `  stack ${e.stackName} deleted`;
+    case 'stack.delete-failed':
+      return `  stack ${e.stackName} could NOT be deleted: ${e.reason}`;
+    case 'teardown.done':
+      return e.leftovers.length
+        ? [
+            `Teardown finished with ${e.leftovers.length} thing(s) left:`,
+            ...e.leftovers.map((l) => `  - ${l.resource}: ${l.reason}`),
+          ].join('\n')
+        : 'Teardown finished: nothing sirs created is left.';
+    case 'warning':
+      return `warning: ${e.message}`;
+  }
+}
+
+export function plainLines(
+  write: (s: string) => void,
+  opts: { stackEvents?: boolean } = {},
+): ExerciseListener {
+  return (e) => {
+    if (e.type === 'stack.event' && !opts.stackEvents) return;
+    const line = describeEvent(e);
+    if (line !== undefined) write(`${line}\n`);
+  };
+}
+
+export function confirmationText(s: ConfirmationSummary): string {
+  const lines = [
+    `Exercise ${s.exerciseId} on ${s.target}`,
+    `  account: ${s.identity.accountId}${s.identity.accountAlias ? ` (${s.identity.accountAlias})` : ''}`,
+    `  region:  ${s.identity.region}`,
+    `  as:      ${s.identity.principalArn}`,
+    '',
+    'It will create:',
+  ];
+  for (const st of s.plan.stacks) {
+    lines.push(`  stack ${st.stackName} from ${st.template}`);
+    const params = Object.entries(st.parameters);
+    if (params.length) lines.push(`    parameters: ${params.map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    if (st.capabilities.length) lines.push(`    capabilities: ${st.capabilities.join(', ')}`);
+    lines.push(
+      `    tags: ${Object.entries(st.tags)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}`,
+    );
+  }
+  if (s.plan.actions.length) {
+    lines.push('and then call:');
+    for (const a of s.plan.actions)
+      lines.push(`  ${a.call}${a.as !== 'default' ? ` as ${a.as}` : ''} (${a.scenario})`);
+  }
+  lines.push('', 'Everything is torn down when the exercise ends.');
+  return lines.join('\n');
+}

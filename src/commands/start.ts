@@ -1,0 +1,131 @@
+import { Args, Flags } from '@oclif/core';
+import { SirsCommand } from '../cli/base.js';
+import { SirsError } from '../errors.js';
+import type { ExerciseResult } from '../exercise/run.js';
+
+export default class Start extends SirsCommand {
+  static override summary = 'Run a game day: inject scenarios, watch the response, tear everything down.';
+  static override description = `Starts an exercise with one or more scenarios. By default it runs on the range, a local
+AWS-compatible endpoint started in-process, and prints the environment responders paste
+into their shell to use the aws CLI against it. With --target aws it uses the standard AWS
+credential chain (profiles, SSO, environment) on an account listed in sirs.config.yaml.
+
+Before anything is created sirs shows the account, region and every stack and API call,
+and asks to confirm (--yes confirms non-interactively). Everything is journaled in
+.sirs/exercises/<id>/journal.jsonl and torn down at the end, on failure, and on Ctrl-C.`;
+
+  static override examples = [
+    { description: 'A game day on the range', command: '<%= config.bin %> start ssh-open-to-world' },
+    {
+      description: 'Unattended, with the scripted responder',
+      command: '<%= config.bin %> start ssh-open-to-world --yes --autopilot',
+    },
+    {
+      description: 'On a running `sirs range`',
+      command: '<%= config.bin %> start ssh-open-to-world --endpoint-url http://127.0.0.1:4566',
+    },
+    {
+      description: 'On a sandbox AWS account',
+      command: '<%= config.bin %> start ssh-open-to-world --target aws --profile sandbox --region eu-west-1',
+    },
+  ];
+
+  static override strict = false;
+  static override enableJsonFlag = false;
+  static override args = { scenario: Args.string({ description: 'Scenario ids or paths.', required: true }) };
+
+  static override flags = {
+    target: Flags.option({
+      options: ['range', 'aws'] as const,
+      description: 'Where to run: the range (default) or AWS.',
+    })(),
+    profile: Flags.string({ description: 'AWS profile (with --target aws).' }),
+    region: Flags.string({
+      description: 'Region (default: us-east-1 on the range; the credential chain on AWS).',
+    }),
+    'endpoint-url': Flags.string({ description: 'A running range, or another AWS-compatible endpoint.' }),
+    'exercise-id': Flags.string({
+      description: 'Exercise id (default: generated, like gd-20261128-1742-1a2b).',
+    }),
+    yes: Flags.boolean({ char: 'y', description: 'Confirm without asking (needed without a terminal).' }),
+    keep: Flags.boolean({
+      description: 'Leave everything in place at the end, for inspection (clean up later with sirs cleanup).',
+    }),
+    autopilot: Flags.boolean({ description: "Run the scenarios' scripted responder steps." }),
+    config: Flags.string({ description: 'Project config file (default: sirs.config.yaml).' }),
+    json: Flags.boolean({ description: 'One JSON object per event and a final result line.' }),
+  };
+
+  async run(): Promise<ExerciseResult> {
+    const { argv, flags } = await this.parse(Start);
+    const scenarios = argv as string[];
+    const { startExercise } = await import('../exercise/run.js');
+    const { jsonLines, plainLines, confirmationText } = await import('../cli/exercise/render.js');
+    const { trapInterrupts } = await import('../cli/exercise/interrupts.js');
+    const write = (s: string) => process.stdout.write(s);
+    const emit = flags.json
+      ? jsonLines(write)
+      : plainLines(write, { stackEvents: !!process.env.SIRS_VERBOSE });
+    let exerciseId: string | undefined = flags['exercise-id'];
+    const interrupts = trapInterrupts({
+      exerciseId: () => exerciseId,
+      say: (l) => process.stderr.write(`${l}\n`),
+    });
+    try {
+      const result = await startExercise({
+        scenarios,
+        target: {
+          ...(flags.target ? { target: flags.target } : {}),
+          ...(flags.profile ? { profile: flags.profile } : {}),
+          ...(flags.region ? { region: flags.region } : {}),
+          ...(flags['endpoint-url'] ? { endpointUrl: flags['endpoint-url'] } : {}),
+        },
+        ...(flags['exercise-id'] ? { exerciseId: flags['exercise-id'] } : {}),
+        keep: flags.keep,
+        autopilot: flags.autopilot,
+        ...(flags.config ? { configPath: flags.config } : {}),
+        emit,
+        signal: interrupts.signal,
+        teardownSignal: interrupts.teardownSignal,
+        confirm: async (summary) => {
+          exerciseId = summary.exerciseId;
+          if (flags.yes) return true;
+          if (!process.stdin.isTTY || !process.stdout.isTTY) {
+            throw new SirsError(
+              'confirmation-required',
+              'sirs start asks before it creates anything, and this is not an interactive terminal: nothing was created',
+              {
+                suggestions: ['pass --yes to confirm non-interactively (drills, CI)'],
+              },
+            );
+          }
+          this.log(confirmationText(summary));
+          const { confirm } = await import('@inquirer/prompts');
+          return confirm({ message: 'Create these resources and start the exercise?', default: false });
+        },
+      });
+      if (flags.json) write(`${JSON.stringify({ type: 'result', ...result })}\n`);
+      else this.log(`Journal: ${result.journal}`);
+      if (result.error) {
+        throw new SirsError(result.error.code, result.error.message, {
+          suggestions: result.leftovers.length
+            ? [`some resources are left: sirs cleanup --exercise ${result.exerciseId}`]
+            : [],
+          exitCode: result.endReason === 'interrupted' ? 130 : 1,
+        });
+      }
+      if (result.leftovers.length) {
+        throw new SirsError(
+          'leftovers',
+          `exercise ${result.exerciseId} ended, but ${result.leftovers.length} thing(s) could not be removed`,
+          {
+            suggestions: [`sirs cleanup --exercise ${result.exerciseId}`],
+          },
+        );
+      }
+      return result;
+    } finally {
+      interrupts.dispose();
+    }
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * Preflight, before anything is created: who sirs is acting as, in which account and region, whether
+ * that account and region are allowed, and whether the exercise id is free. Only read calls here, so a
+ * refusal leaves no trace but read events.
+ */
+import type { ApiSession } from '../aws/api.js';
+import { awsErrorCode } from '../aws/api.js';
+import type { Target } from '../aws/target.js';
+import { SirsError } from '../errors.js';
+import type { Scenario } from '../scenario/schema.js';
+import type { SirsConfig } from './config.js';
+import { CONFIG_FILE } from './config.js';
+import { deriveExercise, hasLiveResources } from './derive.js';
+import { journalPath, readJournal } from './journal.js';
+import { existsSync } from 'node:fs';
+import { taggedStacks } from './stacks.js';
+
+export interface Identity {
+  accountId: string;
+  accountAlias?: string;
+  principalArn: string;
+  region: string;
+}
+
+export class Refusal extends SirsError {
+  constructor(code: string, message: string, suggestions: string[] = []) {
+    super(code, message, { suggestions });
+  }
+}
+
+export async function whoAmI(session: ApiSession, region: string): Promise<Identity> {
+  const me = await session.call('sts:GetCallerIdentity', {});
+  let accountAlias: string | undefined;
+  try {
+    const aliases = await session.call('iam:ListAccountAliases', {});
+    accountAlias = (aliases.AccountAliases as string[] | undefined)?.[0];
+  } catch (err) {
+    // The alias is shown when sirs may read it; AccessDenied is not a reason to stop.
+    if (!awsErrorCode(err)) throw err;
+  }
+  return {
+    accountId: String(me.Account),
+    principalArn: String(me.Arn),
+    region,
+    ...(accountAlias ? { accountAlias } : {}),
+  };
+}
+
+/** Every reason not to start, checked before anything is created. */
+export async function preflight(opts: {
+  session: ApiSession;
+  target: Target;
+  config: SirsConfig;
+  configFile?: string;
+  scenarios: readonly Scenario[];
+  exerciseId: string;
+  stateRoot: string;
+  namePrefix: string;
+}): Promise<Identity> {
+  const identity = await whoAmI(opts.session, opts.target.region);
+  if (opts.target.kind === 'aws') {
+    const allowed = opts.config.aws?.allowedAccounts ?? [];
+    if (!allowed.includes(identity.accountId)) {
+      throw new Refusal(
+        'account-not-allowed',
+        `account ${identity.accountId}${identity.accountAlias ? ` (${identity.accountAlias})` : ''} is not on the allowlist; sirs creates nothing there`,
+        [
+          allowed.length
+            ? `allowed accounts (${opts.configFile ?? CONFIG_FILE}): ${allowed.join(', ')}`
+            : `add it to aws.allowedAccounts in ${CONFIG_FILE} if it is a sandbox account`,
+          'or run on the range: leave out --target aws',
+        ],
+      );
+    }
+    const regions = opts.config.aws?.allowedRegions;
+    if (regions && !regions.includes(identity.region)) {
+      throw new Refusal('region-not-allowed', `region ${identity.region} is not allowed for exercises`, [
+        `allowed regions: ${regions.join(', ')} (aws.allowedRegions in ${opts.configFile ?? CONFIG_FILE})`,
+      ]);
+    }
+  }
+  if (!opts.target.canActAsRoot) {
+    for (const s of opts.scenarios) {
+      const needsRoot = [...(s.inject.actions ?? []), ...(s.autopilot ?? [])].some((a) => a.as === 'root');
+      if (needsRoot) {
+        throw new Refusal(
+          'root-required',
+          `scenario ${s.id} acts as the account root, which only the range can do`,
+          ['run it on the range (leave out --target aws)'],
+        );
+      }
+    }
+  }
+  const path = journalPath(opts.exerciseId, opts.stateRoot);
+  if (existsSync(path)) {
+    const summary = deriveExercise(opts.exerciseId, readJournal(path));
+    if (hasLiveResources(summary)) {
+      throw new Refusal(
+        'exercise-id-live',
+        `exercise ${opts.exerciseId} still has live resources: ${summary.liveStacks.join(', ') || 'temporary keys'}`,
+        [`finish it first: sirs cleanup --exercise ${opts.exerciseId}`, 'or choose another --exercise-id'],
+      );
+    }
+  }
+  const tagged = await taggedStacks(opts.session, opts.exerciseId);
+  if (tagged.length) {
+    const names = tagged.map((t) => t.stackName).join(', ');
+    throw new Refusal(
+      'exercise-id-live',
+      `exercise ${opts.exerciseId} still has stacks in the target: ${names}`,
+      [`finish it first: sirs cleanup --exercise ${opts.exerciseId}`, 'or choose another --exercise-id'],
+    );
+  }
+  return identity;
+}
