@@ -1,7 +1,4 @@
 import { expect } from 'chai';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   CloudWatchClient,
   DeleteAlarmsCommand,
@@ -391,29 +388,5 @@ describe('range: CloudWatch alarms', function () {
       { alarmNames: ['quiet', 'orphan', 'never-existed'] },
       { alarmNames: ['latency-p90'] },
     ]);
-  });
-
-  it('keeps evaluating alarms after a restart from --state-dir', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sirs-cloudwatch-'));
-    const first = await startTestRange({ clock: new ManualClock(T0), stateDir: dir });
-    const c1 = new CloudWatchClient(first.clientConfig());
-    await c1.send(
-      new PutMetricAlarmCommand({
-        AlarmName: 'persisted', Namespace: 'Sirs/App', MetricName: 'Errors', Statistic: 'Sum', Period: 60, EvaluationPeriods: 1, Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching',
-      }),
-    );
-    await c1.send(new PutMetricDataCommand({ Namespace: 'Sirs/App', MetricData: [{ MetricName: 'Errors', Value: 2 }] }));
-    await first.stop();
-    const clock2 = new ManualClock(T0);
-    const second = await startTestRange({ clock: clock2, stateDir: dir });
-    try {
-      const c2 = new CloudWatchClient(second.clientConfig());
-      expect((await c2.send(new DescribeAlarmsCommand({ AlarmNames: ['persisted'] }))).MetricAlarms?.[0]?.StateValue).to.equal('ALARM');
-      clock2.advance(2 * MIN);
-      expect((await c2.send(new DescribeAlarmsCommand({ AlarmNames: ['persisted'] }))).MetricAlarms?.[0]?.StateValue).to.equal('OK');
-    } finally {
-      await second.stop();
-    }
   });
 });
