@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from '../context.js';
+import { cloudformationService } from './cloudformation/index.js';
 import { cloudTrailService } from './cloudtrail/index.js';
 import { ec2Service } from './ec2/index.js';
 import { iamService } from './iam/index.js';
@@ -9,4 +10,4 @@ import { snsService } from './sns/index.js';
 import { stsService } from './sts/index.js';
 
 /** Every service the range emulates: an explicit list, no registration by import side effect. */
-export const rangeServices: readonly ServiceDefinition[] = [stsService, iamService, kmsService, monitoringService, snsService, ec2Service, logsService, cloudTrailService];
+export const rangeServices: readonly ServiceDefinition[] = [stsService, iamService, kmsService, monitoringService, snsService, ec2Service, logsService, cloudTrailService, cloudformationService];
