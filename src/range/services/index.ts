@@ -7,7 +7,8 @@ import { kmsService } from './kms/index.js';
 import { logsService } from './logs/index.js';
 import { monitoringService } from './monitoring/index.js';
 import { snsService } from './sns/index.js';
+import { ssmService } from './ssm/index.js';
 import { stsService } from './sts/index.js';
 
 /** Every service the range emulates: an explicit list, no registration by import side effect. */
-export const rangeServices: readonly ServiceDefinition[] = [stsService, iamService, kmsService, monitoringService, snsService, ec2Service, logsService, cloudTrailService, cloudformationService];
+export const rangeServices: readonly ServiceDefinition[] = [stsService, iamService, kmsService, ssmService, monitoringService, snsService, ec2Service, logsService, cloudTrailService, cloudformationService];

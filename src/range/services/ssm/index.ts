@@ -1,0 +1,55 @@
+import type { ServiceDefinition } from '../../context.js';
+import { createAssociation, deleteAssociation, describeAssociation, listAssociations } from './associations.js';
+import { getAutomationExecution, startAutomationExecution } from './automation.js';
+import { cancelCommand, getCommandInvocation, listCommandInvocations, listCommands, sendCommand } from './commands.js';
+import { listComplianceItems, listComplianceSummaries, listResourceComplianceSummaries } from './compliance.js';
+import { describeDocument, getDocument, listDocuments } from './documents.js';
+import { describeInstanceInformation } from './instances.js';
+import {
+  addTagsToResource,
+  describeParameters,
+  getParametersByPath,
+  listTagsForResource,
+  removeTagsFromResource,
+} from './parameter-search.js';
+import { deleteParameter, deleteParameters, getParameter, getParameterHistory, getParameters, putParameter } from './parameters.js';
+import { describeInstancePatches, describeInstancePatchStates, describeInstancePatchStatesForPatchGroup } from './patching.js';
+
+export const ssmService: ServiceDefinition = {
+  name: 'ssm',
+  eventSource: 'ssm.amazonaws.com',
+  handlers: {
+    DescribeInstanceInformation: describeInstanceInformation,
+    DescribeInstancePatchStates: describeInstancePatchStates,
+    DescribeInstancePatchStatesForPatchGroup: describeInstancePatchStatesForPatchGroup,
+    DescribeInstancePatches: describeInstancePatches,
+    ListComplianceItems: listComplianceItems,
+    ListComplianceSummaries: listComplianceSummaries,
+    ListResourceComplianceSummaries: listResourceComplianceSummaries,
+    SendCommand: sendCommand,
+    GetCommandInvocation: getCommandInvocation,
+    ListCommands: listCommands,
+    ListCommandInvocations: listCommandInvocations,
+    CancelCommand: cancelCommand,
+    DescribeDocument: describeDocument,
+    GetDocument: getDocument,
+    ListDocuments: listDocuments,
+    PutParameter: putParameter,
+    GetParameter: getParameter,
+    GetParameters: getParameters,
+    GetParametersByPath: getParametersByPath,
+    DeleteParameter: deleteParameter,
+    DeleteParameters: deleteParameters,
+    DescribeParameters: describeParameters,
+    GetParameterHistory: getParameterHistory,
+    AddTagsToResource: addTagsToResource,
+    RemoveTagsFromResource: removeTagsFromResource,
+    ListTagsForResource: listTagsForResource,
+    CreateAssociation: createAssociation,
+    DescribeAssociation: describeAssociation,
+    DeleteAssociation: deleteAssociation,
+    ListAssociations: listAssociations,
+    StartAutomationExecution: startAutomationExecution,
+    GetAutomationExecution: getAutomationExecution,
+  },
+};
