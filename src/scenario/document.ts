@@ -18,6 +18,8 @@ import { positionOf } from './source.js';
 export const MAX_DEPTH = 64;
 /** Alias expansions allowed when converting to plain data; a "billion laughs" bomb needs far more. */
 export const MAX_ALIAS_COUNT = 100;
+/** Enough to fix a file by; a generated monster should not produce a million-line report. */
+export const MAX_PROBLEMS = 100;
 
 /**
  * A parsed YAML file that can say where any path of its data is (`file:line:col`), so schema and semantic
@@ -108,8 +110,7 @@ export function parseYaml(
     return { file, line, col, path: '', code, message, ...(hint ? { hint } : {}) };
   };
 
-  // Cheap pre-scan: thousands of nested brackets would make the parser itself slow.
-  const deep = deepBracketOffset(text, MAX_DEPTH * 2);
+  const deep = deepNestingOffset(text, MAX_DEPTH * 2);
   if (deep >= 0)
     return { ok: false, problems: [at(deep, 'too-deep', `nesting is deeper than ${MAX_DEPTH} levels`)] };
 
@@ -117,22 +118,25 @@ export function parseYaml(
   const doc = parseDocument(text, {
     lineCounter,
     prettyErrors: false,
-    uniqueKeys: true,
+    // Duplicate keys are found in treeProblems: the parser's own check is quadratic in the size of a mapping.
+    uniqueKeys: false,
+    logLevel: 'error', // the parser must not print warnings itself; they come back as problems
     strict: true,
     customTags: opts.customTags ?? [],
   });
   const source = new YamlSource(file, text, doc, lineCounter);
+  const atNode = (offset: number, code: string, message: string, hint?: string): Problem => ({
+    file,
+    ...source.position(offset),
+    path: '',
+    code,
+    message,
+    ...(hint ? { hint } : {}),
+  });
   const problems = [...doc.errors, ...doc.warnings].map((e) => {
     const { line, col } = source.position(e.pos[0]);
     const base = { file, line, col, path: '' };
     switch (e.code) {
-      case 'DUPLICATE_KEY':
-        return {
-          ...base,
-          code: 'duplicate-key',
-          message: `duplicate key ${JSON.stringify(keyAt(text, e.pos[0]))}`,
-          hint: 'each key may appear once per mapping; remove or merge the repeated one',
-        };
       case 'MULTIPLE_DOCS':
         return {
           ...base,
@@ -152,13 +156,12 @@ export function parseYaml(
     }
   });
   // One error per line: after the first, the parser's further complaints on a line are usually echoes.
-  const firstPerLine = problems.filter((p, i) => problems.findIndex((q) => q.line === p.line) === i);
+  const lines = new Set<number>();
+  const firstPerLine = problems.filter((p) => !lines.has(p.line) && lines.add(p.line)).slice(0, MAX_PROBLEMS);
   if (firstPerLine.length > 0) return { ok: false, problems: firstPerLine };
 
-  const tooDeep = findTooDeep(doc.contents);
-  if (tooDeep !== undefined) {
-    return { ok: false, problems: [at(tooDeep, 'too-deep', `nesting is deeper than ${MAX_DEPTH} levels`)] };
-  }
+  const structural = treeProblems(doc.contents, atNode);
+  if (structural.length > 0) return { ok: false, problems: structural };
 
   try {
     return { ok: true, source, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
@@ -184,13 +187,6 @@ export function parseYaml(
   }
 }
 
-/** The key written at `offset`: a quoted string, or plain text up to the colon. */
-function keyAt(text: string, offset: number): string {
-  const m = /^("(?:[^"\\\n]|\\.)*"|'(?:[^'\n]|'')*'|[^:\n]*)/.exec(text.slice(offset));
-  const key = (m?.[1] ?? '').trim();
-  return key.startsWith('"') || key.startsWith("'") ? key.slice(1, -1) : key;
-}
-
 function firstLine(s: string): string {
   return s.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
@@ -203,8 +199,13 @@ function rangeStart(node: unknown): number | undefined {
   return (node as ParsedNode | null)?.range?.[0];
 }
 
-/** Offset of the first bracket nested deeper than `limit`, or -1. Counts brackets in strings too: a bound, not a parse. */
-function deepBracketOffset(text: string, limit: number): number {
+/**
+ * A cheap bound on nesting, checked before parsing: deeply nested input makes YAML parsers recurse until
+ * they are slow, overflow the stack or exhaust memory. Counts flow brackets (also inside strings), and for
+ * block structure the chain of increasing indentation plus compact indicators (`- - -`, `? ? ?`) on a line.
+ * Returns the offset where `limit` is passed, or -1.
+ */
+export function deepNestingOffset(text: string, limit: number): number {
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -212,19 +213,72 @@ function deepBracketOffset(text: string, limit: number): number {
       if (++depth > limit) return i;
     } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
   }
+  const indents: number[] = [];
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    let end = text.indexOf('\n', lineStart);
+    if (end < 0) end = text.length;
+    let i = lineStart;
+    while (i < end && text.charCodeAt(i) === 0x20) i++;
+    const indent = i - lineStart;
+    if (i < end && text[i] !== '#' && text[i] !== '\r') {
+      while (indents.length > 0 && indents[indents.length - 1]! >= indent) indents.pop();
+      indents.push(indent);
+      let indicators = 0;
+      // Compact nested collections: an indicator followed by a space (or the end of the line).
+      while (i < end && '-?:'.includes(text[i]!) && (i + 1 === end || text[i + 1] === ' ')) {
+        indicators++;
+        i++;
+        while (i < end && text.charCodeAt(i) === 0x20) i++;
+        if (indents.length + indicators > limit) return i;
+      }
+      if (indents.length > limit) return lineStart + indent;
+    }
+    lineStart = end + 1;
+  }
   return -1;
 }
 
-/** Offset of the first node nested deeper than MAX_DEPTH (iterative, so it cannot overflow the stack itself). */
-function findTooDeep(root: unknown): number | undefined {
+/**
+ * Walks the tree once, iteratively (so it cannot overflow the stack itself): nesting deeper than
+ * MAX_DEPTH stops the walk; duplicate keys and keys that are not plain scalars are collected.
+ */
+function treeProblems(
+  root: unknown,
+  at: (offset: number, code: string, message: string, hint?: string) => Problem,
+): Problem[] {
+  const problems: Problem[] = [];
   const stack: Array<[unknown, number]> = [[root, 0]];
-  while (stack.length > 0) {
+  while (stack.length > 0 && problems.length < MAX_PROBLEMS) {
     const [node, depth] = stack.pop()!;
-    if (depth > MAX_DEPTH) return rangeStart(node) ?? 0;
-    if (isMap(node)) for (const p of node.items) stack.push([p.value, depth + 1], [p.key, depth + 1]);
-    else if (isSeq(node)) for (const item of node.items) stack.push([item, depth + 1]);
+    if (depth > MAX_DEPTH)
+      return [at(rangeStart(node) ?? 0, 'too-deep', `nesting is deeper than ${MAX_DEPTH} levels`)];
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (problems.length >= MAX_PROBLEMS) break;
+        const offset = rangeStart(pair.key) ?? rangeStart(pair.value) ?? 0;
+        if (!isScalar(pair.key)) {
+          problems.push(at(offset, 'complex-key', 'keys must be plain values, not lists or mappings'));
+        } else {
+          const key = String(pair.key.value);
+          if (seen.has(key)) {
+            problems.push(
+              at(
+                offset,
+                'duplicate-key',
+                `duplicate key ${JSON.stringify(key)}`,
+                'each key may appear once per mapping; remove or merge the repeated one',
+              ),
+            );
+          }
+          seen.add(key);
+        }
+        stack.push([pair.value, depth + 1], [pair.key, depth + 1]);
+      }
+    } else if (isSeq(node)) for (const item of node.items) stack.push([item, depth + 1]);
   }
-  return undefined;
+  return problems.sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
 function firstAliasOffset(root: unknown): number | undefined {

@@ -112,6 +112,13 @@ describe('hostile input generated at test time', () => {
     expect(Date.now() - started).to.be.below(1000);
   });
 
+  it('answers a file of 60,000 duplicate keys without hanging, with at most 100 problems', () => {
+    writeFileSync(join(root, 'scenarios', 'dups.yaml'), 'id: dups\n'.repeat(60_000));
+    const problems = check('dups.yaml').problems;
+    expect(problems).to.have.length(100);
+    expect(problems[0]).to.include({ code: 'duplicate-key', line: 2, col: 1, message: 'duplicate key "id"' });
+  });
+
   it('refuses a template that is a symbolic link out of templates/', () => {
     symlinkSync(join(root, 'secret.cfn.yaml'), join(root, 'templates', 'evil.cfn.yaml'));
     writeFileSync(
