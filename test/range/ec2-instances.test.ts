@@ -9,6 +9,7 @@ import {
   DescribeInstanceAttributeCommand,
   DescribeInstancesCommand,
   DescribeInstanceStatusCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeSnapshotsCommand,
   DescribeVolumesCommand,
   EC2Client,
@@ -146,6 +147,13 @@ describe('range: EC2 instances, volumes and snapshots', () => {
       .GroupId!;
     const inUse = await failure(ec2.send(new DeleteSecurityGroupCommand({ GroupId: app })));
     expect(inUse.name).to.equal('DependencyViolation');
+    // The runbook's scoping step: which network interfaces use the group?
+    const exposed = (await range.aws([
+      'ec2', 'describe-network-interfaces', '--filters', `Name=group-id,Values=${app}`,
+      '--query', 'NetworkInterfaces[].{eni:NetworkInterfaceId,type:InterfaceType,ip:PrivateIpAddress,instance:Attachment.InstanceId}',
+    ])) as Array<Record<string, string>>;
+    const nic = (await instance(id)).NetworkInterfaces![0]!;
+    expect(exposed).to.deep.equal([{ eni: nic.NetworkInterfaceId, type: 'interface', ip: nic.PrivateIpAddress, instance: id }]);
 
     await range.aws(['ec2', 'modify-instance-attribute', '--instance-id', id, '--groups', isolation]);
     const isolated = (await range.aws(['ec2', 'describe-instances', '--filters', `Name=instance.group-id,Values=${isolation}`])) as {
@@ -160,6 +168,8 @@ describe('range: EC2 instances, volumes and snapshots', () => {
     };
     expect(attr.Groups.map((g) => g.GroupId)).to.deep.equal([isolation]);
     // The old group is free now.
+    const left = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'group-id', Values: [app] }] }));
+    expect(left.NetworkInterfaces).to.deep.equal([]);
     await ec2.send(new DeleteSecurityGroupCommand({ GroupId: app }));
 
     const event = range.events('ModifyInstanceAttribute').at(-1)!;

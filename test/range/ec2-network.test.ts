@@ -25,6 +25,9 @@ import {
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
   DescribeTagsCommand,
+  DescribeAvailabilityZonesCommand,
+  DescribeVpcAttributeCommand,
+  ModifyVpcAttributeCommand,
   DescribeVpcsCommand,
   DetachInternetGatewayCommand,
   DisassociateRouteTableCommand,
@@ -132,6 +135,40 @@ describe('range: EC2 networks (VPCs, subnets, network ACLs, gateways, routes, ta
     expect(byCidr.Subnets!.map((s) => s.SubnetId)).to.deep.equal([b]);
     const [acl] = await aclsOf(vpcId);
     expect(acl!.Associations!.map((x) => x.SubnetId)).to.have.members([a.Subnet.SubnetId, b]);
+  });
+
+  it('modifies VPC and subnet attributes one at a time, and lists the region\'s zones', async () => {
+    const vpcId = await newVpc('10.25.0.0/16');
+    const subnetId = await newSubnet(vpcId, '10.25.1.0/24');
+    const before = (await range.aws(['ec2', 'describe-vpc-attribute', '--vpc-id', vpcId, '--attribute', 'enableDnsSupport'])) as {
+      EnableDnsSupport: { Value: boolean };
+    };
+    expect(before.EnableDnsSupport.Value).to.equal(true);
+    await range.aws(['ec2', 'modify-vpc-attribute', '--vpc-id', vpcId, '--enable-dns-hostnames']);
+    const hostnames = await ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpcId, Attribute: 'enableDnsHostnames' }));
+    expect(hostnames).to.deep.include({ VpcId: vpcId, EnableDnsHostnames: { Value: true } });
+    const both = await failure(
+      ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsSupport: { Value: true }, EnableDnsHostnames: { Value: true } })),
+    );
+    expect(both.name).to.equal('InvalidParameterCombination');
+
+    await range.aws(['ec2', 'modify-subnet-attribute', '--subnet-id', subnetId, '--map-public-ip-on-launch']);
+    const [subnet] = (await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [subnetId] }))).Subnets!;
+    expect(subnet!.MapPublicIpOnLaunch).to.equal(true);
+    const publicSubnets = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'map-public-ip-on-launch', Values: ['true'] }] }));
+    expect(publicSubnets.Subnets!.map((s) => s.SubnetId)).to.deep.equal([subnetId]);
+
+    const zones = (await range.aws(['ec2', 'describe-availability-zones', '--query', 'AvailabilityZones[].ZoneName'])) as string[];
+    expect(zones).to.deep.equal(['us-east-1a', 'us-east-1b', 'us-east-1c', 'us-east-1d', 'us-east-1e', 'us-east-1f']);
+    const byId = await ec2.send(new DescribeAvailabilityZonesCommand({ ZoneIds: ['use1-az2'] }));
+    expect(byId.AvailabilityZones).to.deep.equal([
+      {
+        State: 'available', OptInStatus: 'opt-in-not-required', Messages: [], RegionName: 'us-east-1', ZoneName: 'us-east-1b',
+        ZoneId: 'use1-az2', GroupName: 'us-east-1', NetworkBorderGroup: 'us-east-1', ZoneType: 'availability-zone',
+      },
+    ]);
+    const bad = await failure(ec2.send(new DescribeAvailabilityZonesCommand({ ZoneNames: ['us-east-1z'] })));
+    expect(bad.name).to.equal('InvalidParameterValue');
   });
 
   it('edits network ACL entries with the CLI and moves subnets between ACLs', async () => {

@@ -6,11 +6,13 @@ import * as actions from './handlers/instance-actions.js';
 import * as instances from './handlers/instances.js';
 import * as gateways from './handlers/internet-gateways.js';
 import * as acls from './handlers/network-acls.js';
+import * as enis from './handlers/network-interfaces.js';
 import * as routes from './handlers/route-tables.js';
 import * as rules from './handlers/security-group-rules.js';
 import * as groups from './handlers/security-groups.js';
 import * as snapshots from './handlers/snapshots.js';
 import * as tags from './handlers/tags.js';
+import * as attributes from './handlers/vpc-attributes.js';
 import * as vpcs from './handlers/vpcs.js';
 import { kindOfId } from './resources.js';
 
@@ -24,6 +26,11 @@ const handlers: Record<string, AnyHandler> = {
   CreateSubnet: vpcs.createSubnet,
   DeleteSubnet: vpcs.deleteSubnet,
   DescribeSubnets: vpcs.describeSubnets,
+  ModifyVpcAttribute: attributes.modifyVpcAttribute,
+  DescribeVpcAttribute: attributes.describeVpcAttribute,
+  ModifySubnetAttribute: attributes.modifySubnetAttribute,
+  DescribeAvailabilityZones: attributes.describeAvailabilityZones,
+  DescribeNetworkInterfaces: enis.describeNetworkInterfaces,
   CreateSecurityGroup: groups.createSecurityGroup,
   DeleteSecurityGroup: groups.deleteSecurityGroup,
   DescribeSecurityGroups: groups.describeSecurityGroups,

@@ -49,6 +49,8 @@ export interface VpcRecord {
   tenancy: string;
   isDefault: boolean;
   ownerId: string;
+  /** ModifyVpcAttribute; absent means EC2's default (DNS support on, hostnames off). */
+  dns?: { support: boolean; hostnames: boolean; usageMetrics: boolean };
 }
 
 export interface SubnetRecord {
@@ -59,6 +61,7 @@ export interface SubnetRecord {
   azId: string;
   ownerId: string;
   mapPublicIpOnLaunch: boolean;
+  assignIpv6OnCreation?: boolean;
   ipv6Cidr?: string;
   ipv6AssociationId?: string;
 }

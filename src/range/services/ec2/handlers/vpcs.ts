@@ -155,7 +155,7 @@ function regionCode(region: string): string {
   return `${geo}${dir}${n}`;
 }
 
-function zonesOf(region: string): Array<{ name: string; id: string }> {
+export function zonesOf(region: string): Array<{ name: string; id: string }> {
   return azLetters(region).map((l, i) => ({ name: `${region}${l}`, id: `${regionCode(region)}-az${i + 1}` }));
 }
 
@@ -173,7 +173,7 @@ export function subnetView(ctx: CallContext, s: Ec2State, sn: SubnetRecord): Sub
     SubnetId: sn.id,
     VpcId: sn.vpcId,
     OwnerId: sn.ownerId,
-    AssignIpv6AddressOnCreation: false,
+    AssignIpv6AddressOnCreation: sn.assignIpv6OnCreation ?? false,
     Ipv6CidrBlockAssociationSet: sn.ipv6Cidr
       ? [{ AssociationId: sn.ipv6AssociationId, Ipv6CidrBlock: sn.ipv6Cidr, Ipv6CidrBlockState: { State: 'associated' } }]
       : [],
