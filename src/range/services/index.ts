@@ -6,9 +6,11 @@ import { iamService } from './iam/index.js';
 import { kmsService } from './kms/index.js';
 import { logsService } from './logs/index.js';
 import { monitoringService } from './monitoring/index.js';
+import { s3Service } from './s3/index.js';
+import { s3ControlService } from './s3control/index.js';
 import { snsService } from './sns/index.js';
 import { ssmService } from './ssm/index.js';
 import { stsService } from './sts/index.js';
 
 /** Every service the range emulates: an explicit list, no registration by import side effect. */
-export const rangeServices: readonly ServiceDefinition[] = [stsService, iamService, kmsService, ssmService, monitoringService, snsService, ec2Service, logsService, cloudTrailService, cloudformationService];
+export const rangeServices: readonly ServiceDefinition[] = [stsService, iamService, kmsService, ssmService, s3Service, s3ControlService, monitoringService, snsService, ec2Service, logsService, cloudTrailService, cloudformationService];
