@@ -4,15 +4,15 @@
 // else, and root help whenever the fast path declines, goes through oclif.
 const args = process.argv.slice(2);
 
-if (args.length <= 1 && ['--help', '-h', 'help', undefined].includes(args[0])) {
-  const text = await import('../dist/cli/root-help.js')
-    .then(async (m) =>
-      m.rootHelpFromInstall((await import('node:url')).fileURLToPath(new URL('..', import.meta.url))),
-    )
-    .catch(() => undefined);
-  if (text !== undefined) {
-    process.stdout.write(text);
-    process.exit(0);
+if (args.length <= 1) {
+  const rootHelp = await import('../dist/cli/root-help.js').catch(() => undefined);
+  if (rootHelp?.isRootHelpRequest(args)) {
+    const { fileURLToPath } = await import('node:url');
+    const text = rootHelp.rootHelpFromInstall(fileURLToPath(new URL('..', import.meta.url)));
+    if (text !== undefined) {
+      process.stdout.write(text);
+      process.exit(0);
+    }
   }
 }
 
