@@ -22,7 +22,11 @@ import {
   type Instance,
 } from '@aws-sdk/client-ec2';
 import { CreateInstanceProfileCommand, IAMClient } from '@aws-sdk/client-iam';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ManualClock } from '../../src/range/clock.js';
+import { identityState, rootPrincipal } from '../../src/range/identity.js';
 import { startTestRange, type TestRange } from './harness.js';
 
 type Failure = Error & { $metadata?: { httpStatusCode?: number } };
@@ -310,5 +314,68 @@ describe('range: EC2 instances, volumes and snapshots', () => {
     expect(gone.name).to.equal('InvalidSnapshot.NotFound');
     const noVolume = await failure(ec2.send(new CreateSnapshotCommand({ VolumeId: 'vol-0123456789abcdef0' })));
     expect(noVolume.name).to.equal('InvalidVolume.NotFound');
+  });
+});
+
+describe('range: EC2 state across a restart and across accounts', () => {
+  it('finishes transitions that fell due while the range was down, and keeps every record', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sirs-ec2-state-'));
+    try {
+      const first = await startTestRange({ stateDir: dir, clock: new ManualClock(Date.parse('2026-06-01T10:00:00Z')) });
+      const ec2 = new EC2Client(first.clientConfig());
+      const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.5.0.0/16' }))).Vpc!.VpcId!;
+      const subnetId = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.5.1.0/24' }))).Subnet!.SubnetId!;
+      const run = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-0abcdef1234567890', MinCount: 1, MaxCount: 1, SubnetId: subnetId }));
+      const id = run.Instances![0]!.InstanceId!;
+      await first.stop();
+
+      // The new range's clock is past the launch delay, but the old range's timer died with it.
+      const second = await startTestRange({ stateDir: dir, clock: new ManualClock(Date.parse('2026-06-01T10:05:00Z')) });
+      try {
+        const again = new EC2Client(second.clientConfig());
+        const [found] = (await again.send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations![0]!.Instances!;
+        expect(found).to.deep.include({ State: { Code: 16, Name: 'running' }, SubnetId: subnetId, VpcId: vpcId });
+        expect(found!.LaunchTime?.toISOString()).to.equal('2026-06-01T10:00:00.000Z');
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('shows a public snapshot to every other account: the exfiltration path', async () => {
+    const range = await startTestRange();
+    try {
+      const owner = new EC2Client(range.clientConfig());
+      const vpcId = (await owner.send(new CreateVpcCommand({ CidrBlock: '10.6.0.0/16' }))).Vpc!.VpcId!;
+      const subnetId = (await owner.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.6.1.0/24' }))).Subnet!.SubnetId!;
+      const run = await owner.send(new RunInstancesCommand({ ImageId: 'ami-0abcdef1234567890', MinCount: 1, MaxCount: 1, SubnetId: subnetId }));
+      const volumeId = run.Instances![0]!.BlockDeviceMappings![0]!.Ebs!.VolumeId!;
+      const snapshotId = (await owner.send(new CreateSnapshotCommand({ VolumeId: volumeId }))).SnapshotId!;
+
+      // An attacker's account in the same range.
+      const attacker = '210987654321';
+      const keys = { accessKeyId: 'AKIAATTACKERROOT0001', secretAccessKey: 'attacker-secret' };
+      range.engine.state.get(identityState, '', '').credentials[keys.accessKeyId] = {
+        ...keys,
+        status: 'Active',
+        createdAt: new Date(),
+        principal: rootPrincipal(attacker),
+      };
+      const outsider = new EC2Client(range.clientConfig({ credentials: keys }));
+      const hidden = await failure(outsider.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] })));
+      expect(hidden.name).to.equal('InvalidSnapshot.NotFound');
+
+      await owner.send(
+        new ModifySnapshotAttributeCommand({ SnapshotId: snapshotId, Attribute: 'createVolumePermission', OperationType: 'add', GroupNames: ['all'] }),
+      );
+      const seen = await outsider.send(new DescribeSnapshotsCommand({ RestorableByUserIds: ['self'] }));
+      expect(seen.Snapshots!.map((s) => [s.SnapshotId, s.OwnerId])).to.deep.equal([[snapshotId, range.accountId]]);
+      const own = await outsider.send(new DescribeSnapshotsCommand({ OwnerIds: ['self'] }));
+      expect(own.Snapshots).to.deep.equal([]);
+    } finally {
+      await range.stop();
+    }
   });
 });

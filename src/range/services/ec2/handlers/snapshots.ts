@@ -154,11 +154,8 @@ export function describeSnapshots(ctx: CallContext, input: DescribeSnapshotsRequ
   }
   if (input.RestorableByUserIds?.length) {
     const users = input.RestorableByUserIds.map((u) => (u === 'self' ? ctx.accountId : u));
-    found = found.filter(
-      (v) =>
-        v.snap.public ||
-        users.some((u) => v.snap.sharedWithUsers.includes(u) || (u === v.snap.ownerId && u === ctx.accountId)),
-    );
+    // Anyone may restore a public snapshot; an account also what it owns or what is shared with it.
+    found = found.filter((v) => v.snap.public || users.some((u) => u === v.snap.ownerId || v.snap.sharedWithUsers.includes(u)));
   }
   // Tags are per account: filter with the owner's tags, as each snapshot's own store holds them.
   const selected = found.filter((v) => applyFilters(v.s, [v.snap], input.Filters, snapshotFilters).length > 0);
