@@ -31,6 +31,9 @@ const apache = '127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /index.html 
 describe('range: CloudWatch Logs metric filters', function () {
   this.timeout(60_000);
   let range: TestRange;
+  /** The AWS CLI against the range: the words of `command`, then further arguments as they are. */
+  const aws = (command: string, ...args: string[]) => range.aws([...command.split(' '), ...args]);
+  const awsFails = (command: string, ...args: string[]) => range.awsFails([...command.split(' '), ...args]);
   let logs: CloudWatchLogsClient;
 
   before(async () => {
@@ -47,21 +50,30 @@ describe('range: CloudWatch Logs metric filters', function () {
         logGroupName: 'trail',
         filterName: 'stop-logging',
         filterPattern: '{ $.eventName = "StopLogging" }',
-        metricTransformations: [{ metricName: 'StopLogging', metricNamespace: 'CISBenchmark', metricValue: '1', defaultValue: 0 }],
+        metricTransformations: [
+          { metricName: 'StopLogging', metricNamespace: 'CISBenchmark', metricValue: '1', defaultValue: 0 },
+        ],
       }),
     );
-    await range.aws([
-      'logs', 'put-metric-filter', '--log-group-name', 'trail', '--filter-name', 'root-usage', '--filter-pattern',
+    await aws(
+      'logs put-metric-filter --log-group-name trail --filter-name root-usage --filter-pattern',
       '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
-      '--metric-transformations', 'metricName=RootUsage,metricNamespace=CISBenchmark,metricValue=1',
-    ]);
+      '--metric-transformations',
+      'metricName=RootUsage,metricNamespace=CISBenchmark,metricValue=1',
+    );
     await logs.send(
       new PutMetricFilterCommand({
         logGroupName: 'web',
         filterName: 'bytes',
         filterPattern: '[ip, user, username, timestamp, request, status_code, bytes]',
         metricTransformations: [
-          { metricName: 'Bytes', metricNamespace: 'Web', metricValue: '$bytes', unit: 'Bytes', dimensions: { Status: '$status_code' } },
+          {
+            metricName: 'Bytes',
+            metricNamespace: 'Web',
+            metricValue: '$bytes',
+            unit: 'Bytes',
+            dimensions: { Status: '$status_code' },
+          },
         ],
       }),
     );
@@ -70,28 +82,51 @@ describe('range: CloudWatch Logs metric filters', function () {
     expect(trail.metricFilters?.[1]).to.deep.include({
       logGroupName: 'trail',
       filterPattern: '{ $.eventName = "StopLogging" }',
-      metricTransformations: [{ metricName: 'StopLogging', metricNamespace: 'CISBenchmark', metricValue: '1', defaultValue: 0 }],
+      metricTransformations: [
+        { metricName: 'StopLogging', metricNamespace: 'CISBenchmark', metricValue: '1', defaultValue: 0 },
+      ],
     });
-    const prefix = await logs.send(new DescribeMetricFiltersCommand({ logGroupName: 'trail', filterNamePrefix: 'stop' }));
+    const prefix = await logs.send(
+      new DescribeMetricFiltersCommand({ logGroupName: 'trail', filterNamePrefix: 'stop' }),
+    );
     expect(prefix.metricFilters?.map((f) => f.filterName)).to.deep.equal(['stop-logging']);
-    const byMetric = (await range.aws([
-      'logs', 'describe-metric-filters', '--metric-name', 'Bytes', '--metric-namespace', 'Web',
-    ])) as { metricFilters: Array<{ filterName: string; logGroupName: string }> };
-    expect(byMetric.metricFilters.map((f) => [f.logGroupName, f.filterName])).to.deep.equal([['web', 'bytes']]);
+    const byMetric = (await aws(
+      'logs describe-metric-filters --metric-name Bytes --metric-namespace Web',
+    )) as { metricFilters: Array<{ filterName: string; logGroupName: string }> };
+    expect(byMetric.metricFilters.map((f) => [f.logGroupName, f.filterName])).to.deep.equal([
+      ['web', 'bytes'],
+    ]);
     const half = await failure(logs.send(new DescribeMetricFiltersCommand({ metricName: 'Bytes' })));
     expect(half.name).to.equal('InvalidParameterException');
     const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: 'trail' }));
     expect(groups.logGroups?.[0]?.metricFilterCount).to.equal(2);
 
-    await range.aws(['logs', 'delete-metric-filter', '--log-group-name', 'trail', '--filter-name', 'root-usage']);
-    const gone = await failure(logs.send(new DeleteMetricFilterCommand({ logGroupName: 'trail', filterName: 'root-usage' })));
+    await aws('logs delete-metric-filter --log-group-name trail --filter-name root-usage');
+    const gone = await failure(
+      logs.send(new DeleteMetricFilterCommand({ logGroupName: 'trail', filterName: 'root-usage' })),
+    );
     expect(gone.name).to.equal('ResourceNotFoundException');
-    expect(range.events('PutMetricFilter').map((e) => e.requestParameters?.filterName)).to.deep.equal(['stop-logging', 'root-usage', 'bytes']);
-    expect(range.events('DeleteMetricFilter').map((e) => e.errorCode ?? 'ok')).to.deep.equal(['ok', 'ResourceNotFoundException']);
+    expect(range.events('PutMetricFilter').map((e) => e.requestParameters?.filterName)).to.deep.equal([
+      'stop-logging',
+      'root-usage',
+      'bytes',
+    ]);
+    expect(range.events('DeleteMetricFilter').map((e) => e.errorCode ?? 'ok')).to.deep.equal([
+      'ok',
+      'ResourceNotFoundException',
+    ]);
   });
 
   it('refuses bad patterns, values and transformations as CloudWatch Logs does', async () => {
-    const put = (over: Partial<{ filterPattern: string; metricValue: string; dimensions: Record<string, string>; defaultValue: number; logGroupName: string }>) =>
+    const put = (
+      over: Partial<{
+        filterPattern: string;
+        metricValue: string;
+        dimensions: Record<string, string>;
+        defaultValue: number;
+        logGroupName: string;
+      }>,
+    ) =>
       failure(
         logs.send(
           new PutMetricFilterCommand({
@@ -99,21 +134,33 @@ describe('range: CloudWatch Logs metric filters', function () {
             filterName: 'bad',
             filterPattern: over.filterPattern ?? '{ $.latency > 1 }',
             metricTransformations: [
-              { metricName: 'M', metricNamespace: 'N', metricValue: over.metricValue ?? '1', dimensions: over.dimensions, defaultValue: over.defaultValue },
+              {
+                metricName: 'M',
+                metricNamespace: 'N',
+                metricValue: over.metricValue ?? '1',
+                dimensions: over.dimensions,
+                defaultValue: over.defaultValue,
+              },
             ],
           }),
         ),
       );
     const pattern = await put({ filterPattern: '{ $.latency > }' });
-    expect([pattern.name, pattern.message]).to.deep.equal(['InvalidParameterException', 'Invalid metric filter pattern']);
-    expect((await put({ metricValue: 'lots' })).name).to.equal('InvalidParameterException');
-    expect((await put({ filterPattern: 'ERROR', metricValue: '$.latency' })).name).to.equal('InvalidParameterException');
-    expect((await put({ dimensions: { Who: '$.user' }, defaultValue: 0 })).name).to.equal('InvalidParameterException');
-    expect((await put({ logGroupName: 'nope' })).name).to.equal('ResourceNotFoundException');
-    const cli = await range.awsFails([
-      'logs', 'put-metric-filter', '--log-group-name', 'trail', '--filter-name', 'x', '--filter-pattern', 'a:b',
-      '--metric-transformations', 'metricName=M,metricNamespace=N,metricValue=1',
+    expect([pattern.name, pattern.message]).to.deep.equal([
+      'InvalidParameterException',
+      'Invalid metric filter pattern',
     ]);
+    expect((await put({ metricValue: 'lots' })).name).to.equal('InvalidParameterException');
+    expect((await put({ filterPattern: 'ERROR', metricValue: '$.latency' })).name).to.equal(
+      'InvalidParameterException',
+    );
+    expect((await put({ dimensions: { Who: '$.user' }, defaultValue: 0 })).name).to.equal(
+      'InvalidParameterException',
+    );
+    expect((await put({ logGroupName: 'nope' })).name).to.equal('ResourceNotFoundException');
+    const cli = await awsFails(
+      'logs put-metric-filter --log-group-name trail --filter-name x --filter-pattern a:b --metric-transformations metricName=M,metricNamespace=N,metricValue=1',
+    );
     expect(cli.stderr).to.contain('InvalidParameterException').and.contain('Invalid metric filter pattern');
   });
 
@@ -139,22 +186,36 @@ describe('range: CloudWatch Logs metric filters', function () {
         },
       },
     ]);
-    const cli = (await range.aws([
-      'logs', 'test-metric-filter', '--filter-pattern', '{ $.eventName = "StopLogging" }',
-      '--log-event-messages', '{"eventName":"StopLogging"}', '{"eventName":"StartLogging"}', 'plain',
-    ])) as { matches: Array<{ eventNumber: number; extractedValues: Record<string, string> }> };
-    expect(cli.matches).to.deep.equal([{ eventNumber: 1, eventMessage: '{"eventName":"StopLogging"}', extractedValues: {} }]);
-    const bad = await range.awsFails(['logs', 'test-metric-filter', '--filter-pattern', '[a', '--log-event-messages', 'x']);
+    const cli = (await aws(
+      'logs test-metric-filter --filter-pattern',
+      '{ $.eventName = "StopLogging" }',
+      '--log-event-messages',
+      '{"eventName":"StopLogging"}',
+      '{"eventName":"StartLogging"}',
+      'plain',
+    )) as { matches: Array<{ eventNumber: number; extractedValues: Record<string, string> }> };
+    expect(cli.matches).to.deep.equal([
+      { eventNumber: 1, eventMessage: '{"eventName":"StopLogging"}', extractedValues: {} },
+    ]);
+    const bad = await awsFails('logs test-metric-filter --filter-pattern [a --log-event-messages x');
     expect(bad.stderr).to.contain('InvalidParameterException');
     expect(range.events('TestMetricFilter').length).to.be.greaterThanOrEqual(3);
   });
 
   it('publishes the metric to CloudWatch when matching events arrive', async () => {
     await logs.send(new CreateLogStreamCommand({ logGroupName: 'web', logStreamName: 'access' }));
-    await logs.send(new PutLogEventsCommand({ logGroupName: 'web', logStreamName: 'access', logEvents: [{ timestamp: Date.now(), message: apache }] }));
+    await logs.send(
+      new PutLogEventsCommand({
+        logGroupName: 'web',
+        logStreamName: 'access',
+        logEvents: [{ timestamp: Date.now(), message: apache }],
+      }),
+    );
     const cw = new CloudWatchClient(range.clientConfig());
     const metrics = await cw.send(new ListMetricsCommand({ Namespace: 'Web' }));
-    expect(metrics.Metrics?.map((m) => [m.MetricName, m.Dimensions])).to.deep.equal([['Bytes', [{ Name: 'Status', Value: '404' }]]]);
+    expect(metrics.Metrics?.map((m) => [m.MetricName, m.Dimensions])).to.deep.equal([
+      ['Bytes', [{ Name: 'Status', Value: '404' }]],
+    ]);
   });
 });
 
@@ -172,7 +233,9 @@ describe('range: metric filters feeding CloudWatch through dispatch', function (
     },
   };
 
-  async function rangeWith(services: ServiceDefinition[]): Promise<{ range: TestRange; logs: CloudWatchLogsClient }> {
+  async function rangeWith(
+    services: ServiceDefinition[],
+  ): Promise<{ range: TestRange; logs: CloudWatchLogsClient }> {
     const range = await startTestRange({ services: [stsService, iamService, logsService, ...services] });
     const logs = new CloudWatchLogsClient(range.clientConfig());
     await logs.send(new CreateLogGroupCommand({ logGroupName: 'app' }));
@@ -189,7 +252,13 @@ describe('range: metric filters feeding CloudWatch through dispatch', function (
           filterName: 'latency',
           filterPattern: '{ $.latency = * }',
           metricTransformations: [
-            { metricName: 'Latency', metricNamespace: 'App', metricValue: '$.latency', unit: 'Milliseconds', dimensions: { Route: '$.route' } },
+            {
+              metricName: 'Latency',
+              metricNamespace: 'App',
+              metricValue: '$.latency',
+              unit: 'Milliseconds',
+              dimensions: { Route: '$.route' },
+            },
           ],
         }),
       );
@@ -198,12 +267,20 @@ describe('range: metric filters feeding CloudWatch through dispatch', function (
           logGroupName: 'app',
           filterName: 'errors',
           filterPattern: 'ERROR',
-          metricTransformations: [{ metricName: 'Errors', metricNamespace: 'App', metricValue: '1', defaultValue: 0 }],
+          metricTransformations: [
+            { metricName: 'Errors', metricNamespace: 'App', metricValue: '1', defaultValue: 0 },
+          ],
         }),
       );
       const t = Date.now();
       await range.aws([
-        'logs', 'put-log-events', '--log-group-name', 'app', '--log-stream-name', 's', '--log-events',
+        'logs',
+        'put-log-events',
+        '--log-group-name',
+        'app',
+        '--log-stream-name',
+        's',
+        '--log-events',
         JSON.stringify([
           { timestamp: t - 2, message: '{"latency": 250, "route": "/login"}' },
           { timestamp: t - 1, message: 'ERROR boom' },
@@ -214,7 +291,13 @@ describe('range: metric filters feeding CloudWatch through dispatch', function (
       expect(latency?.Namespace).to.equal('App');
       // The event without the dimension's field yields no datum.
       expect(latency?.MetricData).to.deep.equal([
-        { MetricName: 'Latency', Value: 250, Unit: 'Milliseconds', Timestamp: new Date(t - 2), Dimensions: [{ Name: 'Route', Value: '/login' }] },
+        {
+          MetricName: 'Latency',
+          Value: 250,
+          Unit: 'Milliseconds',
+          Timestamp: new Date(t - 2),
+          Dimensions: [{ Name: 'Route', Value: '/login' }],
+        },
       ]);
       const errors = received.find((r) => r.MetricData[0]?.MetricName === 'Errors');
       expect(errors?.MetricData.map((d) => d.Value)).to.deep.equal([0, 1, 0]);
@@ -235,9 +318,17 @@ describe('range: metric filters feeding CloudWatch through dispatch', function (
           metricTransformations: [{ metricName: 'Count', metricNamespace: 'App', metricValue: '1' }],
         }),
       );
-      const out = await logs.send(new PutLogEventsCommand({ logGroupName: 'app', logStreamName: 's', logEvents: [{ timestamp: Date.now(), message: 'hello' }] }));
+      const out = await logs.send(
+        new PutLogEventsCommand({
+          logGroupName: 'app',
+          logStreamName: 's',
+          logEvents: [{ timestamp: Date.now(), message: 'hello' }],
+        }),
+      );
       expect(out.rejectedLogEventsInfo).to.equal(undefined);
-      const cli = (await range.aws(['logs', 'filter-log-events', '--log-group-name', 'app'])) as { events: Array<{ message: string }> };
+      const cli = (await range.aws(['logs', 'filter-log-events', '--log-group-name', 'app'])) as {
+        events: Array<{ message: string }>;
+      };
       expect(cli.events.map((e) => e.message)).to.deep.equal(['hello']);
     } finally {
       await range.stop();

@@ -19,7 +19,11 @@ const GLOBAL_SOURCES = new Set([
 /** The resource of a data event, for DataResources and `resources.type`/`resources.ARN` selectors. */
 function dataResource(record: CloudTrailRecord): { type: string; arn: string } | undefined {
   const p = record.requestParameters ?? {};
-  if (record.eventSource === 's3.amazonaws.com' && typeof p.bucketName === 'string' && typeof p.key === 'string') {
+  if (
+    record.eventSource === 's3.amazonaws.com' &&
+    typeof p.bucketName === 'string' &&
+    typeof p.key === 'string'
+  ) {
     return { type: 'AWS::S3::Object', arn: `arn:aws:s3:::${p.bucketName}/${p.key}` };
   }
   return undefined;
@@ -33,15 +37,24 @@ function basicSelects(selectors: EventSelector[], record: CloudTrailRecord, mana
   return selectors.some((s) => {
     if (!readWriteMatches(s.ReadWriteType, record.readOnly)) return false;
     if (management) {
-      return s.IncludeManagementEvents !== false && !(s.ExcludeManagementEventSources ?? []).includes(record.eventSource);
+      return (
+        s.IncludeManagementEvents !== false &&
+        !(s.ExcludeManagementEventSources ?? []).includes(record.eventSource)
+      );
     }
     const resource = dataResource(record);
     if (!resource) return false;
-    return (s.DataResources ?? []).some((r) => r.Type === resource.type && (r.Values ?? []).some((v) => resource.arn.startsWith(v)));
+    return (s.DataResources ?? []).some(
+      (r) => r.Type === resource.type && (r.Values ?? []).some((v) => resource.arn.startsWith(v)),
+    );
   });
 }
 
-function fieldValue(field: string | undefined, record: CloudTrailRecord, management: boolean): string | undefined {
+function fieldValue(
+  field: string | undefined,
+  record: CloudTrailRecord,
+  management: boolean,
+): string | undefined {
   switch (field) {
     case 'eventCategory':
       return management ? 'Management' : 'Data';
@@ -83,7 +96,9 @@ export function trailSelects(trail: StoredTrail, record: CloudTrailRecord, manag
   if (trail.homeRegion !== record.awsRegion && !trail.isMultiRegionTrail) return false;
   if (GLOBAL_SOURCES.has(record.eventSource) && !trail.includeGlobalServiceEvents) return false;
   if (trail.advancedEventSelectors) {
-    return trail.advancedEventSelectors.some((s) => (s.FieldSelectors ?? []).every((f) => fieldMatches(f, fieldValue(f.Field, record, management))));
+    return trail.advancedEventSelectors.some((s) =>
+      (s.FieldSelectors ?? []).every((f) => fieldMatches(f, fieldValue(f.Field, record, management))),
+    );
   }
   return basicSelects(trail.eventSelectors ?? DEFAULT_SELECTORS, record, management);
 }
@@ -94,11 +109,16 @@ export function trailSelects(trail: StoredTrail, record: CloudTrailRecord, manag
  * detection works as soon as the call returns. The range writes no log files to S3: the trail's
  * delivery time is kept as if it had.
  */
-export async function deliverEvent(ctx: CallContext, record: CloudTrailRecord, management: boolean): Promise<void> {
+export async function deliverEvent(
+  ctx: CallContext,
+  record: CloudTrailRecord,
+  management: boolean,
+): Promise<void> {
   for (const slot of ctx.allState(cloudTrailState)) {
     if (slot.accountId !== ctx.accountId) continue;
     for (const trail of Object.values(slot.value.trails)) {
-      const stoppedByThis = record.eventName === 'StopLogging' && trail.status.stopRequestId === record.requestID;
+      const stoppedByThis =
+        record.eventName === 'StopLogging' && trail.status.stopRequestId === record.requestID;
       if (!trail.status.isLogging && !stoppedByThis) continue;
       if (!trailSelects(trail, record, management)) continue;
       trail.status.latestDeliveryTime = ctx.now;
@@ -117,7 +137,11 @@ async function deliverToLogs(ctx: CallContext, trail: StoredTrail, record: Cloud
     ctx.dispatch(
       'logs',
       'PutLogEvents',
-      { logGroupName: group.name, logStreamName, logEvents: [{ timestamp: Date.parse(record.eventTime), message: JSON.stringify(record) }] },
+      {
+        logGroupName: group.name,
+        logStreamName,
+        logEvents: [{ timestamp: Date.parse(record.eventTime), message: JSON.stringify(record) }],
+      },
       opts,
     );
   try {
@@ -125,15 +149,18 @@ async function deliverToLogs(ctx: CallContext, trail: StoredTrail, record: Cloud
       await put();
     } catch (err) {
       if (!(err instanceof ServiceError) || err.code !== 'ResourceNotFoundException') throw err;
-      await ctx.dispatch('logs', 'CreateLogStream', { logGroupName: group.name, logStreamName }, opts).catch((e: unknown) => {
-        if (!(e instanceof ServiceError) || e.code !== 'ResourceAlreadyExistsException') throw e;
-      });
+      await ctx
+        .dispatch('logs', 'CreateLogStream', { logGroupName: group.name, logStreamName }, opts)
+        .catch((e: unknown) => {
+          if (!(e instanceof ServiceError) || e.code !== 'ResourceAlreadyExistsException') throw e;
+        });
       await put();
     }
     trail.status.latestCloudWatchLogsDeliveryTime = ctx.now;
     delete trail.status.latestCloudWatchLogsDeliveryError;
   } catch (err) {
     // Shown by GetTrailStatus, as AWS reports a log group that went away or refused the events.
-    trail.status.latestCloudWatchLogsDeliveryError = err instanceof ServiceError ? err.code : 'InternalFailure';
+    trail.status.latestCloudWatchLogsDeliveryError =
+      err instanceof ServiceError ? err.code : 'InternalFailure';
   }
 }

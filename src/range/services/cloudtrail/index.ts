@@ -4,7 +4,14 @@ import { getTrailStatus, startLogging, stopLogging } from './handlers/logging.js
 import { lookupEvents } from './handlers/lookup.js';
 import { getEventSelectors, putEventSelectors } from './handlers/selectors.js';
 import { addTags, listTags, removeTags } from './handlers/tags.js';
-import { createTrail, deleteTrail, describeTrails, getTrail, listTrails, updateTrail } from './handlers/trails.js';
+import {
+  createTrail,
+  deleteTrail,
+  describeTrails,
+  getTrail,
+  listTrails,
+  updateTrail,
+} from './handlers/trails.js';
 
 export const cloudTrailService: ServiceDefinition = {
   name: 'cloudtrail',

@@ -16,10 +16,14 @@ export function invalidTrailName(message: string): ServiceError {
 /** The documented naming rules, checked in the order CloudTrail reports them. */
 export function checkTrailName(name: string): void {
   if (name.length < 3) {
-    throw invalidTrailName(`Trail name too short. Minimum allowed length: 3 characters. Specified name length: ${name.length} characters.`);
+    throw invalidTrailName(
+      `Trail name too short. Minimum allowed length: 3 characters. Specified name length: ${name.length} characters.`,
+    );
   }
   if (name.length > 128) {
-    throw invalidTrailName(`Trail name too long. Maximum allowed length: 128 characters. Specified name length: ${name.length} characters.`);
+    throw invalidTrailName(
+      `Trail name too long. Maximum allowed length: 128 characters. Specified name length: ${name.length} characters.`,
+    );
   }
   if (!/^[A-Za-z0-9._-]+$/.test(name)) {
     throw invalidTrailName(
@@ -28,12 +32,16 @@ export function checkTrailName(name: string): void {
   }
   if (!/^[A-Za-z0-9]/.test(name)) throw invalidTrailName('Trail name must start with a letter or number.');
   if (!/[A-Za-z0-9]$/.test(name)) throw invalidTrailName('Trail name must end with a letter or number.');
-  if (/[._-]{2}/.test(name)) throw invalidTrailName('Trail name cannot have adjacent periods, underscores or dashes.');
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) throw invalidTrailName('Trail name cannot be in IP address format.');
+  if (/[._-]{2}/.test(name))
+    throw invalidTrailName('Trail name cannot have adjacent periods, underscores or dashes.');
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name))
+    throw invalidTrailName('Trail name cannot be in IP address format.');
 }
 
 export function parseTrailArn(arn: string): { region: string; accountId: string; name: string } {
-  const m = /^arn:aws[\w-]*:cloudtrail:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):trail\/([A-Za-z0-9._-]+)$/.exec(arn);
+  const m = /^arn:aws[\w-]*:cloudtrail:([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):trail\/([A-Za-z0-9._-]+)$/.exec(
+    arn,
+  );
   if (!m) {
     throw new ServiceError(
       'CloudTrailARNInvalidException',
@@ -45,7 +53,11 @@ export function parseTrailArn(arn: string): { region: string; accountId: string;
 }
 
 export function trailNotFound(ctx: CallContext, arn: string): ServiceError {
-  return new ServiceError('TrailNotFoundException', `Unknown trail: ${arn} for the user: ${ctx.accountId}`, 400);
+  return new ServiceError(
+    'TrailNotFoundException',
+    `Unknown trail: ${arn} for the user: ${ctx.accountId}`,
+    400,
+  );
 }
 
 /** Every trail of the caller's account, whatever its home region. */
@@ -72,10 +84,13 @@ export function resolveTrail(ctx: CallContext, nameOrArn: string, mode: 'read' |
     const parsed = parseTrailArn(nameOrArn);
     arn = nameOrArn;
     if (parsed.accountId === ctx.accountId) {
-      trail = ctx.state(cloudTrailState, { accountId: parsed.accountId, region: parsed.region }).trails[parsed.name];
+      trail = ctx.state(cloudTrailState, { accountId: parsed.accountId, region: parsed.region }).trails[
+        parsed.name
+      ];
     }
     // A single-region trail is only reachable from its own region.
-    if (trail && trail.homeRegion !== ctx.region && !trail.isMultiRegionTrail && mode === 'write') trail = undefined;
+    if (trail && trail.homeRegion !== ctx.region && !trail.isMultiRegionTrail && mode === 'write')
+      trail = undefined;
   } else {
     checkTrailName(nameOrArn);
     arn = trailArn(ctx.region, ctx.accountId, nameOrArn);

@@ -29,7 +29,11 @@ export function checkGroupName(name: string, member = 'logGroupName'): void {
     throw constraintError(member, name, 'Member must have length less than or equal to 512');
   }
   if (!GROUP_NAME.test(name)) {
-    throw constraintError(member, name, 'Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+');
+    throw constraintError(
+      member,
+      name,
+      'Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+',
+    );
   }
 }
 
@@ -37,13 +41,15 @@ export function checkStreamName(name: string, member = 'logStreamName'): void {
   if (name.length < 1 || name.length > 512) {
     throw constraintError(member, name, 'Member must have length less than or equal to 512');
   }
-  if (/[:*]/.test(name)) throw constraintError(member, name, 'Member must satisfy regular expression pattern: [^:*]*');
+  if (/[:*]/.test(name))
+    throw constraintError(member, name, 'Member must satisfy regular expression pattern: [^:*]*');
 }
 
 export function checkLimit(limit: number | undefined, max: number, member = 'limit'): void {
   if (limit === undefined) return;
   if (limit < 1) throw constraintError(member, limit, 'Member must have value greater than or equal to 1');
-  if (limit > max) throw constraintError(member, limit, `Member must have value less than or equal to ${max}`);
+  if (limit > max)
+    throw constraintError(member, limit, `Member must have value less than or equal to ${max}`);
 }
 
 /** `arn:aws:logs:<region>:<account>:log-group:<name>` (the trailing `:*` form too). */
@@ -73,7 +79,10 @@ export function requireStream(group: StoredLogGroup, name: string): StoredLogStr
 }
 
 /** Operations that take either logGroupName or logGroupIdentifier (a name or an ARN), never both. */
-export function groupFromInput(ctx: CallContext, input: { logGroupName?: string; logGroupIdentifier?: string }): StoredLogGroup {
+export function groupFromInput(
+  ctx: CallContext,
+  input: { logGroupName?: string; logGroupIdentifier?: string },
+): StoredLogGroup {
   if (input.logGroupName !== undefined && input.logGroupIdentifier !== undefined) {
     throw invalidParameter('LogGroup name and LogGroup ARN are mutually exclusive parameters.');
   }
@@ -82,7 +91,8 @@ export function groupFromInput(ctx: CallContext, input: { logGroupName?: string;
     return requireGroup(ctx, input.logGroupName);
   }
   const id = input.logGroupIdentifier;
-  if (id === undefined) throw invalidParameter('Should provide either a log group name or a log group identifier.');
+  if (id === undefined)
+    throw invalidParameter('Should provide either a log group name or a log group identifier.');
   if (!id.startsWith('arn:')) return requireGroup(ctx, id);
   const arn = parseGroupArn(id);
   if (!arn) throw invalidParameter(`Invalid log group identifier: ${id}`);
@@ -101,9 +111,14 @@ export function filterPatternOf(text: string | undefined, message = 'Invalid fil
 }
 
 /** CloudWatch Logs tags: at most 50 per resource; keys 1-128 characters, values up to 256. */
-export function checkTags(tags: Record<string, string>, existing: Record<string, string>, tooMany: () => ServiceError): void {
+export function checkTags(
+  tags: Record<string, string>,
+  existing: Record<string, string>,
+  tooMany: () => ServiceError,
+): void {
   for (const [k, v] of Object.entries(tags)) {
-    if (k.length < 1 || k.length > 128 || k.startsWith('aws:')) throw invalidParameter(`Invalid tag key: ${k}`);
+    if (k.length < 1 || k.length > 128 || k.startsWith('aws:'))
+      throw invalidParameter(`Invalid tag key: ${k}`);
     if (v.length > 256) throw invalidParameter(`Invalid tag value for key ${k}`);
   }
   if (Object.keys({ ...existing, ...tags }).length > 50) throw tooMany();

@@ -35,7 +35,9 @@ export function isNumberText(text: string): boolean {
 export function compileRegex(body: string): RegExp {
   if (!body) throw new FilterPatternError('Invalid filter pattern: empty regular expression');
   if (!/^[A-Za-z0-9_#=@/;,\-^$?[\]{}|\\*+.]+$/.test(body)) {
-    throw new FilterPatternError(`Invalid filter pattern: unsupported character in regular expression %${body}%`);
+    throw new FilterPatternError(
+      `Invalid filter pattern: unsupported character in regular expression %${body}%`,
+    );
   }
   try {
     return new RegExp(body);
@@ -166,7 +168,8 @@ export class Lexer {
       return { kind: 'regex', source: body, re: compileRegex(body) };
     }
     const start = this.pos;
-    while (this.pos < this.text.length && !/[\s()&|}\]",!=<>]/.test(this.text[this.pos] as string)) this.pos++;
+    while (this.pos < this.text.length && !/[\s()&|}\]",!=<>]/.test(this.text[this.pos] as string))
+      this.pos++;
     const text = this.text.slice(start, this.pos);
     if (!text) this.fail('expected a value');
     if (isNumberText(text)) return { kind: 'number', value: Number(text), text };

@@ -1,4 +1,12 @@
-import { compare, evaluate, parseBoolExpr, type BoolExpr, type ComparisonOp, type Lexer, type Literal } from './filter-pattern-core.js';
+import {
+  compare,
+  evaluate,
+  parseBoolExpr,
+  type BoolExpr,
+  type ComparisonOp,
+  type Lexer,
+  type Literal,
+} from './filter-pattern-core.js';
 
 /**
  * Space-delimited filter patterns: `[ip, user, ..., status_code = 4* || status_code = 5*, bytes > 1000]`.
@@ -12,7 +20,8 @@ export interface SlotCondition {
   literal: Literal;
 }
 
-export type Slot = { ellipsis: true } | { ellipsis: false; name?: string; condition?: BoolExpr<SlotCondition> };
+export type Slot =
+  { ellipsis: true } | { ellipsis: false; name?: string; condition?: BoolExpr<SlotCondition> };
 
 export interface DelimitedPattern {
   slots: Slot[];
@@ -93,7 +102,10 @@ export function splitFields(message: string): string[] {
 }
 
 /** The extracted values (`$name`, or `$<position>` for unnamed fields) when the line matches. */
-export function matchDelimited(pattern: DelimitedPattern, message: string): Record<string, string> | undefined {
+export function matchDelimited(
+  pattern: DelimitedPattern,
+  message: string,
+): Record<string, string> | undefined {
   const fields = splitFields(message);
   const slots = pattern.slots;
   // owner[j] is the slot index that took field j (-1: taken by an ellipsis).

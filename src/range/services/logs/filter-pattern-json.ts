@@ -1,4 +1,13 @@
-import { Lexer, compare, evaluate, parseBoolExpr, type BoolExpr, type ComparisonOp, type Found, type Literal } from './filter-pattern-core.js';
+import {
+  Lexer,
+  compare,
+  evaluate,
+  parseBoolExpr,
+  type BoolExpr,
+  type ComparisonOp,
+  type Found,
+  type Literal,
+} from './filter-pattern-core.js';
 
 /**
  * JSON filter patterns: `{ $.eventName = "StopLogging" && $.userIdentity.invokedBy NOT EXISTS }`.
@@ -90,7 +99,8 @@ export function select(doc: unknown, steps: readonly Step[]): Found {
   let cur: unknown = doc;
   for (const step of steps) {
     if ('key' in step) {
-      if (!cur || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, step.key)) return { exists: false };
+      if (!cur || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, step.key))
+        return { exists: false };
       cur = (cur as Record<string, unknown>)[step.key];
     } else {
       if (!Array.isArray(cur) || step.index >= cur.length) return { exists: false };

@@ -1,5 +1,11 @@
 import { FilterPatternError, Lexer, compileRegex } from './filter-pattern-core.js';
-import { matchJson, parseJsonPattern, select, selectorFromText, type JsonExpr } from './filter-pattern-json.js';
+import {
+  matchJson,
+  parseJsonPattern,
+  select,
+  selectorFromText,
+  type JsonExpr,
+} from './filter-pattern-json.js';
 import { matchDelimited, parseDelimitedPattern, type DelimitedPattern } from './filter-pattern-delimited.js';
 
 /**
@@ -41,7 +47,8 @@ export function parseFilterPattern(text: string): FilterPattern {
   const trimmed = text.trim();
   if (!trimmed) return { kind: 'all', text };
   if (trimmed.startsWith('{')) return { kind: 'json', text, expr: parseJsonPattern(new Lexer(trimmed)) };
-  if (trimmed.startsWith('[')) return { kind: 'delimited', text, pattern: parseDelimitedPattern(new Lexer(trimmed)) };
+  if (trimmed.startsWith('['))
+    return { kind: 'delimited', text, pattern: parseDelimitedPattern(new Lexer(trimmed)) };
   if (trimmed.length >= 2 && trimmed.startsWith('%') && trimmed.endsWith('%')) {
     return { kind: 'regex', text, re: compileRegex(trimmed.slice(1, -1)) };
   }

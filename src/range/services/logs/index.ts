@@ -13,7 +13,12 @@ import {
   untagLogGroup,
   untagResource,
 } from './handlers/groups.js';
-import { deleteMetricFilter, describeMetricFilters, putMetricFilter, testMetricFilter } from './handlers/metric-filters.js';
+import {
+  deleteMetricFilter,
+  describeMetricFilters,
+  putMetricFilter,
+  testMetricFilter,
+} from './handlers/metric-filters.js';
 import { createLogStream, deleteLogStream, describeLogStreams } from './handlers/streams.js';
 
 export const logsService: ServiceDefinition = {

@@ -50,7 +50,11 @@ function decodeToken(token: string, query: string): number {
   } catch {
     // fall through
   }
-  throw new ServiceError('InvalidNextTokenException', 'Invalid NextToken. The token is not valid for this request.', 400);
+  throw new ServiceError(
+    'InvalidNextTokenException',
+    'Invalid NextToken. The token is not valid for this request.',
+    400,
+  );
 }
 
 export function lookupEvents(ctx: CallContext, input: LookupEventsRequest): LookupEventsResponse {
@@ -63,12 +67,20 @@ export function lookupEvents(ctx: CallContext, input: LookupEventsRequest): Look
       throw invalidAttributes(`Lookup attribute key ${attr.AttributeKey} is not valid.`);
     }
     if (!attr.AttributeValue) throw invalidAttributes('A lookup attribute needs a value.');
-    if (attr.AttributeKey === 'ReadOnly' && attr.AttributeValue !== 'true' && attr.AttributeValue !== 'false') {
+    if (
+      attr.AttributeKey === 'ReadOnly' &&
+      attr.AttributeValue !== 'true' &&
+      attr.AttributeValue !== 'false'
+    ) {
       throw invalidAttributes('The value of the ReadOnly lookup attribute must be true or false.');
     }
   }
   if (input.EventCategory !== undefined && input.EventCategory !== 'insight') {
-    throw new ServiceError('InvalidEventCategoryException', `Event category ${input.EventCategory} is not valid.`, 400);
+    throw new ServiceError(
+      'InvalidEventCategoryException',
+      `Event category ${input.EventCategory} is not valid.`,
+      400,
+    );
   }
   const max = input.MaxResults ?? 50;
   if (!Number.isInteger(max) || max < 1 || max > 50) {
@@ -77,7 +89,11 @@ export function lookupEvents(ctx: CallContext, input: LookupEventsRequest): Look
   const start = input.StartTime?.getTime();
   const end = input.EndTime?.getTime();
   if (start !== undefined && end !== undefined && end < start) {
-    throw new ServiceError('InvalidTimeRangeException', 'The start time must be earlier than the end time.', 400);
+    throw new ServiceError(
+      'InvalidTimeRangeException',
+      'The start time must be earlier than the end time.',
+      400,
+    );
   }
   const query = createHash('sha256')
     .update(JSON.stringify([attr?.AttributeKey, attr?.AttributeValue, start, end, input.EventCategory]))
@@ -91,7 +107,9 @@ export function lookupEvents(ctx: CallContext, input: LookupEventsRequest): Look
   const { events, more } = ctx.history.lookup({
     accountId: ctx.accountId,
     region: ctx.region,
-    attribute: attr ? { key: attr.AttributeKey as LookupAttributeKey, value: attr.AttributeValue as string } : undefined,
+    attribute: attr
+      ? { key: attr.AttributeKey as LookupAttributeKey, value: attr.AttributeValue as string }
+      : undefined,
     start: Math.max(start ?? oldest, oldest),
     end,
     before,

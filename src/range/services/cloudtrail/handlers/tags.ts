@@ -17,8 +17,17 @@ export function checkTags(existing: readonly Tag[], adding: readonly Tag[]): voi
   const seen = new Set<string>();
   for (const t of adding) {
     const key = t.Key ?? '';
-    if (key.length < 1 || key.length > 128 || (t.Value !== undefined && t.Value.length > 256) || seen.has(key)) {
-      throw new ServiceError('InvalidTagParameterException', `The tag ${key || '(empty key)'} is not valid.`, 400);
+    if (
+      key.length < 1 ||
+      key.length > 128 ||
+      (t.Value !== undefined && t.Value.length > 256) ||
+      seen.has(key)
+    ) {
+      throw new ServiceError(
+        'InvalidTagParameterException',
+        `The tag ${key || '(empty key)'} is not valid.`,
+        400,
+      );
     }
     seen.add(key);
   }
@@ -43,7 +52,11 @@ function taggedTrail(ctx: CallContext, resourceId: string, change: boolean): Sto
   }
   // Tags of a multi-region trail change only in its home region.
   if (change && trail.homeRegion !== ctx.region) {
-    throw new ServiceError('OperationNotPermittedException', `Tags of ${resourceId} can only be changed in ${trail.homeRegion}.`, 400);
+    throw new ServiceError(
+      'OperationNotPermittedException',
+      `Tags of ${resourceId} can only be changed in ${trail.homeRegion}.`,
+      400,
+    );
   }
   return trail;
 }
@@ -73,6 +86,9 @@ export function listTags(ctx: CallContext, input: ListTagsRequest): ListTagsResp
     throw new ServiceError('InvalidParameterException', 'ResourceIdList can contain at most 20 ARNs.', 400);
   }
   return {
-    ResourceTagList: ids.map((id) => ({ ResourceId: id, TagsList: taggedTrail(ctx, id, false).tags.map((t) => ({ ...t })) })),
+    ResourceTagList: ids.map((id) => ({
+      ResourceId: id,
+      TagsList: taggedTrail(ctx, id, false).tags.map((t) => ({ ...t })),
+    })),
   };
 }

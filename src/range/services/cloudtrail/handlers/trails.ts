@@ -31,13 +31,21 @@ const MAX_TRAILS_PER_REGION = 5;
 
 function checkPrefix(prefix: string | undefined): void {
   if (prefix !== undefined && prefix.length > 200) {
-    throw new ServiceError('InvalidS3PrefixException', 'The S3 key prefix is longer than 200 characters.', 400);
+    throw new ServiceError(
+      'InvalidS3PrefixException',
+      'The S3 key prefix is longer than 200 characters.',
+      400,
+    );
   }
 }
 
 function checkCombination(multiRegion: boolean, globalEvents: boolean): void {
   if (multiRegion && !globalEvents) {
-    throw new ServiceError('InvalidParameterCombinationException', 'Multi-Region trail must include global service events.', 400);
+    throw new ServiceError(
+      'InvalidParameterCombinationException',
+      'Multi-Region trail must include global service events.',
+      400,
+    );
   }
 }
 
@@ -75,7 +83,11 @@ export async function createTrail(ctx: CallContext, input: CreateTrailRequest): 
   checkTrailName(name);
   // A multi-region trail occupies its name in every region through its shadows.
   if (regionTrails(ctx, true).some((t) => t.name === name)) {
-    throw new ServiceError('TrailAlreadyExistsException', `Trail ${name} already exists for customer: ${ctx.accountId}`, 400);
+    throw new ServiceError(
+      'TrailAlreadyExistsException',
+      `Trail ${name} already exists for customer: ${ctx.accountId}`,
+      400,
+    );
   }
   if (regionTrails(ctx, true).length >= MAX_TRAILS_PER_REGION) {
     throw new ServiceError(
@@ -88,7 +100,11 @@ export async function createTrail(ctx: CallContext, input: CreateTrailRequest): 
   const globalEvents = input.IncludeGlobalServiceEvents ?? true;
   checkCombination(multiRegion, globalEvents);
   if (input.IsOrganizationTrail) {
-    throw new ServiceError('OrganizationsNotInUseException', 'This account is not a member of an organization.', 400);
+    throw new ServiceError(
+      'OrganizationsNotInUseException',
+      'This account is not a member of an organization.',
+      400,
+    );
   }
   checkPrefix(input.S3KeyPrefix);
   checkTags([], input.TagsList ?? []);
@@ -126,22 +142,29 @@ export async function updateTrail(ctx: CallContext, input: UpdateTrailRequest): 
   const globalEvents = input.IncludeGlobalServiceEvents ?? trail.includeGlobalServiceEvents;
   checkCombination(multiRegion, globalEvents);
   if (input.IsOrganizationTrail) {
-    throw new ServiceError('OrganizationsNotInUseException', 'This account is not a member of an organization.', 400);
+    throw new ServiceError(
+      'OrganizationsNotInUseException',
+      'This account is not a member of an organization.',
+      400,
+    );
   }
   checkPrefix(input.S3KeyPrefix);
   const bucket = input.S3BucketName ?? trail.s3BucketName;
   const prefix = input.S3KeyPrefix !== undefined ? input.S3KeyPrefix || undefined : trail.s3KeyPrefix;
-  if (input.S3BucketName !== undefined || input.S3KeyPrefix !== undefined) await checkBucket(ctx, bucket, prefix);
+  if (input.S3BucketName !== undefined || input.S3KeyPrefix !== undefined)
+    await checkBucket(ctx, bucket, prefix);
   let groupArn = trail.cloudWatchLogsLogGroupArn;
   let roleArn = trail.cloudWatchLogsRoleArn;
   if (input.CloudWatchLogsLogGroupArn !== undefined || input.CloudWatchLogsRoleArn !== undefined) {
     // Empty strings for both turn CloudWatch Logs delivery off.
-    groupArn = input.CloudWatchLogsLogGroupArn !== undefined ? input.CloudWatchLogsLogGroupArn || undefined : groupArn;
+    groupArn =
+      input.CloudWatchLogsLogGroupArn !== undefined ? input.CloudWatchLogsLogGroupArn || undefined : groupArn;
     roleArn = input.CloudWatchLogsRoleArn !== undefined ? input.CloudWatchLogsRoleArn || undefined : roleArn;
     await checkLogsDestination(ctx, groupArn, roleArn);
   }
   let kmsKeyId = trail.kmsKeyId;
-  if (input.KmsKeyId !== undefined) kmsKeyId = input.KmsKeyId ? await resolveKmsKey(ctx, input.KmsKeyId) : undefined;
+  if (input.KmsKeyId !== undefined)
+    kmsKeyId = input.KmsKeyId ? await resolveKmsKey(ctx, input.KmsKeyId) : undefined;
   trail.s3BucketName = bucket;
   trail.s3KeyPrefix = prefix;
   if (input.SnsTopicName !== undefined) {
@@ -150,7 +173,8 @@ export async function updateTrail(ctx: CallContext, input: UpdateTrailRequest): 
   }
   trail.isMultiRegionTrail = multiRegion;
   trail.includeGlobalServiceEvents = globalEvents;
-  if (input.EnableLogFileValidation !== undefined) trail.logFileValidationEnabled = input.EnableLogFileValidation;
+  if (input.EnableLogFileValidation !== undefined)
+    trail.logFileValidationEnabled = input.EnableLogFileValidation;
   trail.cloudWatchLogsLogGroupArn = normalizeGroupArn(groupArn);
   trail.cloudWatchLogsRoleArn = roleArn;
   trail.kmsKeyId = kmsKeyId;
@@ -175,7 +199,9 @@ export function describeTrails(ctx: CallContext, input: DescribeTrailsRequest): 
       if (n.startsWith('arn:')) {
         // An ARN reaches a trail in any region of the account.
         const arn = parseTrailArn(n);
-        const t = all.find((x) => x.homeRegion === arn.region && x.name === arn.name && x.accountId === arn.accountId);
+        const t = all.find(
+          (x) => x.homeRegion === arn.region && x.name === arn.name && x.accountId === arn.accountId,
+        );
         if (t && (shadows || t.homeRegion === ctx.region)) wanted.add(t);
       } else {
         checkTrailName(n);
@@ -185,7 +211,9 @@ export function describeTrails(ctx: CallContext, input: DescribeTrailsRequest): 
     }
     trails = [...wanted];
   }
-  return { trailList: trails.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(describeTrail) };
+  return {
+    trailList: trails.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map(describeTrail),
+  };
 }
 
 export function getTrail(ctx: CallContext, input: GetTrailRequest): GetTrailResponse {
@@ -202,5 +230,8 @@ export function listTrails(ctx: CallContext, input: ListTrailsRequest): ListTrai
     query: 'ListTrails',
     invalidToken: () => new ServiceError('InvalidNextTokenException', 'Invalid NextToken.', 400),
   });
-  return { Trails: page.map((t) => ({ TrailARN: t.arn, Name: t.name, HomeRegion: t.homeRegion })), NextToken: nextToken };
+  return {
+    Trails: page.map((t) => ({ TrailARN: t.arn, Name: t.name, HomeRegion: t.homeRegion })),
+    NextToken: nextToken,
+  };
 }

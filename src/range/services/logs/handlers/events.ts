@@ -33,25 +33,39 @@ const MAX_BATCH_BYTES = 1_048_576;
 const EVENT_OVERHEAD = 26;
 const MAX_PAGE_BYTES = 1_048_576;
 
-export async function putLogEvents(ctx: CallContext, input: PutLogEventsRequest): Promise<PutLogEventsResponse> {
+export async function putLogEvents(
+  ctx: CallContext,
+  input: PutLogEventsRequest,
+): Promise<PutLogEventsResponse> {
   checkGroupName(input.logGroupName as string);
   checkStreamName(input.logStreamName as string);
   const events = input.logEvents ?? [];
-  if (events.length < 1) throw constraintError('logEvents', '[]', 'Member must have length greater than or equal to 1');
+  if (events.length < 1)
+    throw constraintError('logEvents', '[]', 'Member must have length greater than or equal to 1');
   if (events.length > 10_000) {
-    throw constraintError('logEvents', `[${events.length} events]`, 'Member must have length less than or equal to 10000');
+    throw constraintError(
+      'logEvents',
+      `[${events.length} events]`,
+      'Member must have length less than or equal to 10000',
+    );
   }
   const group = requireGroup(ctx, input.logGroupName as string);
   const stream = requireStream(group, input.logStreamName as string);
   let bytes = 0;
   events.forEach((e, i) => {
-    if (!e.message) throw constraintError(`logEvents.${i + 1}.member.message`, '', 'Member must have length greater than or equal to 1');
+    if (!e.message)
+      throw constraintError(
+        `logEvents.${i + 1}.member.message`,
+        '',
+        'Member must have length greater than or equal to 1',
+      );
     if (i > 0 && (e.timestamp ?? 0) < (events[i - 1]?.timestamp ?? 0)) {
       throw invalidParameter('Log events in a single PutLogEvents request must be in chronological order.');
     }
     bytes += Buffer.byteLength(e.message) + EVENT_OVERHEAD;
   });
-  if (bytes > MAX_BATCH_BYTES) throw invalidParameter(`Upload too large: ${bytes} bytes exceeds limit of ${MAX_BATCH_BYTES}`);
+  if (bytes > MAX_BATCH_BYTES)
+    throw invalidParameter(`Upload too large: ${bytes} bytes exceeds limit of ${MAX_BATCH_BYTES}`);
 
   // Events too far in the past, beyond the retention period or too far in the future are rejected
   // while the rest of the batch is accepted; the batch is sorted, so each kind is a run at one end.
@@ -67,13 +81,20 @@ export async function putLogEvents(ctx: CallContext, input: PutLogEventsRequest)
   while (tooNewStart > 0 && ts(tooNewStart - 1) > now + 2 * HOUR) tooNewStart--;
   const first = Math.min(Math.max(tooOldEnd, expiredEnd), tooNewStart);
   if (tooNewStart > first && ts(tooNewStart - 1) - ts(first) > DAY) {
-    throw invalidParameter('The batch of log events in a single PutLogEvents request cannot span more than 24 hours.');
+    throw invalidParameter(
+      'The batch of log events in a single PutLogEvents request cannot span more than 24 hours.',
+    );
   }
 
   const stored: StoredLogEvent[] = [];
   for (let i = first; i < tooNewStart; i++) {
     const e = events[i] as { timestamp: number; message: string };
-    const event: StoredLogEvent = { timestamp: e.timestamp, message: e.message, ingestionTime: now, seq: group.nextSeq++ };
+    const event: StoredLogEvent = {
+      timestamp: e.timestamp,
+      message: e.message,
+      ingestionTime: now,
+      seq: group.nextSeq++,
+    };
     insertSorted(stream, event);
     group.storedBytes += Buffer.byteLength(e.message);
     stored.push(event);
@@ -132,7 +153,9 @@ export function getLogEvents(ctx: CallContext, input: GetLogEventsRequest): GetL
   const stream = requireStream(group, input.logStreamName as string);
   // startTime is inclusive, endTime exclusive.
   const events = stream.events.filter(
-    (e) => (input.startTime === undefined || e.timestamp >= input.startTime) && (input.endTime === undefined || e.timestamp < input.endTime),
+    (e) =>
+      (input.startTime === undefined || e.timestamp >= input.startTime) &&
+      (input.endTime === undefined || e.timestamp < input.endTime),
   );
   const limit = input.limit ?? 10_000;
   const token = input.nextToken === undefined ? undefined : parsePositionToken(input.nextToken);
@@ -143,17 +166,21 @@ export function getLogEvents(ctx: CallContext, input: GetLogEventsRequest): GetL
     start = Math.min(token ? token.position : 0, events.length);
     end = start;
     let bytes = 0;
-    while (end < events.length && end - start < limit && bytes + size(events[end]) <= MAX_PAGE_BYTES) bytes += size(events[end++]);
+    while (end < events.length && end - start < limit && bytes + size(events[end]) <= MAX_PAGE_BYTES)
+      bytes += size(events[end++]);
   } else {
     end = Math.min(token ? token.position : events.length, events.length);
     start = end;
     let bytes = 0;
-    while (start > 0 && end - start < limit && bytes + size(events[start - 1]) <= MAX_PAGE_BYTES) bytes += size(events[--start]);
+    while (start > 0 && end - start < limit && bytes + size(events[start - 1]) <= MAX_PAGE_BYTES)
+      bytes += size(events[--start]);
   }
   const page = events.slice(start, end);
   // At either end of the stream the token passed in comes back unchanged.
-  const nextForwardToken = page.length === 0 && token?.direction === 'f' ? (input.nextToken as string) : positionToken('f', end);
-  const nextBackwardToken = page.length === 0 && token?.direction === 'b' ? (input.nextToken as string) : positionToken('b', start);
+  const nextForwardToken =
+    page.length === 0 && token?.direction === 'f' ? (input.nextToken as string) : positionToken('f', end);
+  const nextBackwardToken =
+    page.length === 0 && token?.direction === 'b' ? (input.nextToken as string) : positionToken('b', start);
   return {
     events: page.map((e) => ({ timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime })),
     nextForwardToken,
@@ -199,7 +226,16 @@ export function filterLogEvents(ctx: CallContext, input: FilterLogEventsRequest)
   const pattern = filterPatternOf(input.filterPattern);
   // A token is only good for the query that produced it.
   const query = createHash('sha256')
-    .update(JSON.stringify([group.logGroupName, input.logStreamNames, input.logStreamNamePrefix, input.startTime, input.endTime, input.filterPattern ?? '']))
+    .update(
+      JSON.stringify([
+        group.logGroupName,
+        input.logStreamNames,
+        input.logStreamNamePrefix,
+        input.startTime,
+        input.endTime,
+        input.filterPattern ?? '',
+      ]),
+    )
     .digest('base64url')
     .slice(0, 16);
   const after = input.nextToken === undefined ? undefined : decodeFilterToken(input.nextToken, query);

@@ -43,12 +43,17 @@ export function createLogGroup(ctx: CallContext, input: CreateLogGroupRequest): 
   if (name.startsWith('aws/')) throw invalidParameter("Log group names can't start with 'aws/'.");
   const cls = input.logGroupClass ?? 'STANDARD';
   if (!CLASSES.includes(cls)) {
-    throw constraintError('logGroupClass', cls, `Member must satisfy enum value set: [${CLASSES.join(', ')}]`);
+    throw constraintError(
+      'logGroupClass',
+      cls,
+      `Member must satisfy enum value set: [${CLASSES.join(', ')}]`,
+    );
   }
   const tags = input.tags ?? {};
   checkTags(tags, {}, () => invalidParameter('A log group can have up to 50 tags.'));
   const groups = ctx.state(logsState).groups;
-  if (groups[name]) throw new ServiceError('ResourceAlreadyExistsException', 'The specified log group already exists', 400);
+  if (groups[name])
+    throw new ServiceError('ResourceAlreadyExistsException', 'The specified log group already exists', 400);
   groups[name] = {
     logGroupName: name,
     creationTime: ctx.now.getTime(),
@@ -69,14 +74,22 @@ export function deleteLogGroup(ctx: CallContext, input: DeleteLogGroupRequest): 
   checkGroupName(name);
   const group = requireGroup(ctx, name);
   if (group.deletionProtectionEnabled) {
-    throw new ServiceError('ValidationException', `Log group ${name} has deletion protection enabled and cannot be deleted.`);
+    throw new ServiceError(
+      'ValidationException',
+      `Log group ${name} has deletion protection enabled and cannot be deleted.`,
+    );
   }
   delete ctx.state(logsState).groups[name];
   return {};
 }
 
 function describe(ctx: CallContext, g: StoredLogGroup, brief: boolean): LogGroup {
-  if (brief) return { logGroupName: g.logGroupName, creationTime: g.creationTime, arn: groupArn(ctx, g.logGroupName, true) };
+  if (brief)
+    return {
+      logGroupName: g.logGroupName,
+      creationTime: g.creationTime,
+      arn: groupArn(ctx, g.logGroupName, true),
+    };
   return {
     logGroupName: g.logGroupName,
     creationTime: g.creationTime,
@@ -91,19 +104,33 @@ function describe(ctx: CallContext, g: StoredLogGroup, brief: boolean): LogGroup
   };
 }
 
-export function describeLogGroups(ctx: CallContext, input: DescribeLogGroupsRequest): DescribeLogGroupsResponse {
+export function describeLogGroups(
+  ctx: CallContext,
+  input: DescribeLogGroupsRequest,
+): DescribeLogGroupsResponse {
   if (input.logGroupNamePrefix !== undefined && input.logGroupNamePattern !== undefined) {
-    throw invalidParameter('LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.');
+    throw invalidParameter(
+      'LogGroup name prefix and LogGroup name pattern are mutually exclusive parameters.',
+    );
   }
-  if (input.logGroupIdentifiers && (input.logGroupNamePrefix !== undefined || input.logGroupNamePattern !== undefined)) {
-    throw invalidParameter('logGroupIdentifiers cannot be combined with logGroupNamePrefix or logGroupNamePattern.');
+  if (
+    input.logGroupIdentifiers &&
+    (input.logGroupNamePrefix !== undefined || input.logGroupNamePattern !== undefined)
+  ) {
+    throw invalidParameter(
+      'logGroupIdentifiers cannot be combined with logGroupNamePrefix or logGroupNamePattern.',
+    );
   }
   checkLimit(input.limit, 50);
   if (input.logGroupNamePrefix !== undefined) checkGroupName(input.logGroupNamePrefix, 'logGroupNamePrefix');
   const ids = input.logGroupIdentifiers?.map((id) => (id.startsWith('arn:') ? parseGroupArn(id)?.name : id));
   const groups = Object.values(ctx.state(logsState).groups)
-    .filter((g) => input.logGroupNamePrefix === undefined || g.logGroupName.startsWith(input.logGroupNamePrefix))
-    .filter((g) => input.logGroupNamePattern === undefined || g.logGroupName.includes(input.logGroupNamePattern))
+    .filter(
+      (g) => input.logGroupNamePrefix === undefined || g.logGroupName.startsWith(input.logGroupNamePrefix),
+    )
+    .filter(
+      (g) => input.logGroupNamePattern === undefined || g.logGroupName.includes(input.logGroupNamePattern),
+    )
     .filter((g) => !ids || ids.includes(g.logGroupName))
     .filter((g) => input.logGroupClass === undefined || g.logGroupClass === input.logGroupClass)
     // ASCII order, as CloudWatch Logs sorts log group names.
@@ -112,24 +139,40 @@ export function describeLogGroups(ctx: CallContext, input: DescribeLogGroupsRequ
     token: input.nextToken,
     max: input.limit,
     defaultMax: 50,
-    query: ['DescribeLogGroups', input.logGroupNamePrefix, input.logGroupNamePattern, ids, input.logGroupClass],
+    query: [
+      'DescribeLogGroups',
+      input.logGroupNamePrefix,
+      input.logGroupNamePattern,
+      ids,
+      input.logGroupClass,
+    ],
     invalidToken: () => invalidParameter('The specified nextToken is invalid.'),
   });
   const brief = input.logGroupNamePattern !== undefined;
   return { logGroups: page.map((g) => describe(ctx, g, brief)), nextToken };
 }
 
-export function putRetentionPolicy(ctx: CallContext, input: PutRetentionPolicyRequest): Record<string, never> {
+export function putRetentionPolicy(
+  ctx: CallContext,
+  input: PutRetentionPolicyRequest,
+): Record<string, never> {
   const days = input.retentionInDays as number;
   checkGroupName(input.logGroupName as string);
   if (!(RETENTION_DAYS as readonly number[]).includes(days)) {
-    throw constraintError('retentionInDays', days, `Member must satisfy enum value set: [${RETENTION_DAYS.join(', ')}]`);
+    throw constraintError(
+      'retentionInDays',
+      days,
+      `Member must satisfy enum value set: [${RETENTION_DAYS.join(', ')}]`,
+    );
   }
   requireGroup(ctx, input.logGroupName as string).retentionInDays = days;
   return {};
 }
 
-export function deleteRetentionPolicy(ctx: CallContext, input: DeleteRetentionPolicyRequest): Record<string, never> {
+export function deleteRetentionPolicy(
+  ctx: CallContext,
+  input: DeleteRetentionPolicyRequest,
+): Record<string, never> {
   checkGroupName(input.logGroupName as string);
   delete requireGroup(ctx, input.logGroupName as string).retentionInDays;
   return {};
@@ -169,7 +212,11 @@ function groupOfArn(ctx: CallContext, arn: string): StoredLogGroup {
 export function tagResource(ctx: CallContext, input: TagResourceRequest): Record<string, never> {
   const group = groupOfArn(ctx, input.resourceArn as string);
   const tags = input.tags ?? {};
-  checkTags(tags, group.tags, () => new ServiceError('TooManyTagsException', 'A resource can have no more than 50 tags.', 400));
+  checkTags(
+    tags,
+    group.tags,
+    () => new ServiceError('TooManyTagsException', 'A resource can have no more than 50 tags.', 400),
+  );
   Object.assign(group.tags, tags);
   return {};
 }
@@ -180,6 +227,9 @@ export function untagResource(ctx: CallContext, input: UntagResourceRequest): Re
   return {};
 }
 
-export function listTagsForResource(ctx: CallContext, input: ListTagsForResourceRequest): ListTagsForResourceResponse {
+export function listTagsForResource(
+  ctx: CallContext,
+  input: ListTagsForResourceRequest,
+): ListTagsForResourceResponse {
   return { tags: { ...groupOfArn(ctx, input.resourceArn as string).tags } };
 }

@@ -10,22 +10,54 @@ import type {
 import type { CallContext } from '../../../context.js';
 import { ServiceError } from '../../../errors.js';
 import { paginate } from '../../../paginate.js';
-import { checkGroupName, checkLimit, constraintError, filterPatternOf, invalidParameter, requireGroup } from '../common.js';
+import {
+  checkGroupName,
+  checkLimit,
+  constraintError,
+  filterPatternOf,
+  invalidParameter,
+  requireGroup,
+} from '../common.js';
 import { fieldValue, isFieldReference, matchEvent, type FilterPattern } from '../filter-pattern.js';
 import { logsState, type StoredLogEvent, type StoredLogGroup } from '../store.js';
 
 const METRIC_PATTERN_MESSAGE = 'Invalid metric filter pattern';
 const UNITS = [
-  'Seconds', 'Microseconds', 'Milliseconds', 'Bytes', 'Kilobytes', 'Megabytes', 'Gigabytes', 'Terabytes', 'Bits',
-  'Kilobits', 'Megabits', 'Gigabits', 'Terabits', 'Percent', 'Count', 'Bytes/Second', 'Kilobytes/Second',
-  'Megabytes/Second', 'Gigabytes/Second', 'Terabytes/Second', 'Bits/Second', 'Kilobits/Second', 'Megabits/Second',
-  'Gigabits/Second', 'Terabits/Second', 'Count/Second', 'None',
+  'Seconds',
+  'Microseconds',
+  'Milliseconds',
+  'Bytes',
+  'Kilobytes',
+  'Megabytes',
+  'Gigabytes',
+  'Terabytes',
+  'Bits',
+  'Kilobits',
+  'Megabits',
+  'Gigabits',
+  'Terabits',
+  'Percent',
+  'Count',
+  'Bytes/Second',
+  'Kilobytes/Second',
+  'Megabytes/Second',
+  'Gigabytes/Second',
+  'Terabytes/Second',
+  'Bits/Second',
+  'Kilobits/Second',
+  'Megabits/Second',
+  'Gigabits/Second',
+  'Terabits/Second',
+  'Count/Second',
+  'None',
 ];
 const LITERAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 function checkFilterName(name: string, member = 'filterName'): void {
-  if (name.length < 1 || name.length > 512) throw constraintError(member, name, 'Member must have length less than or equal to 512');
-  if (/[:*]/.test(name)) throw constraintError(member, name, 'Member must satisfy regular expression pattern: [^:*]*');
+  if (name.length < 1 || name.length > 512)
+    throw constraintError(member, name, 'Member must have length less than or equal to 512');
+  if (/[:*]/.test(name))
+    throw constraintError(member, name, 'Member must satisfy regular expression pattern: [^:*]*');
 }
 
 function checkTransformation(t: MetricTransformation, pattern: FilterPattern): void {
@@ -33,23 +65,34 @@ function checkTransformation(t: MetricTransformation, pattern: FilterPattern): v
     ['metricName', t.metricName],
     ['metricNamespace', t.metricNamespace],
   ] as const) {
-    if (!value) throw constraintError(`metricTransformations.1.member.${member}`, value, 'Member must not be null');
+    if (!value)
+      throw constraintError(`metricTransformations.1.member.${member}`, value, 'Member must not be null');
     if (value.length > 255 || /[:*$]/.test(value)) {
-      throw constraintError(`metricTransformations.1.member.${member}`, value, 'Member must satisfy regular expression pattern: [^:*$]*');
+      throw constraintError(
+        `metricTransformations.1.member.${member}`,
+        value,
+        'Member must satisfy regular expression pattern: [^:*$]*',
+      );
     }
   }
   const value = t.metricValue ?? '';
-  if (!LITERAL.test(value) && !isFieldReference(pattern, value)) throw invalidParameter(`Invalid metric value: ${value}`);
+  if (!LITERAL.test(value) && !isFieldReference(pattern, value))
+    throw invalidParameter(`Invalid metric value: ${value}`);
   const dims = Object.entries(t.dimensions ?? {});
   if (dims.length > 3) throw invalidParameter('A metric filter can have at most 3 dimensions.');
   for (const [name, ref] of dims) {
-    if (!isFieldReference(pattern, ref)) throw invalidParameter(`Invalid dimension value for ${name}: ${ref}`);
+    if (!isFieldReference(pattern, ref))
+      throw invalidParameter(`Invalid dimension value for ${name}: ${ref}`);
   }
   if (dims.length && t.defaultValue !== undefined) {
     throw invalidParameter('A metric transformation with dimensions cannot have a default value.');
   }
   if (t.unit !== undefined && !UNITS.includes(t.unit)) {
-    throw constraintError('metricTransformations.1.member.unit', t.unit, `Member must satisfy enum value set: [${UNITS.join(', ')}]`);
+    throw constraintError(
+      'metricTransformations.1.member.unit',
+      t.unit,
+      `Member must satisfy enum value set: [${UNITS.join(', ')}]`,
+    );
   }
 }
 
@@ -59,7 +102,11 @@ export function putMetricFilter(ctx: CallContext, input: PutMetricFilterRequest)
   const pattern = filterPatternOf(input.filterPattern, METRIC_PATTERN_MESSAGE);
   const transformations = input.metricTransformations ?? [];
   if (transformations.length !== 1) {
-    throw constraintError('metricTransformations', `[${transformations.length} items]`, 'Member must have length less than or equal to 1');
+    throw constraintError(
+      'metricTransformations',
+      `[${transformations.length} items]`,
+      'Member must have length less than or equal to 1',
+    );
   }
   checkTransformation(transformations[0] as MetricTransformation, pattern);
   const group = requireGroup(ctx, input.logGroupName as string);
@@ -76,9 +123,14 @@ export function putMetricFilter(ctx: CallContext, input: PutMetricFilterRequest)
   return {};
 }
 
-export function describeMetricFilters(ctx: CallContext, input: DescribeMetricFiltersRequest): DescribeMetricFiltersResponse {
+export function describeMetricFilters(
+  ctx: CallContext,
+  input: DescribeMetricFiltersRequest,
+): DescribeMetricFiltersResponse {
   if ((input.metricName === undefined) !== (input.metricNamespace === undefined)) {
-    throw invalidParameter('If you include the metricName parameter in your request, you must also include the metricNamespace parameter.');
+    throw invalidParameter(
+      'If you include the metricName parameter in your request, you must also include the metricNamespace parameter.',
+    );
   }
   checkLimit(input.limit, 50);
   if (input.filterNamePrefix !== undefined) checkFilterName(input.filterNamePrefix, 'filterNamePrefix');
@@ -90,18 +142,39 @@ export function describeMetricFilters(ctx: CallContext, input: DescribeMetricFil
   const filters = groups
     .flatMap((g) => Object.values(g.metricFilters).map((f) => ({ g, f })))
     // The name prefix only applies together with a log group name.
-    .filter(({ f }) => input.logGroupName === undefined || input.filterNamePrefix === undefined || f.filterName.startsWith(input.filterNamePrefix))
+    .filter(
+      ({ f }) =>
+        input.logGroupName === undefined ||
+        input.filterNamePrefix === undefined ||
+        f.filterName.startsWith(input.filterNamePrefix),
+    )
     .filter(
       ({ f }) =>
         input.metricName === undefined ||
-        f.metricTransformations.some((t) => t.metricName === input.metricName && t.metricNamespace === input.metricNamespace),
+        f.metricTransformations.some(
+          (t) => t.metricName === input.metricName && t.metricNamespace === input.metricNamespace,
+        ),
     )
-    .sort((a, b) => (a.f.filterName < b.f.filterName ? -1 : a.f.filterName > b.f.filterName ? 1 : a.g.logGroupName < b.g.logGroupName ? -1 : 1));
+    .sort((a, b) =>
+      a.f.filterName < b.f.filterName
+        ? -1
+        : a.f.filterName > b.f.filterName
+          ? 1
+          : a.g.logGroupName < b.g.logGroupName
+            ? -1
+            : 1,
+    );
   const { page, nextToken } = paginate(filters, {
     token: input.nextToken,
     max: input.limit,
     defaultMax: 50,
-    query: ['DescribeMetricFilters', input.logGroupName, input.filterNamePrefix, input.metricName, input.metricNamespace],
+    query: [
+      'DescribeMetricFilters',
+      input.logGroupName,
+      input.filterNamePrefix,
+      input.metricName,
+      input.metricNamespace,
+    ],
     invalidToken: () => invalidParameter('The specified nextToken is invalid.'),
   });
   return {
@@ -117,7 +190,10 @@ export function describeMetricFilters(ctx: CallContext, input: DescribeMetricFil
   };
 }
 
-export function deleteMetricFilter(ctx: CallContext, input: DeleteMetricFilterRequest): Record<string, never> {
+export function deleteMetricFilter(
+  ctx: CallContext,
+  input: DeleteMetricFilterRequest,
+): Record<string, never> {
   checkGroupName(input.logGroupName as string);
   checkFilterName(input.filterName as string);
   const group = requireGroup(ctx, input.logGroupName as string);
@@ -128,11 +204,18 @@ export function deleteMetricFilter(ctx: CallContext, input: DeleteMetricFilterRe
   return {};
 }
 
-export function testMetricFilter(_ctx: CallContext, input: TestMetricFilterRequest): TestMetricFilterResponse {
+export function testMetricFilter(
+  _ctx: CallContext,
+  input: TestMetricFilterRequest,
+): TestMetricFilterResponse {
   const pattern = filterPatternOf(input.filterPattern, METRIC_PATTERN_MESSAGE);
   const messages = input.logEventMessages ?? [];
   if (messages.length < 1 || messages.length > 50) {
-    throw constraintError('logEventMessages', `[${messages.length} items]`, 'Member must have length between 1 and 50');
+    throw constraintError(
+      'logEventMessages',
+      `[${messages.length} items]`,
+      'Member must have length between 1 and 50',
+    );
   }
   const matches: NonNullable<TestMetricFilterResponse['matches']> = [];
   messages.forEach((message, i) => {
@@ -156,7 +239,11 @@ type MetricDatum = {
  * per minute; the range sends one datum per event, which sums the same. Nothing is sent when no
  * CloudWatch (`monitoring`) service answers: the log events are stored either way.
  */
-export async function emitMetrics(ctx: CallContext, group: StoredLogGroup, events: readonly StoredLogEvent[]): Promise<void> {
+export async function emitMetrics(
+  ctx: CallContext,
+  group: StoredLogGroup,
+  events: readonly StoredLogEvent[],
+): Promise<void> {
   if (events.length === 0) return;
   for (const filter of Object.values(group.metricFilters)) {
     const t = filter.metricTransformations[0];
@@ -171,12 +258,24 @@ export async function emitMetrics(ctx: CallContext, group: StoredLogGroup, event
         continue;
       }
       const raw = LITERAL.test(t.metricValue ?? '') ? t.metricValue : fieldValue(m, t.metricValue ?? '');
-      const value = typeof raw === 'number' ? raw : typeof raw === 'string' && LITERAL.test(raw.trim()) ? Number(raw) : undefined;
+      const value =
+        typeof raw === 'number'
+          ? raw
+          : typeof raw === 'string' && LITERAL.test(raw.trim())
+            ? Number(raw)
+            : undefined;
       if (value === undefined) continue;
-      const dims = Object.entries(t.dimensions ?? {}).map(([Name, ref]) => ({ Name, Value: fieldValue(m, ref) }));
+      const dims = Object.entries(t.dimensions ?? {}).map(([Name, ref]) => ({
+        Name,
+        Value: fieldValue(m, ref),
+      }));
       // An event lacking a dimension's field yields no datum, as in AWS.
       if (dims.some((d) => d.Value === undefined || d.Value === '')) continue;
-      data.push({ ...base, Value: value, Dimensions: dims.length ? dims.map((d) => ({ Name: d.Name, Value: String(d.Value) })) : undefined });
+      data.push({
+        ...base,
+        Value: value,
+        Dimensions: dims.length ? dims.map((d) => ({ Name: d.Name, Value: String(d.Value) })) : undefined,
+      });
     }
     for (let i = 0; i < data.length; i += 1000) {
       const sent = await putMetricData(ctx, t.metricNamespace as string, data.slice(i, i + 1000));
@@ -187,11 +286,17 @@ export async function emitMetrics(ctx: CallContext, group: StoredLogGroup, event
 
 async function putMetricData(ctx: CallContext, namespace: string, data: MetricDatum[]): Promise<boolean> {
   try {
-    await ctx.dispatch('monitoring', 'PutMetricData', { Namespace: namespace, MetricData: data }, { record: false });
+    await ctx.dispatch(
+      'monitoring',
+      'PutMetricData',
+      { Namespace: namespace, MetricData: data },
+      { record: false },
+    );
     return true;
   } catch (err) {
     // No CloudWatch service on this range, or it cannot take metric data yet: nothing to feed.
-    if (err instanceof ServiceError && (err.code === 'InvalidAction' || err.code === 'NotImplemented')) return false;
+    if (err instanceof ServiceError && (err.code === 'InvalidAction' || err.code === 'NotImplemented'))
+      return false;
     return true;
   }
 }

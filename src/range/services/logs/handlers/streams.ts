@@ -25,7 +25,8 @@ export function createLogStream(ctx: CallContext, input: CreateLogStreamRequest)
   checkGroupName(groupName);
   checkStreamName(name);
   const group = requireGroup(ctx, groupName);
-  if (group.streams[name]) throw new ServiceError('ResourceAlreadyExistsException', 'The specified log stream already exists', 400);
+  if (group.streams[name])
+    throw new ServiceError('ResourceAlreadyExistsException', 'The specified log stream already exists', 400);
   group.streams[name] = { logStreamName: name, creationTime: ctx.now.getTime(), events: [] };
   return {};
 }
@@ -49,21 +50,29 @@ export function streamArn(ctx: CallContext, group: StoredLogGroup, stream: Store
   return `arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:${group.logGroupName}:log-stream:${stream.logStreamName}`;
 }
 
-export function describeLogStreams(ctx: CallContext, input: DescribeLogStreamsRequest): DescribeLogStreamsResponse {
+export function describeLogStreams(
+  ctx: CallContext,
+  input: DescribeLogStreamsRequest,
+): DescribeLogStreamsResponse {
   const group = groupFromInput(ctx, input);
   const orderBy = input.orderBy ?? 'LogStreamName';
   if (orderBy !== 'LogStreamName' && orderBy !== 'LastEventTime') {
-    throw invalidParameter(`1 validation error detected: Value '${orderBy}' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LogStreamName, LastEventTime]`);
+    throw invalidParameter(
+      `1 validation error detected: Value '${orderBy}' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LogStreamName, LastEventTime]`,
+    );
   }
   if (orderBy === 'LastEventTime' && input.logStreamNamePrefix !== undefined) {
     throw invalidParameter('Cannot order by LastEventTime with a logStreamNamePrefix.');
   }
-  if (input.logStreamNamePrefix !== undefined) checkStreamName(input.logStreamNamePrefix, 'logStreamNamePrefix');
+  if (input.logStreamNamePrefix !== undefined)
+    checkStreamName(input.logStreamNamePrefix, 'logStreamNamePrefix');
   checkLimit(input.limit, 50);
   // Streams without events sort as the oldest.
   const key = (s: StoredLogStream) => s.lastEventTimestamp ?? 0;
   const streams = Object.values(group.streams)
-    .filter((s) => input.logStreamNamePrefix === undefined || s.logStreamName.startsWith(input.logStreamNamePrefix))
+    .filter(
+      (s) => input.logStreamNamePrefix === undefined || s.logStreamName.startsWith(input.logStreamNamePrefix),
+    )
     .sort((a, b) =>
       orderBy === 'LastEventTime'
         ? key(a) - key(b) || (a.logStreamName < b.logStreamName ? -1 : 1)
@@ -78,23 +87,27 @@ export function describeLogStreams(ctx: CallContext, input: DescribeLogStreamsRe
     token: input.nextToken,
     max: input.limit,
     defaultMax: 50,
-    query: ['DescribeLogStreams', group.logGroupName, orderBy, input.descending ?? false, input.logStreamNamePrefix],
+    query: [
+      'DescribeLogStreams',
+      group.logGroupName,
+      orderBy,
+      input.descending ?? false,
+      input.logStreamNamePrefix,
+    ],
     invalidToken: () => invalidParameter('The specified nextToken is invalid.'),
   });
   return {
-    logStreams: page.map(
-      (s): LogStream => ({
-        logStreamName: s.logStreamName,
-        creationTime: s.creationTime,
-        firstEventTimestamp: s.firstEventTimestamp,
-        lastEventTimestamp: s.lastEventTimestamp,
-        lastIngestionTime: s.lastIngestionTime,
-        uploadSequenceToken: sequenceToken(s),
-        arn: streamArn(ctx, group, s),
-        // AWS has reported 0 for log streams since 2019.
-        storedBytes: 0,
-      }),
-    ),
+    logStreams: page.map((s): LogStream => ({
+      logStreamName: s.logStreamName,
+      creationTime: s.creationTime,
+      firstEventTimestamp: s.firstEventTimestamp,
+      lastEventTimestamp: s.lastEventTimestamp,
+      lastIngestionTime: s.lastIngestionTime,
+      uploadSequenceToken: sequenceToken(s),
+      arn: streamArn(ctx, group, s),
+      // AWS has reported 0 for log streams since 2019.
+      storedBytes: 0,
+    })),
     nextToken,
   };
 }
