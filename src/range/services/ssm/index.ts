@@ -14,6 +14,7 @@ import {
 } from './parameter-search.js';
 import { deleteParameter, deleteParameters, getParameter, getParameterHistory, getParameters, putParameter } from './parameters.js';
 import { describeInstancePatches, describeInstancePatchStates, describeInstancePatchStatesForPatchGroup } from './patching.js';
+import { ssmResources } from './resources.js';
 
 export const ssmService: ServiceDefinition = {
   name: 'ssm',
@@ -52,4 +53,5 @@ export const ssmService: ServiceDefinition = {
     StartAutomationExecution: startAutomationExecution,
     GetAutomationExecution: getAutomationExecution,
   },
+  resources: ssmResources,
 };
