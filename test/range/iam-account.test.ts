@@ -12,7 +12,9 @@ import {
   DeleteAccessKeyCommand,
   DeleteAccountAliasCommand,
   DeleteAccountPasswordPolicyCommand,
+  DeleteLoginProfileCommand,
   DeleteUserCommand,
+  DeleteVirtualMFADeviceCommand,
   EnableMFADeviceCommand,
   GenerateCredentialReportCommand,
   GetAccountPasswordPolicyCommand,
@@ -247,8 +249,11 @@ describe('range: IAM passwords, MFA, account summary and credential report', fun
     await range.aws(['iam', 'deactivate-mfa-device', '--user-name', 'frank', '--serial-number', serial]);
     expect((await iam.send(new ListMFADevicesCommand({ UserName: 'frank' }))).MFADevices).to.deep.equal([]);
     await range.aws(['iam', 'delete-virtual-mfa-device', '--serial-number', serial]);
+    await iam.send(new DeleteVirtualMFADeviceCommand({ SerialNumber: `arn:aws:iam::${acct}:mfa/spare` }));
     const after = await iam.send(new ListVirtualMFADevicesCommand({}));
-    expect(after.VirtualMFADevices?.map((d) => d.SerialNumber)).not.to.include(serial);
+    expect(after.VirtualMFADevices?.map((d) => d.SerialNumber)).to.deep.equal([
+      `arn:aws:iam::${acct}:mfa/root-account-mfa-device`,
+    ]);
   });
 
   it('reports root MFA and root access keys in the account summary', async () => {
@@ -387,6 +392,10 @@ describe('range: IAM passwords, MFA, account summary and credential report', fun
     expect(Buffer.from(sdk.Content!).toString('utf8')).to.equal(csv);
     expect(sdk.GeneratedTime?.toISOString()).to.equal('2026-06-01T08:00:00.000Z');
     await root.send(new DeleteAccessKeyCommand({ AccessKeyId: AccessKey!.AccessKeyId! }));
+    await iam.send(new DeleteLoginProfileCommand({ UserName: 'grace' }));
+    expect((await failure(iam.send(new GetLoginProfileCommand({ UserName: 'grace' })))).name).to.equal(
+      'NoSuchEntityException',
+    );
     expect(range.events('GenerateCredentialReport')).to.have.length(3);
   });
 

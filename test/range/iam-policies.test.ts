@@ -8,7 +8,11 @@ import {
   CreateRoleCommand,
   CreateUserCommand,
   DeletePolicyCommand,
+  DeleteGroupPolicyCommand,
   DeletePolicyVersionCommand,
+  DeleteRolePolicyCommand,
+  DeleteUserPolicyCommand,
+  DetachGroupPolicyCommand,
   DetachUserPolicyCommand,
   GetGroupPolicyCommand,
   GetPolicyCommand,
@@ -16,12 +20,15 @@ import {
   GetRolePolicyCommand,
   GetUserPolicyCommand,
   IAMClient,
+  ListAttachedGroupPoliciesCommand,
   ListAttachedRolePoliciesCommand,
+  ListAttachedUserPoliciesCommand,
   ListEntitiesForPolicyCommand,
   ListGroupPoliciesCommand,
   ListPoliciesCommand,
   ListPolicyVersionsCommand,
   ListRolePoliciesCommand,
+  ListUserPoliciesCommand,
   PutGroupPolicyCommand,
   PutRolePolicyCommand,
   PutUserPolicyCommand,
@@ -123,6 +130,9 @@ describe('range: IAM inline and managed policies', function () {
     };
     expect(names.PolicyNames).to.deep.equal(['logs', 'read-evidence']);
     await range.aws(['iam', 'delete-user-policy', '--user-name', 'ann', '--policy-name', 'logs']);
+    expect((await iam.send(new ListUserPoliciesCommand({ UserName: 'ann' }))).PolicyNames).to.deep.equal([
+      'read-evidence',
+    ]);
     const missing = await failure(
       iam.send(new GetUserPolicyCommand({ UserName: 'ann', PolicyName: 'logs' })),
     );
@@ -207,6 +217,15 @@ describe('range: IAM inline and managed policies', function () {
       (await failure(iam.send(new GetRolePolicyCommand({ RoleName: 'app', PolicyName: 'sns' })))).message,
     ).to.equal('The role policy with name sns cannot be found.');
 
+    await iam.send(new DeleteUserPolicyCommand({ UserName: 'ann', PolicyName: 'read-evidence' }));
+    await iam.send(new DeleteGroupPolicyCommand({ GroupName: 'ops', PolicyName: 'ec2' }));
+    await iam.send(new DeleteRolePolicyCommand({ RoleName: 'app', PolicyName: 'kms' }));
+    const remaining = await Promise.all([
+      iam.send(new ListUserPoliciesCommand({ UserName: 'ann' })),
+      iam.send(new ListGroupPoliciesCommand({ GroupName: 'ops' })),
+      iam.send(new ListRolePoliciesCommand({ RoleName: 'app' })),
+    ]);
+    expect(remaining.map((r) => r.PolicyNames)).to.deep.equal([[], [], []]);
     const put = range.events('PutUserPolicy')[0];
     expect(put?.requestParameters).to.deep.equal({
       userName: 'ann',
@@ -512,6 +531,15 @@ describe('range: IAM inline and managed policies', function () {
     await range.aws(['iam', 'detach-user-policy', '--user-name', 'ann', '--policy-arn', arn]);
     await range.aws(['iam', 'detach-group-policy', '--group-name', 'ops', '--policy-arn', arn]);
     await range.aws(['iam', 'detach-role-policy', '--role-name', 'app', '--policy-arn', arn]);
+    await iam.send(
+      new DetachGroupPolicyCommand({ GroupName: 'ops', PolicyArn: 'arn:aws:iam::aws:policy/SecurityAudit' }),
+    );
+    expect(
+      (await iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: 'ops' }))).AttachedPolicies,
+    ).to.deep.equal([]);
+    expect(
+      (await iam.send(new ListAttachedUserPoliciesCommand({ UserName: 'ann' }))).AttachedPolicies,
+    ).to.deep.equal([]);
     expect(
       (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'app' }))).AttachedPolicies,
     ).to.deep.equal([]);

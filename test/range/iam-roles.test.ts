@@ -3,6 +3,7 @@ import {
   AddRoleToInstanceProfileCommand,
   AttachRolePolicyCommand,
   CreateAccessKeyCommand,
+  CreateInstanceProfileCommand,
   CreateRoleCommand,
   CreateUserCommand,
   DeleteInstanceProfileCommand,
@@ -11,9 +12,12 @@ import {
   GetInstanceProfileCommand,
   GetRoleCommand,
   IAMClient,
+  ListInstanceProfilesCommand,
   ListInstanceProfilesForRoleCommand,
   ListRoleTagsCommand,
   ListRolesCommand,
+  RemoveRoleFromInstanceProfileCommand,
+  TagRoleCommand,
   UntagRoleCommand,
   UpdateAssumeRolePolicyCommand,
   UpdateRoleCommand,
@@ -203,6 +207,10 @@ describe('range: IAM roles, trust policies, instance profiles and AssumeRole', f
     await iam.send(new UntagRoleCommand({ RoleName: 'web', TagKeys: ['owner'] }));
     await range.aws(['iam', 'untag-role', '--role-name', 'web', '--tag-keys', 'env']);
     expect((await iam.send(new ListRoleTagsCommand({ RoleName: 'web' }))).Tags).to.deep.equal([]);
+    await iam.send(new TagRoleCommand({ RoleName: 'ops', Tags: [{ Key: 'tier', Value: 'operations' }] }));
+    expect((await iam.send(new ListRoleTagsCommand({ RoleName: 'ops' }))).Tags).to.deep.equal([
+      { Key: 'tier', Value: 'operations' },
+    ]);
     expect(range.events('TagRole')[0]?.requestParameters).to.deep.equal({
       roleName: 'web',
       tags: [
@@ -414,6 +422,38 @@ describe('range: IAM roles, trust policies, instance profiles and AssumeRole', f
       new DetachRolePolicyCommand({ RoleName: 'web', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }),
     );
     await range.aws(['iam', 'delete-role', '--role-name', 'web']);
+
+    // The same life cycle through the SDK, read back with the CLI.
+    await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: 'ops-profile', Path: '/ops/' }));
+    await iam.send(
+      new AddRoleToInstanceProfileCommand({ InstanceProfileName: 'ops-profile', RoleName: 'ops' }),
+    );
+    const cliProfile = (await range.aws([
+      'iam',
+      'get-instance-profile',
+      '--instance-profile-name',
+      'ops-profile',
+    ])) as {
+      InstanceProfile: { Arn: string; Roles: Array<{ RoleName: string; AssumeRolePolicyDocument: unknown }> };
+    };
+    expect(cliProfile.InstanceProfile.Arn).to.equal(`arn:aws:iam::${acct}:instance-profile/ops/ops-profile`);
+    expect(cliProfile.InstanceProfile.Roles[0]?.AssumeRolePolicyDocument).to.be.an('object');
+    expect(
+      (await iam.send(new ListInstanceProfilesCommand({ PathPrefix: '/ops/' }))).InstanceProfiles?.map(
+        (p) => p.InstanceProfileName,
+      ),
+    ).to.deep.equal(['ops-profile']);
+    await iam.send(
+      new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: 'ops-profile', RoleName: 'ops' }),
+    );
+    const notIn = await failure(
+      iam.send(
+        new RemoveRoleFromInstanceProfileCommand({ InstanceProfileName: 'ops-profile', RoleName: 'ops' }),
+      ),
+    );
+    expect(notIn.name).to.equal('NoSuchEntityException');
+    await iam.send(new DeleteInstanceProfileCommand({ InstanceProfileName: 'ops-profile' }));
+    expect((await iam.send(new ListInstanceProfilesCommand({}))).InstanceProfiles).to.deep.equal([]);
     expect((await failure(iam.send(new GetRoleCommand({ RoleName: 'web' })))).name).to.equal(
       'NoSuchEntityException',
     );

@@ -1,13 +1,17 @@
 import { expect } from 'chai';
 import {
   AddUserToGroupCommand,
+  AttachUserPolicyCommand,
   CreateAccessKeyCommand,
   CreateGroupCommand,
   CreateLoginProfileCommand,
   CreateUserCommand,
   DeleteAccessKeyCommand,
   DeleteGroupCommand,
+  DeleteLoginProfileCommand,
   DeleteUserCommand,
+  DeleteUserPolicyCommand,
+  DetachUserPolicyCommand,
   GetAccessKeyLastUsedCommand,
   GetGroupCommand,
   GetUserCommand,
@@ -17,6 +21,7 @@ import {
   ListGroupsForUserCommand,
   ListUserTagsCommand,
   ListUsersCommand,
+  PutUserPolicyCommand,
   RemoveUserFromGroupCommand,
   TagUserCommand,
   UntagUserCommand,
@@ -280,6 +285,20 @@ describe('range: IAM users, groups and access keys', function () {
     await iam.send(new CreateLoginProfileCommand({ UserName: 'dave', Password: 'Correct-Horse-1' }));
     const cli = await range.awsFails(['iam', 'delete-user', '--user-name', 'dave']);
     expect(cli.stderr).to.contain('DeleteConflict').and.contain('must delete login profile first');
+    await iam.send(new DeleteLoginProfileCommand({ UserName: 'dave' }));
+    const doc = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:ListBucket', Resource: '*' }] });
+    await iam.send(new PutUserPolicyCommand({ UserName: 'dave', PolicyName: 'list', PolicyDocument: doc }));
+    expect((await failure(iam.send(new DeleteUserCommand({ UserName: 'dave' })))).message).to.equal(
+      'Cannot delete entity, must delete policies first.',
+    );
+    await iam.send(new DeleteUserPolicyCommand({ UserName: 'dave', PolicyName: 'list' }));
+    const readOnly = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
+    await iam.send(new AttachUserPolicyCommand({ UserName: 'dave', PolicyArn: readOnly }));
+    expect((await failure(iam.send(new DeleteUserCommand({ UserName: 'dave' })))).message).to.equal(
+      'Cannot delete entity, must detach all policies first.',
+    );
+    await iam.send(new DetachUserPolicyCommand({ UserName: 'dave', PolicyArn: readOnly }));
+    await iam.send(new DeleteUserCommand({ UserName: 'dave' }));
   });
 
   it('creates access keys that work at once: the backdoor user flow with only the AWS CLI', async () => {
