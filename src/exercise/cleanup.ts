@@ -77,6 +77,7 @@ export async function cleanup(opts: CleanupOptions): Promise<CleanupReport> {
         journal.append({ type: 'teardown.started' });
         for (const name of summary.liveStacks) journal.append({ type: 'stack.deleted', stackName: name });
         for (const k of summary.liveKeys) journal.append({ type: 'temp-key.deleted', ...k });
+        for (const logGroup of summary.liveChannels) journal.append({ type: 'channel.deleted', logGroup });
         journal.append({ type: 'teardown.done', leftovers: [] });
         journal.close();
       }
@@ -84,7 +85,16 @@ export async function cleanup(opts: CleanupOptions): Promise<CleanupReport> {
     }
     const target = await resolveTarget(opts.target ?? targetOptionsOf(summary.target));
     try {
-      await cleanOne(opts, target, id, path, item, summary.liveStacks, summary.liveKeys);
+      await cleanOne(
+        opts,
+        target,
+        id,
+        path,
+        item,
+        summary.liveStacks,
+        summary.liveKeys,
+        summary.liveChannels,
+      );
     } finally {
       await target.close();
     }
@@ -131,6 +141,7 @@ async function cleanOne(
   item: CleanupItem,
   stacks: readonly string[],
   keys: ReadonlyArray<{ userName: string; accessKeyId: string }>,
+  channels: readonly string[] = [],
 ): Promise<void> {
   const session = target.session({ userAgent: userAgentFor(id) });
   try {
@@ -158,6 +169,7 @@ async function cleanOne(
         exerciseId: id,
         stackNames: mine,
         tempKeys: keys,
+        channels,
         journal,
         session,
         emit: opts.emit,

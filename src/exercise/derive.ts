@@ -30,6 +30,8 @@ export interface ExerciseSummary {
   liveStacks: string[];
   /** Temporary access keys sirs created and has not deleted yet. */
   liveKeys: Array<{ userName: string; accessKeyId: string }>;
+  /** Exercise channels (log groups) sirs created and has not deleted yet. */
+  liveChannels: string[];
   errors: string[];
   interrupted?: string;
 }
@@ -42,8 +44,10 @@ export function deriveExercise(id: string, entries: readonly JournalEntry[]): Ex
     stacks: [],
     liveStacks: [],
     liveKeys: [],
+    liveChannels: [],
     errors: [],
   };
+  const channels = new Set<string>();
   const stacks = new Map<string, StackSummary>();
   const keys = new Map<string, { userName: string; accessKeyId: string }>();
   const stack = (name: string, scenario = ''): StackSummary => {
@@ -93,6 +97,12 @@ export function deriveExercise(id: string, entries: readonly JournalEntry[]): Ex
       case 'temp-key.deleted':
         keys.delete(e.accessKeyId);
         break;
+      case 'channel.created':
+        channels.add(e.logGroup);
+        break;
+      case 'channel.deleted':
+        channels.delete(e.logGroup);
+        break;
       case 'exercise.live':
         s.state = 'live';
         break;
@@ -129,11 +139,12 @@ export function deriveExercise(id: string, entries: readonly JournalEntry[]): Ex
   s.stacks = [...stacks.values()];
   s.liveStacks = s.stacks.filter((x) => x.state !== 'deleted').map((x) => x.stackName);
   s.liveKeys = [...keys.values()];
+  s.liveChannels = [...channels];
   if (s.state === 'ended' && s.liveStacks.length > 0) s.state = 'failed';
   return s;
 }
 
 /** True when the journal says resources may still exist in the target. */
 export function hasLiveResources(s: ExerciseSummary): boolean {
-  return s.liveStacks.length > 0 || s.liveKeys.length > 0;
+  return s.liveStacks.length > 0 || s.liveKeys.length > 0 || s.liveChannels.length > 0;
 }

@@ -1,3 +1,6 @@
+import type { PhaseName } from '../scenario/schema.js';
+import type { Evidence, ScenarioState, ScoringScenario } from '../controller/model.js';
+
 /** Every kind of journal entry. Bodies carry what later stages (status, cleanup, score, report) need. */
 export interface TargetRecord {
   kind: 'range' | 'aws';
@@ -64,7 +67,56 @@ export type JournalEntryBody =
   | { type: 'stack.delete-failed'; stackName: string; reason: string }
   | { type: 'teardown.done'; leftovers: Leftover[] }
   | { type: 'exercise.interrupted'; signal: string }
-  | { type: 'exercise.error'; message: string; code?: string };
+  | { type: 'exercise.error'; message: string; code?: string }
+  | { type: 'channel.created'; logGroup: string }
+  | { type: 'channel.deleted'; logGroup: string }
+  // The controller (live phase): every transition is journaled before it is shown.
+  | { type: 'controller.started'; tickMs: number; scenarios: ScoringScenario[] }
+  | {
+      type: 'phase.met';
+      scenario: string;
+      phase: PhaseName;
+      atMs: number;
+      evidence: Evidence[];
+      implied?: PhaseName;
+    }
+  | { type: 'scenario.state'; scenario: string; state: ScenarioState; atMs: number }
+  | {
+      type: 'hint.released';
+      scenario: string;
+      index: number;
+      cost: number;
+      text: string;
+      atMs: number;
+      by: 'schedule' | 'facilitator';
+    }
+  | {
+      type: 'ack.received';
+      ack: AckRecord;
+      matched: Array<{ scenario: string }>;
+      wrong: Array<{ scenario: string; expected: string }>;
+    }
+  | { type: 'steady-state.breached'; scenario: string; index: number; atMs: number; evidence: Evidence }
+  | { type: 'steady-state.restored'; scenario: string; index: number; atMs: number }
+  | {
+      type: 'autopilot.step';
+      scenario: string;
+      index: number;
+      step: string;
+      atMs: number;
+      ok: boolean;
+      error?: string;
+    }
+  | { type: 'controller.ended'; reason: EndReason; atMs: number };
+
+/** A responder's acknowledgement, as read from the exercise channel. */
+export interface AckRecord {
+  finding: string;
+  resource?: string;
+  note?: string;
+  by: string;
+  at: string;
+}
 
 export type EndReason =
   'time-limit' | 'resolved' | 'facilitator' | 'interrupted' | 'failed' | 'injected-only';

@@ -245,6 +245,7 @@ async function runPlanned(p: {
         exerciseId: p.exerciseId,
         stackNames: summary.liveStacks,
         tempKeys: summary.liveKeys,
+        channels: summary.liveChannels,
         journal,
         session: p.session,
         emit: opts.emit,

@@ -15,6 +15,8 @@ export interface TeardownContext {
   exerciseId: string;
   stackNames: readonly string[];
   tempKeys: ReadonlyArray<{ userName: string; accessKeyId: string }>;
+  /** Exercise channel log groups to delete. */
+  channels?: readonly string[];
   journal: JournalWriter;
   session: ApiSession;
   emit: ExerciseListener;
@@ -48,6 +50,17 @@ export async function teardown(ctx: TeardownContext): Promise<Leftover[]> {
       }
     }
     ctx.journal.append({ type: 'temp-key.deleted', userName: key.userName, accessKeyId: key.accessKeyId });
+  }
+  for (const logGroup of ctx.channels ?? []) {
+    try {
+      await ctx.session.call('logs:DeleteLogGroup', { logGroupName: logGroup });
+    } catch (err) {
+      if (awsErrorCode(err) !== 'ResourceNotFoundException') {
+        leftovers.push({ resource: `log group ${logGroup}`, reason: (err as Error).message });
+        continue;
+      }
+    }
+    ctx.journal.append({ type: 'channel.deleted', logGroup });
   }
   const results = await Promise.all(ctx.stackNames.map((name) => deleteStack(ctx, name)));
   leftovers.push(...results.flat());

@@ -1,0 +1,412 @@
+/**
+ * The controller: a state machine per scenario (live → detected → contained → recovered, or timed-out /
+ * aborted) driven by a tick. Each tick it reads new acknowledgements, runs autopilot steps and releases
+ * hints that are due, evaluates the next phases' conditions and the steady-state checks, and writes every
+ * transition to the journal before it is shown. Time is `Date.now()`/`setTimeout`, so a 45-minute exercise
+ * runs in milliseconds under fake timers.
+ */
+import type { AckRecord, EndReason, JournalEntryBody } from '../exercise/entries.js';
+import type { Condition } from '../signals/registry.js';
+import { conditionParts } from '../signals/registry.js';
+import type { PhaseName } from '../scenario/schema.js';
+import type { AutopilotStep } from '../scenario/schema.js';
+import { stateAfter, type Evidence, type ScenarioState, type ScoringScenario } from './model.js';
+
+export type Observation =
+  { status: 'met' | 'not-met'; evidence: Evidence } | { status: 'unknown'; reason: string };
+
+export interface ControlledScenario {
+  id: string;
+  scoring: ScoringScenario;
+  /** Conditions with placeholders already resolved. */
+  phases: Partial<Record<PhaseName, { mode: 'any' | 'all'; conditions: Condition[] }>>;
+  steadyState: Condition[];
+  hints: Array<{ atMs: number; cost: number; text: string }>;
+  autopilot: Array<{ atMs: number; step: AutopilotStep }>;
+}
+
+export type ControllerEvent =
+  | { type: 'controller.tick'; elapsedMs: number; states: Record<string, ScenarioState>; unknown: number }
+  | {
+      type: 'phase.met';
+      scenario: string;
+      phase: PhaseName;
+      atMs: number;
+      evidence: Evidence[];
+      implied?: PhaseName;
+    }
+  | { type: 'scenario.state'; scenario: string; state: ScenarioState }
+  | { type: 'hint'; scenario: string; index: number; text: string; cost: number }
+  | { type: 'ack'; ack: AckRecord; matched: string[]; wrong: string[] }
+  | { type: 'breach'; scenario: string; index: number; evidence: Evidence }
+  | { type: 'restored'; scenario: string; index: number }
+  | { type: 'autopilot'; scenario: string; index: number; step: string; ok: boolean; error?: string }
+  | { type: 'controller.ended'; reason: EndReason; elapsedMs: number };
+
+export interface ControllerDeps {
+  scenarios: ControlledScenario[];
+  /** Evaluate one resource-state or audit condition (the probes, through the shared reader). */
+  observe(condition: Condition, scenario: string): Promise<Observation>;
+  /** Called at the start of each tick (the shared reader starts a fresh cache). */
+  beginTick?(): void;
+  /** Acknowledgements that arrived since the last call. */
+  newAcks(): Promise<AckRecord[]>;
+  runStep(scenario: ControlledScenario, step: AutopilotStep): Promise<void>;
+  journal: { append(entry: JournalEntryBody): unknown };
+  emit(event: ControllerEvent): void;
+  tickMs: number;
+  signal: AbortSignal;
+  autopilot: boolean;
+}
+
+const ORDER: PhaseName[] = ['detect', 'contain', 'recover'];
+
+interface Track {
+  s: ControlledScenario;
+  state: ScenarioState;
+  met: Partial<Record<PhaseName, number>>;
+  hintsReleased: Set<number>;
+  stepsDone: Set<number>;
+  breached: Set<number>;
+}
+
+export class Controller {
+  private readonly tracks: Track[];
+  private readonly acks: AckRecord[] = [];
+  private startedAt = 0;
+  private ended?: EndReason;
+  private wake?: () => void;
+
+  constructor(private readonly deps: ControllerDeps) {
+    this.tracks = deps.scenarios.map((s) => ({
+      s,
+      state: 'live',
+      met: {},
+      hintsReleased: new Set(),
+      stepsDone: new Set(),
+      breached: new Set(),
+    }));
+  }
+
+  get elapsedMs(): number {
+    return Date.now() - this.startedAt;
+  }
+
+  states(): Record<string, ScenarioState> {
+    return Object.fromEntries(this.tracks.map((t) => [t.s.id, t.state]));
+  }
+
+  /** Run until every scenario is resolved or timed out, the facilitator ends it, or the signal aborts. */
+  async run(): Promise<EndReason> {
+    this.startedAt = Date.now();
+    this.record({
+      type: 'controller.started',
+      tickMs: this.deps.tickMs,
+      scenarios: this.tracks.map((t) => t.s.scoring),
+    });
+    const onAbort = () => this.finish('interrupted');
+    this.deps.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      while (!this.ended) {
+        await this.tick();
+        if (this.ended) break;
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, this.deps.tickMs);
+          this.wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
+    } finally {
+      this.deps.signal.removeEventListener('abort', onAbort);
+    }
+    return this.ended!;
+  }
+
+  /** The facilitator ends the exercise now. */
+  end(): void {
+    this.finish('facilitator');
+  }
+
+  /** The facilitator releases the next hint of the first unresolved scenario that has one left. */
+  releaseHint(): boolean {
+    for (const t of this.tracks) {
+      if (this.terminal(t)) continue;
+      const index = t.s.hints.findIndex((_, i) => !t.hintsReleased.has(i));
+      if (index >= 0) {
+        this.hint(t, index, 'facilitator');
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private finish(reason: EndReason): void {
+    if (this.ended) return;
+    for (const t of this.tracks) {
+      if (!this.terminal(t) && reason !== 'time-limit') this.transition(t, 'aborted');
+    }
+    this.ended = reason;
+    this.record({ type: 'controller.ended', reason, atMs: this.elapsedMs });
+    this.deps.emit({ type: 'controller.ended', reason, elapsedMs: this.elapsedMs });
+    this.wake?.();
+  }
+
+  private record(entry: JournalEntryBody): void {
+    this.deps.journal.append(entry);
+  }
+
+  private terminal(t: Track): boolean {
+    if (t.state === 'timed-out' || t.state === 'aborted') return true;
+    const last = ORDER.filter((p) => t.s.phases[p]).at(-1);
+    return last !== undefined && t.met[last] !== undefined;
+  }
+
+  private transition(t: Track, state: ScenarioState): void {
+    if (t.state === state) return;
+    t.state = state;
+    this.record({ type: 'scenario.state', scenario: t.s.id, state, atMs: this.elapsedMs });
+    this.deps.emit({ type: 'scenario.state', scenario: t.s.id, state });
+  }
+
+  private hint(t: Track, index: number, by: 'schedule' | 'facilitator'): void {
+    const h = t.s.hints[index]!;
+    t.hintsReleased.add(index);
+    this.record({
+      type: 'hint.released',
+      scenario: t.s.id,
+      index,
+      cost: h.cost,
+      text: h.text,
+      atMs: this.elapsedMs,
+      by,
+    });
+    this.deps.emit({ type: 'hint', scenario: t.s.id, index, text: h.text, cost: h.cost });
+  }
+
+  async tick(): Promise<void> {
+    this.deps.beginTick?.();
+    const elapsed = this.elapsedMs;
+    await this.readAcks();
+    for (const t of this.tracks) {
+      if (this.terminal(t)) continue;
+      if (elapsed >= t.s.scoring.timeLimitMs) {
+        this.transition(t, 'timed-out');
+        continue;
+      }
+      t.s.hints.forEach((h, i) => {
+        if (h.atMs <= elapsed && !t.hintsReleased.has(i)) this.hint(t, i, 'schedule');
+      });
+      if (this.deps.autopilot) await this.runDueSteps(t, elapsed);
+    }
+    let unknown = 0;
+    await Promise.all(
+      this.tracks.map(async (t) => {
+        if (this.terminal(t)) return;
+        unknown += await this.evaluatePhases(t);
+        unknown += await this.evaluateSteadyState(t);
+      }),
+    );
+    this.deps.emit({ type: 'controller.tick', elapsedMs: this.elapsedMs, states: this.states(), unknown });
+    if (this.ended) return;
+    if (this.tracks.every((t) => this.terminal(t))) {
+      this.finish(this.tracks.some((t) => t.state === 'timed-out') ? 'time-limit' : 'resolved');
+    }
+  }
+
+  private async runDueSteps(t: Track, elapsed: number): Promise<void> {
+    for (const [index, { atMs, step }] of t.s.autopilot.entries()) {
+      if (atMs > elapsed || t.stepsDone.has(index)) continue;
+      t.stepsDone.add(index);
+      const label = step.ack ? `ack ${step.ack.finding}` : `${step.call}`;
+      try {
+        await this.deps.runStep(t.s, step);
+        this.record({
+          type: 'autopilot.step',
+          scenario: t.s.id,
+          index,
+          step: label,
+          atMs: this.elapsedMs,
+          ok: true,
+        });
+        this.deps.emit({ type: 'autopilot', scenario: t.s.id, index, step: label, ok: true });
+      } catch (err) {
+        const error = (err as Error).message;
+        this.record({
+          type: 'autopilot.step',
+          scenario: t.s.id,
+          index,
+          step: label,
+          atMs: this.elapsedMs,
+          ok: false,
+          error,
+        });
+        this.deps.emit({ type: 'autopilot', scenario: t.s.id, index, step: label, ok: false, error });
+      }
+    }
+    // Acks an autopilot step just wrote are read in the same tick, as a responder's would be next tick.
+    await this.readAcks();
+  }
+
+  private async readAcks(): Promise<void> {
+    const fresh = await this.deps.newAcks().catch(() => [] as AckRecord[]);
+    for (const ack of fresh) {
+      const matched: Array<{ scenario: string }> = [];
+      const wrong: Array<{ scenario: string; expected: string }> = [];
+      for (const t of this.tracks) {
+        for (const c of this.ackConditions(t)) {
+          if (c.finding !== ack.finding) continue;
+          if (c.resource === undefined || c.resource === ack.resource) matched.push({ scenario: t.s.id });
+          else wrong.push({ scenario: t.s.id, expected: c.resource });
+        }
+      }
+      const m = dedupe(matched);
+      // A finding named correctly for one scenario is not wrong because another expects it elsewhere.
+      const w = dedupe(wrong).filter((x) => !m.some((y) => y.scenario === x.scenario));
+      this.acks.push(ack);
+      this.record({
+        type: 'ack.received',
+        ack,
+        matched: m,
+        wrong: w as Array<{ scenario: string; expected: string }>,
+      });
+      this.deps.emit({
+        type: 'ack',
+        ack,
+        matched: m.map((x) => x.scenario),
+        wrong: w.map((x) => x.scenario),
+      });
+    }
+  }
+
+  private ackConditions(t: Track): Array<{ finding: string; resource?: string }> {
+    const out: Array<{ finding: string; resource?: string }> = [];
+    for (const p of ORDER) {
+      for (const c of t.s.phases[p]?.conditions ?? []) {
+        if ('ack' in c) out.push(c.ack as { finding: string; resource?: string });
+      }
+    }
+    return out;
+  }
+
+  private async observe(t: Track, c: Condition): Promise<Observation> {
+    if ('ack' in c) {
+      const want = c.ack as { finding: string; resource?: string };
+      const hit = this.acks.find(
+        (a) => a.finding === want.finding && (want.resource === undefined || a.resource === want.resource),
+      );
+      if (!hit)
+        return {
+          status: 'not-met',
+          evidence: {
+            summary: 'no matching acknowledgement yet',
+            source: 'ack',
+            at: new Date().toISOString(),
+          },
+        };
+      return {
+        status: 'met',
+        evidence: {
+          summary: `${hit.by} acknowledged ${hit.finding}${hit.resource ? ` on ${hit.resource}` : ''}${hit.note ? `: ${hit.note}` : ''}`,
+          source: 'ack',
+          at: hit.at,
+          actor: hit.by,
+        },
+      };
+    }
+    try {
+      return await this.deps.observe(c, t.s.id);
+    } catch (err) {
+      return { status: 'unknown', reason: (err as Error).message };
+    }
+  }
+
+  /** Evaluate phases not met yet, in order; returns how many observations were unknown. */
+  private async evaluatePhases(t: Track): Promise<number> {
+    let unknown = 0;
+    for (const phase of ORDER) {
+      const def = t.s.phases[phase];
+      if (!def || t.met[phase] !== undefined) continue;
+      const obs = await Promise.all(def.conditions.map((c) => this.observe(t, c)));
+      unknown += obs.filter((o) => o.status === 'unknown').length;
+      const met = obs.filter((o): o is { status: 'met'; evidence: Evidence } => o.status === 'met');
+      // An unknown observation never counts as met: a throttled probe proves nothing.
+      const isMet = def.mode === 'any' ? met.length > 0 : met.length === def.conditions.length;
+      if (!isMet) continue;
+      const evidence =
+        def.mode === 'any'
+          ? [met.sort((a, b) => a.evidence.at.localeCompare(b.evidence.at))[0]!.evidence]
+          : met.map((m) => m.evidence);
+      const latest = Math.max(...evidence.map((e) => Date.parse(e.at)));
+      const atMs = Math.min(
+        this.elapsedMs,
+        Math.max(0, (Number.isNaN(latest) ? Date.now() : latest) - this.startedAt),
+      );
+      // A later phase met first implies the earlier ones (a team that fixed it found it).
+      for (const earlier of ORDER.slice(0, ORDER.indexOf(phase))) {
+        if (t.s.phases[earlier] && t.met[earlier] === undefined)
+          this.markMet(t, earlier, atMs, evidence, phase);
+      }
+      this.markMet(t, phase, atMs, evidence);
+    }
+    return unknown;
+  }
+
+  private markMet(t: Track, phase: PhaseName, atMs: number, evidence: Evidence[], implied?: PhaseName): void {
+    t.met[phase] = atMs;
+    this.record({
+      type: 'phase.met',
+      scenario: t.s.id,
+      phase,
+      atMs,
+      evidence,
+      ...(implied ? { implied } : {}),
+    });
+    this.deps.emit({
+      type: 'phase.met',
+      scenario: t.s.id,
+      phase,
+      atMs,
+      evidence,
+      ...(implied ? { implied } : {}),
+    });
+    this.transition(t, stateAfter[phase]);
+  }
+
+  private async evaluateSteadyState(t: Track): Promise<number> {
+    const obs = await Promise.all(t.s.steadyState.map((c) => this.observe(t, c)));
+    let unknown = 0;
+    obs.forEach((o, index) => {
+      if (o.status === 'unknown') {
+        unknown++;
+        return;
+      }
+      const breached = o.status === 'not-met';
+      if (breached && !t.breached.has(index)) {
+        t.breached.add(index);
+        this.record({
+          type: 'steady-state.breached',
+          scenario: t.s.id,
+          index,
+          atMs: this.elapsedMs,
+          evidence: o.evidence,
+        });
+        this.deps.emit({ type: 'breach', scenario: t.s.id, index, evidence: o.evidence });
+      } else if (!breached && t.breached.has(index)) {
+        t.breached.delete(index);
+        this.record({ type: 'steady-state.restored', scenario: t.s.id, index, atMs: this.elapsedMs });
+        this.deps.emit({ type: 'restored', scenario: t.s.id, index });
+      }
+    });
+    return unknown;
+  }
+}
+
+function dedupe<T extends { scenario: string }>(xs: T[]): T[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => (seen.has(x.scenario) ? false : (seen.add(x.scenario), true)));
+}
+
+export { conditionParts };

@@ -1,0 +1,55 @@
+/**
+ * What the controller and scoring know of each scenario, recorded in the journal when the exercise goes
+ * live, so that `sirs score` recomputes everything from the journal alone.
+ */
+import type { Severity } from '../scenario/enums.js';
+import type { PhaseName, Scenario } from '../scenario/schema.js';
+import { durationMs } from '../scenario/duration.js';
+
+export type ScenarioState = 'live' | 'detected' | 'contained' | 'recovered' | 'timed-out' | 'aborted';
+
+export interface ScoringScenario {
+  id: string;
+  title: string;
+  severity: Severity;
+  timeLimitMs: number;
+  phases: Partial<Record<PhaseName, { targetMs: number }>>;
+  hints: Array<{ atMs: number; cost: number }>;
+}
+
+export function scoringScenario(s: Scenario, timeLimitMs?: number): ScoringScenario {
+  const limit = Math.min(durationMs(s.timeLimit), timeLimitMs ?? Number.POSITIVE_INFINITY);
+  const phases: ScoringScenario['phases'] = {};
+  for (const name of ['detect', 'contain', 'recover'] as const) {
+    const p = s.phases[name];
+    if (p) phases[name] = { targetMs: durationMs(p.target) };
+  }
+  return {
+    id: s.id,
+    title: s.title,
+    severity: s.severity,
+    timeLimitMs: limit,
+    phases,
+    hints: (s.hints ?? []).map((h) => ({ atMs: durationMs(h.at), cost: h.cost })),
+  };
+}
+
+/** The state a scenario is in once `phase` is met. */
+export const stateAfter: Record<PhaseName, ScenarioState> = {
+  detect: 'detected',
+  contain: 'contained',
+  recover: 'recovered',
+};
+
+export interface Evidence {
+  /** One line a person can read: what was seen. */
+  summary: string;
+  /** How the time was established: a CloudTrail event (exact) or the probe that saw the state. */
+  source: 'cloudtrail' | 'probe' | 'ack' | 'logs';
+  /** ISO time the thing happened (the event's time, or the probe's). */
+  at: string;
+  actor?: string;
+  eventId?: string;
+  eventName?: string;
+  userAgent?: string;
+}
