@@ -98,17 +98,19 @@ export function readProperties(raw: unknown, path = '#'): Properties {
 /** Check a resource's top-level properties against what its provider declares. */
 export function checkProperties(
   logicalId: string,
+  type: string,
   props: Record<string, unknown>,
-  declared: readonly string[],
-  required: readonly string[] = [],
+  provider: { properties: readonly string[]; required?: readonly string[]; unsupported?: readonly string[] },
 ): void {
   const fail = (detail: string): never => {
-    throw new PropertyValidationError(
-      `Properties validation failed for resource ${logicalId} with message: ${detail}`,
-    );
+    throw new PropertyValidationError(`Properties validation failed for resource ${logicalId} with message: ${detail}`);
   };
-  const extra = Object.keys(props).filter((k) => !declared.includes(k));
+  const notYet = Object.keys(props).filter((k) => provider.unsupported?.includes(k));
+  if (notYet.length) {
+    throw new ServiceError('NotImplemented', `The range does not support the property ${notYet.join(', ')} of ${type} yet.`);
+  }
+  const extra = Object.keys(props).filter((k) => !provider.properties.includes(k));
   if (extra.length) fail(`#: extraneous key [${extra[0]}] is not permitted`);
-  const missing = required.filter((k) => props[k] === undefined || props[k] === null);
+  const missing = (provider.required ?? []).filter((k) => props[k] === undefined || props[k] === null);
   if (missing.length) fail(`#: required key [${missing[0]}] not found`);
 }

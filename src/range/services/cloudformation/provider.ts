@@ -42,9 +42,10 @@ export interface ProviderContext {
   call<O = Record<string, unknown>>(service: string, operation: string, input: object): Promise<O>;
   /**
    * The tags CloudFormation puts on the resource: the stack's tags, the resource's own `Tags`
-   * (which win), and, with `system`, aws:cloudformation:stack-name, stack-id and logical-id.
+   * (which win), and, when `systemFor` names the service storing them, aws:cloudformation:stack-name,
+   * stack-id and logical-id as AWS adds them (IAM resources get none).
    */
-  tags(own: Tag[] | undefined, opts?: { system?: boolean }): Tag[];
+  tags(own: Tag[] | undefined, opts?: { systemFor?: string }): Tag[];
   /** A generated physical name, `<stack>-<logicalId>-<RANDOM>`, as CloudFormation makes them. */
   physicalName(opts?: { maxLength?: number; lowercase?: boolean }): string;
   /** Read a nested value with the same coercions as top-level properties. */
@@ -83,6 +84,8 @@ export interface ResourceProvider {
   readonly attributes: readonly string[];
   /** Properties the provider implements; any other property fails the resource instead of being ignored. */
   readonly properties: readonly string[];
+  /** Properties AWS documents that the range does not implement yet: using one fails the resource, saying so. */
+  readonly unsupported?: readonly string[];
   /** Required properties (AWS's schema). */
   readonly required?: readonly string[];
   /** Properties whose change replaces the resource (AWS: "Update requires: Replacement"); `'*'`: all. */

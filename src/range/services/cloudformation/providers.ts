@@ -1,3 +1,12 @@
+import { cloudTrailProviders } from '../cloudtrail/cfn.js';
+import { ec2Providers } from '../ec2/cfn.js';
+import { iamProviders } from '../iam/cfn.js';
+import { kmsProviders } from '../kms/cfn.js';
+import { logsProviders } from '../logs/cfn.js';
+import { monitoringProviders } from '../monitoring/cfn.js';
+import { s3Providers } from '../s3/cfn.js';
+import { snsProviders } from '../sns/cfn.js';
+import { ssmProviders } from '../ssm/cfn.js';
 import { cloudFormationProviders } from './cfn.js';
 import type { ProviderTable } from './provider.js';
 
@@ -7,4 +16,13 @@ import type { ProviderTable } from './provider.js';
  */
 export const resourceProviders: ProviderTable = {
   ...cloudFormationProviders,
+  ...ec2Providers,
+  ...s3Providers,
+  ...iamProviders,
+  ...cloudTrailProviders,
+  ...logsProviders,
+  ...kmsProviders,
+  ...ssmProviders,
+  ...monitoringProviders,
+  ...snsProviders,
 };

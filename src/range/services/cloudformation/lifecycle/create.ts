@@ -22,7 +22,7 @@ export function resolveProperties(
   if (!decl) throw new Error(`no resource ${id} in the template`);
   const provider = run.provider(decl.Type);
   const props = evaluate(decl.Properties, scope) as JsonObject;
-  checkProperties(id, props, provider.properties, provider.required);
+  checkProperties(id, decl.Type, props, provider);
   return props;
 }
 
@@ -79,7 +79,7 @@ export async function createResource(
     return true;
   } catch (err) {
     if (!started) run.resourceEvent(res, 'CREATE_IN_PROGRESS', undefined, props);
-    run.resourceEvent(res, 'CREATE_FAILED', reasonOf(err));
+    run.resourceEvent(res, 'CREATE_FAILED', reasonOf(err, id));
     return false;
   }
 }

@@ -165,7 +165,11 @@ export class StackRun {
         }
       },
       tags: (own, opts = {}) =>
-        mergeTags(stackTags, own, opts.system ? systemTags(stackName, stackId, logicalId) : []),
+        mergeTags(
+          stackTags,
+          own,
+          opts.systemFor && !REFUSES_SYSTEM_TAGS.has(opts.systemFor) ? systemTags(stackName, stackId, logicalId) : [],
+        ),
       physicalName: (opts = {}) => physicalName(stackName, logicalId, opts),
       read: (value) => readProperties(value),
       unsupported: (property, detail) => {
@@ -209,7 +213,7 @@ export class StackRun {
       if (provider) await provider.delete(this.providerContext(res.logicalId, res.type), this.current(res));
     } catch (err) {
       if (!(isServiceError(err) && handlerErrorCode(err.code) === 'NotFound')) {
-        this.resourceEvent(res, 'DELETE_FAILED', reasonOf(err));
+        this.resourceEvent(res, 'DELETE_FAILED', reasonOf(err, res.logicalId));
         return false;
       }
     }
@@ -218,7 +222,10 @@ export class StackRun {
   }
 }
 
-export function reasonOf(err: unknown): string {
+export function reasonOf(err: unknown, logicalId?: string): string {
+  if (err instanceof PropertyValidationError && logicalId && !err.message.startsWith('Properties validation failed')) {
+    return `Properties validation failed for resource ${logicalId} with message: ${err.message}`;
+  }
   if (isServiceError(err)) return err.message;
   return `Internal Failure: ${(err as Error)?.message ?? String(err)}`;
 }
@@ -259,6 +266,13 @@ function handlerError(type: string, service: string, err: unknown): unknown {
     err.status,
   );
 }
+
+/**
+ * Services whose tag validation refuses `aws:` keys even from CloudFormation, so the
+ * aws:cloudformation:* tags cannot be set on their resources yet. In AWS those services accept them
+ * from CloudFormation; drop a service from this set once it lets `invokedBy: cloudformation` through.
+ */
+const REFUSES_SYSTEM_TAGS = new Set(['ec2', 's3', 'logs', 'sns', 'kms', 'monitoring']);
 
 export function systemTags(stackName: string, stackId: string, logicalId: string): Tag[] {
   return [

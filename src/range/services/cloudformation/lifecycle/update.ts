@@ -121,7 +121,7 @@ async function updateResource(
   } catch (err) {
     if (err instanceof StackGone) throw err;
     if (!started) run.resourceEvent(old, 'UPDATE_IN_PROGRESS', undefined, props);
-    run.resourceEvent(old, 'UPDATE_FAILED', reasonOf(err));
+    run.resourceEvent(old, 'UPDATE_FAILED', reasonOf(err, id));
     touched[id] ??= 'updated';
     return false;
   }
@@ -228,7 +228,7 @@ async function rollbackUpdate(
       run.resourceEvent(cur, 'UPDATE_COMPLETE');
       return true;
     } catch (err) {
-      run.resourceEvent(cur, 'UPDATE_FAILED', reasonOf(err));
+      run.resourceEvent(cur, 'UPDATE_FAILED', reasonOf(err, id));
       return false;
     }
   });

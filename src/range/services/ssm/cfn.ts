@@ -1,0 +1,101 @@
+import type { CreateAssociationResult } from '@aws-sdk/client-ssm';
+import type { Properties, ProviderContext, ResourceProvider, Tag } from '../cloudformation/provider.js';
+
+// CloudFormation's AWS::SSM::Parameter and AWS::SSM::Association, driven through the range's SSM API.
+
+/** AWS::SSM::Parameter's Tags is a map, unlike most types' list of Key/Value. */
+function parameterTags(ctx: ProviderContext, props: Properties): Tag[] {
+  const own = props.object('Tags');
+  const list = own ? Object.keys(own.raw).map((k) => ({ Key: k, Value: own.str(k) ?? '' })) : undefined;
+  return ctx.tags(list, { systemFor: 'ssm' });
+}
+
+function parameterInput(props: Properties) {
+  const type = props.required('Type');
+  return {
+    Type: type,
+    Value: props.required('Value'),
+    Description: props.str('Description'),
+    AllowedPattern: props.str('AllowedPattern'),
+    Tier: props.str('Tier'),
+    Policies: props.str('Policies'),
+    DataType: props.str('DataType'),
+  };
+}
+
+export const parameter: ResourceProvider = {
+  attributes: ['Type', 'Value'],
+  properties: ['Name', 'Type', 'Value', 'Description', 'AllowedPattern', 'Tier', 'Policies', 'DataType', 'Tags'],
+  required: ['Type', 'Value'],
+  replaceOn: ['Name'],
+  nameProperty: 'Name',
+  async create(ctx, props) {
+    const input = parameterInput(props);
+    // CloudFormation creates String and StringList parameters only (no SecureString), as in AWS.
+    if (input.Type !== 'String' && input.Type !== 'StringList') {
+      ctx.invalid(`#/Type: ${input.Type} is not a valid enum value`);
+    }
+    const name = props.str('Name') ?? `CFN-${ctx.physicalName({ maxLength: 1000 }).slice(ctx.stackName.length + 1)}`;
+    const tags = parameterTags(ctx, props);
+    await ctx.call('ssm', 'PutParameter', { Name: name, ...input, Tags: tags.length ? tags : undefined });
+    return { physicalId: name, attributes: { Type: input.Type, Value: input.Value } };
+  },
+  async update(ctx, current, props) {
+    const input = parameterInput(props);
+    await ctx.call('ssm', 'PutParameter', { Name: current.physicalId, ...input, Overwrite: true });
+    const want = parameterTags(ctx, props);
+    const stale = parameterTags(ctx, current.properties).filter((t) => !want.some((w) => w.Key === t.Key)).map((t) => t.Key);
+    if (stale.length) await ctx.call('ssm', 'RemoveTagsFromResource', { ResourceType: 'Parameter', ResourceId: current.physicalId, TagKeys: stale });
+    if (want.length) await ctx.call('ssm', 'AddTagsToResource', { ResourceType: 'Parameter', ResourceId: current.physicalId, Tags: want });
+    return { physicalId: current.physicalId, attributes: { Type: input.Type, Value: input.Value } };
+  },
+  async delete(ctx, current) {
+    await ctx.call('ssm', 'DeleteParameter', { Name: current.physicalId });
+  },
+};
+
+export const association: ResourceProvider = {
+  attributes: ['AssociationId'],
+  properties: [
+    'Name', 'AssociationName', 'DocumentVersion', 'InstanceId', 'Targets', 'Parameters', 'ScheduleExpression', 'OutputLocation',
+    'ComplianceSeverity', 'MaxConcurrency', 'MaxErrors', 'ApplyOnlyAtCronInterval', 'SyncCompliance',
+    'AutomationTargetParameterName', 'CalendarNames', 'WaitForSuccessTimeoutSeconds', 'ScheduleOffset',
+  ],
+  required: ['Name'],
+  // The range's SSM has no UpdateAssociation: any change makes a new association.
+  replaceOn: '*',
+  async create(ctx, props) {
+    const output = props.object('OutputLocation')?.object('S3Location');
+    const parameters = props.object('Parameters');
+    const out = await ctx.call<CreateAssociationResult>('ssm', 'CreateAssociation', {
+      Name: props.required('Name'),
+      AssociationName: props.str('AssociationName'),
+      DocumentVersion: props.str('DocumentVersion'),
+      InstanceId: props.str('InstanceId'),
+      Targets: props.objects('Targets')?.map((t) => ({ Key: t.required('Key'), Values: t.strList('Values') })),
+      Parameters: parameters ? Object.fromEntries(Object.keys(parameters.raw).map((k) => [k, parameters.strList(k) ?? []])) : undefined,
+      ScheduleExpression: props.str('ScheduleExpression'),
+      ScheduleOffset: props.num('ScheduleOffset'),
+      OutputLocation: output
+        ? { S3Location: { OutputS3BucketName: output.str('OutputS3BucketName'), OutputS3KeyPrefix: output.str('OutputS3KeyPrefix'), OutputS3Region: output.str('OutputS3Region') } }
+        : undefined,
+      ComplianceSeverity: props.str('ComplianceSeverity'),
+      MaxConcurrency: props.str('MaxConcurrency'),
+      MaxErrors: props.str('MaxErrors'),
+      ApplyOnlyAtCronInterval: props.bool('ApplyOnlyAtCronInterval'),
+      SyncCompliance: props.str('SyncCompliance'),
+      AutomationTargetParameterName: props.str('AutomationTargetParameterName'),
+      CalendarNames: props.strList('CalendarNames'),
+    });
+    const id = out.AssociationDescription?.AssociationId ?? '';
+    return { physicalId: id, attributes: { AssociationId: id } };
+  },
+  async delete(ctx, current) {
+    await ctx.call('ssm', 'DeleteAssociation', { AssociationId: current.physicalId });
+  },
+};
+
+export const ssmProviders: Record<string, ResourceProvider> = {
+  'AWS::SSM::Parameter': parameter,
+  'AWS::SSM::Association': association,
+};
