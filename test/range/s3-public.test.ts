@@ -14,6 +14,8 @@ import {
   PutPublicAccessBlockCommand as PutAccountPublicAccessBlockCommand,
   S3ControlClient,
 } from '@aws-sdk/client-s3-control';
+import type { CloudTrailRecord } from '../../src/range/history.js';
+import { rangeServices } from '../../src/range/services/index.js';
 import { startTestRange, type TestRange } from './harness.js';
 
 type Failure = Error & { $metadata: { httpStatusCode: number } };
@@ -47,8 +49,20 @@ describe('range: S3 public access (Block Public Access, ownership, S3 Control, a
   let s3: S3Client;
   /** An unsigned request, as `curl` or a browser would make it. */
   const anonymous = (path: string) => fetch(`${range.endpoint}${path}`);
+  const dataEvents: CloudTrailRecord[] = [];
   before(async () => {
-    range = await startTestRange();
+    range = await startTestRange({
+      services: [
+        ...rangeServices,
+        // Object-level calls are data events, which reach trails (onEvent) but not LookupEvents.
+        {
+          name: 'data-event-spy',
+          eventSource: 'spy',
+          handlers: {},
+          onEvent: (_c, r, m) => void (m || dataEvents.push(r)),
+        },
+      ],
+    });
     s3 = new S3Client(range.clientConfig());
   });
   after(() => range.stop());
@@ -172,6 +186,17 @@ describe('range: S3 public access (Block Public Access, ownership, S3 Control, a
     // Listing is not granted: anonymous listing and a GET of a missing key are refused alike.
     expect((await anonymous('/site?list-type=2')).status).to.equal(403);
     expect((await anonymous('/site/missing.txt')).status).to.equal(403);
+    // CloudTrail shows who read it: an anonymous principal, from the caller's address.
+    const reads = dataEvents.filter(
+      (e) => e.eventName === 'GetObject' && e.requestParameters?.key === 'report.txt',
+    );
+    expect(reads.map((e) => e.errorCode ?? 'ok')).to.deep.equal(['AccessDenied', 'ok']);
+    expect(reads[1]?.userIdentity).to.deep.equal({
+      type: 'AWSAccount',
+      principalId: '',
+      accountId: 'anonymous',
+    });
+    expect(reads[1]?.sourceIPAddress).to.equal('127.0.0.1');
 
     // Back to private: Block Public Access on overrides both the ACL and the policy at once.
     await range.aws([

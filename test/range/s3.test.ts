@@ -5,14 +5,19 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CreateBucketCommand,
+  CreateMultipartUploadCommand,
   GetBucketLocationCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListPartsCommand,
   ListBucketsCommand,
   PutObjectCommand,
   S3Client,
+  UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import type { CloudTrailRecord } from '../../src/range/history.js';
 import type { ServiceDefinition } from '../../src/range/context.js';
@@ -278,6 +283,61 @@ describe('range: S3 buckets and objects', () => {
     expect(
       spy.events.filter((e) => e.eventName === 'GetObject' && e.errorCode === 'NoSuchKey'),
     ).to.have.length(1);
+  });
+
+  it('takes large uploads in parts (`aws s3 cp` over 8 MB) and checks parts on completion', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 's3-big-'));
+    try {
+      const big = Buffer.alloc(9 * 1024 * 1024, 'sirs');
+      writeFileSync(join(dir, 'big.bin'), big);
+      await range.aws(['s3', 'cp', join(dir, 'big.bin'), 's3://alpha/big.bin']);
+      const head = await s3.send(new HeadObjectCommand({ Bucket: 'alpha', Key: 'big.bin' }));
+      expect(head.ContentLength).to.equal(big.length);
+      expect(head.ETag).to.match(/^"[0-9a-f]{32}-2"$/);
+      const got = await s3.send(new GetObjectCommand({ Bucket: 'alpha', Key: 'big.bin' }));
+      expect(Buffer.from(await got.Body!.transformToByteArray()).equals(big)).to.equal(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const { UploadId } = await s3.send(
+      new CreateMultipartUploadCommand({ Bucket: 'alpha', Key: 'parts.bin' }),
+    );
+    const one = await s3.send(
+      new UploadPartCommand({ Bucket: 'alpha', Key: 'parts.bin', UploadId, PartNumber: 1, Body: 'small' }),
+    );
+    await s3.send(
+      new UploadPartCommand({ Bucket: 'alpha', Key: 'parts.bin', UploadId, PartNumber: 2, Body: 'tail' }),
+    );
+    const parts = await s3.send(new ListPartsCommand({ Bucket: 'alpha', Key: 'parts.bin', UploadId }));
+    expect(parts.Parts?.map((p) => [p.PartNumber, p.Size])).to.deep.equal([
+      [1, 5],
+      [2, 4],
+    ]);
+    const complete = (Parts: Array<{ PartNumber: number; ETag?: string }>) =>
+      s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: 'alpha',
+          Key: 'parts.bin',
+          UploadId,
+          MultipartUpload: { Parts },
+        }),
+      );
+    expect(await fails(complete([{ PartNumber: 1, ETag: one.ETag }, { PartNumber: 2 }]))).to.have.property(
+      'name',
+      'EntityTooSmall',
+    );
+    expect(await fails(complete([{ PartNumber: 3, ETag: one.ETag }]))).to.have.property(
+      'name',
+      'InvalidPart',
+    );
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: 'alpha', Key: 'parts.bin', UploadId }));
+    expect(await fails(complete([{ PartNumber: 1, ETag: one.ETag }]))).to.have.property(
+      'name',
+      'NoSuchUpload',
+    );
+    expect(
+      spy.events.filter((e) => e.eventName === 'UploadPart' && e.userAgent.startsWith('aws-cli/')),
+    ).to.have.length(2);
   });
 
   it('answers virtual-hosted-style requests (Host: <bucket>.localhost)', async () => {

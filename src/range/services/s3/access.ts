@@ -106,6 +106,9 @@ export async function authorize(
 ): Promise<void> {
   const who = requestPrincipal(ctx);
   const resource = bucketArn(bucket.name, req.key);
+  // `x-amz-expected-bucket-owner` guards callers against writing to a bucket someone else took over.
+  const expectedOwner = ctx.http?.headers['x-amz-expected-bucket-owner'];
+  if (expectedOwner !== undefined && expectedOwner !== bucket.owner) throw accessDenied(ctx, action, resource);
   const sameAccount = !who.anonymous && who.accountId === bucket.owner;
   const doc = bucketPolicy(bucket);
   const decision = doc

@@ -17,6 +17,13 @@ import {
 } from './handlers/buckets.js';
 import { deleteObject, deleteObjects } from './handlers/deletes.js';
 import { listObjects, listObjectsV2, listObjectVersions } from './handlers/listing.js';
+import {
+  abortMultipartUpload,
+  completeMultipartUpload,
+  createMultipartUpload,
+  listParts,
+  uploadPart,
+} from './handlers/multipart.js';
 import { copyObject, getObject, headObject, putObject } from './handlers/objects.js';
 import {
   deleteBucketPolicy,
@@ -57,6 +64,11 @@ const dataEvents = new Set([
   'ListObjects',
   'ListObjectsV2',
   'ListObjectVersions',
+  'CreateMultipartUpload',
+  'UploadPart',
+  'CompleteMultipartUpload',
+  'AbortMultipartUpload',
+  'ListParts',
 ]);
 
 export const s3Service: ServiceDefinition = {
@@ -74,6 +86,11 @@ export const s3Service: ServiceDefinition = {
     CopyObject: copyObject,
     DeleteObject: deleteObject,
     DeleteObjects: deleteObjects,
+    CreateMultipartUpload: createMultipartUpload,
+    UploadPart: uploadPart,
+    CompleteMultipartUpload: completeMultipartUpload,
+    AbortMultipartUpload: abortMultipartUpload,
+    ListParts: listParts,
     ListObjects: listObjects,
     ListObjectsV2: listObjectsV2,
     ListObjectVersions: listObjectVersions,

@@ -48,6 +48,22 @@ export interface ObjectVersion {
   tags: Tag[];
 }
 
+/** An upload in progress: the new object's settings, and the parts received so far. */
+export interface MultipartUpload {
+  uploadId: string;
+  key: string;
+  initiated: Date;
+  /** Account that started the upload. */
+  initiator: string;
+  /** The object as it will be stored, minus its body. */
+  object: Omit<ObjectVersion, 'body' | 'etag' | 'lastModified' | 'versionId' | 'deleteMarker' | 'checksum'>;
+  checksumAlgorithm?: ChecksumValue['algorithm'];
+  parts: Record<
+    string,
+    { partNumber: number; body: Buffer; etag: string; lastModified: Date; checksum?: ChecksumValue }
+  >;
+}
+
 export interface Bucket {
   name: string;
   /** Account id of the owner: bucket names are global, ownership is per account. */
@@ -64,6 +80,7 @@ export interface Bucket {
   encryption?: ServerSideEncryptionConfiguration;
   versioning?: 'Enabled' | 'Suspended';
   tags?: Tag[];
+  uploads?: Record<string, MultipartUpload>;
 }
 
 export interface S3State {

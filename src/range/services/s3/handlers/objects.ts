@@ -8,12 +8,10 @@ import type {
   HeadObjectRequest,
   PutObjectOutput,
   PutObjectRequest,
-  Tag,
 } from '@aws-sdk/client-s3';
 import type { CallContext } from '../../../context.js';
 import { ServiceError } from '../../../errors.js';
-import { cannedAcl, headerGrants } from '../acl.js';
-import { accessDenied, authorize, checkAclWrite } from '../access.js';
+import { accessDenied, authorize } from '../access.js';
 import { checksumMember, uploadChecksum } from '../checksums.js';
 import {
   etagMatches,
@@ -25,75 +23,18 @@ import {
   quoteEtag,
   versionIdHeader,
 } from '../common.js';
-import { bucketArn, ownerGrant, type Bucket, type ObjectVersion, type StoredGrant } from '../store.js';
+import { bucketArn, type Bucket, type ObjectVersion } from '../store.js';
+import {
+  newObjectAcl,
+  newObjectFields,
+  objectOwner,
+  parseTaggingHeader,
+  resolveSse,
+  sseOutput,
+} from '../writes.js';
 
 type PutObjectInput = Omit<PutObjectRequest, 'Body'> & { Body?: Buffer };
 type GetObjectResult = Omit<GetObjectOutput, 'Body'> & { Body?: Buffer };
-
-const sseAlgorithms = ['AES256', 'aws:kms', 'aws:kms:dsse'];
-
-/** Who owns a new object: the bucket owner under BucketOwnerEnforced (and Preferred with the canned ACL), else the writer. */
-function objectOwner(ctx: CallContext, bucket: Bucket, acl: string | undefined): string {
-  if (ctx.principal.type === 'AWSAccount') return bucket.owner;
-  if (bucket.ownership === 'BucketOwnerEnforced') return bucket.owner;
-  if (bucket.ownership === 'BucketOwnerPreferred' && acl === 'bucket-owner-full-control') return bucket.owner;
-  return ctx.accountId;
-}
-
-type AclInput = Pick<
-  PutObjectRequest,
-  'ACL' | 'GrantFullControl' | 'GrantRead' | 'GrantReadACP' | 'GrantWriteACP'
->;
-
-async function newObjectAcl(
-  ctx: CallContext,
-  bucket: Bucket,
-  input: AclInput,
-  owner: string,
-  key: string,
-  action: string,
-): Promise<StoredGrant[]> {
-  const grants = input.ACL ? cannedAcl(input.ACL, owner, bucket.owner) : headerGrants(input);
-  if (!grants) return [ownerGrant(owner)];
-  await checkAclWrite(ctx, bucket, grants, action, key);
-  return grants;
-}
-
-function resolveSse(
-  bucket: Bucket,
-  input: Pick<PutObjectRequest, 'ServerSideEncryption' | 'SSEKMSKeyId' | 'BucketKeyEnabled'>,
-): ObjectVersion['sse'] {
-  const rule = bucket.encryption?.Rules?.[0];
-  const algorithm =
-    input.ServerSideEncryption ?? rule?.ApplyServerSideEncryptionByDefault?.SSEAlgorithm ?? 'AES256';
-  if (!sseAlgorithms.includes(algorithm)) {
-    throw new ServiceError('InvalidArgument', 'The encryption method specified is not supported', 400, {
-      fields: { ArgumentName: 'x-amz-server-side-encryption', ArgumentValue: algorithm },
-    });
-  }
-  if (!algorithm.startsWith('aws:kms')) return { algorithm };
-  const kmsKeyId =
-    input.SSEKMSKeyId ??
-    rule?.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID ??
-    `arn:aws:kms:${bucket.region}:${bucket.owner}:alias/aws/s3`;
-  return { algorithm, kmsKeyId, bucketKeyEnabled: input.BucketKeyEnabled ?? rule?.BucketKeyEnabled ?? false };
-}
-
-function sseOutput(sse: ObjectVersion['sse']) {
-  return {
-    ServerSideEncryption: sse?.algorithm as 'AES256' | undefined,
-    SSEKMSKeyId: sse?.kmsKeyId,
-    BucketKeyEnabled: sse?.bucketKeyEnabled || undefined,
-  };
-}
-
-/** The `x-amz-tagging` header: a URL query string of tags. */
-export function parseTaggingHeader(header: string | undefined): Tag[] {
-  if (!header) return [];
-  const tags = [...new URLSearchParams(header)].map(([Key, Value]) => ({ Key, Value }));
-  if (tags.length > 10) throw new ServiceError('BadRequest', 'Object tags cannot be greater than 10', 400);
-  return tags;
-}
 
 export async function putObject(ctx: CallContext, input: PutObjectInput): Promise<PutObjectOutput> {
   const bucket = getBucket(ctx, input.Bucket);
@@ -104,8 +45,7 @@ export async function putObject(ctx: CallContext, input: PutObjectInput): Promis
   });
   const body = input.Body ?? Buffer.alloc(0);
   const checksum = uploadChecksum(input, ctx.http?.headers, body);
-  const owner = objectOwner(ctx, bucket, input.ACL);
-  const acl = await newObjectAcl(ctx, bucket, input, owner, key, 's3:PutObject');
+  const fields = await newObjectFields(ctx, bucket, key, input);
   if (input.IfNoneMatch === '*' && findVersion(bucket, key, undefined)?.deleteMarker === false) {
     throw new ServiceError(
       'PreconditionFailed',
@@ -115,26 +55,13 @@ export async function putObject(ctx: CallContext, input: PutObjectInput): Promis
     );
   }
   const version: ObjectVersion = {
-    key,
+    ...fields,
     versionId: nextVersionId(bucket),
     deleteMarker: false,
     body,
     etag: quoteEtag(createHash('md5').update(body).digest('hex')),
     lastModified: ctx.now,
-    owner,
-    contentType: input.ContentType,
-    contentEncoding:
-      input.ContentEncoding?.replace(/(^|,\s*)aws-chunked/, '').replace(/^,\s*/, '') || undefined,
-    contentDisposition: input.ContentDisposition,
-    contentLanguage: input.ContentLanguage,
-    cacheControl: input.CacheControl,
-    expires: input.Expires,
-    metadata: input.Metadata ?? {},
-    storageClass: input.StorageClass ?? 'STANDARD',
-    sse: resolveSse(bucket, input),
     checksum,
-    acl,
-    tags: parseTaggingHeader(input.Tagging),
   };
   putVersion(bucket, version);
   return {
@@ -339,7 +266,7 @@ export async function copyObject(ctx: CallContext, input: CopyObjectRequest): Pr
     cacheControl: replace ? input.CacheControl : source.cacheControl,
     storageClass: input.StorageClass ?? 'STANDARD',
     sse: resolveSse(bucket, input),
-    acl: await newObjectAcl(ctx, bucket, input, owner, key, 's3:PutObject'),
+    acl: await newObjectAcl(ctx, bucket, input, owner, key),
     tags: input.TaggingDirective === 'REPLACE' ? parseTaggingHeader(input.Tagging) : source.tags,
   };
   putVersion(bucket, version);
