@@ -102,7 +102,19 @@ describe('range: EC2 instances, volumes and snapshots', () => {
   });
 
   it('stops, starts and terminates through the states EC2 goes through; terminated instances linger, then go', async () => {
-    const id = await launch();
+    const run = await ec2.send(
+      new RunInstancesCommand({
+        ImageId: 'ami-0abcdef1234567890',
+        MinCount: 1,
+        MaxCount: 1,
+        NetworkInterfaces: [{ DeviceIndex: 0, SubnetId: subnetId, AssociatePublicIpAddress: true }],
+      }),
+    );
+    const id = run.Instances![0]!.InstanceId!;
+    // A public address from the documentation range, given back when the instance stops.
+    const publicIp = run.Instances![0]!.PublicIpAddress!;
+    expect(publicIp).to.match(/^203\.0\.113\.\d+$/);
+    expect(run.Instances![0]!.NetworkInterfaces![0]!.Association).to.deep.include({ PublicIp: publicIp, IpOwnerId: 'amazon' });
     const early = await failure(ec2.send(new StopInstancesCommand({ InstanceIds: [id] })));
     expect(early.name).to.equal('IncorrectInstanceState');
     clock.advance(3000);
@@ -115,6 +127,7 @@ describe('range: EC2 instances, volumes and snapshots', () => {
     clock.advance(5000);
     const stopped = await instance(id);
     expect(stopped.State?.Name).to.equal('stopped');
+    expect(stopped.PublicIpAddress).to.equal(undefined);
     expect(stopped.StateReason?.Code).to.equal('Client.UserInitiatedShutdown');
     expect(stopped.StateTransitionReason).to.match(/^User initiated \(2026-06-01 09:00:\d\d GMT\)$/);
 
@@ -126,6 +139,7 @@ describe('range: EC2 instances, volumes and snapshots', () => {
     const status = await ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: [id] }));
     expect(status.InstanceStatuses![0]).to.deep.include({ InstanceId: id, InstanceState: { Code: 16, Name: 'running' } });
     expect(status.InstanceStatuses![0]!.InstanceStatus?.Status).to.equal('ok');
+    expect((await instance(id)).PublicIpAddress).to.match(/^203\.0\.113\.\d+$/);
 
     const terminating = (await range.aws(['ec2', 'terminate-instances', '--instance-ids', id])) as {
       TerminatingInstances: Array<{ CurrentState: { Name: string } }>;

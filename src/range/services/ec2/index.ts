@@ -49,7 +49,7 @@ const handlers: Record<string, AnyHandler> = {
   ReplaceNetworkAclAssociation: acls.replaceNetworkAclAssociation,
   RunInstances: instances.runInstances,
   DescribeInstances: instances.describeInstances,
-  DescribeInstanceStatus: instances.describeInstanceStatus,
+  DescribeInstanceStatus: actions.describeInstanceStatus,
   StopInstances: actions.stopInstances,
   StartInstances: actions.startInstances,
   TerminateInstances: actions.terminateInstances,

@@ -137,6 +137,9 @@ export interface InstanceRecord {
   vpcId: string;
   az: string;
   privateIp: string;
+  /** A public address while running, when the subnet or the launch asked for one (from TEST-NET-3). */
+  publicIp?: string;
+  wantsPublicIp: boolean;
   networkInterfaceId: string;
   macAddress: string;
   groupIds: string[];

@@ -1,5 +1,7 @@
 import type {
   DescribeInstanceAttributeRequest,
+  DescribeInstanceStatusRequest,
+  DescribeInstanceStatusResult,
   InstanceAttribute,
   InstanceStateChange,
   ModifyInstanceAttributeRequest,
@@ -12,15 +14,17 @@ import type {
 } from '@aws-sdk/client-ec2';
 import type { CallContext } from '../../../context.js';
 import { ServiceError } from '../../../errors.js';
+import { applyFilters, page, type FilterTable } from '../query.js';
 import { find, invalidParameter, kinds, selectByIds } from '../resources.js';
 import { ec2Of, type Ec2State, type InstanceRecord, type InstanceStateName } from '../store.js';
-import { delays, instanceOf, stateOf, transition } from './instances.js';
+import { assignPublicIp, delays, instanceOf, stateCodes, stateOf, transition } from './instances.js';
 
 function incorrectState(id: string, verb: string): ServiceError {
   return new ServiceError('IncorrectInstanceState', `The instance '${id}' is not in a state from which it can be ${verb}.`);
 }
 
 function userInitiated(ctx: CallContext, inst: InstanceRecord): void {
+  inst.publicIp = undefined;
   const when = ctx.now.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' GMT');
   inst.transitionReason = `User initiated (${when})`;
   inst.stateReason = { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' };
@@ -71,9 +75,10 @@ export function startInstances(ctx: CallContext, input: StartInstancesRequest): 
       if (inst.state !== 'stopped') throw incorrectState(inst.id, 'started');
       return { now: 'pending', then: 'running', ms: delays.launch };
     },
-    (_s, inst) => {
+    (s, inst) => {
       inst.transitionReason = '';
       inst.stateReason = undefined;
+      assignPublicIp(s, inst);
     },
   );
   return { StartingInstances: changes };
@@ -254,4 +259,41 @@ export function describeInstanceAttribute(ctx: CallContext, input: DescribeInsta
     default:
       throw invalidParameter(`Value (${String(input.Attribute)}) for parameter attribute is invalid. Unknown attribute.`);
   }
+}
+
+const statusFilters: FilterTable<InstanceRecord> = {
+  'availability-zone': (i) => i.az,
+  'instance-state-name': (i) => i.state,
+  'instance-state-code': (i) => stateCodes[i.state],
+  'instance-status.status': (i) => (i.state === 'running' ? 'ok' : 'not-applicable'),
+  'instance-status.reachability': (i) => (i.state === 'running' ? 'passed' : undefined),
+  'system-status.status': (i) => (i.state === 'running' ? 'ok' : 'not-applicable'),
+  'system-status.reachability': (i) => (i.state === 'running' ? 'passed' : undefined),
+};
+
+export function describeInstanceStatus(ctx: CallContext, input: DescribeInstanceStatusRequest): DescribeInstanceStatusResult {
+  const s = ec2Of(ctx);
+  let instances = selectByIds(s.instances, kinds.instance, input.InstanceIds);
+  // By default only running instances have a status.
+  if (!input.IncludeAllInstances) instances = instances.filter((i) => i.state === 'running');
+  const selected = applyFilters(s, instances, input.Filters, statusFilters);
+  const { page: items, nextToken } = page(selected, input, { min: 5, max: 1000 }, [input.InstanceIds, input.Filters]);
+  return {
+    InstanceStatuses: items.map((i) => {
+      const running = i.state === 'running';
+      const status = {
+        Status: running ? ('ok' as const) : ('not-applicable' as const),
+        Details: running ? [{ Name: 'reachability' as const, Status: 'passed' as const }] : undefined,
+      };
+      return {
+        AvailabilityZone: i.az,
+        InstanceId: i.id,
+        InstanceState: stateOf(i.state),
+        InstanceStatus: status,
+        SystemStatus: status,
+        AttachedEbsStatus: status,
+      };
+    }),
+    NextToken: nextToken,
+  };
 }

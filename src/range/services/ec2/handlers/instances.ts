@@ -1,8 +1,6 @@
 import type {
   DescribeInstancesRequest,
   DescribeInstancesResult,
-  DescribeInstanceStatusRequest,
-  DescribeInstanceStatusResult,
   Instance,
   InstanceState,
   Reservation,
@@ -20,7 +18,7 @@ import { defaultGroupOf } from './security-groups.js';
 /** How long EC2's transitions take on the range clock. */
 export const delays = { launch: 3000, stop: 5000, terminate: 5000 };
 
-const stateCodes: Record<InstanceStateName, number> = {
+export const stateCodes: Record<InstanceStateName, number> = {
   pending: 0,
   running: 16,
   'shutting-down': 32,
@@ -45,6 +43,27 @@ function dnsName(ctx: CallContext, ip: string): string {
   return ctx.region === 'us-east-1' ? `${host}.ec2.internal` : `${host}.${ctx.region}.compute.internal`;
 }
 
+function publicDnsName(ctx: CallContext, ip: string): string {
+  const host = `ec2-${ip.replace(/\./g, '-')}`;
+  return ctx.region === 'us-east-1' ? `${host}.compute-1.amazonaws.com` : `${host}.${ctx.region}.compute.amazonaws.com`;
+}
+
+/**
+ * EC2 gives a running instance a new public address each time it starts, and takes it back when it
+ * stops. The range hands out documentation addresses (203.0.113.0/24), never anyone's real one.
+ */
+export function assignPublicIp(s: Ec2State, inst: InstanceRecord): void {
+  if (!inst.wantsPublicIp) return;
+  const taken = new Set(Object.values(s.instances).map((i) => i.publicIp));
+  for (let n = 1; n < 255; n++) {
+    const ip = `203.0.113.${n}`;
+    if (!taken.has(ip)) {
+      inst.publicIp = ip;
+      return;
+    }
+  }
+}
+
 export function instanceView(ctx: CallContext, s: Ec2State, i: InstanceRecord): Instance {
   const gone = i.state === 'terminated';
   const groups = gone ? [] : i.groupIds.map((id) => ({ GroupId: id, GroupName: s.groups[id]?.name }));
@@ -61,7 +80,8 @@ export function instanceView(ctx: CallContext, s: Ec2State, i: InstanceRecord): 
     PrivateDnsName: gone ? '' : dnsName(ctx, i.privateIp),
     PrivateIpAddress: gone ? undefined : i.privateIp,
     ProductCodes: [],
-    PublicDnsName: '',
+    PublicDnsName: i.publicIp ? publicDnsName(ctx, i.publicIp) : '',
+    PublicIpAddress: i.publicIp,
     State: stateOf(i.state),
     StateTransitionReason: i.transitionReason,
     StateReason: i.stateReason ? { Code: i.stateReason.code, Message: i.stateReason.message } : undefined,
@@ -91,6 +111,9 @@ export function instanceView(ctx: CallContext, s: Ec2State, i: InstanceRecord): 
       ? []
       : [
           {
+            Association: i.publicIp
+              ? { IpOwnerId: 'amazon', PublicDnsName: publicDnsName(ctx, i.publicIp), PublicIp: i.publicIp }
+              : undefined,
             Attachment: {
               AttachTime: i.launchTime,
               AttachmentId: `eni-attach-${i.networkInterfaceId.slice(4)}`,
@@ -253,6 +276,7 @@ export async function runInstances(ctx: CallContext, input: RunInstancesRequest)
       vpcId: subnet.vpcId,
       az: subnet.az,
       privateIp: formatIpv4(addresses[n] as number),
+      wantsPublicIp: nic?.AssociatePublicIpAddress ?? subnet.mapPublicIpOnLaunch,
       networkInterfaceId: ec2Id('eni'),
       macAddress: `0e:${hexId(10).match(/../g)!.join(':')}`,
       groupIds: groups,
@@ -277,6 +301,7 @@ export async function runInstances(ctx: CallContext, input: RunInstancesRequest)
       attachment: { instanceId: inst.id, device: '/dev/xvda', attachTime: ctx.now, deleteOnTermination: true },
     };
     s.instances[inst.id] = inst;
+    assignPublicIp(s, inst);
     applyTagSpecs(s, specs, 'instance', inst.id);
     applyTagSpecs(s, specs, 'volume', volumeId);
     applyTagSpecs(s, specs, 'network-interface', inst.networkInterfaceId);
@@ -306,6 +331,7 @@ const instanceFilters = (s: Ec2State): FilterTable<InstanceRecord> => ({
   'subnet-id': (i) => i.subnetId,
   'availability-zone': (i) => i.az,
   'private-ip-address': (i) => i.privateIp,
+  'ip-address': (i) => i.publicIp,
   'network-interface.network-interface-id': (i) => i.networkInterfaceId,
   'instance.group-id': (i) => i.groupIds,
   'instance.group-name': (i) => i.groupIds.map((g) => s.groups[g]?.name),
@@ -330,43 +356,6 @@ export function describeInstances(ctx: CallContext, input: DescribeInstancesRequ
   const reservations = new Map<string, InstanceRecord[]>();
   for (const i of items) reservations.set(i.reservationId, [...(reservations.get(i.reservationId) ?? []), i]);
   return { Reservations: [...reservations.values()].map((list) => reservationOf(ctx, s, list)), NextToken: nextToken };
-}
-
-const statusFilters: FilterTable<InstanceRecord> = {
-  'availability-zone': (i) => i.az,
-  'instance-state-name': (i) => i.state,
-  'instance-state-code': (i) => stateCodes[i.state],
-  'instance-status.status': (i) => (i.state === 'running' ? 'ok' : 'not-applicable'),
-  'instance-status.reachability': (i) => (i.state === 'running' ? 'passed' : undefined),
-  'system-status.status': (i) => (i.state === 'running' ? 'ok' : 'not-applicable'),
-  'system-status.reachability': (i) => (i.state === 'running' ? 'passed' : undefined),
-};
-
-export function describeInstanceStatus(ctx: CallContext, input: DescribeInstanceStatusRequest): DescribeInstanceStatusResult {
-  const s = ec2Of(ctx);
-  let instances = selectByIds(s.instances, kinds.instance, input.InstanceIds);
-  // By default only running instances have a status.
-  if (!input.IncludeAllInstances) instances = instances.filter((i) => i.state === 'running');
-  const selected = applyFilters(s, instances, input.Filters, statusFilters);
-  const { page: items, nextToken } = page(selected, input, { min: 5, max: 1000 }, [input.InstanceIds, input.Filters]);
-  return {
-    InstanceStatuses: items.map((i) => {
-      const running = i.state === 'running';
-      const status = {
-        Status: running ? ('ok' as const) : ('not-applicable' as const),
-        Details: running ? [{ Name: 'reachability' as const, Status: 'passed' as const }] : undefined,
-      };
-      return {
-        AvailabilityZone: i.az,
-        InstanceId: i.id,
-        InstanceState: stateOf(i.state),
-        InstanceStatus: status,
-        SystemStatus: status,
-        AttachedEbsStatus: status,
-      };
-    }),
-    NextToken: nextToken,
-  };
 }
 
 export function instanceOf(s: Ec2State, id: string | undefined): InstanceRecord {

@@ -20,6 +20,7 @@ function interfacesOf(s: Ec2State): Eni[] {
 function view(ctx: CallContext, s: Ec2State, eni: Eni): NetworkInterface {
   const nic = instanceView(ctx, s, eni.instance).NetworkInterfaces![0]!;
   return {
+    Association: nic.Association,
     Attachment: { ...nic.Attachment, InstanceId: eni.instance.id, InstanceOwnerId: eni.instance.ownerId },
     AvailabilityZone: eni.instance.az,
     Description: nic.Description,
@@ -52,6 +53,7 @@ const filters = (s: Ec2State): FilterTable<Eni> => ({
   'attachment.instance-owner-id': (e) => e.instance.ownerId,
   'attachment.status': () => 'attached',
   'private-ip-address': (e) => e.instance.privateIp,
+  'association.public-ip': (e) => e.instance.publicIp,
   'addresses.private-ip-address': (e) => e.instance.privateIp,
   'mac-address': (e) => e.instance.macAddress,
   'owner-id': (e) => e.instance.ownerId,
