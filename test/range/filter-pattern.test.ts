@@ -6,6 +6,7 @@ import {
   matchEvent,
   matches,
   parseFilterPattern,
+  regexCount,
 } from '../../src/range/services/logs/filter-pattern.js';
 import { splitFields } from '../../src/range/services/logs/filter-pattern-delimited.js';
 
@@ -97,6 +98,8 @@ describe('range: CloudWatch Logs filter patterns', () => {
       invalid('%something!%');
       invalid('%%');
       invalid('%[a-%');
+      invalid('%two words%');
+      expect(test('%10:2[0-9]%', 'at 10:25 it failed')).to.equal(true);
     });
 
     it('works inside JSON and space-delimited patterns, at most twice', () => {
@@ -104,6 +107,10 @@ describe('range: CloudWatch Logs filter patterns', () => {
       expect(test('{ $.eventType != %^Update% }', json({ eventType: 'UpdateTrail' }))).to.equal(false);
       expect(test('[w1=%^ERR%, w2]', 'ERROR message')).to.equal(true);
       invalid('{ $.a = %a% || $.b = %b% || $.c = %c% }');
+      expect(regexCount(parseFilterPattern('{ $.a = %a% || $.b = "b" }'))).to.equal(1);
+      expect(regexCount(parseFilterPattern('[w1=%a%, w2=%b%]'))).to.equal(2);
+      expect(regexCount(parseFilterPattern('%a%'))).to.equal(1);
+      expect(regexCount(parseFilterPattern('ERROR'))).to.equal(0);
     });
   });
 

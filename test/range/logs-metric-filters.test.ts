@@ -162,6 +162,19 @@ describe('range: CloudWatch Logs metric filters', function () {
       'logs put-metric-filter --log-group-name trail --filter-name x --filter-pattern a:b --metric-transformations metricName=M,metricNamespace=N,metricValue=1',
     );
     expect(cli.stderr).to.contain('InvalidParameterException').and.contain('Invalid metric filter pattern');
+    // Five metric filters of a log group may use regular expressions, not six.
+    for (let i = 0; i < 6; i++) {
+      const put = logs.send(
+        new PutMetricFilterCommand({
+          logGroupName: 'web',
+          filterName: `regex-${i}`,
+          filterPattern: `%ERROR-${i}%`,
+          metricTransformations: [{ metricName: 'M', metricNamespace: 'N', metricValue: '1' }],
+        }),
+      );
+      if (i < 5) await put;
+      else expect((await failure(put)).name).to.equal('LimitExceededException');
+    }
   });
 
   it('tests a pattern against sample messages, with the values a space-delimited pattern extracts', async () => {

@@ -11,10 +11,16 @@ function groupArn(ctx: ProviderContext, name: string): string {
   return `arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:${name}`;
 }
 
-async function setRetention(ctx: ProviderContext, name: string, props: Properties, before?: Properties): Promise<void> {
+async function setRetention(
+  ctx: ProviderContext,
+  name: string,
+  props: Properties,
+  before?: Properties,
+): Promise<void> {
   const days = props.num('RetentionInDays');
   if (days !== undefined) {
-    if (days !== before?.num('RetentionInDays')) await ctx.call('logs', 'PutRetentionPolicy', { logGroupName: name, retentionInDays: days });
+    if (days !== before?.num('RetentionInDays'))
+      await ctx.call('logs', 'PutRetentionPolicy', { logGroupName: name, retentionInDays: days });
   } else if (before?.has('RetentionInDays')) {
     await ctx.call('logs', 'DeleteRetentionPolicy', { logGroupName: name });
   }
@@ -44,8 +50,10 @@ export const logGroup: ResourceProvider = {
     const want = ctx.tags(props.tags(), { systemFor: 'logs' });
     const had = ctx.tags(current.properties.tags(), { systemFor: 'logs' });
     const stale = had.filter((t) => !want.some((w) => w.Key === t.Key)).map((t) => t.Key);
-    if (stale.length) await ctx.call('logs', 'UntagResource', { resourceArn: groupArn(ctx, name), tagKeys: stale });
-    if (want.length) await ctx.call('logs', 'TagResource', { resourceArn: groupArn(ctx, name), tags: tagMap(want) });
+    if (stale.length)
+      await ctx.call('logs', 'UntagResource', { resourceArn: groupArn(ctx, name), tagKeys: stale });
+    if (want.length)
+      await ctx.call('logs', 'TagResource', { resourceArn: groupArn(ctx, name), tags: tagMap(want) });
     return { physicalId: name, attributes: current.attributes };
   },
   async delete(ctx, current) {
@@ -62,7 +70,9 @@ function transformations(props: Properties): MetricTransformation[] {
       metricValue: t.required('MetricValue'),
       defaultValue: t.num('DefaultValue'),
       unit: t.str('Unit') as MetricTransformation['unit'],
-      dimensions: dims ? Object.fromEntries(dims.map((d) => [d.required('Key'), d.required('Value')])) : undefined,
+      dimensions: dims
+        ? Object.fromEntries(dims.map((d) => [d.required('Key'), d.required('Value')]))
+        : undefined,
     };
   });
 }

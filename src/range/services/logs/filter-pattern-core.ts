@@ -29,12 +29,13 @@ export function isNumberText(text: string): boolean {
 }
 
 /**
- * The regex subset CloudWatch Logs documents: alphanumerics, the symbols _ # = @ / ; , - and the
- * operators ^ $ ? [ ] { } | \ * + . ; no parentheses, no multi-byte characters.
+ * The regex subset CloudWatch Logs documents: alphanumerics, the symbols _ # = @ / ; , - (and `:`,
+ * which some versions of the page list) and the operators ^ $ ? [ ] { } | \ * + . ; no parentheses,
+ * no multi-byte characters.
  */
 export function compileRegex(body: string): RegExp {
   if (!body) throw new FilterPatternError('Invalid filter pattern: empty regular expression');
-  if (!/^[A-Za-z0-9_#=@/;,\-^$?[\]{}|\\*+.]+$/.test(body)) {
+  if (!/^[A-Za-z0-9_#=@/;,:\-^$?[\]{}|\\*+.]+$/.test(body)) {
     throw new FilterPatternError(
       `Invalid filter pattern: unsupported character in regular expression %${body}%`,
     );

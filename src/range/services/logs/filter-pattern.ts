@@ -34,8 +34,8 @@ export type FilterPattern =
   | { kind: 'all'; text: string }
   | { kind: 'terms'; text: string; groups: TermGroup[] }
   | { kind: 'regex'; text: string; re: RegExp }
-  | { kind: 'json'; text: string; expr: JsonExpr }
-  | { kind: 'delimited'; text: string; pattern: DelimitedPattern };
+  | { kind: 'json'; text: string; expr: JsonExpr; regexCount: number }
+  | { kind: 'delimited'; text: string; pattern: DelimitedPattern; regexCount: number };
 
 /** What a match yields: the values a space-delimited pattern extracted, and the parsed JSON event. */
 export interface PatternMatch {
@@ -46,9 +46,14 @@ export interface PatternMatch {
 export function parseFilterPattern(text: string): FilterPattern {
   const trimmed = text.trim();
   if (!trimmed) return { kind: 'all', text };
-  if (trimmed.startsWith('{')) return { kind: 'json', text, expr: parseJsonPattern(new Lexer(trimmed)) };
-  if (trimmed.startsWith('['))
-    return { kind: 'delimited', text, pattern: parseDelimitedPattern(new Lexer(trimmed)) };
+  if (trimmed.startsWith('{')) {
+    const lx = new Lexer(trimmed);
+    return { kind: 'json', text, expr: parseJsonPattern(lx), regexCount: lx.regexCount };
+  }
+  if (trimmed.startsWith('[')) {
+    const lx = new Lexer(trimmed);
+    return { kind: 'delimited', text, pattern: parseDelimitedPattern(lx), regexCount: lx.regexCount };
+  }
   if (trimmed.length >= 2 && trimmed.startsWith('%') && trimmed.endsWith('%')) {
     return { kind: 'regex', text, re: compileRegex(trimmed.slice(1, -1)) };
   }
@@ -113,6 +118,12 @@ function parseJsonMessage(message: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** How many regular expressions a pattern uses (metric filters allow five per log group). */
+export function regexCount(pattern: FilterPattern): number {
+  if (pattern.kind === 'regex') return 1;
+  return pattern.kind === 'json' || pattern.kind === 'delimited' ? pattern.regexCount : 0;
 }
 
 export function matches(pattern: FilterPattern, message: string): boolean {

@@ -18,7 +18,13 @@ import {
   invalidParameter,
   requireGroup,
 } from '../common.js';
-import { fieldValue, isFieldReference, matchEvent, type FilterPattern } from '../filter-pattern.js';
+import {
+  fieldValue,
+  isFieldReference,
+  matchEvent,
+  regexCount,
+  type FilterPattern,
+} from '../filter-pattern.js';
 import { logsState, type StoredLogEvent, type StoredLogGroup } from '../store.js';
 
 const METRIC_PATTERN_MESSAGE = 'Invalid metric filter pattern';
@@ -113,6 +119,13 @@ export function putMetricFilter(ctx: CallContext, input: PutMetricFilterRequest)
   const existing = group.metricFilters[input.filterName as string];
   if (!existing && Object.keys(group.metricFilters).length >= 100) {
     throw new ServiceError('LimitExceededException', 'Resource limit exceeded.', 400);
+  }
+  // At most five metric filters of a log group may use regular expressions.
+  if (regexCount(pattern) > 0) {
+    const others = Object.values(group.metricFilters).filter(
+      (f) => f.filterName !== input.filterName && regexCount(filterPatternOf(f.filterPattern)) > 0,
+    );
+    if (others.length >= 5) throw new ServiceError('LimitExceededException', 'Resource limit exceeded.', 400);
   }
   group.metricFilters[input.filterName as string] = {
     filterName: input.filterName as string,
