@@ -44,10 +44,66 @@ export function parseTemplateBody(body: string): JsonObject {
 function parseJson(body: string): Json {
   try {
     return JSON.parse(body) as Json;
-  } catch (err) {
-    const m = /position (\d+)/.exec((err as Error).message);
-    const { line, column } = lineColumn(body, m ? Number(m[1]) : body.length);
+  } catch {
+    const { line, column } = lineColumn(body, jsonErrorOffset(body));
     throw templateFormatError(`JSON not well-formed. (line ${line}, column ${column})`);
+  }
+}
+
+/** Where JSON.parse gave up: Node's messages do not always say, so scan the text once. */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\r\n'.includes(text[i] as string)) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const literal = (word: string) => (text.startsWith(word, i) ? (i += word.length) : fail());
+  const string = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    if (i >= text.length) fail();
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      ws();
+      if (text[i] === close) return void i++;
+      for (;;) {
+        if (c === '{') {
+          ws();
+          if (text[i] !== '"') fail();
+          string();
+          ws();
+          if (text[i] !== ':') fail();
+          i++;
+        }
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === close) return void i++;
+        else fail();
+      }
+    }
+    if (c === '"') return string();
+    const num = /^-?\d+(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+    if (num) return void (i += num[0].length);
+    if (c === 't') return void literal('true');
+    if (c === 'f') return void literal('false');
+    if (c === 'n') return void literal('null');
+    fail();
+  };
+  try {
+    value();
+    ws();
+    return i < text.length ? i : text.length;
+  } catch (at) {
+    return typeof at === 'number' ? at : text.length;
   }
 }
 
