@@ -109,19 +109,19 @@ describe('range: EC2 security groups', () => {
     expect(revokes.map((e) => e.errorCode)).to.deep.equal([undefined, 'Client.InvalidPermission.NotFound']);
     expect(revokes[0]?.requestParameters).to.have.property('groupId', web);
 
-    const byResource = range.engine.history.lookup({
-      accountId: range.accountId,
-      region: range.region,
-      attribute: { key: 'ResourceName', value: web },
-      limit: 50,
-    });
-    expect(byResource.events.map((e) => e.record.eventName).reverse()).to.include.members([
+    // The runbook's first step: what happened to this group?
+    const trail = (await range.aws([
+      'cloudtrail', 'lookup-events', '--lookup-attributes', `AttributeKey=ResourceName,AttributeValue=${web}`,
+    ])) as { Events: Array<{ EventName: string; Username: string; Resources: Array<{ ResourceType: string; ResourceName: string }>; CloudTrailEvent: string }> };
+    expect(trail.Events.map((e) => e.EventName)).to.include.members([
       'CreateSecurityGroup',
       'AuthorizeSecurityGroupIngress',
       'RevokeSecurityGroupIngress',
     ]);
-    const create = byResource.events.find((e) => e.record.eventName === 'CreateSecurityGroup');
-    expect(create?.resources).to.deep.include({ ResourceType: 'AWS::EC2::SecurityGroup', ResourceName: web });
+    const create = trail.Events.find((e) => e.EventName === 'CreateSecurityGroup')!;
+    expect(create.Username).to.equal('range-admin');
+    expect(create.Resources).to.deep.include({ ResourceType: 'AWS::EC2::SecurityGroup', ResourceName: web });
+    expect(JSON.parse(create.CloudTrailEvent)).to.deep.include({ eventName: 'CreateSecurityGroup', eventSource: 'ec2.amazonaws.com' });
   });
 
   it('matches each ip-permission filter on its own, as EC2 does (two rules may satisfy two filters)', async () => {
