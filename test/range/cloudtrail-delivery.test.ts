@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   CloudTrailClient,
   CreateTrailCommand,
@@ -330,5 +333,61 @@ describe('range: CloudTrail delivery rules', function () {
     const status = await ct.send(new GetTrailStatusCommand({ Name: 'regional' }));
     expect(status.LatestCloudWatchLogsDeliveryError).to.equal('ResourceNotFoundException');
     expect(status.LatestDeliveryTime).to.be.instanceOf(Date);
+  });
+});
+
+describe('range: CloudTrail delivery after a restart with a state directory', function () {
+  this.timeout(60_000);
+  const dir = mkdtempSync(join(tmpdir(), 'sirs-range-trail-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps the trail logging and its log group, and goes on delivering', async () => {
+    const first = await startTestRange({ stateDir: dir });
+    const config = first.clientConfig();
+    const s3 = new S3Client(config);
+    await s3.send(new CreateBucketCommand({ Bucket: 'kept-bucket' }));
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: 'kept-bucket',
+        Policy: trailBucketPolicy('kept-bucket', first.accountId),
+      }),
+    );
+    await new CloudWatchLogsClient(config).send(new CreateLogGroupCommand({ logGroupName: 'kept' }));
+    const role = await new IAMClient(config).send(
+      new CreateRoleCommand({ RoleName: 'Kept', AssumeRolePolicyDocument: trustCloudTrail }),
+    );
+    const ct = new CloudTrailClient(config);
+    await ct.send(
+      new CreateTrailCommand({
+        Name: 'kept',
+        S3BucketName: 'kept-bucket',
+        CloudWatchLogsLogGroupArn: `arn:aws:logs:us-east-1:${first.accountId}:log-group:kept:*`,
+        CloudWatchLogsRoleArn: role.Role?.Arn,
+      }),
+    );
+    await ct.send(new StartLoggingCommand({ Name: 'kept' }));
+    await first.stop();
+
+    const second = await startTestRange({ stateDir: dir });
+    try {
+      const logs = new CloudWatchLogsClient(second.clientConfig());
+      await logs.send(new CreateLogGroupCommand({ logGroupName: 'after-restart' }));
+      const status = await new CloudTrailClient(second.clientConfig()).send(
+        new GetTrailStatusCommand({ Name: 'kept' }),
+      );
+      expect(status.IsLogging).to.equal(true);
+      expect(status.StartLoggingTime).to.be.instanceOf(Date);
+      const out = await logs.send(
+        new FilterLogEventsCommand({
+          logGroupName: 'kept',
+          filterPattern: '{ $.eventSource = logs.amazonaws.com }',
+        }),
+      );
+      expect(
+        out.events?.map((e) => JSON.parse(e.message as string).requestParameters.logGroupName),
+      ).to.deep.equal(['after-restart']);
+    } finally {
+      await second.stop();
+    }
   });
 });
