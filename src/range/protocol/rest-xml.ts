@@ -50,7 +50,8 @@ function matchPath(route: Route, parts: string[]): Record<string, string> | unde
       i++;
     }
   }
-  return i === parts.length ? labels : undefined;
+  // A trailing slash after the last label is not a segment of its own (`/bucket/`).
+  return i === parts.length || (i === parts.length - 1 && parts[i] === '') ? labels : undefined;
 }
 
 const routeCache = new WeakMap<ServiceModel, Route[]>();
@@ -74,8 +75,8 @@ function routesOf(model: ServiceModel): Route[] {
 }
 
 function pathParts(path: string): string[] {
+  // A trailing slash is kept: it belongs to greedy labels (S3 keys such as `folder/`).
   const parts = path.split('/').slice(1);
-  if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
   if (parts.length === 1 && parts[0] === '') return [];
   return parts;
 }
