@@ -177,6 +177,41 @@ describe('range: S3 access control (bucket policies, ACLs, anonymous and cross-a
         .httpStatusCode,
     ).to.equal(403);
 
+    // A partner account allowed to write by the bucket policy owns what it writes (ObjectWriter):
+    // the bucket owner cannot read it unless the writer grants bucket-owner-full-control.
+    await s3.send(
+      new PutBucketPolicyCommand({
+        Bucket: 'acl-lab',
+        Policy: JSON.stringify({
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: '210987654321' },
+              Action: 's3:PutObject',
+              Resource: 'arn:aws:s3:::acl-lab/*',
+            },
+          ],
+        }),
+      }),
+    );
+    await outsider.send(new PutObjectCommand({ Bucket: 'acl-lab', Key: 'drop/a.txt', Body: 'theirs' }));
+    await outsider.send(
+      new PutObjectCommand({
+        Bucket: 'acl-lab',
+        Key: 'drop/b.txt',
+        Body: 'shared',
+        ACL: 'bucket-owner-full-control',
+      }),
+    );
+    const foreign = await fails(s3.send(new GetObjectCommand({ Bucket: 'acl-lab', Key: 'drop/a.txt' })));
+    expect(foreign.$metadata.httpStatusCode).to.equal(403);
+    const granted = await s3.send(new GetObjectCommand({ Bucket: 'acl-lab', Key: 'drop/b.txt' }));
+    expect(await granted.Body?.transformToString()).to.equal('shared');
+    expect(
+      (await s3.send(new GetObjectAclCommand({ Bucket: 'acl-lab', Key: 'drop/b.txt' }))).Owner?.ID,
+    ).to.equal(canonicalId('210987654321'));
+    await s3.send(new DeleteBucketPolicyCommand({ Bucket: 'acl-lab' }));
+
     // Back to BucketOwnerEnforced once the bucket ACL is private again; then ACL writes are refused.
     await s3.send(new PutBucketAclCommand({ Bucket: 'acl-lab', ACL: 'private' }));
     await s3.send(

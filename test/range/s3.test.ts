@@ -13,6 +13,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   ListPartsCommand,
   ListBucketsCommand,
   PutObjectCommand,
@@ -234,6 +235,11 @@ describe('range: S3 buckets and objects', () => {
       (await fails(s3.send(new HeadObjectCommand({ Bucket: 'alpha', Key: 'docs/none.txt' })))).$metadata
         .httpStatusCode,
     ).to.equal(404);
+
+    // "Folder" placeholder keys keep their trailing slash.
+    await s3.send(new PutObjectCommand({ Bucket: 'alpha', Key: 'empty-folder/', Body: '' }));
+    const folder = await s3.send(new ListObjectsV2Command({ Bucket: 'alpha', Prefix: 'empty-folder' }));
+    expect(folder.Contents?.map((c) => [c.Key, c.Size])).to.deep.equal([['empty-folder/', 0]]);
 
     // The AWS CLI uploads aws-chunked bodies with a trailing checksum.
     const dir = mkdtempSync(join(tmpdir(), 's3-test-'));

@@ -108,7 +108,8 @@ export async function authorize(
   const resource = bucketArn(bucket.name, req.key);
   // `x-amz-expected-bucket-owner` guards callers against writing to a bucket someone else took over.
   const expectedOwner = ctx.http?.headers['x-amz-expected-bucket-owner'];
-  if (expectedOwner !== undefined && expectedOwner !== bucket.owner) throw accessDenied(ctx, action, resource);
+  if (expectedOwner !== undefined && expectedOwner !== bucket.owner)
+    throw accessDenied(ctx, action, resource);
   const sameAccount = !who.anonymous && who.accountId === bucket.owner;
   const doc = bucketPolicy(bucket);
   const decision = doc
@@ -125,10 +126,12 @@ export async function authorize(
       sameAccount ? 'with an explicit deny in a resource-based policy' : undefined,
     );
   }
-  if (sameAccount) return;
+  // Allow statements apply only to objects the bucket owner owns; an object another account wrote
+  // (ObjectWriter) is readable by the bucket owner only through the object's ACL.
+  const ownedByBucketOwner =
+    !req.object || req.object.owner === bucket.owner || bucket.ownership === 'BucketOwnerEnforced';
+  if (sameAccount && (ownedByBucketOwner || !aclPermissionFor(action, true))) return;
   const block = await effectiveBlock(ctx, bucket);
-  // Allow statements apply only to objects the bucket owner owns.
-  const ownedByBucketOwner = !req.object || req.object.owner === bucket.owner;
   if (
     decision === 'Allow' &&
     ownedByBucketOwner &&

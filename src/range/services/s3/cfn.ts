@@ -1,5 +1,10 @@
 import type { BucketCannedACL, ServerSideEncryptionRule } from '@aws-sdk/client-s3';
-import type { Attributes, Properties, ProviderContext, ResourceProvider } from '../cloudformation/provider.js';
+import type {
+  Attributes,
+  Properties,
+  ProviderContext,
+  ResourceProvider,
+} from '../cloudformation/provider.js';
 
 // CloudFormation's AWS::S3::Bucket and AWS::S3::BucketPolicy, driven through the range's S3 API.
 
@@ -22,15 +27,20 @@ function bucketAttributes(ctx: ProviderContext, name: string): Attributes {
 }
 
 function encryptionRules(props: Properties): ServerSideEncryptionRule[] {
-  return (props.object('BucketEncryption')?.objects('ServerSideEncryptionConfiguration') ?? []).map((rule) => {
-    const dflt = rule.object('ServerSideEncryptionByDefault');
-    return {
-      ApplyServerSideEncryptionByDefault: dflt
-        ? { SSEAlgorithm: dflt.required('SSEAlgorithm') as 'AES256', KMSMasterKeyID: dflt.str('KMSMasterKeyID') }
-        : undefined,
-      BucketKeyEnabled: rule.bool('BucketKeyEnabled'),
-    };
-  });
+  return (props.object('BucketEncryption')?.objects('ServerSideEncryptionConfiguration') ?? []).map(
+    (rule) => {
+      const dflt = rule.object('ServerSideEncryptionByDefault');
+      return {
+        ApplyServerSideEncryptionByDefault: dflt
+          ? {
+              SSEAlgorithm: dflt.required('SSEAlgorithm') as 'AES256',
+              KMSMasterKeyID: dflt.str('KMSMasterKeyID'),
+            }
+          : undefined,
+        BucketKeyEnabled: rule.bool('BucketKeyEnabled'),
+      };
+    },
+  );
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -38,7 +48,12 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 /** Apply every bucket-level setting the template gives, and remove the ones it no longer gives. */
-async function configure(ctx: ProviderContext, bucket: string, props: Properties, before?: Properties): Promise<void> {
+async function configure(
+  ctx: ProviderContext,
+  bucket: string,
+  props: Properties,
+  before?: Properties,
+): Promise<void> {
   const changed = (name: string) => !before || !same(props.raw[name], before.raw[name]);
   const block = props.object('PublicAccessBlockConfiguration');
   if (changed('PublicAccessBlockConfiguration')) {
@@ -59,8 +74,13 @@ async function configure(ctx: ProviderContext, bucket: string, props: Properties
   const ownership = props.object('OwnershipControls');
   if (changed('OwnershipControls')) {
     if (ownership) {
-      const rules = (ownership.objects('Rules') ?? []).map((r) => ({ ObjectOwnership: r.required('ObjectOwnership') }));
-      await ctx.call('s3', 'PutBucketOwnershipControls', { Bucket: bucket, OwnershipControls: { Rules: rules } });
+      const rules = (ownership.objects('Rules') ?? []).map((r) => ({
+        ObjectOwnership: r.required('ObjectOwnership'),
+      }));
+      await ctx.call('s3', 'PutBucketOwnershipControls', {
+        Bucket: bucket,
+        OwnershipControls: { Rules: rules },
+      });
     } else if (before) {
       await ctx.call('s3', 'DeleteBucketOwnershipControls', { Bucket: bucket });
     }
@@ -79,7 +99,10 @@ async function configure(ctx: ProviderContext, bucket: string, props: Properties
     const status = props.object('VersioningConfiguration')?.required('Status');
     // A bucket that has had versioning can only suspend it.
     if (status || before?.has('VersioningConfiguration')) {
-      await ctx.call('s3', 'PutBucketVersioning', { Bucket: bucket, VersioningConfiguration: { Status: status ?? 'Suspended' } });
+      await ctx.call('s3', 'PutBucketVersioning', {
+        Bucket: bucket,
+        VersioningConfiguration: { Status: status ?? 'Suspended' },
+      });
     }
   }
   if (changed('AccessControl') && (props.has('AccessControl') || before)) {
@@ -96,13 +119,27 @@ async function configure(ctx: ProviderContext, bucket: string, props: Properties
 export const bucket: ResourceProvider = {
   attributes: ['Arn', 'DomainName', 'DualStackDomainName', 'RegionalDomainName', 'WebsiteURL'],
   properties: [
-    'BucketName', 'PublicAccessBlockConfiguration', 'OwnershipControls', 'BucketEncryption', 'VersioningConfiguration',
-    'AccessControl', 'Tags',
+    'BucketName',
+    'PublicAccessBlockConfiguration',
+    'OwnershipControls',
+    'BucketEncryption',
+    'VersioningConfiguration',
+    'AccessControl',
+    'Tags',
   ],
   unsupported: [
-    'AccelerateConfiguration', 'AnalyticsConfigurations', 'CorsConfiguration', 'IntelligentTieringConfigurations',
-    'InventoryConfigurations', 'LifecycleConfiguration', 'LoggingConfiguration', 'MetricsConfigurations',
-    'NotificationConfiguration', 'ObjectLockConfiguration', 'ObjectLockEnabled', 'ReplicationConfiguration',
+    'AccelerateConfiguration',
+    'AnalyticsConfigurations',
+    'CorsConfiguration',
+    'IntelligentTieringConfigurations',
+    'InventoryConfigurations',
+    'LifecycleConfiguration',
+    'LoggingConfiguration',
+    'MetricsConfigurations',
+    'NotificationConfiguration',
+    'ObjectLockConfiguration',
+    'ObjectLockEnabled',
+    'ReplicationConfiguration',
     'WebsiteConfiguration',
   ],
   replaceOn: ['BucketName'],
@@ -137,7 +174,10 @@ export const bucketPolicy: ResourceProvider = {
     return { physicalId: name };
   },
   async update(ctx, current, props) {
-    await ctx.call('s3', 'PutBucketPolicy', { Bucket: current.physicalId, Policy: props.json('PolicyDocument') });
+    await ctx.call('s3', 'PutBucketPolicy', {
+      Bucket: current.physicalId,
+      Policy: props.json('PolicyDocument'),
+    });
     return { physicalId: current.physicalId };
   },
   async delete(ctx, current) {
