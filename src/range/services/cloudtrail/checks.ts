@@ -19,18 +19,8 @@ function unavailable(err: unknown): boolean {
   return code === 'InvalidAction' || code === 'NotImplemented';
 }
 
-async function call(
-  ctx: CallContext,
-  service: string,
-  operation: string,
-  input: object,
-  region?: string,
-): Promise<unknown> {
-  return ctx.dispatch(service, operation, input, {
-    record: false,
-    principal: rootPrincipal(ctx.accountId),
-    region,
-  });
+async function call(ctx: CallContext, service: string, operation: string, input: object): Promise<unknown> {
+  return ctx.dispatch(service, operation, input, { record: false, principal: rootPrincipal(ctx.accountId) });
 }
 
 export function checkBucketName(bucket: string): void {
@@ -162,7 +152,7 @@ export async function checkLogsDestination(
     );
   }
   try {
-    const out = (await call(ctx, 'logs', 'DescribeLogGroups', { logGroupNamePrefix: group.name })) as {
+    const out = (await call(ctx, 'logs', 'DescribeLogGroups', { logGroupIdentifiers: [group.name] })) as {
       logGroups?: Array<{ logGroupName?: string }>;
     };
     if (!out.logGroups?.some((g) => g.logGroupName === group.name)) {
