@@ -88,6 +88,11 @@ export interface ServiceDefinition {
   readonly eventNames?: Readonly<Record<string, string>>;
   /** Resources of a call for LookupEvents; the chain's generic extraction is used when absent. */
   resources?(operation: string, input: Record<string, unknown>, output: unknown): EventResource[];
+  /**
+   * CloudTrail requestParameters where the service logs a shape of its own rather than the API's
+   * (EC2's `instancesSet`, `tagSet`, ...): receives the generic conversion, returns what to record.
+   */
+  trailParameters?(operation: string, converted: Record<string, unknown>): Record<string, unknown>;
   /** Seeds an account when the range first sees it (IAM: the default admin user). */
   seedAccount?(ctx: CallContext): void | Promise<void>;
   /** Called with every recorded CloudTrail event (trails deliver to CloudWatch Logs). */

@@ -207,6 +207,7 @@ export function buildRecord({
       ...rest,
     };
   }
+  if (requestParameters && service.trailParameters) requestParameters = service.trailParameters(op.name, requestParameters);
   if (requestParameters && Object.keys(requestParameters).length === 0) requestParameters = null;
   let responseElements: Record<string, unknown> | null = null;
   if (!error && !readOnly && op.output && output && typeof output === 'object') {
