@@ -89,9 +89,16 @@ describe('range: EC2 instances, volumes and snapshots', () => {
     const subnet = (await range.aws(['ec2', 'describe-subnets', '--subnet-ids', subnetId])) as { Subnets: Array<{ AvailableIpAddressCount: number }> };
     expect(subnet.Subnets[0]!.AvailableIpAddressCount).to.equal(16 - 5 - 2);
 
+    // Logged in EC2's own CloudTrail shape: instancesSet, groupSet, tagSpecificationSet, no user data.
     const event = range.events('RunInstances').at(-1)!;
-    expect(event.requestParameters).to.deep.include({ imageId: 'ami-0abcdef1234567890', instanceType: 't3.micro', subnetId });
-    expect(event.requestParameters).to.have.property('userData', 'HIDDEN_DUE_TO_SECURITY_REASONS');
+    expect(event.requestParameters).to.deep.include({
+      instancesSet: { items: [{ imageId: 'ami-0abcdef1234567890', minCount: 2, maxCount: 2 }] },
+      groupSet: { items: [{ groupId: webSg }] },
+      instanceType: 't3.micro',
+      subnetId,
+      userData: '<sensitiveDataRemoved>',
+    });
+    expect(event.requestParameters).to.have.nested.property('tagSpecificationSet.items[0].tags[0].key', 'app');
     const launched = range.engine.history.lookup({
       accountId: range.accountId,
       region: range.region,
@@ -147,6 +154,7 @@ describe('range: EC2 instances, volumes and snapshots', () => {
     expect(terminating.TerminatingInstances[0]!.CurrentState.Name).to.equal('shutting-down');
     clock.advance(5000);
     expect((await instance(id)).State).to.deep.equal({ Code: 48, Name: 'terminated' });
+    expect(range.events('TerminateInstances').at(-1)?.requestParameters).to.deep.equal({ instancesSet: { items: [{ instanceId: id }] } });
     const notRunning = await ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: [id], IncludeAllInstances: false }));
     expect(notRunning.InstanceStatuses).to.deep.equal([]);
     const cantStart = await failure(ec2.send(new StartInstancesCommand({ InstanceIds: [id] })));
@@ -193,8 +201,7 @@ describe('range: EC2 instances, volumes and snapshots', () => {
     const event = range.events('ModifyInstanceAttribute').at(-1)!;
     expect(event.userAgent).to.match(/^aws-cli\//);
     expect(event.userIdentity).to.include({ type: 'IAMUser', userName: 'range-admin' });
-    expect(event.requestParameters).to.have.property('instanceId', id);
-    expect(JSON.stringify(event.requestParameters)).to.contain(isolation);
+    expect(event.requestParameters).to.deep.equal({ instanceId: id, groupSet: { items: [{ groupId: isolation }] } });
     // EC2 answers `return true` for calls without output; CloudTrail shows it as `_return`.
     expect(event.responseElements).to.deep.equal({ requestId: event.requestID, _return: true });
     const history = range.engine.history.lookup({
@@ -309,9 +316,13 @@ describe('range: EC2 instances, volumes and snapshots', () => {
     expect(attr.CreateVolumePermissions).to.deep.equal([{ Group: 'all' }]);
     const publicOnes = await ec2.send(new DescribeSnapshotsCommand({ RestorableByUserIds: ['all'] }));
     expect(publicOnes.Snapshots!.map((s) => s.SnapshotId)).to.deep.equal([snap.SnapshotId]);
+    // What a "snapshot made public" detection matches on.
     const shareEvent = range.events('ModifySnapshotAttribute').at(-1)!;
-    expect(shareEvent.requestParameters).to.have.property('snapshotId', snap.SnapshotId);
-    expect(JSON.stringify(shareEvent.requestParameters)).to.contain('"all"');
+    expect(shareEvent.requestParameters).to.deep.equal({
+      snapshotId: snap.SnapshotId,
+      createVolumePermission: { add: { items: [{ group: 'all' }] } },
+      attributeType: 'CREATE_VOLUME_PERMISSION',
+    });
 
     await ec2.send(
       new ModifySnapshotAttributeCommand({

@@ -336,8 +336,10 @@ describe('range: EC2 networks (VPCs, subnets, network ACLs, gateways, routes, ta
     expect(reserved.name).to.equal('InvalidParameterValue');
 
     const event = range.events('CreateTags').find((e) => e.userAgent.startsWith('aws-cli/'))!;
-    // The range names EC2 request members by their query-protocol names (CloudTrail says resourcesSet/tagSet).
-    expect(JSON.stringify(event.requestParameters)).to.contain(vpcId).and.to.contain(subnetId).and.to.contain('"netops"');
+    expect(event.requestParameters).to.deep.equal({
+      resourcesSet: { items: [{ resourceId: vpcId }, { resourceId: subnetId }] },
+      tagSet: { items: [{ key: 'env', value: 'prod' }, { key: 'owner', value: 'netops' }] },
+    });
     expect(event.responseElements).to.deep.equal({ requestId: event.requestID, _return: true });
     const bySubnet = range.engine.history.lookup({
       accountId: range.accountId,

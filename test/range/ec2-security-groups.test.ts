@@ -73,12 +73,21 @@ describe('range: EC2 security groups', () => {
     const ssh = seen.SecurityGroups[0]!.IpPermissions!.find((p) => p.FromPort === 22);
     expect(ssh).to.deep.include({ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] });
 
+    const exposedEvents = range.events('DescribeSecurityGroups').length;
     const exposed = (await range.aws([
       'ec2', 'describe-security-groups', '--filters',
       'Name=ip-permission.cidr,Values=0.0.0.0/0', 'Name=ip-permission.from-port,Values=22',
       '--query', 'SecurityGroups[].GroupId',
     ])) as string[];
     expect(exposed).to.deep.equal([web]);
+    expect(range.events('DescribeSecurityGroups')[exposedEvents]?.requestParameters).to.deep.equal({
+      filterSet: {
+        items: [
+          { name: 'ip-permission.cidr', valueSet: { items: [{ value: '0.0.0.0/0' }] } },
+          { name: 'ip-permission.from-port', valueSet: { items: [{ value: '22' }] } },
+        ],
+      },
+    });
 
     await range.aws([
       'ec2', 'revoke-security-group-ingress', '--group-id', web, '--protocol', 'tcp', '--port', '22', '--cidr', '0.0.0.0/0',

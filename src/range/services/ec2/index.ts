@@ -15,6 +15,7 @@ import * as tags from './handlers/tags.js';
 import * as attributes from './handlers/vpc-attributes.js';
 import * as vpcs from './handlers/vpcs.js';
 import { kindOfId } from './resources.js';
+import { ec2TrailParameters } from './trail.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyHandler = Handler<any, any>;
@@ -126,4 +127,5 @@ export const ec2Service: ServiceDefinition = {
   eventSource: 'ec2.amazonaws.com',
   handlers: Object.fromEntries(Object.entries(handlers).map(([op, h]) => [op, withDryRun(h)])),
   resources: ec2Resources,
+  trailParameters: ec2TrailParameters,
 };
