@@ -32,7 +32,7 @@ export interface ClientConfig {
   region: string;
   endpoint?: string;
   credentials?: unknown;
-  customUserAgent?: string;
+  customUserAgent?: string | Array<[string, string]>;
   maxAttempts?: number;
   forcePathStyle?: boolean;
   disableHostPrefix?: boolean;

@@ -11,6 +11,8 @@ import { ApiSession, type ClientConfig } from './api.js';
 
 export type TargetKind = 'range' | 'aws';
 
+export type UserAgent = Array<[string, string]>;
+
 export interface TargetOptions {
   target?: TargetKind;
   profile?: string;
@@ -33,7 +35,7 @@ export interface Target {
   /** Whether `as: root` actions can run (the range has root keys; sirs never holds real root keys). */
   readonly canActAsRoot: boolean;
   /** SDK sessions as sirs itself (default), as the account root (range only), or with given keys. */
-  session(opts: { userAgent: string; as?: 'default' | 'root' | Credentials }): ApiSession;
+  session(opts: { userAgent: UserAgent; as?: 'default' | 'root' | Credentials }): ApiSession;
   /** The environment responders paste into a shell (range targets). */
   responderEnv(): Record<string, string> | undefined;
   /** Stops what the target started (the in-process range). */
@@ -45,8 +47,12 @@ export function sirsVersion(): string {
     .version;
 }
 
-export function userAgentFor(exerciseId: string): string {
-  return `sirs/${sirsVersion()} exercise/${exerciseId}`;
+/** `sirs/<version> exercise/<id>`, appended to the SDK's user agent (as pairs, so it is not mangled). */
+export function userAgentFor(exerciseId: string): Array<[string, string]> {
+  return [
+    ['sirs', sirsVersion()],
+    ['exercise', exerciseId],
+  ];
 }
 
 /** Keys every range accepts for its default account (they are printed by `sirs range start`). */

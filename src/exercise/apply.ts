@@ -4,7 +4,7 @@
  */
 import type { ApiSession } from '../aws/api.js';
 import { awsErrorCode } from '../aws/api.js';
-import type { Credentials, Target } from '../aws/target.js';
+import type { Credentials, Target, UserAgent } from '../aws/target.js';
 import { SirsError } from '../errors.js';
 import type { JournalWriter } from './journal.js';
 import type { ExerciseListener } from './events.js';
@@ -17,7 +17,7 @@ export interface ApplyContext {
   target: Target;
   /** sirs' own session (the facilitator's credentials). */
   session: ApiSession;
-  userAgent: string;
+  userAgent: UserAgent;
   accountId: string;
   emit: ExerciseListener;
   signal: AbortSignal;

@@ -4,16 +4,25 @@
  * module owns the lifecycle around it.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { SirsError } from '../errors.js';
 import { loadScenario, type LoadedScenario } from '../scenario/load.js';
 import type { ApiSession } from '../aws/api.js';
-import { resolveTarget, sirsVersion, userAgentFor, type Target, type TargetOptions } from '../aws/target.js';
+import {
+  resolveTarget,
+  sirsVersion,
+  userAgentFor,
+  type Target,
+  type TargetOptions,
+  type UserAgent,
+} from '../aws/target.js';
 import { applyPlan, type StackOutputs } from './apply.js';
 import { loadConfig } from './config.js';
 import type { EndReason, Leftover } from './entries.js';
 import type { ExerciseListener } from './events.js';
 import { JournalWriter, journalPath, readJournal, stateDir } from './journal.js';
 import { deriveExercise } from './derive.js';
+import { scoreJournal, type ExerciseScore } from '../controller/scoring.js';
 import { checkExerciseId, generateExerciseId, planExercise, type InjectionPlan } from './plan.js';
 import { preflight, type Identity } from './preflight.js';
 import { teardown } from './teardown.js';
@@ -25,7 +34,7 @@ export interface LiveContext {
   identity: Identity;
   target: Target;
   session: ApiSession;
-  userAgent: string;
+  userAgent: UserAgent;
   journal: JournalWriter;
   emit: ExerciseListener;
   /** Aborted when the facilitator interrupts (Ctrl-C, SIGTERM). */
@@ -66,6 +75,8 @@ export interface StartOptions {
 
 export interface ExerciseResult {
   exerciseId: string;
+  /** The score, when a controller ran the live phase. */
+  score?: ExerciseScore;
   journal: string;
   endReason: EndReason;
   outputs: StackOutputs;
@@ -115,7 +126,7 @@ export async function startExercise(opts: StartOptions): Promise<ExerciseResult>
       exerciseId,
       scenarios: loaded.map((l) => ({
         scenario: l.scenario,
-        templateBody: readFileSync(l.template.file, 'utf8'),
+        templateBody: readFileSync(resolve(cwd, l.template.file), 'utf8'),
       })),
       config,
       accountId: identity.accountId,
@@ -185,7 +196,7 @@ async function runPlanned(p: {
   session: ApiSession;
   identity: Identity;
   loaded: LoadedScenario[];
-  userAgent: string;
+  userAgent: UserAgent;
 }): Promise<ExerciseResult> {
   const { opts, journal } = p;
   const pollMs = opts.pollMs ?? (p.target.kind === 'range' ? 100 : 5000);
