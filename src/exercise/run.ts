@@ -265,6 +265,7 @@ async function runPlanned(p: {
       });
     }
   }
+  const score = scoreJournal(readJournal(p.path));
   return {
     exerciseId: p.exerciseId,
     journal: p.path,
@@ -272,6 +273,7 @@ async function runPlanned(p: {
     outputs,
     leftovers,
     kept: !!opts.keep,
+    ...(score ? { score } : {}),
     ...(error ? { error } : {}),
   };
 }
