@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   CloudFormationClient,
-  CreateStackCommand,
   DeleteStackCommand,
   DescribeStacksCommand,
   UpdateStackCommand,
