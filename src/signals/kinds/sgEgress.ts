@@ -1,5 +1,5 @@
 import { defineSignalKind } from '../types.js';
-import { describeSgRule, sgRuleParams } from '../sg-rule.js';
+import { describeSgRule, probeSgRule, sgRuleAttribution, sgRuleParams } from '../sg-rule.js';
 
 export const sgEgress = defineSignalKind({
   name: 'sgEgress',
@@ -7,4 +7,6 @@ export const sgEgress = defineSignalKind({
   summary: 'An outbound rule of a security group is present or absent.',
   params: sgRuleParams('outbound'),
   describe: (p) => describeSgRule('outbound', p),
+  probe: (ctx, p) => probeSgRule(ctx, 'outbound', p),
+  attribution: (p) => sgRuleAttribution('outbound', p),
 });

@@ -1,5 +1,5 @@
 import { defineSignalKind } from '../types.js';
-import { describeSgRule, sgRuleParams } from '../sg-rule.js';
+import { describeSgRule, probeSgRule, sgRuleAttribution, sgRuleParams } from '../sg-rule.js';
 
 export const sgIngress = defineSignalKind({
   name: 'sgIngress',
@@ -7,4 +7,6 @@ export const sgIngress = defineSignalKind({
   summary: 'An inbound rule of a security group is present or absent.',
   params: sgRuleParams('inbound'),
   describe: (p) => describeSgRule('inbound', p),
+  probe: (ctx, p) => probeSgRule(ctx, 'inbound', p),
+  attribution: (p) => sgRuleAttribution('inbound', p),
 });

@@ -1,0 +1,63 @@
+/** KMS keys once a tick each; CloudWatch alarms and SSM patch states batched by name / instance id. */
+import type { CompositeAlarm, MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import type { KeyMetadata } from '@aws-sdk/client-kms';
+import type { InstancePatchState } from '@aws-sdk/client-ssm';
+import { Absent, allPages, type BatchSpec, type Reader } from '../reader.js';
+
+export function kmsKey(reader: Reader, key: string): Promise<KeyMetadata | undefined> {
+  return reader.once(`kms:DescribeKey ${key}`, async () => {
+    const out = await reader.callOrAbsent('kms:DescribeKey', { KeyId: key }, ['NotFoundException']);
+    return out instanceof Absent ? undefined : (out.KeyMetadata as KeyMetadata);
+  });
+}
+
+export type Alarm = (MetricAlarm | CompositeAlarm) & { AlarmName?: string; StateValue?: string };
+
+const alarms: BatchSpec<Alarm> = {
+  name: 'cloudwatch:DescribeAlarms',
+  maxSize: 100,
+  async fetch(reader, names) {
+    const pages = await allPages(reader, 'cloudwatch:DescribeAlarms', {
+      AlarmNames: names,
+      AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
+    });
+    const found = new Map<string, Alarm>();
+    for (const p of pages) {
+      for (const a of [...((p.MetricAlarms as Alarm[]) ?? []), ...((p.CompositeAlarms as Alarm[]) ?? [])]) {
+        if (a.AlarmName) found.set(a.AlarmName, a);
+      }
+    }
+    return found;
+  },
+};
+
+export function alarm(reader: Reader, name: string): Promise<Alarm | undefined> {
+  return reader.load(alarms, name);
+}
+
+const patchStates: BatchSpec<InstancePatchState> = {
+  name: 'ssm:DescribeInstancePatchStates',
+  maxSize: 50,
+  async fetch(reader, ids) {
+    const found = new Map<string, InstancePatchState>();
+    let token: string | undefined;
+    do {
+      const out = await reader.callOrAbsent(
+        'ssm:DescribeInstancePatchStates',
+        { InstanceIds: ids, MaxResults: 50, ...(token ? { NextToken: token } : {}) },
+        ['InvalidInstanceId'],
+      );
+      // An id SSM refuses is split out of the batch by the reader; the others stay known.
+      if (out instanceof Absent) return out;
+      for (const s of (out.InstancePatchStates as InstancePatchState[] | undefined) ?? []) {
+        if (s.InstanceId) found.set(s.InstanceId, s);
+      }
+      token = out.NextToken as string | undefined;
+    } while (token);
+    return found;
+  },
+};
+
+export function patchState(reader: Reader, instanceId: string): Promise<InstancePatchState | undefined> {
+  return reader.load(patchStates, instanceId);
+}
