@@ -34,10 +34,23 @@ export class RangeEngine {
   faults?: FaultInjector;
   private readonly services = new Map<string, ServiceDefinition>();
   private readonly log: (message: string) => void;
+  /** Handlers' clock: work they schedule changes state outside any request, so it marks the state for saving. */
+  private readonly handlerClock: RangeClock;
 
   constructor(opts: EngineOptions) {
     this.info = opts.info;
     this.clock = opts.clock;
+    this.handlerClock = {
+      now: () => opts.clock.now(),
+      schedule: (ms, fn) =>
+        opts.clock.schedule(ms, () => {
+          try {
+            fn();
+          } finally {
+            this.state.markDirty();
+          }
+        }),
+    };
     this.faults = opts.faults;
     this.log = opts.log ?? (() => {});
     for (const s of opts.services) this.services.set(s.name, s);
@@ -293,7 +306,7 @@ export class RangeEngine {
       },
       allState: (def) => registry.all(def),
       dispatch: (service, operation, input, opts) => this.dispatch(ctx, service, operation, input, opts),
-      clock: this.clock,
+      clock: this.handlerClock,
       history: this.history,
       range: this.info,
     };
