@@ -179,6 +179,9 @@ describe('range: EC2 security groups', () => {
     expect(dup.message).to.equal(`The security group 'db' already exists for VPC '${vpcId}'`);
     const noVpc = await range.awsFails(['ec2', 'create-security-group', '--group-name', 'x', '--description', 'x']);
     expect(noVpc.stderr).to.contain('(VPCIdNotSpecified)').and.to.contain('No default VPC for this user');
+    // Group names stand for default-VPC groups, and the range has no default VPC.
+    const byName = await failure(ec2.send(new DescribeSecurityGroupsCommand({ GroupNames: ['db'] })));
+    expect(byName.name).to.equal('VPCIdNotSpecified');
     const badName = await failure(ec2.send(new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: 'sg-web', Description: 'x' })));
     expect(badName.name).to.equal('InvalidParameterValue');
     expect(badName.message).to.contain('Group names may not be in the format sg-*');

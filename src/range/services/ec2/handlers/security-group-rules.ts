@@ -17,7 +17,7 @@ import { applyFilters, applyTagSpecs, page, tagSpecsFor, type FilterTable } from
 import { find, invalidParameter, isWellFormed, kinds, malformed, notFound } from '../resources.js';
 import { describeRule, expandPermissions, flatPermissions, ruleView, sameRule, type RuleSpec } from '../rules.js';
 import { ec2Of, type Ec2State, type SecurityGroupRecord, type SgRule } from '../store.js';
-import { addRule, groupByName } from './security-groups.js';
+import { addRule, groupNamesNeedDefaultVpc } from './security-groups.js';
 
 /** EC2's default quota of rules per group and direction. */
 const RULES_PER_DIRECTION = 60;
@@ -27,7 +27,7 @@ type RevokeRequest = (RevokeSecurityGroupIngressRequest | RevokeSecurityGroupEgr
 
 function targetGroup(s: Ec2State, input: { GroupId?: string; GroupName?: string }): SecurityGroupRecord {
   if (input.GroupId !== undefined) return find(s.groups, kinds.group, input.GroupId);
-  if (input.GroupName !== undefined) return groupByName(s, input.GroupName);
+  if (input.GroupName !== undefined) return groupNamesNeedDefaultVpc();
   throw new ServiceError('MissingParameter', 'The request must contain the parameter groupName or groupId');
 }
 

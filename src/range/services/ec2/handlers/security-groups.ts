@@ -64,8 +64,8 @@ export function createSecurityGroup(ctx: CallContext, input: CreateSecurityGroup
   return { GroupId: group.id, Tags: tagsOf(s, group.id) };
 }
 
-/** Group names stand for groups of the default VPC only; the range has none (see store.ts). */
-export function groupByName(_s: Ec2State, _name: string): SecurityGroupRecord {
+/** Group names stand for groups of the default VPC only, and the range has none (see store.ts). */
+export function groupNamesNeedDefaultVpc(): never {
   throw noDefaultVpc();
 }
 
@@ -74,7 +74,7 @@ export function deleteSecurityGroup(ctx: CallContext, input: DeleteSecurityGroup
   if (input.GroupId === undefined && input.GroupName === undefined) {
     throw new ServiceError('MissingParameter', 'The request must contain the parameter groupName or groupId');
   }
-  const group = input.GroupId !== undefined ? find(s.groups, kinds.group, input.GroupId) : groupByName(s, input.GroupName ?? '');
+  const group = input.GroupId !== undefined ? find(s.groups, kinds.group, input.GroupId) : groupNamesNeedDefaultVpc();
   if (group.name === 'default') {
     throw new ServiceError('CannotDelete', `the specified group: "${group.id}" name: "default" cannot be deleted by a user`);
   }
@@ -123,8 +123,8 @@ function permissionFilters(s: Ec2State, prefix: string, egress: boolean): Filter
 
 export function describeSecurityGroups(ctx: CallContext, input: DescribeSecurityGroupsRequest): DescribeSecurityGroupsResult {
   const s = ec2Of(ctx);
-  let groups = selectByIds(s.groups, kinds.group, input.GroupIds);
-  if (input.GroupNames?.length) groups = input.GroupNames.map((n) => groupByName(s, n));
+  if (input.GroupNames?.length) groupNamesNeedDefaultVpc();
+  const groups = selectByIds(s.groups, kinds.group, input.GroupIds);
   const table: FilterTable<SecurityGroupRecord> = {
     'group-id': (g) => g.id,
     'group-name': (g) => g.name,
