@@ -226,8 +226,23 @@ describe('range: S3 public access (Block Public Access, ownership, S3 Control, a
       'GetBucketPolicyStatus',
       'DeleteBucketPolicy',
     ]);
-    expect(range.events('PutBucketPublicAccessBlock').at(-1)?.requestParameters).to.include({
+    // requestParameters as S3 logs them, where detection rules look.
+    const bpa = range.events('PutBucketPublicAccessBlock').at(-1)?.requestParameters;
+    expect(bpa).to.deep.include({ bucketName: 'site', publicAccessBlock: '' });
+    expect(bpa?.PublicAccessBlockConfiguration).to.deep.include({
+      RestrictPublicBuckets: true,
+      BlockPublicPolicy: true,
+    });
+    const policyEvent = range.events('PutBucketPolicy').find((e) => !e.errorCode)?.requestParameters as {
+      bucketPolicy: { Statement: Array<{ Principal: unknown }> };
+    };
+    expect(policyEvent.bucketPolicy.Statement[0]?.Principal).to.equal('*');
+    const aclEvent = dataEvents.find((e) => e.eventName === 'PutObjectAcl')?.requestParameters;
+    expect(aclEvent).to.deep.include({
       bucketName: 'site',
+      key: 'index.html',
+      acl: '',
+      'x-amz-acl': 'public-read',
     });
   });
 

@@ -47,6 +47,7 @@ import {
   putBucketVersioning,
   putObjectTagging,
 } from './handlers/settings.js';
+import { s3TrailParameters } from './trail.js';
 
 /** Object-level operations: CloudTrail data events, as in AWS (bucket-level calls are management events). */
 const dataEvents = new Set([
@@ -127,6 +128,7 @@ export const s3Service: ServiceDefinition = {
     PutPublicAccessBlock: 'PutBucketPublicAccessBlock',
     DeletePublicAccessBlock: 'DeleteBucketPublicAccessBlock',
   },
+  trailParameters: s3TrailParameters,
   resources: (_operation, input) =>
     typeof input.Bucket === 'string' && input.Bucket
       ? [{ ResourceType: 'AWS::S3::Bucket', ResourceName: input.Bucket }]

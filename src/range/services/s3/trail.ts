@@ -1,0 +1,94 @@
+/**
+ * S3's CloudTrail requestParameters: request bodies under their XML element names with the S3
+ * namespace (`PublicAccessBlockConfiguration.RestrictPublicBuckets`), the bucket policy as a JSON
+ * object (`bucketPolicy.Statement`), the sub-resource the request named (`"acl": ""`) and headers
+ * under their names (`x-amz-acl`): the paths detection rules and metric filters look at.
+ */
+
+const S3_NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
+
+/** The generic conversion's names (lowerCamelCase) of request bodies, and their XML element names. */
+const bodies: Record<string, string> = {
+  publicAccessBlockConfiguration: 'PublicAccessBlockConfiguration',
+  versioningConfiguration: 'VersioningConfiguration',
+  serverSideEncryptionConfiguration: 'ServerSideEncryptionConfiguration',
+  tagging: 'Tagging',
+  ownershipControls: 'OwnershipControls',
+  accessControlPolicy: 'AccessControlPolicy',
+  createBucketConfiguration: 'CreateBucketConfiguration',
+  delete: 'Delete',
+  multipartUpload: 'CompleteMultipartUpload',
+};
+
+/** Headers S3 logs by name (the generic conversion lowercases the first letter of the member name). */
+const headers: Record<string, string> = {
+  aCL: 'x-amz-acl',
+  objectOwnership: 'x-amz-object-ownership',
+  serverSideEncryption: 'x-amz-server-side-encryption',
+  sSEKMSKeyId: 'x-amz-server-side-encryption-aws-kms-key-id',
+  copySource: 'x-amz-copy-source',
+};
+
+const subresources: Record<string, string> = {
+  GetBucketPolicy: 'policy',
+  PutBucketPolicy: 'policy',
+  DeleteBucketPolicy: 'policy',
+  GetBucketPolicyStatus: 'policyStatus',
+  GetPublicAccessBlock: 'publicAccessBlock',
+  PutPublicAccessBlock: 'publicAccessBlock',
+  DeletePublicAccessBlock: 'publicAccessBlock',
+  GetBucketAcl: 'acl',
+  PutBucketAcl: 'acl',
+  GetObjectAcl: 'acl',
+  PutObjectAcl: 'acl',
+  GetBucketOwnershipControls: 'ownershipControls',
+  PutBucketOwnershipControls: 'ownershipControls',
+  DeleteBucketOwnershipControls: 'ownershipControls',
+  GetBucketEncryption: 'encryption',
+  PutBucketEncryption: 'encryption',
+  DeleteBucketEncryption: 'encryption',
+  GetBucketVersioning: 'versioning',
+  PutBucketVersioning: 'versioning',
+  GetBucketTagging: 'tagging',
+  PutBucketTagging: 'tagging',
+  DeleteBucketTagging: 'tagging',
+  GetObjectTagging: 'tagging',
+  PutObjectTagging: 'tagging',
+  DeleteObjectTagging: 'tagging',
+  GetBucketLocation: 'location',
+  DeleteObjects: 'delete',
+  ListObjectVersions: 'versions',
+  CreateMultipartUpload: 'uploads',
+};
+
+function pascal(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(pascal);
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>))
+    out[k.charAt(0).toUpperCase() + k.slice(1)] = pascal(v);
+  return out;
+}
+
+export function s3TrailParameters(
+  operation: string,
+  converted: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(converted)) {
+    const body = bodies[k];
+    if (body && v && typeof v === 'object') out[body] = { xmlns: S3_NS, ...(pascal(v) as object) };
+    else if (headers[k]) out[headers[k]] = v;
+    else if (k === 'tagging') out['x-amz-tagging'] = v;
+    else if (operation === 'PutBucketPolicy' && k === 'policy' && typeof v === 'string') {
+      try {
+        out.bucketPolicy = JSON.parse(v);
+      } catch {
+        // A policy that is not JSON fails the call; the record keeps no bucketPolicy.
+      }
+    } else out[k] = v;
+  }
+  const sub = subresources[operation];
+  if (sub) out[sub] = '';
+  return out;
+}
