@@ -170,7 +170,7 @@ export function resourcesOf(
 }
 
 export function isReadOnly(operation: string): boolean {
-  return /^(Describe|Get|List|Head|Lookup|Filter|Test|Search|Batch(Get|Describe)|Validate|Estimate|Decrypt|Encrypt|GenerateDataKey|Verify)/.test(
+  return /^(Describe|Get|List|Head|Lookup|Filter|Test|Search|Batch(Get|Describe)|Validate|Estimate|Decrypt|Encrypt|ReEncrypt|GenerateDataKey|GenerateRandom|Verify)/.test(
     operation,
   );
 }
