@@ -1,5 +1,11 @@
 import { expect } from 'chai';
-import { CreateSubnetCommand, CreateVpcCommand, DescribeInstancesCommand, EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
+import {
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeInstancesCommand,
+  EC2Client,
+  RunInstancesCommand,
+} from '@aws-sdk/client-ec2';
 import {
   CreateAssociationCommand,
   DescribeAssociationCommand,
@@ -37,7 +43,8 @@ describe('range: SSM State Manager, Automation and documents (what runbooks use)
     ssm = new SSMClient(range.clientConfig());
     ec2 = new EC2Client(range.clientConfig());
     const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.9.0.0/16' }))).Vpc?.VpcId;
-    const subnetId = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.9.1.0/24' }))).Subnet?.SubnetId;
+    const subnetId = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.9.1.0/24' })))
+      .Subnet?.SubnetId;
     const launch = async (tags: Array<{ Key: string; Value: string }>) =>
       (
         await ec2.send(
@@ -61,11 +68,31 @@ describe('range: SSM State Manager, Automation and documents (what runbooks use)
 
   it('runs an AWS-RunPatchBaseline Install association on its targets like a command, and reports it', async () => {
     const created = (await range.aws([
-      'ssm', 'create-association', '--name', 'AWS-RunPatchBaseline', '--association-name', 'patch-app',
-      '--targets', 'Key=tag:Patch Group,Values=app', '--parameters', 'Operation=Install', '--schedule-expression', 'rate(1 day)',
-    ])) as { AssociationDescription: { AssociationId: string; Overview: { Status: string }; Name: string; ScheduleExpression: string } };
+      'ssm',
+      'create-association',
+      '--name',
+      'AWS-RunPatchBaseline',
+      '--association-name',
+      'patch-app',
+      '--targets',
+      'Key=tag:Patch Group,Values=app',
+      '--parameters',
+      'Operation=Install',
+      '--schedule-expression',
+      'rate(1 day)',
+    ])) as {
+      AssociationDescription: {
+        AssociationId: string;
+        Overview: { Status: string };
+        Name: string;
+        ScheduleExpression: string;
+      };
+    };
     const id = created.AssociationDescription.AssociationId;
-    expect(created.AssociationDescription).to.deep.include({ Name: 'AWS-RunPatchBaseline', ScheduleExpression: 'rate(1 day)' });
+    expect(created.AssociationDescription).to.deep.include({
+      Name: 'AWS-RunPatchBaseline',
+      ScheduleExpression: 'rate(1 day)',
+    });
     expect(created.AssociationDescription.Overview.Status).to.equal('Pending');
 
     clock.advance(runTimes.deliveryMs + runTimes.patchInstallMs);
@@ -78,7 +105,12 @@ describe('range: SSM State Manager, Automation and documents (what runbooks use)
       AssociationStatusAggregatedCount: { Success: 1 },
     });
     expect(described.AssociationDescription?.LastExecutionDate?.getTime()).to.equal(clock.now().getTime());
-    const info = (await range.aws(['ssm', 'describe-instance-information', '--filters', `Key=InstanceIds,Values=${app}`])) as {
+    const info = (await range.aws([
+      'ssm',
+      'describe-instance-information',
+      '--filters',
+      `Key=InstanceIds,Values=${app}`,
+    ])) as {
       InstanceInformationList: Array<{ AssociationStatus: string }>;
     };
     expect(info.InstanceInformationList[0]?.AssociationStatus).to.equal('Success');
@@ -86,17 +118,29 @@ describe('range: SSM State Manager, Automation and documents (what runbooks use)
     const commands = (await range.aws(['ssm', 'list-commands'])) as { Commands: unknown[] };
     expect(commands.Commands).to.deep.equal([]);
 
-    const listed = await ssm.send(new ListAssociationsCommand({ AssociationFilterList: [{ key: 'AssociationName', value: 'patch-app' }] }));
+    const listed = await ssm.send(
+      new ListAssociationsCommand({
+        AssociationFilterList: [{ key: 'AssociationName', value: 'patch-app' }],
+      }),
+    );
     expect(listed.Associations?.map((a) => a.AssociationId)).to.deep.equal([id]);
     await range.aws(['ssm', 'delete-association', '--association-id', id]);
     const gone = await failure(ssm.send(new DescribeAssociationCommand({ AssociationId: id })));
     expect(gone.name).to.equal('AssociationDoesNotExist');
-    expect(range.events('CreateAssociation').at(-1)?.requestParameters).to.deep.include({ name: 'AWS-RunPatchBaseline', associationName: 'patch-app' });
+    expect(range.events('CreateAssociation').at(-1)?.requestParameters).to.deep.include({
+      name: 'AWS-RunPatchBaseline',
+      associationName: 'patch-app',
+    });
   });
 
   it('stops an instance with the AWS-StopEC2Instance automation, through EC2 on the caller’s behalf', async () => {
     const started = (await range.aws([
-      'ssm', 'start-automation-execution', '--document-name', 'AWS-StopEC2Instance', '--parameters', `InstanceId=${bastion}`,
+      'ssm',
+      'start-automation-execution',
+      '--document-name',
+      'AWS-StopEC2Instance',
+      '--parameters',
+      `InstanceId=${bastion}`,
     ])) as { AutomationExecutionId: string };
     const executionId = started.AutomationExecutionId;
     const stop = range.events('StopInstances').at(-1);
@@ -104,26 +148,54 @@ describe('range: SSM State Manager, Automation and documents (what runbooks use)
     expect(stop?.sourceIPAddress).to.equal('ssm.amazonaws.com');
 
     const running = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: executionId }));
-    expect(running.AutomationExecution).to.include({ AutomationExecutionStatus: 'InProgress', DocumentName: 'AWS-StopEC2Instance', CurrentStepName: 'stopInstances' });
+    expect(running.AutomationExecution).to.include({
+      AutomationExecutionStatus: 'InProgress',
+      DocumentName: 'AWS-StopEC2Instance',
+      CurrentStepName: 'stopInstances',
+    });
     clock.advance(runTimes.automationMs);
-    const done = (await range.aws(['ssm', 'get-automation-execution', '--automation-execution-id', executionId])) as {
-      AutomationExecution: { AutomationExecutionStatus: string; StepExecutions: Array<{ StepName: string; StepStatus: string; Inputs: Record<string, string> }> };
+    const done = (await range.aws([
+      'ssm',
+      'get-automation-execution',
+      '--automation-execution-id',
+      executionId,
+    ])) as {
+      AutomationExecution: {
+        AutomationExecutionStatus: string;
+        StepExecutions: Array<{ StepName: string; StepStatus: string; Inputs: Record<string, string> }>;
+      };
     };
     expect(done.AutomationExecution.AutomationExecutionStatus).to.equal('Success');
-    expect(done.AutomationExecution.StepExecutions[0]).to.deep.include({ StepName: 'stopInstances', StepStatus: 'Success' });
-    expect(done.AutomationExecution.StepExecutions[0]?.Inputs).to.deep.include({ InstanceIds: JSON.stringify([bastion]), DesiredState: '"stopped"' });
+    expect(done.AutomationExecution.StepExecutions[0]).to.deep.include({
+      StepName: 'stopInstances',
+      StepStatus: 'Success',
+    });
+    expect(done.AutomationExecution.StepExecutions[0]?.Inputs).to.deep.include({
+      InstanceIds: JSON.stringify([bastion]),
+      DesiredState: '"stopped"',
+    });
     const instance = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [bastion] }));
     expect(instance.Reservations?.[0]?.Instances?.[0]?.State?.Name).to.equal('stopped');
 
-    const missing = await failure(ssm.send(new StartAutomationExecutionCommand({ DocumentName: 'AWS-StopEC2Instance', Parameters: {} })));
+    const missing = await failure(
+      ssm.send(new StartAutomationExecutionCommand({ DocumentName: 'AWS-StopEC2Instance', Parameters: {} })),
+    );
     expect(missing.name).to.equal('InvalidAutomationExecutionParametersException');
-    const unknown = await range.awsFails(['ssm', 'get-automation-execution', '--automation-execution-id', '00000000-0000-4000-8000-000000000000']);
+    const unknown = await range.awsFails([
+      'ssm',
+      'get-automation-execution',
+      '--automation-execution-id',
+      '00000000-0000-4000-8000-000000000000',
+    ]);
     expect(unknown.stderr).to.contain('(AutomationExecutionNotFoundException)');
   });
 
   it('fails an automation whose EC2 call fails, with the reason', async () => {
     const { AutomationExecutionId } = await ssm.send(
-      new StartAutomationExecutionCommand({ DocumentName: 'AWS-StopEC2Instance', Parameters: { InstanceId: ['i-0123456789abcdef0'] } }),
+      new StartAutomationExecutionCommand({
+        DocumentName: 'AWS-StopEC2Instance',
+        Parameters: { InstanceId: ['i-0123456789abcdef0'] },
+      }),
     );
     clock.advance(runTimes.automationMs);
     const done = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId }));
@@ -133,17 +205,43 @@ describe('range: SSM State Manager, Automation and documents (what runbooks use)
 
   it('describes and lists the AWS documents it runs', async () => {
     const doc = await ssm.send(new DescribeDocumentCommand({ Name: 'AWS-RunPatchBaseline' }));
-    expect(doc.Document).to.include({ Name: 'AWS-RunPatchBaseline', Owner: 'Amazon', DocumentType: 'Command', Status: 'Active', SchemaVersion: '2.2' });
-    expect(doc.Document?.Parameters?.find((p) => p.Name === 'Operation')).to.include({ DefaultValue: 'Scan', Type: 'String' });
-    const listed = (await range.aws(['ssm', 'list-documents', '--filters', 'Key=DocumentType,Values=Automation'])) as {
+    expect(doc.Document).to.include({
+      Name: 'AWS-RunPatchBaseline',
+      Owner: 'Amazon',
+      DocumentType: 'Command',
+      Status: 'Active',
+      SchemaVersion: '2.2',
+    });
+    expect(doc.Document?.Parameters?.find((p) => p.Name === 'Operation')).to.include({
+      DefaultValue: 'Scan',
+      Type: 'String',
+    });
+    const listed = (await range.aws([
+      'ssm',
+      'list-documents',
+      '--filters',
+      'Key=DocumentType,Values=Automation',
+    ])) as {
       DocumentIdentifiers: Array<{ Name: string }>;
     };
-    expect(listed.DocumentIdentifiers.map((d) => d.Name)).to.have.members(['AWS-StopEC2Instance', 'AWS-StartEC2Instance']);
-    const content = (await range.aws(['ssm', 'get-document', '--name', 'AWS-RunShellScript'])) as { Content: string };
+    expect(listed.DocumentIdentifiers.map((d) => d.Name)).to.have.members([
+      'AWS-StopEC2Instance',
+      'AWS-StartEC2Instance',
+    ]);
+    const content = (await range.aws(['ssm', 'get-document', '--name', 'AWS-RunShellScript'])) as {
+      Content: string;
+    };
     expect(JSON.parse(content.Content).parameters).to.have.property('commands');
     const unknown = await range.awsFails(['ssm', 'describe-document', '--name', 'Acme-Nothing']);
     expect(unknown.stderr).to.contain('(InvalidDocument)');
-    const association = await failure(ssm.send(new CreateAssociationCommand({ Name: 'AWS-RunShellScript', Targets: [{ Key: 'InstanceIds', Values: [app] }] })));
+    const association = await failure(
+      ssm.send(
+        new CreateAssociationCommand({
+          Name: 'AWS-RunShellScript',
+          Targets: [{ Key: 'InstanceIds', Values: [app] }],
+        }),
+      ),
+    );
     expect(association.name).to.equal('InvalidParameters');
   });
 });

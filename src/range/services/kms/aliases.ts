@@ -9,7 +9,16 @@ import type {
 import type { CallContext } from '../../context.js';
 import { ServiceError } from '../../errors.js';
 import { paginate } from '../../paginate.js';
-import { aliasArn, checkLimit, findKey, invalidMarker, kmsStore, requireCustomerManaged, requireNotPendingDeletion, validation } from './keys.js';
+import {
+  aliasArn,
+  checkLimit,
+  findKey,
+  invalidMarker,
+  kmsStore,
+  requireCustomerManaged,
+  requireNotPendingDeletion,
+  validation,
+} from './keys.js';
 import { predefinedAliases } from './store.js';
 
 /** Alias names: the `alias/` prefix, then letters, digits, `/`, `_` and `-`; `alias/aws/` belongs to AWS. */
@@ -26,13 +35,16 @@ function checkAliasName(name: string): void {
     );
   }
   if (name.startsWith('alias/aws/')) throw new ServiceError('NotAuthorizedException', '');
-  if (name === 'alias/' || name.includes(':')) throw new ServiceError('InvalidAliasNameException', `Alias name ${name} is not valid.`);
+  if (name === 'alias/' || name.includes(':'))
+    throw new ServiceError('InvalidAliasNameException', `Alias name ${name} is not valid.`);
 }
 
 /** The key an alias points to: a customer managed key that is not pending deletion, named by id or ARN. */
 function targetOf(ctx: CallContext, targetKeyId: string) {
   if (targetKeyId.startsWith('alias/') || /:alias\//.test(targetKeyId)) {
-    throw validation(`Value '${targetKeyId}' at 'targetKeyId' is an alias: an alias must point to a key id or key ARN.`);
+    throw validation(
+      `Value '${targetKeyId}' at 'targetKeyId' is an alias: an alias must point to a key id or key ARN.`,
+    );
   }
   const key = findKey(ctx, targetKeyId);
   requireCustomerManaged(ctx, key);
@@ -45,10 +57,19 @@ export function createAlias(ctx: CallContext, input: CreateAliasRequest): Record
   checkAliasName(name);
   const s = kmsStore(ctx);
   if (s.aliases[name]) {
-    throw new ServiceError('AlreadyExistsException', `An alias with the name ${aliasArn(ctx, name)} already exists`);
+    throw new ServiceError(
+      'AlreadyExistsException',
+      `An alias with the name ${aliasArn(ctx, name)} already exists`,
+    );
   }
   const key = targetOf(ctx, input.TargetKeyId ?? '');
-  s.aliases[name] = { name, arn: aliasArn(ctx, name), targetKeyId: key.keyId, createdAt: ctx.now, updatedAt: ctx.now };
+  s.aliases[name] = {
+    name,
+    arn: aliasArn(ctx, name),
+    targetKeyId: key.keyId,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  };
   return {};
 }
 
@@ -67,7 +88,8 @@ export function deleteAlias(ctx: CallContext, input: DeleteAliasRequest): Record
   const name = input.AliasName ?? '';
   checkAliasName(name);
   const s = kmsStore(ctx);
-  if (!s.aliases[name]) throw new ServiceError('NotFoundException', `Alias ${aliasArn(ctx, name)} is not found.`);
+  if (!s.aliases[name])
+    throw new ServiceError('NotFoundException', `Alias ${aliasArn(ctx, name)} is not found.`);
   delete s.aliases[name];
   return {};
 }

@@ -78,7 +78,10 @@ function encryptionKey(ctx: CallContext, keyId: string): StoredKey {
 
 function requireSymmetric(ctx: CallContext, key: StoredKey): void {
   if (key.keyUsage !== 'ENCRYPT_DECRYPT') {
-    throw new ServiceError('InvalidKeyUsageException', `${key.arn} key usage is ${key.keyUsage} which is not valid for ${ctx.operation}.`);
+    throw new ServiceError(
+      'InvalidKeyUsageException',
+      `${key.arn} key usage is ${key.keyUsage} which is not valid for ${ctx.operation}.`,
+    );
   }
   if (key.keySpec !== 'SYMMETRIC_DEFAULT') {
     throw new ServiceError(
@@ -90,7 +93,10 @@ function requireSymmetric(ctx: CallContext, key: StoredKey): void {
 
 function checkAlgorithm(algorithm: string | undefined): void {
   if (algorithm !== undefined && algorithm !== 'SYMMETRIC_DEFAULT') {
-    throw new ServiceError('InvalidKeyUsageException', `The encryption algorithm ${algorithm} is not valid for a symmetric key.`);
+    throw new ServiceError(
+      'InvalidKeyUsageException',
+      `The encryption algorithm ${algorithm} is not valid for a symmetric key.`,
+    );
   }
 }
 
@@ -105,7 +111,10 @@ function decryptionKey(ctx: CallContext, blob: Buffer, keyId: string | undefined
     );
   }
   if (keyId !== undefined && findKey(ctx, keyId).keyId !== key.keyId) {
-    throw new ServiceError('IncorrectKeyException', 'The key ID in the request does not identify a CMK that can perform this operation.');
+    throw new ServiceError(
+      'IncorrectKeyException',
+      'The key ID in the request does not identify a CMK that can perform this operation.',
+    );
   }
   requireUsable(key);
   return key;
@@ -113,9 +122,14 @@ function decryptionKey(ctx: CallContext, blob: Buffer, keyId: string | undefined
 
 function checkBlob(member: string, value: Uint8Array | undefined, max: number): Buffer {
   const buf = Buffer.from(value ?? new Uint8Array());
-  if (buf.length < 1) throw validation(`Value at '${member}' failed to satisfy constraint: Member must have length greater than or equal to 1`);
+  if (buf.length < 1)
+    throw validation(
+      `Value at '${member}' failed to satisfy constraint: Member must have length greater than or equal to 1`,
+    );
   if (buf.length > max) {
-    throw validation(`Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`);
+    throw validation(
+      `Value at '${member}' failed to satisfy constraint: Member must have length less than or equal to ${max}`,
+    );
   }
   return buf;
 }
@@ -124,14 +138,22 @@ export function encrypt(ctx: CallContext, input: EncryptRequest): EncryptRespons
   const plaintext = checkBlob('plaintext', input.Plaintext, 4096);
   checkAlgorithm(input.EncryptionAlgorithm);
   const key = encryptionKey(ctx, input.KeyId ?? '');
-  return { CiphertextBlob: seal(key, plaintext, input.EncryptionContext), KeyId: key.arn, EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
+  return {
+    CiphertextBlob: seal(key, plaintext, input.EncryptionContext),
+    KeyId: key.arn,
+    EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+  };
 }
 
 export function decrypt(ctx: CallContext, input: DecryptRequest): DecryptResponse {
   const blob = checkBlob('ciphertextBlob', input.CiphertextBlob, 6144);
   checkAlgorithm(input.EncryptionAlgorithm);
   const key = decryptionKey(ctx, blob, input.KeyId);
-  return { Plaintext: open(key, blob, input.EncryptionContext), KeyId: key.arn, EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
+  return {
+    Plaintext: open(key, blob, input.EncryptionContext),
+    KeyId: key.arn,
+    EncryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+  };
 }
 
 export function reEncrypt(ctx: CallContext, input: ReEncryptRequest): ReEncryptResponse {
@@ -168,7 +190,11 @@ export function generateDataKey(ctx: CallContext, input: GenerateDataKeyRequest)
   const length = dataKeyLength(input.NumberOfBytes, input.KeySpec);
   const key = encryptionKey(ctx, input.KeyId ?? '');
   const plaintext = randomBytes(length);
-  return { CiphertextBlob: seal(key, plaintext, input.EncryptionContext), Plaintext: plaintext, KeyId: key.arn };
+  return {
+    CiphertextBlob: seal(key, plaintext, input.EncryptionContext),
+    Plaintext: plaintext,
+    KeyId: key.arn,
+  };
 }
 
 export function generateDataKeyWithoutPlaintext(

@@ -1,6 +1,13 @@
 import type { ServiceDefinition } from '../../context.js';
 import { createAlias, deleteAlias, listAliases, updateAlias } from './aliases.js';
-import { decrypt, encrypt, generateDataKey, generateDataKeyWithoutPlaintext, generateRandom, reEncrypt } from './crypto.js';
+import {
+  decrypt,
+  encrypt,
+  generateDataKey,
+  generateDataKeyWithoutPlaintext,
+  generateRandom,
+  reEncrypt,
+} from './crypto.js';
 import {
   cancelKeyDeletion,
   createKey,

@@ -26,7 +26,8 @@ export function kmsStore(ctx: CallContext): KmsState {
     if (key.state !== 'PendingDeletion' || !key.deletionDate || key.deletionDate.getTime() > now) continue;
     // Deleting a key deletes its aliases with it, as in AWS.
     delete s.keys[key.keyId];
-    for (const alias of Object.values(s.aliases)) if (alias.targetKeyId === key.keyId) delete s.aliases[alias.name];
+    for (const alias of Object.values(s.aliases))
+      if (alias.targetKeyId === key.keyId) delete s.aliases[alias.name];
   }
   return s;
 }
@@ -53,7 +54,9 @@ export function findKey(ctx: CallContext, ref: string, opts: FindOptions = {}): 
   if (arn) {
     const [, region, account, type, rest = ''] = arn;
     if (region !== ctx.region || account !== ctx.accountId) {
-      throw type === 'alias' ? aliasNotFound(ref) : new ServiceError('NotFoundException', `Key '${ref}' does not exist`);
+      throw type === 'alias'
+        ? aliasNotFound(ref)
+        : new ServiceError('NotFoundException', `Key '${ref}' does not exist`);
     }
     return type === 'alias' ? findByAlias(ctx, s, `alias/${rest}`, opts) : findById(ctx, s, rest);
   }
@@ -110,10 +113,20 @@ function managedKeyPolicy(ctx: CallContext, service: string): string {
         Sid: `Allow access through ${service} for all principals in the account that are authorized to use ${service}`,
         Effect: 'Allow',
         Principal: { AWS: '*' },
-        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant', 'kms:DescribeKey'],
+        Action: [
+          'kms:Encrypt',
+          'kms:Decrypt',
+          'kms:ReEncrypt*',
+          'kms:GenerateDataKey*',
+          'kms:CreateGrant',
+          'kms:DescribeKey',
+        ],
         Resource: '*',
         Condition: {
-          StringEquals: { 'kms:CallerAccount': ctx.accountId, 'kms:ViaService': `${service}.${ctx.region}.amazonaws.com` },
+          StringEquals: {
+            'kms:CallerAccount': ctx.accountId,
+            'kms:ViaService': `${service}.${ctx.region}.amazonaws.com`,
+          },
         },
       },
       {
@@ -130,7 +143,13 @@ function managedKeyPolicy(ctx: CallContext, service: string): string {
 
 export function newKey(
   ctx: CallContext,
-  props: { description: string; keyUsage: string; keySpec: string; keyManager: 'AWS' | 'CUSTOMER'; policy: string },
+  props: {
+    description: string;
+    keyUsage: string;
+    keySpec: string;
+    keyManager: 'AWS' | 'CUSTOMER';
+    policy: string;
+  },
 ): StoredKey {
   const keyId = uuid();
   const key: StoredKey = {
@@ -161,7 +180,13 @@ function createManagedKey(ctx: CallContext, s: KmsState, aliasName: string, desc
   });
   // AWS managed keys rotate every year and that cannot be turned off.
   key.rotation = { periodInDays: 365, nextRotationDate: new Date(ctx.now.getTime() + 365 * 86_400_000) };
-  s.aliases[aliasName] = { name: aliasName, arn: aliasArn(ctx, aliasName), targetKeyId: key.keyId, createdAt: ctx.now, updatedAt: ctx.now };
+  s.aliases[aliasName] = {
+    name: aliasName,
+    arn: aliasArn(ctx, aliasName),
+    targetKeyId: key.keyId,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  };
   return key;
 }
 
@@ -172,7 +197,8 @@ export function requireUsable(key: StoredKey): void {
 }
 
 export function requireNotPendingDeletion(key: StoredKey): void {
-  if (key.state === 'PendingDeletion') throw new ServiceError('KMSInvalidStateException', `${key.arn} is pending deletion.`);
+  if (key.state === 'PendingDeletion')
+    throw new ServiceError('KMSInvalidStateException', `${key.arn} is pending deletion.`);
 }
 
 /** The key policy of an AWS managed key lets nobody change the key: the account gets AccessDenied. */
@@ -226,9 +252,12 @@ export function keyMetadata(ctx: CallContext, key: StoredKey): KeyMetadata {
     KeyManager: key.keyManager,
     CustomerMasterKeySpec: key.keySpec as KeyMetadata['CustomerMasterKeySpec'],
     KeySpec: key.keySpec as KeyMetadata['KeySpec'],
-    EncryptionAlgorithms: key.keyUsage === 'ENCRYPT_DECRYPT' ? (algs as KeyMetadata['EncryptionAlgorithms']) : undefined,
-    SigningAlgorithms: key.keyUsage === 'SIGN_VERIFY' ? (algs as KeyMetadata['SigningAlgorithms']) : undefined,
-    MacAlgorithms: key.keyUsage === 'GENERATE_VERIFY_MAC' ? (algs as KeyMetadata['MacAlgorithms']) : undefined,
+    EncryptionAlgorithms:
+      key.keyUsage === 'ENCRYPT_DECRYPT' ? (algs as KeyMetadata['EncryptionAlgorithms']) : undefined,
+    SigningAlgorithms:
+      key.keyUsage === 'SIGN_VERIFY' ? (algs as KeyMetadata['SigningAlgorithms']) : undefined,
+    MacAlgorithms:
+      key.keyUsage === 'GENERATE_VERIFY_MAC' ? (algs as KeyMetadata['MacAlgorithms']) : undefined,
     MultiRegion: false,
   };
 }
@@ -244,5 +273,8 @@ export function checkLimit(limit: number | undefined, max: number): number | und
 }
 
 export function invalidMarker(): ServiceError {
-  return new ServiceError('InvalidMarkerException', 'The marker is not valid: it was not returned by a previous call to this operation.');
+  return new ServiceError(
+    'InvalidMarkerException',
+    'The marker is not valid: it was not returned by a previous call to this operation.',
+  );
 }

@@ -43,7 +43,10 @@ export function createKey(ctx: CallContext, input: CreateKeyRequest): CreateKeyR
   const keySpec = input.KeySpec ?? input.CustomerMasterKeySpec ?? 'SYMMETRIC_DEFAULT';
   const keyUsage = input.KeyUsage ?? 'ENCRYPT_DECRYPT';
   if ((input.Origin ?? 'AWS_KMS') !== 'AWS_KMS') {
-    throw new ServiceError('UnsupportedOperationException', `The range creates keys with Origin AWS_KMS only, not ${input.Origin}.`);
+    throw new ServiceError(
+      'UnsupportedOperationException',
+      `The range creates keys with Origin AWS_KMS only, not ${input.Origin}.`,
+    );
   }
   if (input.MultiRegion) {
     throw new ServiceError('UnsupportedOperationException', 'The range does not emulate multi-Region keys.');
@@ -52,13 +55,21 @@ export function createKey(ctx: CallContext, input: CreateKeyRequest): CreateKeyR
     throw validation(`KeyUsage ${keyUsage} is not compatible with KeySpec ${keySpec}.`);
   }
   if ((input.Description ?? '').length > 8192) {
-    throw validation("Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 8192");
+    throw validation(
+      "Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 8192",
+    );
   }
   const policy = input.Policy ?? defaultKeyPolicy(ctx.accountId);
   checkPolicy(policy);
   const tags = input.Tags?.map((t) => ({ TagKey: t.TagKey ?? '', TagValue: t.TagValue ?? '' })) ?? [];
   checkTags(tags);
-  const key = newKey(ctx, { description: input.Description ?? '', keyUsage, keySpec, keyManager: 'CUSTOMER', policy });
+  const key = newKey(ctx, {
+    description: input.Description ?? '',
+    keyUsage,
+    keySpec,
+    keyManager: 'CUSTOMER',
+    policy,
+  });
   key.tags = tags;
   return { KeyMetadata: keyMetadata(ctx, key) };
 }
@@ -99,7 +110,10 @@ export function disableKey(ctx: CallContext, input: DisableKeyRequest): Record<s
   return {};
 }
 
-export function scheduleKeyDeletion(ctx: CallContext, input: ScheduleKeyDeletionRequest): ScheduleKeyDeletionResponse {
+export function scheduleKeyDeletion(
+  ctx: CallContext,
+  input: ScheduleKeyDeletionRequest,
+): ScheduleKeyDeletionResponse {
   const days = input.PendingWindowInDays ?? 30;
   if (days < 7 || days > 30) {
     throw validation(
@@ -113,10 +127,18 @@ export function scheduleKeyDeletion(ctx: CallContext, input: ScheduleKeyDeletion
   key.pendingWindowInDays = days;
   // The range clock decides when the key is gone: kmsStore() drops it once this date has passed.
   key.deletionDate = new Date(ctx.now.getTime() + days * DAY_MS);
-  return { KeyId: key.arn, DeletionDate: key.deletionDate, KeyState: 'PendingDeletion', PendingWindowInDays: days };
+  return {
+    KeyId: key.arn,
+    DeletionDate: key.deletionDate,
+    KeyState: 'PendingDeletion',
+    PendingWindowInDays: days,
+  };
 }
 
-export function cancelKeyDeletion(ctx: CallContext, input: CancelKeyDeletionRequest): CancelKeyDeletionResponse {
+export function cancelKeyDeletion(
+  ctx: CallContext,
+  input: CancelKeyDeletionRequest,
+): CancelKeyDeletionResponse {
   const key = findKey(ctx, input.KeyId ?? '');
   requireCustomerManaged(ctx, key);
   if (key.state !== 'PendingDeletion') {
@@ -129,12 +151,17 @@ export function cancelKeyDeletion(ctx: CallContext, input: CancelKeyDeletionRequ
   return { KeyId: key.arn };
 }
 
-export function updateKeyDescription(ctx: CallContext, input: UpdateKeyDescriptionRequest): Record<string, never> {
+export function updateKeyDescription(
+  ctx: CallContext,
+  input: UpdateKeyDescriptionRequest,
+): Record<string, never> {
   const key = findKey(ctx, input.KeyId ?? '');
   requireCustomerManaged(ctx, key);
   requireNotPendingDeletion(key);
   if ((input.Description ?? '').length > 8192) {
-    throw validation("Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 8192");
+    throw validation(
+      "Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 8192",
+    );
   }
   key.description = input.Description ?? '';
   return {};

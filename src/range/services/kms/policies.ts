@@ -18,12 +18,15 @@ const DAY_MS = 86_400_000;
 
 /** A key has exactly one policy, named `default`. */
 function checkPolicyName(name: string | undefined): void {
-  if (name !== undefined && name !== 'default') throw new ServiceError('NotFoundException', `Policy '${name}' does not exist`);
+  if (name !== undefined && name !== 'default')
+    throw new ServiceError('NotFoundException', `Policy '${name}' does not exist`);
 }
 
 export function checkPolicy(policy: string): void {
   if (policy.length > 32768) {
-    throw validation("Value at 'policy' failed to satisfy constraint: Member must have length less than or equal to 32768");
+    throw validation(
+      "Value at 'policy' failed to satisfy constraint: Member must have length less than or equal to 32768",
+    );
   }
   let doc: unknown;
   try {
@@ -59,11 +62,17 @@ export function listKeyPolicies(ctx: CallContext, input: ListKeyPoliciesRequest)
 /** Automatic rotation exists for symmetric encryption keys only. */
 function requireRotatable(key: StoredKey): void {
   if (key.keySpec !== 'SYMMETRIC_DEFAULT') {
-    throw new ServiceError('UnsupportedOperationException', `${key.arn} key spec ${key.keySpec} is not valid for this operation.`);
+    throw new ServiceError(
+      'UnsupportedOperationException',
+      `${key.arn} key spec ${key.keySpec} is not valid for this operation.`,
+    );
   }
 }
 
-export function getKeyRotationStatus(ctx: CallContext, input: GetKeyRotationStatusRequest): GetKeyRotationStatusResponse {
+export function getKeyRotationStatus(
+  ctx: CallContext,
+  input: GetKeyRotationStatusRequest,
+): GetKeyRotationStatusResponse {
   const key = findKey(ctx, input.KeyId ?? '');
   requireRotatable(key);
   return {
@@ -89,7 +98,10 @@ export function enableKeyRotation(ctx: CallContext, input: EnableKeyRotationRequ
   return {};
 }
 
-export function disableKeyRotation(ctx: CallContext, input: DisableKeyRotationRequest): Record<string, never> {
+export function disableKeyRotation(
+  ctx: CallContext,
+  input: DisableKeyRotationRequest,
+): Record<string, never> {
   const key = findKey(ctx, input.KeyId ?? '');
   requireCustomerManaged(ctx, key);
   requireUsable(key);

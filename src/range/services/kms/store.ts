@@ -59,7 +59,8 @@ export const predefinedAliases: Record<string, string> = {
   'alias/aws/rds': 'Default key that protects my RDS database volumes when no other key is defined',
   'alias/aws/redshift': 'Default key that protects my Redshift data when no other key is defined',
   'alias/aws/s3': 'Default key that protects my S3 objects when no other key is defined',
-  'alias/aws/secretsmanager': 'Default key that protects my Secrets Manager data when no other key is defined',
+  'alias/aws/secretsmanager':
+    'Default key that protects my Secrets Manager data when no other key is defined',
   'alias/aws/sns': 'Default key that protects my SNS data when no other key is defined',
   'alias/aws/sqs': 'Default key that protects my SQS messages when no other key is defined',
   'alias/aws/ssm': 'Default key that protects my SSM parameters when no other key is defined',

@@ -1,21 +1,41 @@
-import type { ListResourceTagsRequest, ListResourceTagsResponse, TagResourceRequest, UntagResourceRequest } from '@aws-sdk/client-kms';
+import type {
+  ListResourceTagsRequest,
+  ListResourceTagsResponse,
+  TagResourceRequest,
+  UntagResourceRequest,
+} from '@aws-sdk/client-kms';
 import type { CallContext } from '../../context.js';
 import { ServiceError } from '../../errors.js';
 import { paginate } from '../../paginate.js';
-import { checkLimit, findKey, invalidMarker, requireCustomerManaged, requireNotPendingDeletion } from './keys.js';
+import {
+  checkLimit,
+  findKey,
+  invalidMarker,
+  requireCustomerManaged,
+  requireNotPendingDeletion,
+} from './keys.js';
 import type { StoredTag } from './store.js';
 
 const MAX_TAGS = 50;
 
 export function checkTags(tags: StoredTag[]): void {
   for (const t of tags) {
-    if (!t.TagKey || t.TagKey.length > 128) throw new ServiceError('TagException', `Tag key '${t.TagKey}' must be 1 to 128 characters long.`);
-    if (t.TagValue.length > 256) throw new ServiceError('TagException', `Tag value of '${t.TagKey}' must be at most 256 characters long.`);
+    if (!t.TagKey || t.TagKey.length > 128)
+      throw new ServiceError('TagException', `Tag key '${t.TagKey}' must be 1 to 128 characters long.`);
+    if (t.TagValue.length > 256)
+      throw new ServiceError(
+        'TagException',
+        `Tag value of '${t.TagKey}' must be at most 256 characters long.`,
+      );
     if (t.TagKey.toLowerCase().startsWith('aws:')) {
-      throw new ServiceError('TagException', `Tag keys beginning with 'aws:' are reserved for AWS use: '${t.TagKey}'.`);
+      throw new ServiceError(
+        'TagException',
+        `Tag keys beginning with 'aws:' are reserved for AWS use: '${t.TagKey}'.`,
+      );
     }
   }
-  if (tags.length > MAX_TAGS) throw new ServiceError('LimitExceededException', `A KMS key can have at most ${MAX_TAGS} tags.`);
+  if (tags.length > MAX_TAGS)
+    throw new ServiceError('LimitExceededException', `A KMS key can have at most ${MAX_TAGS} tags.`);
 }
 
 export function tagResource(ctx: CallContext, input: TagResourceRequest): Record<string, never> {

@@ -32,20 +32,32 @@ function checkSchedule(expression: string | undefined): void {
   }
 }
 
-export async function createAssociation(ctx: CallContext, input: CreateAssociationRequest): Promise<CreateAssociationResult> {
+export async function createAssociation(
+  ctx: CallContext,
+  input: CreateAssociationRequest,
+): Promise<CreateAssociationResult> {
   const doc = findDocument(input.Name);
   if (doc.type !== 'Command') {
-    throw new ServiceError('InvalidDocument', `The range runs associations of Command documents only; ${doc.name} is an ${doc.type} document.`);
+    throw new ServiceError(
+      'InvalidDocument',
+      `The range runs associations of Command documents only; ${doc.name} is an ${doc.type} document.`,
+    );
   }
   checkDocumentVersion(input.DocumentVersion);
   checkSchedule(input.ScheduleExpression);
   const parameters = resolveParameters(doc, input.Parameters);
-  const targets = input.InstanceId ? [{ Key: 'InstanceIds', Values: [input.InstanceId] }] : toTargets(input.Targets);
-  if (targets.length === 0) throw new ServiceError('InvalidTarget', 'Specify Targets or an InstanceId for the association.');
+  const targets = input.InstanceId
+    ? [{ Key: 'InstanceIds', Values: [input.InstanceId] }]
+    : toTargets(input.Targets);
+  if (targets.length === 0)
+    throw new ServiceError('InvalidTarget', 'Specify Targets or an InstanceId for the association.');
   // Targets that are not online now are simply not run on, as in AWS.
   const chosen = await chooseInstances(ctx, doc, [], targets);
   const store = ssmStore(ctx);
-  if (input.AssociationName && Object.values(store.associations).some((a) => a.associationName === input.AssociationName)) {
+  if (
+    input.AssociationName &&
+    Object.values(store.associations).some((a) => a.associationName === input.AssociationName)
+  ) {
     throw new ServiceError('AssociationAlreadyExists', '');
   }
   const association: StoredAssociation = {
@@ -87,13 +99,18 @@ export async function createAssociation(ctx: CallContext, input: CreateAssociati
 const ASSOCIATED = 'Associated' as unknown as AssociationStatusName;
 
 function overviewOf(s: SsmState, a: StoredAssociation, now: Date) {
-  const statuses = a.lastCommandId ? invocationsOf(s, a.lastCommandId).map((inv) => invocationStatus(inv, now)) : [];
+  const statuses = a.lastCommandId
+    ? invocationsOf(s, a.lastCommandId).map((inv) => invocationStatus(inv, now))
+    : [];
   const counts: Record<string, number> = {};
   for (const st of statuses) counts[st] = (counts[st] ?? 0) + 1;
   const done = statuses.length > 0 && statuses.every(isFinal);
   const status = !done ? 'Pending' : statuses.every((x) => x === 'Success') ? 'Success' : 'Failed';
   const lastEnd = a.lastCommandId
-    ? invocationsOf(s, a.lastCommandId).reduce<Date | undefined>((latest, inv) => (!latest || inv.endsAt > latest ? inv.endsAt : latest), undefined)
+    ? invocationsOf(s, a.lastCommandId).reduce<Date | undefined>(
+        (latest, inv) => (!latest || inv.endsAt > latest ? inv.endsAt : latest),
+        undefined,
+      )
     : undefined;
   return { status, counts, lastExecution: done ? lastEnd : undefined };
 }
@@ -102,12 +119,19 @@ function describe(ctx: CallContext, s: SsmState, a: StoredAssociation): Associat
   const o = overviewOf(s, a, ctx.now);
   return {
     Name: a.documentName,
-    InstanceId: a.targets.length === 1 && a.targets[0]?.Key === 'InstanceIds' && a.targets[0].Values.length === 1 ? a.targets[0].Values[0] : undefined,
+    InstanceId:
+      a.targets.length === 1 && a.targets[0]?.Key === 'InstanceIds' && a.targets[0].Values.length === 1
+        ? a.targets[0].Values[0]
+        : undefined,
     AssociationVersion: '1',
     Date: a.createdAt,
     LastUpdateAssociationDate: a.createdAt,
     Status: { Date: a.createdAt, Name: ASSOCIATED, Message: `Associated with ${a.documentName}` },
-    Overview: { Status: o.status, DetailedStatus: o.status === 'Pending' ? 'Creating' : o.status, AssociationStatusAggregatedCount: o.counts },
+    Overview: {
+      Status: o.status,
+      DetailedStatus: o.status === 'Pending' ? 'Creating' : o.status,
+      AssociationStatusAggregatedCount: o.counts,
+    },
     DocumentVersion: '$DEFAULT',
     Parameters: a.parameters,
     AssociationId: a.associationId,
@@ -127,17 +151,25 @@ function describe(ctx: CallContext, s: SsmState, a: StoredAssociation): Associat
 }
 
 /** An association by id, or by document name and instance id (the legacy way). */
-function findAssociation(s: SsmState, input: { AssociationId?: string; Name?: string; InstanceId?: string }): StoredAssociation {
+function findAssociation(
+  s: SsmState,
+  input: { AssociationId?: string; Name?: string; InstanceId?: string },
+): StoredAssociation {
   const found = input.AssociationId
     ? s.associations[input.AssociationId]
     : Object.values(s.associations).find(
-        (a) => a.documentName === input.Name && a.targets.some((t) => t.Key === 'InstanceIds' && t.Values.includes(input.InstanceId ?? '')),
+        (a) =>
+          a.documentName === input.Name &&
+          a.targets.some((t) => t.Key === 'InstanceIds' && t.Values.includes(input.InstanceId ?? '')),
       );
   if (!found) throw new ServiceError('AssociationDoesNotExist', '');
   return found;
 }
 
-export function describeAssociation(ctx: CallContext, input: DescribeAssociationRequest): DescribeAssociationResult {
+export function describeAssociation(
+  ctx: CallContext,
+  input: DescribeAssociationRequest,
+): DescribeAssociationResult {
   const s = ssmStore(ctx);
   return { AssociationDescription: describe(ctx, s, findAssociation(s, input)) };
 }

@@ -29,17 +29,30 @@ export async function startAutomationExecution(
   const name = (input.DocumentName ?? '').replace(/^arn:aws[a-z-]*:ssm:[^:]*:[^:]*:document\//, '');
   const doc = documents[name];
   if (!doc || doc.type !== 'Automation') {
-    throw new ServiceError('AutomationDefinitionNotFoundException', `Automation definition ${input.DocumentName ?? ''} not found.`);
+    throw new ServiceError(
+      'AutomationDefinitionNotFoundException',
+      `Automation definition ${input.DocumentName ?? ''} not found.`,
+    );
   }
   try {
     checkDocumentVersion(input.DocumentVersion);
   } catch {
-    throw new ServiceError('AutomationDefinitionVersionNotFoundException', `Automation definition ${name} version ${input.DocumentVersion ?? ''} not found.`);
+    throw new ServiceError(
+      'AutomationDefinitionVersionNotFoundException',
+      `Automation definition ${name} version ${input.DocumentVersion ?? ''} not found.`,
+    );
   }
   if (input.Targets?.length) {
-    throw new ServiceError('InvalidTarget', 'The range runs automations with explicit parameters (InstanceId), not with Targets.');
+    throw new ServiceError(
+      'InvalidTarget',
+      'The range runs automations with explicit parameters (InstanceId), not with Targets.',
+    );
   }
-  const parameters = resolveParameters(doc, input.Parameters, 'InvalidAutomationExecutionParametersException');
+  const parameters = resolveParameters(
+    doc,
+    input.Parameters,
+    'InvalidAutomationExecutionParametersException',
+  );
   const action = actions[doc.name] as { operation: string; desiredState: string };
   const instanceIds = parameters['InstanceId'] ?? [];
   const step: StoredAutomation['steps'][number] = {
@@ -49,7 +62,12 @@ export async function startAutomationExecution(
   };
   let outcome: 'Success' | 'Failed' = 'Success';
   try {
-    await ctx.dispatch('ec2', action.operation, { InstanceIds: instanceIds }, { invokedBy: 'ssm.amazonaws.com' });
+    await ctx.dispatch(
+      'ec2',
+      action.operation,
+      { InstanceIds: instanceIds },
+      { invokedBy: 'ssm.amazonaws.com' },
+    );
     step.outputs = {};
   } catch (err) {
     if (!isServiceError(err)) throw err;
@@ -72,10 +90,16 @@ export async function startAutomationExecution(
   return { AutomationExecutionId: execution.executionId };
 }
 
-export function getAutomationExecution(ctx: CallContext, input: GetAutomationExecutionRequest): GetAutomationExecutionResult {
+export function getAutomationExecution(
+  ctx: CallContext,
+  input: GetAutomationExecutionRequest,
+): GetAutomationExecutionResult {
   const e = ctx.state(ssmState).automations[input.AutomationExecutionId ?? ''];
   if (!e) {
-    throw new ServiceError('AutomationExecutionNotFoundException', `Automation execution ${input.AutomationExecutionId ?? ''} not found.`);
+    throw new ServiceError(
+      'AutomationExecutionNotFoundException',
+      `Automation execution ${input.AutomationExecutionId ?? ''} not found.`,
+    );
   }
   const done = ctx.now.getTime() >= e.endsAt.getTime();
   const status = done ? e.outcome : 'InProgress';

@@ -20,7 +20,14 @@ import { paginate } from '../../paginate.js';
 import { checkRange, elapsed, validation } from './common.js';
 import { checkDocumentVersion, findDocument, resolveParameters, type DocumentSpec } from './documents.js';
 import { checkTargets, ec2Instances, pingStatus, selectTargets, type Ec2Instance } from './instances.js';
-import { invocationStatus, invocationsOf, isFinal, ssmStore, startCommand, type InvocationStatus } from './runs.js';
+import {
+  invocationStatus,
+  invocationsOf,
+  isFinal,
+  ssmStore,
+  startCommand,
+  type InvocationStatus,
+} from './runs.js';
 import type { SsmState, StoredCommand, StoredInvocation, StoredTarget } from './store.js';
 
 export function toTargets(targets: Array<{ Key?: string; Values?: string[] }> | undefined): StoredTarget[] {
@@ -28,7 +35,12 @@ export function toTargets(targets: Array<{ Key?: string; Values?: string[] }> | 
 }
 
 /** The instances a command runs on: named ones must be online; targets select among online ones. */
-export async function chooseInstances(ctx: CallContext, doc: DocumentSpec, instanceIds: string[], targets: StoredTarget[]) {
+export async function chooseInstances(
+  ctx: CallContext,
+  doc: DocumentSpec,
+  instanceIds: string[],
+  targets: StoredTarget[],
+) {
   if (new Set(instanceIds).size !== instanceIds.length) throw new ServiceError('DuplicateInstanceId', '');
   checkTargets(targets);
   const online = (await ec2Instances(ctx)).filter((i) => pingStatus(i) === 'Online');
@@ -37,7 +49,10 @@ export async function chooseInstances(ctx: CallContext, doc: DocumentSpec, insta
     const byId = new Map(online.map((i) => [i.instanceId, i]));
     const bad = instanceIds.filter((id) => !byId.has(id));
     if (bad.length > 0) {
-      throw new ServiceError('InvalidInstanceId', `Instances [[${bad.join(', ')}]] not in a valid state for account ${ctx.accountId}`);
+      throw new ServiceError(
+        'InvalidInstanceId',
+        `Instances [[${bad.join(', ')}]] not in a valid state for account ${ctx.accountId}`,
+      );
     }
     chosen = instanceIds.map((id) => byId.get(id) as Ec2Instance);
   } else {
@@ -45,7 +60,10 @@ export async function chooseInstances(ctx: CallContext, doc: DocumentSpec, insta
   }
   const unsupported = chosen.find((i) => !doc.platforms.includes(i.platform));
   if (unsupported) {
-    throw new ServiceError('UnsupportedPlatformType', `The platform ${unsupported.platform} of ${unsupported.instanceId} is not supported by ${doc.name}.`);
+    throw new ServiceError(
+      'UnsupportedPlatformType',
+      `The platform ${unsupported.platform} of ${unsupported.instanceId} is not supported by ${doc.name}.`,
+    );
   }
   return chosen;
 }
@@ -53,13 +71,16 @@ export async function chooseInstances(ctx: CallContext, doc: DocumentSpec, insta
 export async function sendCommand(ctx: CallContext, input: SendCommandRequest): Promise<SendCommandResult> {
   const doc = findDocument(input.DocumentName);
   if (doc.type !== 'Command') {
-    throw new ServiceError('InvalidDocument', `${doc.name} is an ${doc.type} document; SendCommand runs Command documents.`);
+    throw new ServiceError(
+      'InvalidDocument',
+      `${doc.name} is an ${doc.type} document; SendCommand runs Command documents.`,
+    );
   }
   checkDocumentVersion(input.DocumentVersion);
   const parameters = resolveParameters(doc, input.Parameters);
   const instanceIds = input.InstanceIds ?? [];
   const targets = toTargets(input.Targets);
-  if ((instanceIds.length > 0) === (targets.length > 0)) {
+  if (instanceIds.length > 0 === targets.length > 0) {
     throw validation('Exactly one of InstanceIds and Targets must be specified.');
   }
   checkRange('instanceIds', instanceIds.length, 0, 50);
@@ -120,7 +141,10 @@ export function commandView(s: SsmState, c: StoredCommand, now: Date): Command {
     DeliveryTimedOutCount: 0,
     ServiceRole: c.serviceRole ?? '',
     NotificationConfig: { NotificationArn: '', NotificationEvents: [] },
-    CloudWatchOutputConfig: { CloudWatchLogGroupName: c.cloudWatchOutputConfig?.CloudWatchLogGroupName ?? '', CloudWatchOutputEnabled: c.cloudWatchOutputConfig?.CloudWatchOutputEnabled ?? false },
+    CloudWatchOutputConfig: {
+      CloudWatchLogGroupName: c.cloudWatchOutputConfig?.CloudWatchLogGroupName ?? '',
+      CloudWatchOutputEnabled: c.cloudWatchOutputConfig?.CloudWatchOutputEnabled ?? false,
+    },
     TimeoutSeconds: c.timeoutSeconds,
   };
 }
@@ -153,7 +177,10 @@ function pluginsOf(c: StoredCommand, inv: StoredInvocation, now: Date): CommandP
   });
 }
 
-export function getCommandInvocation(ctx: CallContext, input: GetCommandInvocationRequest): GetCommandInvocationResult {
+export function getCommandInvocation(
+  ctx: CallContext,
+  input: GetCommandInvocationRequest,
+): GetCommandInvocationResult {
   const s = ssmStore(ctx);
   const c = s.commands[input.CommandId ?? ''];
   const inv = s.invocations[`${input.CommandId}/${input.InstanceId}`];
@@ -232,7 +259,10 @@ export function listCommands(ctx: CallContext, input: ListCommandsRequest): List
   checkFilters(filters);
   const s = ssmStore(ctx);
   const rows = sentCommands(s, input.CommandId)
-    .filter((c) => input.InstanceId === undefined || s.invocations[`${c.commandId}/${input.InstanceId}`] !== undefined)
+    .filter(
+      (c) =>
+        input.InstanceId === undefined || s.invocations[`${c.commandId}/${input.InstanceId}`] !== undefined,
+    )
     .map((c) => commandView(s, c, ctx.now))
     .filter((view) => matches(filters, s.commands[view.CommandId ?? ''] as StoredCommand, view.Status ?? ''));
   const { page, nextToken } = paginate(rows, {
@@ -244,7 +274,10 @@ export function listCommands(ctx: CallContext, input: ListCommandsRequest): List
   return { Commands: page, NextToken: nextToken };
 }
 
-export function listCommandInvocations(ctx: CallContext, input: ListCommandInvocationsRequest): ListCommandInvocationsResult {
+export function listCommandInvocations(
+  ctx: CallContext,
+  input: ListCommandInvocationsRequest,
+): ListCommandInvocationsResult {
   const max = checkRange('maxResults', input.MaxResults, 1, 50);
   const filters = input.Filters ?? [];
   checkFilters(filters);

@@ -5,7 +5,12 @@ export function validation(message: string): ServiceError {
 }
 
 /** A numeric member within the model's bounds, with the validation message AWS gives. */
-export function checkRange(member: string, value: number | undefined, min: number, max: number): number | undefined {
+export function checkRange(
+  member: string,
+  value: number | undefined,
+  min: number,
+  max: number,
+): number | undefined {
   if (value === undefined) return undefined;
   if (value < min || value > max) {
     throw validation(

@@ -49,7 +49,14 @@ function itemsOf(st: StoredPatchState): ComplianceItem[] {
 }
 
 function emptySeverities(): Required<SeveritySummary> {
-  return { CriticalCount: 0, HighCount: 0, MediumCount: 0, LowCount: 0, InformationalCount: 0, UnspecifiedCount: 0 };
+  return {
+    CriticalCount: 0,
+    HighCount: 0,
+    MediumCount: 0,
+    LowCount: 0,
+    InformationalCount: 0,
+    UnspecifiedCount: 0,
+  };
 }
 
 const COUNT_OF: Record<Severity, keyof SeveritySummary> = {
@@ -99,18 +106,29 @@ function test(f: ComplianceStringFilter, actual: string): boolean {
     case 'BEGIN_WITH':
       return values.some((v) => actual.startsWith(v));
     default:
-      throw new ServiceError('InvalidFilter', `The filter type ${f.Type ?? ''} is not valid for ${f.Key ?? ''}.`);
+      throw new ServiceError(
+        'InvalidFilter',
+        `The filter type ${f.Type ?? ''} is not valid for ${f.Key ?? ''}.`,
+      );
   }
 }
 
-function filtered<T>(rows: T[], filters: ComplianceStringFilter[], fields: Record<string, (row: T) => string>): T[] {
+function filtered<T>(
+  rows: T[],
+  filters: ComplianceStringFilter[],
+  fields: Record<string, (row: T) => string>,
+): T[] {
   for (const f of filters) {
-    if (!fields[f.Key ?? '']) throw new ServiceError('InvalidFilter', `The filter key ${f.Key ?? ''} is not valid.`);
+    if (!fields[f.Key ?? ''])
+      throw new ServiceError('InvalidFilter', `The filter key ${f.Key ?? ''} is not valid.`);
   }
   return rows.filter((row) => filters.every((f) => test(f, fields[f.Key ?? '']?.(row) ?? '')));
 }
 
-export async function listComplianceItems(ctx: CallContext, input: ListComplianceItemsRequest): Promise<ListComplianceItemsResult> {
+export async function listComplianceItems(
+  ctx: CallContext,
+  input: ListComplianceItemsRequest,
+): Promise<ListComplianceItemsResult> {
   const max = checkRange('maxResults', input.MaxResults, 1, 50);
   const types = input.ResourceTypes ?? [];
   if (types.some((t) => t !== 'ManagedInstance')) throw new ServiceError('InvalidResourceType', '');
@@ -125,7 +143,12 @@ export async function listComplianceItems(ctx: CallContext, input: ListComplianc
     ItemId: (i) => i.Id ?? '',
     PatchState: (i) => i.Details?.['PatchState'] ?? '',
   });
-  const { page, nextToken } = paginate(rows, { token: input.NextToken, max, defaultMax: 10, query: [[...ids], input.Filters] });
+  const { page, nextToken } = paginate(rows, {
+    token: input.NextToken,
+    max,
+    defaultMax: 10,
+    query: [[...ids], input.Filters],
+  });
   return { ComplianceItems: page, NextToken: nextToken };
 }
 
@@ -143,7 +166,12 @@ export async function listResourceComplianceSummaries(
     InstanceId: (r) => r.ResourceId ?? '',
     ResourceType: (r) => r.ResourceType ?? '',
   });
-  const { page, nextToken } = paginate(rows, { token: input.NextToken, max, defaultMax: 10, query: input.Filters });
+  const { page, nextToken } = paginate(rows, {
+    token: input.NextToken,
+    max,
+    defaultMax: 10,
+    query: input.Filters,
+  });
   return { ResourceComplianceSummaryItems: page, NextToken: nextToken };
 }
 
@@ -168,7 +196,10 @@ export async function listComplianceSummaries(
     ? [
         {
           ComplianceType: 'Patch',
-          CompliantSummary: { CompliantCount: resources.filter((r) => r.Status === 'COMPLIANT').length, SeveritySummary: compliant },
+          CompliantSummary: {
+            CompliantCount: resources.filter((r) => r.Status === 'COMPLIANT').length,
+            SeveritySummary: compliant,
+          },
           NonCompliantSummary: {
             NonCompliantCount: resources.filter((r) => r.Status === 'NON_COMPLIANT').length,
             SeveritySummary: nonCompliant,
@@ -176,6 +207,11 @@ export async function listComplianceSummaries(
         },
       ]
     : [];
-  const { page, nextToken } = paginate(rows, { token: input.NextToken, max, defaultMax: 10, query: input.Filters });
+  const { page, nextToken } = paginate(rows, {
+    token: input.NextToken,
+    max,
+    defaultMax: 10,
+    query: input.Filters,
+  });
   return { ComplianceSummaryItems: page, NextToken: nextToken };
 }

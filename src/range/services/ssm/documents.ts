@@ -46,7 +46,8 @@ const automationParameters: DocumentParameter[] = [
   {
     name: 'AutomationAssumeRole',
     type: 'String',
-    description: '(Optional) The ARN of the role that allows Automation to perform the actions on your behalf.',
+    description:
+      '(Optional) The ARN of the role that allows Automation to perform the actions on your behalf.',
     default: '',
   },
 ];
@@ -56,7 +57,8 @@ export const documents: Record<string, DocumentSpec> = {
     name: 'AWS-RunPatchBaseline',
     type: 'Command',
     schemaVersion: '2.2',
-    description: 'Scans for or installs patches from a patch baseline to a Linux or Windows operating system.',
+    description:
+      'Scans for or installs patches from a patch baseline to a Linux or Windows operating system.',
     platforms: ['Windows', 'Linux', 'MacOS'],
     targetType: '/AWS::EC2::Instance',
     createdAt: new Date('2017-01-26T20:42:40.000Z'),
@@ -68,9 +70,24 @@ export const documents: Record<string, DocumentSpec> = {
         default: 'Scan',
         allowed: ['Scan', 'Install'],
       },
-      { name: 'SnapshotId', type: 'String', description: '(Optional) The snapshot ID to use to retrieve a patch baseline snapshot.', default: '' },
-      { name: 'InstallOverrideList', type: 'String', description: '(Optional) An https URL or an S3 path-style URL to a list of patches to be installed.', default: '' },
-      { name: 'BaselineOverride', type: 'String', description: '(Optional) Patch baseline override.', default: '' },
+      {
+        name: 'SnapshotId',
+        type: 'String',
+        description: '(Optional) The snapshot ID to use to retrieve a patch baseline snapshot.',
+        default: '',
+      },
+      {
+        name: 'InstallOverrideList',
+        type: 'String',
+        description: '(Optional) An https URL or an S3 path-style URL to a list of patches to be installed.',
+        default: '',
+      },
+      {
+        name: 'BaselineOverride',
+        type: 'String',
+        description: '(Optional) Patch baseline override.',
+        default: '',
+      },
       {
         name: 'RebootOption',
         type: 'String',
@@ -95,8 +112,18 @@ export const documents: Record<string, DocumentSpec> = {
     createdAt: new Date('2016-08-08T18:48:36.000Z'),
     parameters: [
       commandsParameter,
-      { name: 'workingDirectory', type: 'String', description: '(Optional) The path to the working directory on your instance.', default: '' },
-      { name: 'executionTimeout', type: 'String', description: '(Optional) The time in seconds for a command to complete.', default: '3600' },
+      {
+        name: 'workingDirectory',
+        type: 'String',
+        description: '(Optional) The path to the working directory on your instance.',
+        default: '',
+      },
+      {
+        name: 'executionTimeout',
+        type: 'String',
+        description: '(Optional) The time in seconds for a command to complete.',
+        default: '3600',
+      },
     ],
     steps: [{ name: 'aws:runShellScript', action: 'aws:runShellScript' }],
   },
@@ -109,9 +136,23 @@ export const documents: Record<string, DocumentSpec> = {
     targetType: '/AWS::EC2::Instance',
     createdAt: new Date('2016-08-08T18:48:36.000Z'),
     parameters: [
-      { ...commandsParameter, description: '(Required) Specify the commands to run or the paths to existing scripts on the instance.' },
-      { name: 'workingDirectory', type: 'String', description: '(Optional) The path to the working directory on your instance.', default: '' },
-      { name: 'executionTimeout', type: 'String', description: '(Optional) The time in seconds for a command to complete.', default: '3600' },
+      {
+        ...commandsParameter,
+        description:
+          '(Required) Specify the commands to run or the paths to existing scripts on the instance.',
+      },
+      {
+        name: 'workingDirectory',
+        type: 'String',
+        description: '(Optional) The path to the working directory on your instance.',
+        default: '',
+      },
+      {
+        name: 'executionTimeout',
+        type: 'String',
+        description: '(Optional) The time in seconds for a command to complete.',
+        default: '3600',
+      },
     ],
     steps: [{ name: 'aws:runPowerShellScript', action: 'aws:runPowerShellScript' }],
   },
@@ -153,26 +194,38 @@ export function checkDocumentVersion(version: string | undefined): void {
 }
 
 /** Check parameters against the document and fill in defaults, as SSM does before running it. */
-export function resolveParameters(doc: DocumentSpec, given: Record<string, string[]> | undefined, errorCode = 'InvalidParameters') {
+export function resolveParameters(
+  doc: DocumentSpec,
+  given: Record<string, string[]> | undefined,
+  errorCode = 'InvalidParameters',
+) {
   const out: Record<string, string[]> = {};
   const declared = new Map(doc.parameters.map((p) => [p.name, p]));
   for (const name of Object.keys(given ?? {})) {
-    if (!declared.has(name)) throw new ServiceError(errorCode, `Parameter "${name}" is not defined in document ${doc.name}.`);
+    if (!declared.has(name))
+      throw new ServiceError(errorCode, `Parameter "${name}" is not defined in document ${doc.name}.`);
   }
   for (const p of doc.parameters) {
     const values = given?.[p.name];
     if (values === undefined || values.length === 0) {
-      if (p.default === undefined) throw new ServiceError(errorCode, `Parameter "${p.name}" is required by document ${doc.name}.`);
+      if (p.default === undefined)
+        throw new ServiceError(errorCode, `Parameter "${p.name}" is required by document ${doc.name}.`);
       out[p.name] = [p.default];
       continue;
     }
     if (p.type === 'String' && values.length > 1) {
-      throw new ServiceError(errorCode, `Parameter "${p.name}" of document ${doc.name} takes a single value.`);
+      throw new ServiceError(
+        errorCode,
+        `Parameter "${p.name}" of document ${doc.name} takes a single value.`,
+      );
     }
     if (p.allowed) {
       const bad = values.find((v) => !p.allowed?.includes(v));
       if (bad !== undefined) {
-        throw new ServiceError(errorCode, `Parameter "${p.name}" has a value "${bad}" that is not in the allowed values: ${p.allowed.join(', ')}.`);
+        throw new ServiceError(
+          errorCode,
+          `Parameter "${p.name}" has a value "${bad}" that is not in the allowed values: ${p.allowed.join(', ')}.`,
+        );
       }
     }
     out[p.name] = values;
@@ -184,7 +237,12 @@ function contentOf(doc: DocumentSpec): string {
   const parameters = Object.fromEntries(
     doc.parameters.map((p) => [
       p.name,
-      { type: p.type, description: p.description, ...(p.default !== undefined ? { default: p.default } : {}), ...(p.allowed ? { allowedValues: p.allowed } : {}) },
+      {
+        type: p.type,
+        description: p.description,
+        ...(p.default !== undefined ? { default: p.default } : {}),
+        ...(p.allowed ? { allowedValues: p.allowed } : {}),
+      },
     ]),
   );
   const steps = doc.steps.map((s) => ({
@@ -192,7 +250,11 @@ function contentOf(doc: DocumentSpec): string {
     name: s.name,
     ...(s.platform ? { precondition: { StringEquals: ['platformType', s.platform] } } : {}),
   }));
-  return JSON.stringify({ schemaVersion: doc.schemaVersion, description: doc.description, parameters, mainSteps: steps }, null, 2);
+  return JSON.stringify(
+    { schemaVersion: doc.schemaVersion, description: doc.description, parameters, mainSteps: steps },
+    null,
+    2,
+  );
 }
 
 function describe(doc: DocumentSpec): DocumentDescription {
@@ -205,7 +267,12 @@ function describe(doc: DocumentSpec): DocumentDescription {
     Status: 'Active',
     DocumentVersion: '1',
     Description: doc.description,
-    Parameters: doc.parameters.map((p) => ({ Name: p.name, Type: p.type, Description: p.description, DefaultValue: p.default })),
+    Parameters: doc.parameters.map((p) => ({
+      Name: p.name,
+      Type: p.type,
+      Description: p.description,
+      DefaultValue: p.default,
+    })),
     PlatformTypes: doc.platforms,
     DocumentType: doc.type,
     SchemaVersion: doc.schemaVersion,
@@ -270,6 +337,11 @@ export function listDocuments(_ctx: CallContext, input: ListDocumentsRequest): L
       DocumentFormat: 'JSON',
       TargetType: doc.targetType,
     }));
-  const { page, nextToken } = paginate(rows, { token: input.NextToken, max: input.MaxResults, defaultMax: 50, query: filters });
+  const { page, nextToken } = paginate(rows, {
+    token: input.NextToken,
+    max: input.MaxResults,
+    defaultMax: 50,
+    query: filters,
+  });
   return { DocumentIdentifiers: page, NextToken: nextToken };
 }

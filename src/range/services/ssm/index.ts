@@ -1,8 +1,23 @@
 import type { ServiceDefinition } from '../../context.js';
-import { createAssociation, deleteAssociation, describeAssociation, listAssociations } from './associations.js';
+import {
+  createAssociation,
+  deleteAssociation,
+  describeAssociation,
+  listAssociations,
+} from './associations.js';
 import { getAutomationExecution, startAutomationExecution } from './automation.js';
-import { cancelCommand, getCommandInvocation, listCommandInvocations, listCommands, sendCommand } from './commands.js';
-import { listComplianceItems, listComplianceSummaries, listResourceComplianceSummaries } from './compliance.js';
+import {
+  cancelCommand,
+  getCommandInvocation,
+  listCommandInvocations,
+  listCommands,
+  sendCommand,
+} from './commands.js';
+import {
+  listComplianceItems,
+  listComplianceSummaries,
+  listResourceComplianceSummaries,
+} from './compliance.js';
 import { describeDocument, getDocument, listDocuments } from './documents.js';
 import { describeInstanceInformation } from './instances.js';
 import {
@@ -12,8 +27,19 @@ import {
   listTagsForResource,
   removeTagsFromResource,
 } from './parameter-search.js';
-import { deleteParameter, deleteParameters, getParameter, getParameterHistory, getParameters, putParameter } from './parameters.js';
-import { describeInstancePatches, describeInstancePatchStates, describeInstancePatchStatesForPatchGroup } from './patching.js';
+import {
+  deleteParameter,
+  deleteParameters,
+  getParameter,
+  getParameterHistory,
+  getParameters,
+  putParameter,
+} from './parameters.js';
+import {
+  describeInstancePatches,
+  describeInstancePatchStates,
+  describeInstancePatchStatesForPatchGroup,
+} from './patching.js';
 import { ssmResources } from './resources.js';
 
 export const ssmService: ServiceDefinition = {

@@ -32,7 +32,12 @@ export const AGENT_VERSION = '3.3.1142.0';
 export async function ec2Instances(ctx: CallContext): Promise<Ec2Instance[]> {
   let result: DescribeInstancesResult;
   try {
-    result = (await ctx.dispatch('ec2', 'DescribeInstances', {}, { record: false })) as DescribeInstancesResult;
+    result = (await ctx.dispatch(
+      'ec2',
+      'DescribeInstances',
+      {},
+      { record: false },
+    )) as DescribeInstancesResult;
   } catch (err) {
     if (isServiceError(err) && (err.code === 'InvalidAction' || err.code === 'NotImplemented')) return [];
     throw err;
@@ -84,7 +89,10 @@ export function selectTargets(instances: Ec2Instance[], targets: StoredTarget[])
 export function checkTargets(targets: StoredTarget[]): void {
   for (const t of targets) {
     if (t.Key === 'InstanceIds' || t.Key === 'tag-key' || /^tag:.+/.test(t.Key)) continue;
-    throw new ServiceError('InvalidTarget', `The range supports the target keys InstanceIds, tag:<key> and tag-key, not '${t.Key}'.`);
+    throw new ServiceError(
+      'InvalidTarget',
+      `The range supports the target keys InstanceIds, tag:<key> and tag-key, not '${t.Key}'.`,
+    );
   }
 }
 
@@ -97,7 +105,9 @@ function platformName(i: Ec2Instance): { name: string; version: string } {
 function associationStatusOf(s: SsmState, instanceId: string, now: Date): string | undefined {
   let status: string | undefined;
   for (const association of Object.values(s.associations)) {
-    const inv = association.lastCommandId ? s.invocations[`${association.lastCommandId}/${instanceId}`] : undefined;
+    const inv = association.lastCommandId
+      ? s.invocations[`${association.lastCommandId}/${instanceId}`]
+      : undefined;
     if (!inv) continue;
     const done = inv.settled || inv.endsAt.getTime() <= now.getTime();
     if (!done) status ??= 'Pending';
@@ -167,7 +177,10 @@ export async function describeInstanceInformation(
   }
   const filters = [
     ...(input.Filters ?? []).map((f) => ({ key: f.Key ?? '', values: f.Values ?? [] })),
-    ...(input.InstanceInformationFilterList ?? []).map((f) => ({ key: f.key ?? '', values: f.valueSet ?? [] })),
+    ...(input.InstanceInformationFilterList ?? []).map((f) => ({
+      key: f.key ?? '',
+      values: f.valueSet ?? [],
+    })),
   ];
   const managed = (await ec2Instances(ctx)).filter((i) => pingStatus(i) !== undefined);
   const s = ssmStore(ctx);

@@ -24,7 +24,9 @@ function current(p: StoredParameter): StoredParameterVersion {
 }
 
 function sorted(ctx: CallContext): StoredParameter[] {
-  return Object.values(ctx.state(ssmState).parameters).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return Object.values(ctx.state(ssmState).parameters).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
 }
 
 /** Whether a name sits under a path: one level below it, or anywhere below when recursive. */
@@ -60,15 +62,24 @@ function matches(p: StoredParameter, f: ParameterStringFilter): boolean {
   throw new ServiceError('InvalidFilterKey', '');
 }
 
-export async function getParametersByPath(ctx: CallContext, input: GetParametersByPathRequest): Promise<GetParametersByPathResult> {
+export async function getParametersByPath(
+  ctx: CallContext,
+  input: GetParametersByPathRequest,
+): Promise<GetParametersByPathResult> {
   const max = checkRange('maxResults', input.MaxResults, 1, 10);
   const path = input.Path ?? '';
-  if (!path.startsWith('/')) throw new ServiceError('ValidationException', 'The parameter doesn\'t meet the parameter name requirements. The parameter name must begin with a forward slash "/".');
+  if (!path.startsWith('/'))
+    throw new ServiceError(
+      'ValidationException',
+      'The parameter doesn\'t meet the parameter name requirements. The parameter name must begin with a forward slash "/".',
+    );
   const filters = input.ParameterFilters ?? [];
   for (const f of filters) {
     if (!['Type', 'KeyId', 'Label'].includes(f.Key ?? '')) throw new ServiceError('InvalidFilterKey', '');
   }
-  const rows = sorted(ctx).filter((p) => underPath(p.name, path, input.Recursive ?? false) && filters.every((f) => matches(p, f)));
+  const rows = sorted(ctx).filter(
+    (p) => underPath(p.name, path, input.Recursive ?? false) && filters.every((f) => matches(p, f)),
+  );
   const { page, nextToken } = paginate(rows, {
     token: input.NextToken,
     max,
@@ -80,7 +91,10 @@ export async function getParametersByPath(ctx: CallContext, input: GetParameters
   return { Parameters: out, NextToken: nextToken };
 }
 
-export function describeParameters(ctx: CallContext, input: DescribeParametersRequest): DescribeParametersResult {
+export function describeParameters(
+  ctx: CallContext,
+  input: DescribeParametersRequest,
+): DescribeParametersResult {
   const max = checkRange('maxResults', input.MaxResults, 1, 50);
   const filters: ParameterStringFilter[] = [
     ...(input.Filters ?? []).map((f) => ({ Key: f.Key, Values: f.Values, Option: 'Equals' })),
@@ -111,7 +125,11 @@ export function describeParameters(ctx: CallContext, input: DescribeParametersRe
 }
 
 /** Tags: the range's taggable SSM resources are parameters. */
-function taggedParameter(ctx: CallContext, type: string | undefined, id: string | undefined): StoredParameter {
+function taggedParameter(
+  ctx: CallContext,
+  type: string | undefined,
+  id: string | undefined,
+): StoredParameter {
   if (type !== 'Parameter') {
     throw new ServiceError('InvalidResourceType', '');
   }
@@ -124,18 +142,25 @@ export function addTagsToResource(ctx: CallContext, input: AddTagsToResourceRequ
   const p = taggedParameter(ctx, input.ResourceType, input.ResourceId);
   const tags = new Map(p.tags.map((t) => [t.Key, t.Value]));
   for (const t of input.Tags ?? []) tags.set(t.Key ?? '', t.Value ?? '');
-  if (tags.size > 50) throw new ServiceError('TooManyTagsError', 'The Tags array exceeds the maximum of 50 tags per resource.');
+  if (tags.size > 50)
+    throw new ServiceError('TooManyTagsError', 'The Tags array exceeds the maximum of 50 tags per resource.');
   p.tags = [...tags].map(([Key, Value]) => ({ Key, Value }));
   return {};
 }
 
-export function removeTagsFromResource(ctx: CallContext, input: RemoveTagsFromResourceRequest): Record<string, never> {
+export function removeTagsFromResource(
+  ctx: CallContext,
+  input: RemoveTagsFromResourceRequest,
+): Record<string, never> {
   const p = taggedParameter(ctx, input.ResourceType, input.ResourceId);
   const drop = new Set(input.TagKeys ?? []);
   p.tags = p.tags.filter((t) => !drop.has(t.Key));
   return {};
 }
 
-export function listTagsForResource(ctx: CallContext, input: ListTagsForResourceRequest): ListTagsForResourceResult {
+export function listTagsForResource(
+  ctx: CallContext,
+  input: ListTagsForResourceRequest,
+): ListTagsForResourceResult {
   return { TagList: taggedParameter(ctx, input.ResourceType, input.ResourceId).tags };
 }

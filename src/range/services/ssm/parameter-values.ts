@@ -20,13 +20,22 @@ const BAD_NAME =
 
 /** Parameter naming rules (PutParameter): letters, digits, `_.-`, `/` for hierarchies of at most 15 levels. */
 export function checkName(name: string): void {
-  if (name.includes('/') && !name.startsWith('/')) throw new ServiceError('ValidationException', 'Parameter name must be a fully qualified name.');
+  if (name.includes('/') && !name.startsWith('/'))
+    throw new ServiceError('ValidationException', 'Parameter name must be a fully qualified name.');
   const parts = name.split('/').filter((p) => p !== '');
-  if (parts.length === 0 || parts.some((p) => !/^[a-zA-Z0-9_.-]+$/.test(p)) || /^\/?(aws|ssm)/i.test(name) || name.endsWith('/')) {
+  if (
+    parts.length === 0 ||
+    parts.some((p) => !/^[a-zA-Z0-9_.-]+$/.test(p)) ||
+    /^\/?(aws|ssm)/i.test(name) ||
+    name.endsWith('/')
+  ) {
     throw new ServiceError('ValidationException', BAD_NAME);
   }
   if (name.length > 1011) {
-    throw new ServiceError('ValidationException', "1 validation error detected: Value at 'name' failed to satisfy constraint: Member must have length less than or equal to 1011");
+    throw new ServiceError(
+      'ValidationException',
+      "1 validation error detected: Value at 'name' failed to satisfy constraint: Member must have length less than or equal to 1011",
+    );
   }
   if (parts.length > 15) {
     throw new ServiceError(
@@ -55,7 +64,9 @@ export function selectVersion(p: StoredParameter, selector: string | undefined):
   const current = p.versions.at(-1) as StoredParameterVersion;
   if (!selector) return current;
   const wanted = selector.slice(1);
-  const found = /^\d+$/.test(wanted) ? p.versions.find((v) => v.version === Number(wanted)) : p.versions.find((v) => v.labels.includes(wanted));
+  const found = /^\d+$/.test(wanted)
+    ? p.versions.find((v) => v.version === Number(wanted))
+    : p.versions.find((v) => v.labels.includes(wanted));
   if (!found) {
     throw new ServiceError(
       'ParameterVersionNotFound',
@@ -65,18 +76,28 @@ export function selectVersion(p: StoredParameter, selector: string | undefined):
   return found;
 }
 
-export async function encryptValue(ctx: CallContext, name: string, value: string, keyId: string): Promise<string> {
+export async function encryptValue(
+  ctx: CallContext,
+  name: string,
+  value: string,
+  keyId: string,
+): Promise<string> {
   try {
     const out = (await ctx.dispatch(
       'kms',
       'Encrypt',
-      { KeyId: keyId, Plaintext: Buffer.from(value), EncryptionContext: { PARAMETER_ARN: parameterArn(ctx, name) } },
+      {
+        KeyId: keyId,
+        Plaintext: Buffer.from(value),
+        EncryptionContext: { PARAMETER_ARN: parameterArn(ctx, name) },
+      },
       { invokedBy: 'ssm.amazonaws.com' },
     )) as { CiphertextBlob?: Uint8Array };
     return Buffer.from(out.CiphertextBlob ?? new Uint8Array()).toString('base64');
   } catch (err) {
     if (!isServiceError(err)) throw err;
-    if (err.code === 'InvalidAction' || err.code === 'NotImplemented') return NO_KMS + Buffer.from(value).toString('base64');
+    if (err.code === 'InvalidAction' || err.code === 'NotImplemented')
+      return NO_KMS + Buffer.from(value).toString('base64');
     if (err.code === 'NotFoundException') throw new ServiceError('InvalidKeyId', err.message);
     throw err;
   }
@@ -88,18 +109,27 @@ export async function decryptValue(ctx: CallContext, name: string, stored: strin
     const out = (await ctx.dispatch(
       'kms',
       'Decrypt',
-      { CiphertextBlob: Buffer.from(stored, 'base64'), EncryptionContext: { PARAMETER_ARN: parameterArn(ctx, name) } },
+      {
+        CiphertextBlob: Buffer.from(stored, 'base64'),
+        EncryptionContext: { PARAMETER_ARN: parameterArn(ctx, name) },
+      },
       { invokedBy: 'ssm.amazonaws.com' },
     )) as { Plaintext?: Uint8Array };
     return Buffer.from(out.Plaintext ?? new Uint8Array()).toString('utf8');
   } catch (err) {
-    if (isServiceError(err) && err.code === 'NotFoundException') throw new ServiceError('InvalidKeyId', err.message);
+    if (isServiceError(err) && err.code === 'NotFoundException')
+      throw new ServiceError('InvalidKeyId', err.message);
     throw err;
   }
 }
 
 /** The value a reader gets: SecureStrings stay ciphertext unless decryption was asked for. */
-export async function valueFor(ctx: CallContext, p: StoredParameter, v: StoredParameterVersion, decrypt: boolean | undefined): Promise<string> {
+export async function valueFor(
+  ctx: CallContext,
+  p: StoredParameter,
+  v: StoredParameterVersion,
+  decrypt: boolean | undefined,
+): Promise<string> {
   if (v.type !== 'SecureString' || !decrypt) return v.value;
   return decryptValue(ctx, p.name, v.value);
 }

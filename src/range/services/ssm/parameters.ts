@@ -31,12 +31,18 @@ import { ssmState, type StoredParameter, type StoredParameterVersion } from './s
 
 const MAX_VALUE = { Standard: 4096, Advanced: 8192 };
 
-export async function putParameter(ctx: CallContext, input: PutParameterRequest): Promise<PutParameterResult> {
+export async function putParameter(
+  ctx: CallContext,
+  input: PutParameterRequest,
+): Promise<PutParameterResult> {
   const name = (input.Name ?? '').trim();
   checkName(name);
   const existing = ctx.state(ssmState).parameters[name];
   if (existing && !input.Overwrite) {
-    throw new ServiceError('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
+    throw new ServiceError(
+      'ParameterAlreadyExists',
+      'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.',
+    );
   }
   if (existing && input.Tags?.length) {
     throw new ServiceError(
@@ -46,15 +52,24 @@ export async function putParameter(ctx: CallContext, input: PutParameterRequest)
   }
   const previous = existing?.versions.at(-1);
   const type = input.Type ?? previous?.type;
-  if (!type) throw new ServiceError('ValidationException', 'A parameter type is required when you create a parameter.');
+  if (!type)
+    throw new ServiceError(
+      'ValidationException',
+      'A parameter type is required when you create a parameter.',
+    );
   if (!['String', 'StringList', 'SecureString'].includes(type)) {
-    throw validation(`Value '${type}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]`);
+    throw validation(
+      `Value '${type}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]`,
+    );
   }
   if (input.KeyId && type !== 'SecureString') {
     throw new ServiceError('ValidationException', 'KeyId is required for SecureString type parameter only.');
   }
   const value = input.Value ?? '';
-  if (value.length < 1) throw validation("Value at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1");
+  if (value.length < 1)
+    throw validation(
+      "Value at 'value' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
   const tier = tierOf(input.Tier, previous?.tier, value.length);
   if (value.length > MAX_VALUE[tier]) {
     throw new ServiceError(
@@ -68,13 +83,23 @@ export async function putParameter(ctx: CallContext, input: PutParameterRequest)
   if (allowedPattern !== undefined) checkPattern(allowedPattern, value);
   const dataType = input.DataType ?? previous?.dataType ?? 'text';
   if (!['text', 'aws:ec2:image', 'aws:ssm:integration'].includes(dataType)) {
-    throw new ServiceError('ValidationException', `The following data type is not supported: ${dataType} (Data type names are all lowercase.)`);
+    throw new ServiceError(
+      'ValidationException',
+      `The following data type is not supported: ${dataType} (Data type names are all lowercase.)`,
+    );
   }
-  const keyId = type === 'SecureString' ? (input.KeyId ?? (previous?.type === 'SecureString' ? previous.keyId : undefined) ?? DEFAULT_KEY) : undefined;
+  const keyId =
+    type === 'SecureString'
+      ? (input.KeyId ?? (previous?.type === 'SecureString' ? previous.keyId : undefined) ?? DEFAULT_KEY)
+      : undefined;
   const stored = type === 'SecureString' ? await encryptValue(ctx, name, value, keyId ?? DEFAULT_KEY) : value;
   // Read the store again after the KMS call: another request may have written meanwhile.
   const params = ctx.state(ssmState).parameters;
-  const p: StoredParameter = params[name] ?? { name, versions: [], tags: (input.Tags ?? []).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' })) };
+  const p: StoredParameter = params[name] ?? {
+    name,
+    versions: [],
+    tags: (input.Tags ?? []).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' })),
+  };
   const version: StoredParameterVersion = {
     version: (p.versions.at(-1)?.version ?? 0) + 1,
     type: type as StoredParameterVersion['type'],
@@ -95,7 +120,11 @@ export async function putParameter(ctx: CallContext, input: PutParameterRequest)
   return { Version: version.version, Tier: tier };
 }
 
-function tierOf(asked: string | undefined, previous: 'Standard' | 'Advanced' | undefined, length: number): 'Standard' | 'Advanced' {
+function tierOf(
+  asked: string | undefined,
+  previous: 'Standard' | 'Advanced' | undefined,
+  length: number,
+): 'Standard' | 'Advanced' {
   if (asked === 'Standard' && previous === 'Advanced') {
     throw new ServiceError(
       'ValidationException',
@@ -105,7 +134,9 @@ function tierOf(asked: string | undefined, previous: 'Standard' | 'Advanced' | u
   if (asked === 'Advanced' || previous === 'Advanced') return 'Advanced';
   if (asked === 'Intelligent-Tiering') return length > MAX_VALUE.Standard ? 'Advanced' : 'Standard';
   if (asked !== undefined && asked !== 'Standard') {
-    throw validation(`Value '${asked}' at 'tier' failed to satisfy constraint: Member must satisfy enum value set: [Advanced, Intelligent-Tiering, Standard]`);
+    throw validation(
+      `Value '${asked}' at 'tier' failed to satisfy constraint: Member must satisfy enum value set: [Advanced, Intelligent-Tiering, Standard]`,
+    );
   }
   return 'Standard';
 }
@@ -115,10 +146,16 @@ function checkPattern(pattern: string, value: string): void {
   try {
     re = new RegExp(pattern);
   } catch {
-    throw new ServiceError('InvalidAllowedPatternException', `The allowed pattern ${pattern} is not a valid regular expression.`);
+    throw new ServiceError(
+      'InvalidAllowedPatternException',
+      `The allowed pattern ${pattern} is not a valid regular expression.`,
+    );
   }
   if (!re.test(value)) {
-    throw new ServiceError('ParameterPatternMismatchException', `Parameter value, cannot be validated against allowedPattern: ${pattern}`);
+    throw new ServiceError(
+      'ParameterPatternMismatchException',
+      `Parameter value, cannot be validated against allowedPattern: ${pattern}`,
+    );
   }
 }
 
@@ -141,14 +178,28 @@ export async function parameterView(
   };
 }
 
-export async function getParameter(ctx: CallContext, input: GetParameterRequest): Promise<GetParameterResult> {
+export async function getParameter(
+  ctx: CallContext,
+  input: GetParameterRequest,
+): Promise<GetParameterResult> {
   const ref = parseReference(input.Name ?? '');
   const p = lookup(ctx.state(ssmState).parameters, ref.name);
   if (!p) throw new ServiceError('ParameterNotFound', '');
-  return { Parameter: await parameterView(ctx, p, selectVersion(p, ref.selector), input.WithDecryption, ref.selector) };
+  return {
+    Parameter: await parameterView(
+      ctx,
+      p,
+      selectVersion(p, ref.selector),
+      input.WithDecryption,
+      ref.selector,
+    ),
+  };
 }
 
-export async function getParameters(ctx: CallContext, input: GetParametersRequest): Promise<GetParametersResult> {
+export async function getParameters(
+  ctx: CallContext,
+  input: GetParametersRequest,
+): Promise<GetParametersResult> {
   const names = input.Names ?? [];
   if (names.length < 1 || names.length > 10) {
     throw validation(
@@ -198,11 +249,19 @@ export function deleteParameters(ctx: CallContext, input: DeleteParametersReques
   return { DeletedParameters: deleted, InvalidParameters: invalid };
 }
 
-export async function getParameterHistory(ctx: CallContext, input: GetParameterHistoryRequest): Promise<GetParameterHistoryResult> {
+export async function getParameterHistory(
+  ctx: CallContext,
+  input: GetParameterHistoryRequest,
+): Promise<GetParameterHistoryResult> {
   const max = checkRange('maxResults', input.MaxResults, 1, 50);
   const p = lookup(ctx.state(ssmState).parameters, parseReference(input.Name ?? '').name);
   if (!p) throw new ServiceError('ParameterNotFound', '');
-  const { page, nextToken } = paginate(p.versions, { token: input.NextToken, max, defaultMax: 50, query: p.name });
+  const { page, nextToken } = paginate(p.versions, {
+    token: input.NextToken,
+    max,
+    defaultMax: 50,
+    query: p.name,
+  });
   const history: ParameterHistory[] = [];
   for (const v of page) {
     history.push({

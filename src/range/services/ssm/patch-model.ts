@@ -31,7 +31,6 @@ const LINUX_ADVISORIES: Array<[string, string, string, string]> = [
   ['git', '2.40.1-1.amzn2023.0.3', 'CVE-2024-32002', 'Important'],
 ];
 
-
 function tagCount(tags: Record<string, string>, key: string): number {
   const n = Number.parseInt(tags[key] ?? '0', 10);
   return Number.isFinite(n) && n > 0 ? Math.min(n, 500) : 0;
@@ -48,7 +47,12 @@ function missingPatch(platform: 'Linux' | 'Windows', index: number, critical: bo
       cveIds: '',
     };
   }
-  const [pkg, version, cve, severity] = LINUX_ADVISORIES[index % LINUX_ADVISORIES.length] ?? ['kernel', '0', '', 'Medium'];
+  const [pkg, version, cve, severity] = LINUX_ADVISORIES[index % LINUX_ADVISORIES.length] ?? [
+    'kernel',
+    '0',
+    '',
+    'Medium',
+  ];
   // Beyond the list, later releases of the same packages are missing too.
   const round = Math.floor(index / LINUX_ADVISORIES.length);
   return {
@@ -137,10 +141,48 @@ export function complianceSeverity(severity: string): 'CRITICAL' | 'HIGH' | 'MED
 
 /** The packages an instance comes with, each counted as an installed patch. */
 const BASE_PACKAGES = [
-  'acl', 'audit', 'bash', 'ca-certificates', 'chrony', 'cloud-init', 'coreutils', 'cronie', 'dbus', 'dnf', 'e2fsprogs',
-  'ec2-utils', 'file', 'filesystem', 'findutils', 'gawk', 'gnupg2', 'grep', 'gzip', 'iproute', 'iptables-libs', 'kmod',
-  'libcap', 'libgcc', 'libselinux', 'libstdc++', 'lua', 'ncurses', 'nss', 'pam', 'procps-ng', 'rpm', 'rsyslog', 'sed',
-  'shadow-utils', 'tar', 'tzdata', 'util-linux', 'xfsprogs', 'xz', 'yum', 'zlib',
+  'acl',
+  'audit',
+  'bash',
+  'ca-certificates',
+  'chrony',
+  'cloud-init',
+  'coreutils',
+  'cronie',
+  'dbus',
+  'dnf',
+  'e2fsprogs',
+  'ec2-utils',
+  'file',
+  'filesystem',
+  'findutils',
+  'gawk',
+  'gnupg2',
+  'grep',
+  'gzip',
+  'iproute',
+  'iptables-libs',
+  'kmod',
+  'libcap',
+  'libgcc',
+  'libselinux',
+  'libstdc++',
+  'lua',
+  'ncurses',
+  'nss',
+  'pam',
+  'procps-ng',
+  'rpm',
+  'rsyslog',
+  'sed',
+  'shadow-utils',
+  'tar',
+  'tzdata',
+  'util-linux',
+  'xfsprogs',
+  'xz',
+  'yum',
+  'zlib',
 ];
 
 /** The installed patch behind one of the packages an instance came with. */

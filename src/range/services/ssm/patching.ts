@@ -18,7 +18,9 @@ import { ensurePatchStates, ssmStore } from './runs.js';
 import type { SsmState, StoredPatch, StoredPatchState } from './store.js';
 
 /** Patch states of the managed instances (created from their tags the first time the range sees them). */
-export async function managedPatchStates(ctx: CallContext): Promise<{ s: SsmState; states: StoredPatchState[] }> {
+export async function managedPatchStates(
+  ctx: CallContext,
+): Promise<{ s: SsmState; states: StoredPatchState[] }> {
   const managed = (await ec2Instances(ctx)).filter((i) => pingStatus(i) !== undefined);
   const s = ssmStore(ctx);
   ensurePatchStates(s, managed);
@@ -36,7 +38,8 @@ function stateView(st: StoredPatchState): InstancePatchState {
     OperationStartTime: st.startedAt,
     OperationEndTime: st.endedAt,
     Operation: st.operation,
-    RebootOption: st.operation === 'Install' ? (st.rebootOption as InstancePatchState['RebootOption']) : undefined,
+    RebootOption:
+      st.operation === 'Install' ? (st.rebootOption as InstancePatchState['RebootOption']) : undefined,
   };
 }
 
@@ -49,7 +52,12 @@ export async function describeInstancePatchStates(
   const wanted = new Set(input.InstanceIds ?? []);
   const { states } = await managedPatchStates(ctx);
   const rows = states.filter((st) => wanted.has(st.instanceId)).map(stateView);
-  const { page, nextToken } = paginate(rows, { token: input.NextToken, max, defaultMax: 10, query: [...wanted] });
+  const { page, nextToken } = paginate(rows, {
+    token: input.NextToken,
+    max,
+    defaultMax: 10,
+    query: [...wanted],
+  });
   return { InstancePatchStates: page, NextToken: nextToken };
 }
 
@@ -72,7 +80,12 @@ export async function describeInstancePatchStatesForPatchGroup(
   const filters = input.Filters ?? [];
   for (const f of filters) {
     const value = Number(f.Values?.[0]);
-    if (!COUNT_KEYS.includes(f.Key as (typeof COUNT_KEYS)[number]) || f.Values?.length !== 1 || !Number.isInteger(value) || value < 0) {
+    if (
+      !COUNT_KEYS.includes(f.Key as (typeof COUNT_KEYS)[number]) ||
+      f.Values?.length !== 1 ||
+      !Number.isInteger(value) ||
+      value < 0
+    ) {
       throw new ServiceError('InvalidFilter', `The filter ${f.Key ?? ''} is not valid.`);
     }
   }
@@ -96,16 +109,26 @@ export async function describeInstancePatchStatesForPatchGroup(
         }
       }),
     );
-  const { page, nextToken } = paginate(rows, { token: input.NextToken, max, defaultMax: 10, query: [input.PatchGroup, filters] });
+  const { page, nextToken } = paginate(rows, {
+    token: input.NextToken,
+    max,
+    defaultMax: 10,
+    query: [input.PatchGroup, filters],
+  });
   return { InstancePatchStates: page, NextToken: nextToken };
 }
 
 /** Every patch of an instance, missing ones first, with SSM's state names. */
-export function patchesOf(st: StoredPatchState): Array<{ patch: StoredPatch; state: 'MISSING' | 'INSTALLED' }> {
+export function patchesOf(
+  st: StoredPatchState,
+): Array<{ patch: StoredPatch; state: 'MISSING' | 'INSTALLED' }> {
   return [
     ...st.missing.map((patch) => ({ patch, state: 'MISSING' as const })),
     ...st.installed.map((patch) => ({ patch, state: 'INSTALLED' as const })),
-    ...Array.from({ length: st.baseInstalled }, (_, i) => ({ patch: baseInstalledPatch(st, i), state: 'INSTALLED' as const })),
+    ...Array.from({ length: st.baseInstalled }, (_, i) => ({
+      patch: baseInstalledPatch(st, i),
+      state: 'INSTALLED' as const,
+    })),
   ];
 }
 
@@ -157,6 +180,11 @@ export async function describeInstancePatches(
       InstalledTime: patch.installedAt ?? new Date(0),
       CVEIds: patch.cveIds || undefined,
     }));
-  const { page, nextToken } = paginate(rows, { token: input.NextToken, max, defaultMax: 10, query: [input.InstanceId, filters] });
+  const { page, nextToken } = paginate(rows, {
+    token: input.NextToken,
+    max,
+    defaultMax: 10,
+    query: [input.InstanceId, filters],
+  });
   return { Patches: page, NextToken: nextToken };
 }

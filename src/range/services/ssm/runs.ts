@@ -78,7 +78,9 @@ export function settle(s: SsmState, now: Date): void {
 
 function durationOf(command: StoredCommand): number {
   if (command.documentName === 'AWS-RunPatchBaseline') {
-    return command.parameters['Operation']?.[0] === 'Install' ? runTimes.patchInstallMs : runTimes.patchScanMs;
+    return command.parameters['Operation']?.[0] === 'Install'
+      ? runTimes.patchInstallMs
+      : runTimes.patchScanMs;
   }
   return runTimes.scriptMs;
 }
@@ -97,7 +99,12 @@ export function ensurePatchStates(s: SsmState, instances: Ec2Instance[]): void {
 }
 
 /** Record a command and its invocations, and settle them when they finish on the range clock. */
-export function startCommand(ctx: CallContext, s: SsmState, command: StoredCommand, instances: Ec2Instance[]): void {
+export function startCommand(
+  ctx: CallContext,
+  s: SsmState,
+  command: StoredCommand,
+  instances: Ec2Instance[],
+): void {
   s.commands[command.commandId] = command;
   if (command.documentName === 'AWS-RunPatchBaseline') ensurePatchStates(s, instances);
   const startsAt = command.requestedAt.getTime() + runTimes.deliveryMs;
