@@ -143,6 +143,14 @@ describe('range: SSM State Manager, Automation and documents (what runbooks use)
       `InstanceId=${bastion}`,
     ])) as { AutomationExecutionId: string };
     const executionId = started.AutomationExecutionId;
+    // LookupEvents finds the automation by the instance it acted on.
+    const recorded = [...range.engine.history.entries()].find(
+      (e) => e.record.eventName === 'StartAutomationExecution',
+    );
+    expect(recorded?.resources).to.deep.include({
+      ResourceType: 'AWS::EC2::Instance',
+      ResourceName: bastion,
+    });
     const stop = range.events('StopInstances').at(-1);
     expect(stop?.userIdentity).to.deep.include({ invokedBy: 'ssm.amazonaws.com', userName: 'range-admin' });
     expect(stop?.sourceIPAddress).to.equal('ssm.amazonaws.com');

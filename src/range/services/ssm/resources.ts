@@ -49,5 +49,13 @@ export function ssmResources(
   }
   add('AWS::EC2::Instance', input.InstanceId);
   list(input.InstanceIds).forEach((id) => add('AWS::EC2::Instance', id));
+  // Instances named in Targets, and in an automation's InstanceId parameter (AWS-StopEC2Instance).
+  for (const t of list(input.Targets) as Array<{ Key?: string; Values?: unknown }>) {
+    if (t.Key === 'InstanceIds') list(t.Values).forEach((id) => add('AWS::EC2::Instance', id));
+  }
+  if (operation === 'StartAutomationExecution') {
+    const params = (input.Parameters ?? {}) as Record<string, unknown>;
+    list(params.InstanceId).forEach((id) => add('AWS::EC2::Instance', id));
+  }
   return out;
 }
