@@ -28,6 +28,9 @@ export interface BenchSection {
 
 const SECTIONS: Record<string, () => Promise<{ run(): Promise<BenchSection> }>> = {
   cli: () => import('./bench/cli.js'),
+  range: () => import('./bench/range.js'),
+  cloudformation: () => import('./bench/cloudformation.js'),
+  faults: () => import('./bench/faults.js'),
 };
 
 function selected(argv: string[]): string[] {
