@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cleanup } from '../../src/exercise/cleanup.js';
-import { ApiSession } from '../../src/aws/api.js';
+import type { ApiSession } from '../../src/aws/api.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
