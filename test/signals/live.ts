@@ -1,0 +1,93 @@
+/**
+ * A live range for signal tests: sirs reads through its own session (its user agent names the
+ * exercise), a responder with their own IAM user changes things through the real AWS CLI, and the
+ * observer must see each change on the next tick, dated and signed by the responder's CloudTrail event.
+ */
+import { expect } from 'chai';
+import { ApiSession } from '../../src/aws/api.js';
+import type { RangeOptions } from '../../src/range/index.js';
+import type { Condition } from '../../src/signals/registry.js';
+import { createObserver, type Observer, type ObserverOptions } from '../../src/signals/observer.js';
+import type { Observation } from '../../src/signals/types.js';
+import { startTestRange, type TestRange } from '../range/harness.js';
+
+export interface Live {
+  range: TestRange;
+  /** sirs' own session (the range's admin user). */
+  sirs: ApiSession;
+  observer: Observer;
+  responderArn: string;
+  /** The AWS CLI as the responder. */
+  cli(args: string[]): Promise<unknown>;
+  /** One tick: every condition observed, concurrently, as the controller does. */
+  tick(...conditions: Condition[]): Promise<Observation[]>;
+  stop(): Promise<void>;
+}
+
+export async function startLive(
+  opts: RangeOptions & { observer?: Partial<ObserverOptions>; startedAt?: Date } = {},
+): Promise<Live> {
+  const { observer: observerOptions, startedAt, ...rangeOptions } = opts;
+  const range = await startTestRange(rangeOptions);
+  const exerciseId = 'signals-test';
+  const sirs = new ApiSession({
+    ...range.clientConfig(),
+    disableHostPrefix: true,
+    customUserAgent: `sirs/test exercise/${exerciseId}`,
+  });
+  await sirs.call('iam:CreateUser', { UserName: 'responder' });
+  await sirs.call('iam:AttachUserPolicy', {
+    UserName: 'responder',
+    PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+  });
+  const key = (await sirs.call('iam:CreateAccessKey', { UserName: 'responder' })).AccessKey as {
+    AccessKeyId: string;
+    SecretAccessKey: string;
+  };
+  const env = { AWS_ACCESS_KEY_ID: key.AccessKeyId, AWS_SECRET_ACCESS_KEY: key.SecretAccessKey };
+  const observer = createObserver({
+    session: sirs,
+    exercise: {
+      id: exerciseId,
+      startedAt: startedAt ?? new Date(),
+      accountId: range.accountId,
+      region: range.region,
+      endpoint: range.endpoint,
+    },
+    ...observerOptions,
+  });
+  return {
+    range,
+    sirs,
+    observer,
+    responderArn: `arn:aws:iam::${range.accountId}:user/responder`,
+    cli: (args) => range.aws(args, { env }),
+    async tick(...conditions) {
+      observer.beginTick();
+      return Promise.all(conditions.map((c) => observer.observe(c, 'scenario')));
+    },
+    async stop() {
+      observer.close();
+      sirs.destroy();
+      await range.stop();
+    },
+  };
+}
+
+/** The observation is met, dated and signed by the responder's latest `eventName` call. */
+export function expectFixedBy(live: Live, obs: Observation | undefined, eventName: string): void {
+  expect(obs?.status, JSON.stringify(obs)).to.equal('met');
+  const event = live.range.events(eventName).at(-1);
+  expect(event, `no ${eventName} event`).to.not.equal(undefined);
+  expect(obs?.status === 'met' && obs.evidence).to.deep.include({
+    source: 'cloudtrail',
+    eventName,
+    eventId: event!.eventID,
+    actor: live.responderArn,
+    at: new Date(event!.eventTime).toISOString(),
+  });
+}
+
+export function statuses(observations: Observation[]): string[] {
+  return observations.map((o) => o.status);
+}
