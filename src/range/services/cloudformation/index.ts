@@ -1,4 +1,5 @@
-import type { ServiceDefinition } from '../../context.js';
+import type { CallContext, ServiceDefinition } from '../../context.js';
+import { settleInterrupted } from './lifecycle/index.js';
 import type { ProviderTable } from './provider.js';
 import { resourceProviders } from './providers.js';
 import type { CloudFormationEnv } from './handlers/common.js';
@@ -39,33 +40,41 @@ export function cloudFormationService(opts: CloudFormationOptions = {}): Service
   const env: CloudFormationEnv = {
     providers: opts.providers ?? resourceProviders,
     stepMs: opts.stepMs ?? RESOURCE_STEP_MS,
+    running: new Set(),
   };
-  return {
-    name: 'cloudformation',
-    eventSource: 'cloudformation.amazonaws.com',
-    handlers: {
-      CreateStack: createStack(env),
-      UpdateStack: updateStack(env),
-      DeleteStack: deleteStack(env),
-      DescribeStacks: describeStacks,
-      ListStacks: listStacks,
-      UpdateTerminationProtection: updateTerminationProtection,
-      DescribeStackEvents: describeStackEvents,
-      DescribeStackResources: describeStackResources,
-      DescribeStackResource: describeStackResource,
-      ListStackResources: listStackResources,
-      GetTemplate: getTemplate,
-      ValidateTemplate: validateTemplate(env),
-      GetTemplateSummary: getTemplateSummary(env),
-      CreateChangeSet: createChangeSet(env),
-      DescribeChangeSet: describeChangeSet,
-      ExecuteChangeSet: executeChangeSet(env),
-      DeleteChangeSet: deleteChangeSet,
-      ListChangeSets: listChangeSets,
-      ListExports: listExports,
-      ListImports: listImports,
-    },
+  const handlers: ServiceDefinition['handlers'] = {
+    CreateStack: createStack(env),
+    UpdateStack: updateStack(env),
+    DeleteStack: deleteStack(env),
+    DescribeStacks: describeStacks,
+    ListStacks: listStacks,
+    UpdateTerminationProtection: updateTerminationProtection,
+    DescribeStackEvents: describeStackEvents,
+    DescribeStackResources: describeStackResources,
+    DescribeStackResource: describeStackResource,
+    ListStackResources: listStackResources,
+    GetTemplate: getTemplate,
+    ValidateTemplate: validateTemplate(env),
+    GetTemplateSummary: getTemplateSummary(env),
+    CreateChangeSet: createChangeSet(env),
+    DescribeChangeSet: describeChangeSet,
+    ExecuteChangeSet: executeChangeSet(env),
+    DeleteChangeSet: deleteChangeSet,
+    ListChangeSets: listChangeSets,
+    ListExports: listExports,
+    ListImports: listImports,
   };
+  // Every call first settles the stacks a restart interrupted: their operations died with the old process.
+  const settled: ServiceDefinition['handlers'] = Object.fromEntries(
+    Object.entries(handlers).map(([name, handler]) => [
+      name,
+      (ctx: CallContext, input: object) => {
+        settleInterrupted(ctx, env.running);
+        return handler(ctx, input);
+      },
+    ]),
+  );
+  return { name: 'cloudformation', eventSource: 'cloudformation.amazonaws.com', handlers: settled };
 }
 
 export const cloudformationService: ServiceDefinition = cloudFormationService();

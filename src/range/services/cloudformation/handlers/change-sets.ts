@@ -13,6 +13,7 @@ import { ServiceError } from '../../../errors.js';
 import { uuid } from '../../../ids.js';
 import { paginate } from '../../../paginate.js';
 import { computeChanges } from '../changes.js';
+import { nextStatus } from '../machine.js';
 import { startStackOperation } from '../lifecycle/index.js';
 import { checkCapabilities, findExport, loadTemplate, noSuchExport, prepareStack } from '../prepare.js';
 import { cloudFormationState, type ChangeSet, type Stack } from '../store.js';
@@ -264,7 +265,7 @@ export function executeChangeSet(env: CloudFormationEnv) {
         throw validation(`Stack:${stack.stackId} is in ${stack.status} state and can not be updated.`);
       const onFailure = disableRollback ? 'DO_NOTHING' : (cs.onStackFailure ?? 'ROLLBACK');
       Object.assign(stack, {
-        status: 'CREATE_IN_PROGRESS',
+        status: nextStatus(stack.status, 'create'),
         templateBody: cs.templateBody,
         parameters: prepared.parameterValues,
         tags: cs.tags,

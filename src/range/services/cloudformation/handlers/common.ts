@@ -9,6 +9,8 @@ import { cloudFormationState, type Stack } from '../store.js';
 export interface CloudFormationEnv {
   providers: ProviderTable;
   stepMs: number;
+  /** Stacks whose operation runs in this process. */
+  running: Set<string>;
 }
 
 export function validation(message: string): ServiceError {

@@ -18,7 +18,7 @@ import { ServiceError } from '../../../errors.js';
 import { uuid } from '../../../ids.js';
 import { paginate } from '../../../paginate.js';
 import { startStackOperation } from '../lifecycle/index.js';
-import { can, isInProgress } from '../machine.js';
+import { can, isInProgress, nextStatus } from '../machine.js';
 import { checkCapabilities, loadTemplate, prepareStack, type PreparedStack } from '../prepare.js';
 import type { Tag } from '../provider.js';
 import type { Stack } from '../store.js';
@@ -282,7 +282,7 @@ export function deleteStack(env: CloudFormationEnv) {
     if (isInProgress(stack.status))
       throw validation(`Stack [${stack.stackName}] cannot be deleted while in status ${stack.status}`);
     stack.retainResources = input.RetainResources ?? [];
-    stack.status = 'DELETE_IN_PROGRESS';
+    stack.status = nextStatus(stack.status, 'delete');
     stack.statusReason = undefined;
     stack.clientRequestToken = input.ClientRequestToken;
     stackEvent(stack, ctx, 'User Initiated', input.ClientRequestToken);

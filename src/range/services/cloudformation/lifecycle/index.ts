@@ -1,5 +1,7 @@
+import type { CallContext } from '../../../context.js';
+import { uuid } from '../../../ids.js';
 import type { PreparedStack } from '../prepare.js';
-import type { StackStatus } from '../store.js';
+import { cloudFormationState, type StackStatus } from '../store.js';
 import { deleteStackResources, runCreate } from './create.js';
 import { exportConflict } from './outputs.js';
 import { StackGone, StackRun, reasonOf, type RunOptions } from './run.js';
@@ -10,7 +12,7 @@ export type StackOperation =
   | { kind: 'update'; prepared: PreparedStack }
   | { kind: 'delete' };
 
-/** Where a stack stops when the engine itself fails mid-operation, so pollers never wait forever. */
+/** Where a stack stops when its operation cannot go on, so pollers never wait forever. */
 const INTERNAL_FAILURE: Partial<Record<StackStatus, StackStatus>> = {
   CREATE_IN_PROGRESS: 'CREATE_FAILED',
   ROLLBACK_IN_PROGRESS: 'ROLLBACK_FAILED',
@@ -31,6 +33,7 @@ export function startStackOperation(
   onDone?: (status: StackStatus) => void,
 ): void {
   const run = new StackRun(opts);
+  opts.running?.add(opts.stackId);
   opts.ctx.clock.schedule(0, () => {
     void (async () => {
       try {
@@ -38,26 +41,54 @@ export function startStackOperation(
         else if (op.kind === 'update') await runUpdate(run, op.prepared);
         else await runDelete(run);
       } catch (err) {
-        if (err instanceof StackGone) return;
-        try {
-          const stack = run.stack;
-          const status = INTERNAL_FAILURE[stack.status];
-          if (status) {
-            stack.status = status;
-            stack.statusReason = `Internal Failure: ${reasonOf(err)}`;
-            run.stackEvent(stack.statusReason);
-          }
-        } catch {
-          // The stack is gone; nothing to report on.
-        }
+        if (!(err instanceof StackGone)) fail(run, `Internal Failure: ${reasonOf(err)}`);
+      } finally {
+        opts.running?.delete(opts.stackId);
       }
       try {
         onDone?.(run.stack.status);
       } catch {
-        // Same: the stack vanished with a reset.
+        // The stack vanished with a reset of the range.
       }
     })();
   });
+}
+
+function fail(run: StackRun, reason: string): void {
+  try {
+    const stack = run.stack;
+    const status = INTERNAL_FAILURE[stack.status];
+    if (!status) return;
+    stack.status = status;
+    stack.statusReason = reason;
+    run.stackEvent(reason);
+  } catch {
+    // The stack vanished with a reset of the range.
+  }
+}
+
+/**
+ * Stacks left in an *_IN_PROGRESS status by an operation this process is not running (the range was
+ * restarted mid-operation, its state kept in --state-dir) end in the operation's failed status, so
+ * pollers stop waiting and the stack can be deleted.
+ */
+export function settleInterrupted(ctx: CallContext, running: ReadonlySet<string>): void {
+  for (const stack of Object.values(ctx.state(cloudFormationState).stacks)) {
+    const status = INTERNAL_FAILURE[stack.status];
+    if (!status || running.has(stack.stackId)) continue;
+    stack.status = status;
+    stack.statusReason = 'Internal Failure: the range stopped while this operation was in progress.';
+    stack.deleteRequested = undefined;
+    stack.events.push({
+      EventId: uuid(),
+      LogicalResourceId: stack.stackName,
+      PhysicalResourceId: stack.stackId,
+      ResourceType: 'AWS::CloudFormation::Stack',
+      Timestamp: ctx.now,
+      ResourceStatus: stack.status,
+      ResourceStatusReason: stack.statusReason,
+    });
+  }
 }
 
 async function runDelete(run: StackRun): Promise<void> {

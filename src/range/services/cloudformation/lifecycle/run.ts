@@ -19,6 +19,8 @@ export interface RunOptions {
   stepMs: number;
   stackId: string;
   token?: string;
+  /** Stacks with an operation running in this process (a restart loses them). */
+  running?: Set<string>;
 }
 
 /**
