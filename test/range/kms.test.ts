@@ -377,6 +377,16 @@ describe('range: KMS', function () {
         kms.send(new TagResourceCommand({ KeyId: key.KeyId, Tags: [{ TagKey: 'aws:x', TagValue: '1' }] })),
       );
       expect(reserved.name).to.equal('TagException');
+      // AWS itself may: CloudFormation puts its aws:cloudformation:* tags on the keys of a stack.
+      const created = (await range.engine.dispatch(
+        undefined,
+        'kms',
+        'CreateKey',
+        { Tags: [{ TagKey: 'aws:cloudformation:stack-name', TagValue: 'crypto' }] },
+        { invokedBy: 'cloudformation.amazonaws.com' },
+      )) as { KeyMetadata: KeyMeta };
+      const stackTags = await kms.send(new ListResourceTagsCommand({ KeyId: created.KeyMetadata.KeyId }));
+      expect(stackTags.Tags).to.deep.equal([{ TagKey: 'aws:cloudformation:stack-name', TagValue: 'crypto' }]);
       await kms.send(new EnableKeyCommand({ KeyId: key.KeyId }));
     });
   });

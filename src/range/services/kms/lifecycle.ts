@@ -62,7 +62,7 @@ export function createKey(ctx: CallContext, input: CreateKeyRequest): CreateKeyR
   const policy = input.Policy ?? defaultKeyPolicy(ctx.accountId);
   checkPolicy(policy);
   const tags = input.Tags?.map((t) => ({ TagKey: t.TagKey ?? '', TagValue: t.TagValue ?? '' })) ?? [];
-  checkTags(tags);
+  checkTags(ctx, tags);
   const key = newKey(ctx, {
     description: input.Description ?? '',
     keyUsage,

@@ -18,7 +18,8 @@ import type { StoredTag } from './store.js';
 
 const MAX_TAGS = 50;
 
-export function checkTags(tags: StoredTag[]): void {
+/** Tag rules; `aws:` keys are reserved for AWS itself (CloudFormation's aws:cloudformation:* tags). */
+export function checkTags(ctx: CallContext, tags: StoredTag[]): void {
   for (const t of tags) {
     if (!t.TagKey || t.TagKey.length > 128)
       throw new ServiceError('TagException', `Tag key '${t.TagKey}' must be 1 to 128 characters long.`);
@@ -27,7 +28,7 @@ export function checkTags(tags: StoredTag[]): void {
         'TagException',
         `Tag value of '${t.TagKey}' must be at most 256 characters long.`,
       );
-    if (t.TagKey.toLowerCase().startsWith('aws:')) {
+    if (t.TagKey.toLowerCase().startsWith('aws:') && !ctx.invokedBy) {
       throw new ServiceError(
         'TagException',
         `Tag keys beginning with 'aws:' are reserved for AWS use: '${t.TagKey}'.`,
@@ -43,11 +44,11 @@ export function tagResource(ctx: CallContext, input: TagResourceRequest): Record
   requireCustomerManaged(ctx, key);
   requireNotPendingDeletion(key);
   const incoming = (input.Tags ?? []).map((t) => ({ TagKey: t.TagKey ?? '', TagValue: t.TagValue ?? '' }));
-  checkTags(incoming);
+  checkTags(ctx, incoming);
   const merged = new Map(key.tags.map((t) => [t.TagKey, t.TagValue]));
   for (const t of incoming) merged.set(t.TagKey, t.TagValue);
   const tags = [...merged].map(([TagKey, TagValue]) => ({ TagKey, TagValue }));
-  checkTags(tags);
+  checkTags(ctx, tags);
   key.tags = tags;
   return {};
 }
