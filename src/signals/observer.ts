@@ -32,7 +32,10 @@ export interface ObserverOptions {
   /** How far back each CloudTrail read reaches behind the newest event seen (AWS delivers late). */
   cloudTrailOverlapMs?: number;
   logsOverlapMs?: number;
-  /** An event this much older than the last contrary observation may still be the cause (eventual consistency, whole-second times). */
+  /**
+   * How long after a change a describe may still show the old state (AWS is eventually consistent;
+   * the range is not): an event that much older than the last contrary observation may be the cause.
+   */
   attributionSlackMs?: number;
 }
 
@@ -79,7 +82,7 @@ export function createObserver(opts: ObserverOptions): Observer {
     exercise.startedAt,
     opts.logsOverlapMs ?? (onRange ? 5_000 : 2 * 60_000),
   );
-  const slack = opts.attributionSlackMs ?? 5_000;
+  const slack = opts.attributionSlackMs ?? (onRange ? 0 : 5_000);
   const aliases = new Map<string, Set<string>>();
   const memory = new Map<string, Memory>();
   const tally = { met: 0, notMet: 0, unknown: 0 };
@@ -101,13 +104,14 @@ export function createObserver(opts: ObserverOptions): Observer {
   async function cause(spec: Attribution, lastNotMetAt: number | undefined): Promise<TrailEvent | undefined> {
     const events = await trail.events('now');
     const names = spec.resource === undefined ? [] : [spec.resource, ...(aliases.get(spec.resource) ?? [])];
-    const since = lastNotMetAt === undefined ? -Infinity : lastNotMetAt - slack;
+    // Event times have whole seconds: one stamped in the second of the contrary observation may follow it.
+    const since = lastNotMetAt === undefined ? -Infinity : lastNotMetAt - 1000 - slack;
     return events
       .filter(
         (e) =>
           spec.eventNames.includes(e.eventName) &&
           !e.errorCode &&
-          e.time >= since &&
+          e.time > since &&
           (spec.resource === undefined || refersTo(e, names)) &&
           (!spec.accept || spec.accept(e)),
       )

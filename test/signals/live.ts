@@ -17,8 +17,8 @@ export interface Live {
   sirs: ApiSession;
   observer: Observer;
   responderArn: string;
-  /** The AWS CLI as the responder. */
-  cli(args: string[]): Promise<unknown>;
+  /** The AWS CLI as the responder (or as the account root). */
+  cli(args: string[], as?: 'root'): Promise<unknown>;
   /** One tick: every condition observed, concurrently, as the controller does. */
   tick(...conditions: Condition[]): Promise<Observation[]>;
   stop(): Promise<void>;
@@ -61,7 +61,16 @@ export async function startLive(
     sirs,
     observer,
     responderArn: `arn:aws:iam::${range.accountId}:user/responder`,
-    cli: (args) => range.aws(args, { env }),
+    cli: (args, as) =>
+      range.aws(args, {
+        env:
+          as === 'root'
+            ? {
+                AWS_ACCESS_KEY_ID: range.rootCredentials.accessKeyId,
+                AWS_SECRET_ACCESS_KEY: range.rootCredentials.secretAccessKey,
+              }
+            : env,
+      }),
     async tick(...conditions) {
       observer.beginTick();
       return Promise.all(conditions.map((c) => observer.observe(c, 'scenario')));
@@ -74,8 +83,13 @@ export async function startLive(
   };
 }
 
-/** The observation is met, dated and signed by the responder's latest `eventName` call. */
-export function expectFixedBy(live: Live, obs: Observation | undefined, eventName: string): void {
+/** The observation is met, dated and signed by the latest `eventName` call (the responder's by default). */
+export function expectFixedBy(
+  live: Live,
+  obs: Observation | undefined,
+  eventName: string,
+  actor = live.responderArn,
+): void {
   expect(obs?.status, JSON.stringify(obs)).to.equal('met');
   const event = live.range.events(eventName).at(-1);
   expect(event, `no ${eventName} event`).to.not.equal(undefined);
@@ -83,9 +97,18 @@ export function expectFixedBy(live: Live, obs: Observation | undefined, eventNam
     source: 'cloudtrail',
     eventName,
     eventId: event!.eventID,
-    actor: live.responderArn,
+    actor,
     at: new Date(event!.eventTime).toISOString(),
   });
+}
+
+/**
+ * Waits into the next second. CloudTrail stamps events with whole seconds, so a set-up call made in
+ * the same second as an observation could have come after it; tests whose change leaves no management
+ * event (nothing else can explain it) keep set-up and observation apart.
+ */
+export async function nextSecond(): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 1010 - (Date.now() % 1000)));
 }
 
 export function statuses(observations: Observation[]): string[] {
