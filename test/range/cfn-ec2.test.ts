@@ -49,7 +49,10 @@ describe('range: CloudFormation EC2 resources', function () {
   after(() => range.stop());
 
   it('builds a network (VPC, subnet, groups and rules, ACL, gateway, routes) that EC2 itself reports, then updates and deletes it', async () => {
-    await range.aws(['cloudformation', 'create-stack', '--stack-name', 'net', '--template-body', `file://${templatePath('ec2-network.yaml')}`]);
+    await range.aws([
+      'cloudformation', 'create-stack', '--stack-name', 'net', '--template-body', `file://${templatePath('ec2-network.yaml')}`,
+      '--tags', 'Key=exercise,Value=ex-9',
+    ]);
     await range.aws(['cloudformation', 'wait', 'stack-create-complete', '--stack-name', 'net']);
     const out = outputs(await settled(cfn, 'net'));
     type Groups = { SecurityGroups: Array<{ GroupId: string; IpPermissions: IpPermission[]; IpPermissionsEgress: IpPermission[]; VpcId: string }> };
@@ -61,7 +64,10 @@ describe('range: CloudFormation EC2 resources', function () {
 
     const vpc = (await ec2.send(new DescribeVpcsCommand({ VpcIds: [out.VpcId ?? ''] }))).Vpcs?.[0];
     expect(vpc?.CidrBlock).to.equal('10.20.0.0/16');
-    expect(vpc?.Tags).to.deep.include({ Key: 'Name', Value: 'net-vpc' });
+    expect(vpc?.Tags).to.deep.include.members([
+      { Key: 'Name', Value: 'net-vpc' },
+      { Key: 'exercise', Value: 'ex-9' },
+    ]);
     const hostnames = await ec2.send(new DescribeVpcAttributeCommand({ VpcId: out.VpcId, Attribute: 'enableDnsHostnames' }));
     expect(hostnames.EnableDnsHostnames?.Value).to.equal(true);
     const subnet = (await ec2.send(new DescribeSubnetsCommand({ SubnetIds: [out.SubnetId ?? ''] }))).Subnets?.[0];

@@ -21,6 +21,7 @@ import {
 import { DescribeLogGroupsCommand, CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ListTagsForResourceCommand, SNSClient, GetTopicAttributesCommand } from '@aws-sdk/client-sns';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { startTestRange, type TestRange } from './harness.js';
 
@@ -319,5 +320,27 @@ describe('range: CloudFormation stacks', function () {
       cfn.send(new CreateStackCommand({ StackName: 'ssm-missing', TemplateBody: body, Parameters: [{ ParameterKey: 'Display', ParameterValue: '/nope' }] })),
     );
     expect(missing.message).to.equal('Unable to fetch parameters [/nope] from parameter store for this account.');
+  });
+
+  it('reads templates from S3 through TemplateURL, and returns them with GetTemplate', async () => {
+    const s3 = new S3Client(range.clientConfig());
+    await s3.send(new CreateBucketCommand({ Bucket: 'templates' }));
+    const body = 'Resources:\n  T: { Type: AWS::SNS::Topic }\nOutputs:\n  Arn: { Value: !Ref T }\n';
+    await s3.send(new PutObjectCommand({ Bucket: 'templates', Key: 'alerts/topic.yaml', Body: body }));
+    await cfn.send(new CreateStackCommand({ StackName: 'from-s3', TemplateURL: `${range.endpoint}/templates/alerts/topic.yaml` }));
+    expect((await settled(cfn, 'from-s3')).StackStatus).to.equal('CREATE_COMPLETE');
+    expect((await cfn.send(new GetTemplateCommand({ StackName: 'from-s3' }))).TemplateBody).to.equal(body);
+    const processed = await cfn.send(new GetTemplateCommand({ StackName: 'from-s3', TemplateStage: 'Processed' }));
+    expect(JSON.parse(processed.TemplateBody ?? '')).to.deep.equal({ Resources: { T: { Type: 'AWS::SNS::Topic' } }, Outputs: { Arn: { Value: { Ref: 'T' } } } });
+    const virtualHost = await cfn.send(new ValidateTemplateCommand({ TemplateURL: 'https://templates.s3.us-east-1.amazonaws.com/alerts/topic.yaml' }));
+    expect(virtualHost.Parameters).to.deep.equal([]);
+    const missing = await failure(cfn.send(new ValidateTemplateCommand({ TemplateURL: 'https://templates.s3.amazonaws.com/nope.yaml' })));
+    expect(missing.name).to.equal('ValidationError');
+    expect(missing.message).to.match(/^S3 error: /);
+    const neither = await failure(cfn.send(new CreateStackCommand({ StackName: 'nothing' })));
+    expect(neither.message).to.equal('Either Template URL or Template Body must be specified.');
+    const listed = (await cfn.send(new DescribeStacksCommand({}))).Stacks ?? [];
+    expect(listed.map((st) => st.StackName)).to.include('from-s3');
+    expect(listed.filter((st) => st.StackStatus === 'DELETE_COMPLETE'), 'deleted stacks are found by id only').to.deep.equal([]);
   });
 });
