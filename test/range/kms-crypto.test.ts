@@ -6,6 +6,7 @@ import {
   CreateAliasCommand,
   CreateKeyCommand,
   DecryptCommand,
+  DescribeKeyCommand,
   DisableKeyCommand,
   EncryptCommand,
   GenerateDataKeyCommand,
@@ -208,5 +209,36 @@ describe('range: KMS cryptography', function () {
       const ok = await kms.send(new EncryptCommand({ KeyId: key.KeyId, Plaintext: Buffer.from('x') }));
       expect(ok.KeyId).to.equal(key.Arn);
     });
+  });
+
+  it('keeps keys and their secrets across a restart with a state directory, so old ciphertexts still decrypt', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'sirs-kms-state-'));
+    const first = await startTestRange({ stateDir });
+    const before = new KMSClient(first.clientConfig());
+    const { KeyMetadata } = await before.send(new CreateKeyCommand({ Description: 'durable' }));
+    await before.send(
+      new CreateAliasCommand({ AliasName: 'alias/durable', TargetKeyId: KeyMetadata?.KeyId }),
+    );
+    const sealed = await before.send(
+      new EncryptCommand({
+        KeyId: 'alias/durable',
+        Plaintext: Buffer.from('kept'),
+        EncryptionContext: { a: 'b' },
+      }),
+    );
+    await first.stop();
+    const second = await startTestRange({ stateDir });
+    try {
+      const after = new KMSClient(second.clientConfig());
+      const opened = await after.send(
+        new DecryptCommand({ CiphertextBlob: sealed.CiphertextBlob, EncryptionContext: { a: 'b' } }),
+      );
+      expect(Buffer.from(opened.Plaintext ?? []).toString()).to.equal('kept');
+      expect(opened.KeyId).to.equal(KeyMetadata?.Arn);
+      const byAlias = await after.send(new DescribeKeyCommand({ KeyId: 'alias/durable' }));
+      expect(byAlias.KeyMetadata?.CreationDate?.getTime()).to.equal(KeyMetadata?.CreationDate?.getTime());
+    } finally {
+      await second.stop();
+    }
   });
 });
