@@ -47,8 +47,16 @@ async function settled(cfn: CloudFormationClient, name: string): Promise<Stack> 
   throw new Error(`stack ${name} never settled`);
 }
 
+/** Every event of a stack, oldest first (DescribeStackEvents pages newest first). */
 async function events(cfn: CloudFormationClient, name: string): Promise<StackEvent[]> {
-  return ((await cfn.send(new DescribeStackEventsCommand({ StackName: name }))).StackEvents ?? []).reverse();
+  const all: StackEvent[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await cfn.send(new DescribeStackEventsCommand({ StackName: name, NextToken }));
+    all.push(...(page.StackEvents ?? []));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return all.reverse();
 }
 
 const line = (e: StackEvent) => `${e.LogicalResourceId} ${e.ResourceStatus}`;
@@ -176,6 +184,27 @@ describe('range: CloudFormation stacks', function () {
     expect(deleteEvents).to.include.members(['Logs DELETE_IN_PROGRESS', 'Logs DELETE_COMPLETE', 'Alerts DELETE_COMPLETE']);
   });
 
+  it('creates independent resources in parallel and dependent ones in order, and deletes in reverse (the 30-resource benchmark template)', async () => {
+    await cfn.send(new CreateStackCommand({ StackName: 'thirty', TemplateBody: template('thirty-resources.yaml'), Capabilities: ['CAPABILITY_IAM'] }));
+    const stack = await settled(cfn, 'thirty');
+    expect(stack.StackStatus).to.equal('CREATE_COMPLETE');
+    expect((await cfn.send(new ListStackResourcesCommand({ StackName: 'thirty' }))).StackResourceSummaries).to.have.length(30);
+    const created = (await events(cfn, 'thirty')).map(line);
+    const at = (list: string[], entry: string) => {
+      expect(list, entry).to.include(entry);
+      return list.indexOf(entry);
+    };
+    expect(at(created, 'Vpc1 CREATE_IN_PROGRESS'), 'independent VPCs start together').to.be.lessThan(at(created, 'Vpc0 CREATE_COMPLETE'));
+    expect(at(created, 'Bucket5 CREATE_IN_PROGRESS')).to.be.lessThan(at(created, 'Vpc0 CREATE_COMPLETE'));
+    expect(at(created, 'Subnet00 CREATE_IN_PROGRESS'), 'a subnet waits for its VPC').to.be.greaterThan(at(created, 'Vpc0 CREATE_COMPLETE'));
+    expect(at(created, 'Sg11 CREATE_IN_PROGRESS')).to.be.greaterThan(at(created, 'Vpc1 CREATE_COMPLETE'));
+    await cfn.send(new DeleteStackCommand({ StackName: 'thirty' }));
+    expect((await settled(cfn, stack.StackId ?? '')).StackStatus).to.equal('DELETE_COMPLETE');
+    const deleted = (await events(cfn, stack.StackId ?? '')).map(line).slice(created.length);
+    expect(at(deleted, 'Subnet00 DELETE_COMPLETE'), 'a VPC goes after its subnets').to.be.lessThan(at(deleted, 'Vpc0 DELETE_IN_PROGRESS'));
+    expect(at(deleted, 'Sg01 DELETE_COMPLETE')).to.be.lessThan(at(deleted, 'Vpc0 DELETE_IN_PROGRESS'));
+  });
+
   it('rolls back a stack whose resource fails, leaving nothing behind', async () => {
     await cfn.send(new CreateStackCommand({ StackName: 'broken', TemplateBody: template('failing-subnet.yaml') }));
     const stack = await settled(cfn, 'broken');
@@ -249,6 +278,9 @@ describe('range: CloudFormation stacks', function () {
     const needsIam = await cfn.send(new ValidateTemplateCommand({ TemplateBody: template('iam-role.yaml') }));
     expect(needsIam.Capabilities).to.deep.equal(['CAPABILITY_IAM']);
     expect(needsIam.CapabilitiesReason).to.equal('The following resource(s) require capabilities: [AWS::IAM::Role]');
+    const policy = await create('Resources: { T: { Type: AWS::SNS::Topic } }', { StackPolicyBody: '{"Statement":[]}' });
+    expect(policy.message).to.equal('The range does not support stack policies yet.');
+    expect(policy.$metadata.httpStatusCode).to.equal(501);
     const existing = await failure(cfn.send(new CreateStackCommand({ StackName: 'alerts', TemplateBody: template('basic.yaml') })));
     expect(existing.name).to.equal('AlreadyExistsException');
     expect(existing.message).to.equal('Stack [alerts] already exists');

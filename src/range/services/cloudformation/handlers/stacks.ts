@@ -98,6 +98,7 @@ export function createStack(env: CloudFormationEnv) {
         return { StackId: existing.stackId };
       throw new ServiceError('AlreadyExistsException', `Stack [${name}] already exists`);
     }
+    refuseUnsupported(input);
     if (input.DisableRollback !== undefined && input.OnFailure !== undefined) {
       throw validation('You cannot specify both DisableRollback and OnFailure.');
     }
@@ -222,6 +223,7 @@ export function updateStack(env: CloudFormationEnv) {
     const stack = findStack(ctx, input.StackName, { live: true });
     if (input.ClientRequestToken && stack.clientRequestToken === input.ClientRequestToken)
       return { StackId: stack.stackId };
+    refuseUnsupported(input);
     checkUpdatable(stack);
     const body = input.UsePreviousTemplate ? stack.templateBody : await templateBodyOf(ctx, input);
     const template = loadTemplate(body, env.providers);
@@ -292,6 +294,30 @@ export function deleteStack(env: CloudFormationEnv) {
     );
     return {};
   };
+}
+
+/** Settings the range would otherwise have to ignore: refused, so a stack never silently behaves differently. */
+export function refuseUnsupported(input: {
+  StackPolicyBody?: string;
+  StackPolicyURL?: string;
+  StackPolicyDuringUpdateBody?: string;
+  StackPolicyDuringUpdateURL?: string;
+  RollbackConfiguration?: { RollbackTriggers?: unknown[] };
+}): void {
+  const policy =
+    input.StackPolicyBody ??
+    input.StackPolicyURL ??
+    input.StackPolicyDuringUpdateBody ??
+    input.StackPolicyDuringUpdateURL;
+  if (policy)
+    throw new ServiceError('NotImplemented', 'The range does not support stack policies yet.', 501, {
+      sender: false,
+    });
+  if (input.RollbackConfiguration?.RollbackTriggers?.length) {
+    throw new ServiceError('NotImplemented', 'The range does not support rollback triggers yet.', 501, {
+      sender: false,
+    });
+  }
 }
 
 export function stackView(stack: Stack): StackView {
