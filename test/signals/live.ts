@@ -19,6 +19,8 @@ export interface Live {
   responderArn: string;
   /** The AWS CLI as the responder (or as the account root). */
   cli(args: string[], as?: 'root'): Promise<unknown>;
+  /** The AWS CLI as the responder, expected to fail. */
+  cliFails(args: string[]): Promise<{ code: number; stderr: string }>;
   /** One tick: every condition observed, concurrently, as the controller does. */
   tick(...conditions: Condition[]): Promise<Observation[]>;
   stop(): Promise<void>;
@@ -71,6 +73,7 @@ export async function startLive(
               }
             : env,
       }),
+    cliFails: (args) => range.awsFails(args, { env }),
     async tick(...conditions) {
       observer.beginTick();
       return Promise.all(conditions.map((c) => observer.observe(c, 'scenario')));

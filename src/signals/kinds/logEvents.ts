@@ -2,6 +2,25 @@ import { z } from 'zod';
 import { defineSignalKind } from '../types.js';
 import { resource } from '../params.js';
 
+/** A CloudTrail record delivered to Logs as "<eventName> by <arn> (event <id>)"; other messages as one short line. */
+function readable(message: string): string {
+  try {
+    const r = JSON.parse(message) as {
+      eventName?: unknown;
+      eventID?: unknown;
+      userIdentity?: { arn?: unknown };
+    };
+    if (typeof r.eventName === 'string') {
+      const by = typeof r.userIdentity?.arn === 'string' ? ` by ${r.userIdentity.arn}` : '';
+      return `${r.eventName}${by} (event ${String(r.eventID)})`;
+    }
+  } catch {
+    // not JSON: shown as it is
+  }
+  const line = message.replace(/\s+/g, ' ').trim();
+  return line.length > 160 ? `${line.slice(0, 157)}...` : line;
+}
+
 export const logEvents = defineSignalKind({
   name: 'logEvents',
   family: 'audit',
@@ -25,8 +44,7 @@ export const logEvents = defineSignalKind({
         evidence: { summary: `${p.logGroup}: ${why}`, source: 'probe', at: ctx.at.toISOString() },
       };
     }
-    const line = first.message.replace(/\s+/g, ' ').trim();
-    const message = line.length > 160 ? `${line.slice(0, 157)}...` : line;
+    const message = readable(first.message);
     const more = events.length > 1 ? ` (and ${events.length - 1} more)` : '';
     return {
       status: 'met',
