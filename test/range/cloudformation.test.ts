@@ -249,6 +249,22 @@ describe('range: CloudFormation stacks', function () {
     const queue = (await events(cfn, 'queue')).find((e) => e.LogicalResourceId === 'Queue' && e.ResourceStatus === 'CREATE_FAILED');
     expect(queue?.ResourceStatusReason).to.equal('The range cannot create resources of type AWS::SQS::Queue yet.');
     expect((await events(cfn, 'queue')).map(line)).to.include('Topic DELETE_COMPLETE');
+
+    // Properties are checked like CloudFormation's schemas; the ones the range lacks are named, never ignored.
+    const body = [
+      'Resources:',
+      '  Typo: { Type: AWS::SNS::Topic, Properties: { DisplayNme: x } }',
+      '  Lifecycle: { Type: AWS::S3::Bucket, Properties: { LifecycleConfiguration: { Rules: [] } } }',
+    ].join('\n');
+    await cfn.send(new CreateStackCommand({ StackName: 'props', TemplateBody: body, OnFailure: 'DO_NOTHING' }));
+    await settled(cfn, 'props');
+    const reasons = Object.fromEntries(
+      (await events(cfn, 'props')).filter((e) => e.ResourceStatus === 'CREATE_FAILED' && e.LogicalResourceId !== 'props').map((e) => [e.LogicalResourceId, e.ResourceStatusReason]),
+    );
+    expect(reasons).to.deep.equal({
+      Typo: 'Properties validation failed for resource Typo with message: #: extraneous key [DisplayNme] is not permitted',
+      Lifecycle: 'The range does not support the property LifecycleConfiguration of AWS::S3::Bucket yet.',
+    });
   });
 
   it('refuses bad templates and parameters with CloudFormation errors, through the SDK and the CLI', async () => {
