@@ -239,6 +239,9 @@ describe('range: CloudFormation updates, change sets and exports', function () {
     expect(stack.Parameters?.find((p) => p.ParameterKey === 'Retention')?.ParameterValue).to.equal('30');
     const remaining = await cfn.send(new ListChangeSetsCommand({ StackName: 'staged' }));
     expect(remaining.Summaries?.map((s) => s.ChangeSetName)).to.deep.equal(['retention']);
+    await cfn.send(new DeleteStackCommand({ StackName: 'staged' }));
+    expect((await settled(cfn, StackId ?? '')).StackStatus).to.equal('DELETE_COMPLETE');
+    expect((await cfn.send(new ListChangeSetsCommand({ StackName: StackId }))).Summaries, 'change sets go with their stack').to.deep.equal([]);
   });
 
   it('shares outputs across stacks with exports, and refuses to drop an export in use', async () => {

@@ -2,7 +2,7 @@ import { createFailureTransition, failureReason } from '../machine.js';
 import type { PreparedStack } from '../prepare.js';
 import { checkProperties, readProperties } from '../properties.js';
 import { runGraph } from '../schedule.js';
-import type { StackResource } from '../store.js';
+import { cloudFormationState, type StackResource } from '../store.js';
 import { evaluate, type EvalScope } from '../template/intrinsics.js';
 import type { JsonObject } from '../template/types.js';
 import { deleteResources } from './delete.js';
@@ -157,5 +157,8 @@ export async function deleteStackResources(run: StackRun, reason: string): Promi
   done.deletedAt = run.now();
   done.exports = {};
   done.imports = [];
+  // A deleted stack's change sets go with it.
+  const changeSets = run.ctx.state(cloudFormationState).changeSets;
+  for (const cs of Object.values(changeSets)) if (cs.stackId === done.stackId) delete changeSets[cs.changeSetId];
   run.transition('succeeded');
 }
