@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, DescribeMetricFiltersCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeKeyCommand, GetKeyRotationStatusCommand, KMSClient, ListAliasesCommand } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, GetKeyRotationStatusCommand, KMSClient, ListAliasesCommand, ListResourceTagsCommand } from '@aws-sdk/client-kms';
 import {
   GetBucketEncryptionCommand,
   GetBucketOwnershipControlsCommand,
@@ -112,6 +112,12 @@ describe('range: CloudFormation S3, CloudTrail, Logs, CloudWatch, SNS, KMS and S
       KeyState: 'Enabled',
     });
     expect((await kms.send(new GetKeyRotationStatusCommand({ KeyId: out.KeyId }))).KeyRotationEnabled).to.equal(true);
+    const keyTags = (await kms.send(new ListResourceTagsCommand({ KeyId: out.KeyId }))).Tags ?? [];
+    expect(keyTags).to.deep.include.members([
+      { TagKey: 'aws:cloudformation:stack-name', TagValue: 'detect' },
+      { TagKey: 'aws:cloudformation:logical-id', TagValue: 'EvidenceKey' },
+      { TagKey: 'aws:cloudformation:stack-id', TagValue: stack.StackId },
+    ]);
     const aliases = (await kms.send(new ListAliasesCommand({ KeyId: out.KeyId }))).Aliases ?? [];
     expect(aliases.map((a) => a.AliasName)).to.deep.equal(['alias/detect-evidence']);
 

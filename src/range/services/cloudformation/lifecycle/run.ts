@@ -274,7 +274,7 @@ function handlerError(type: string, service: string, err: unknown): unknown {
  * aws:cloudformation:* tags cannot be set on their resources yet. In AWS those services accept them
  * from CloudFormation; drop a service from this set once it lets `invokedBy: cloudformation` through.
  */
-const REFUSES_SYSTEM_TAGS = new Set(['ec2', 's3', 'logs', 'sns', 'kms', 'monitoring']);
+const REFUSES_SYSTEM_TAGS = new Set(['ec2', 's3', 'logs', 'sns', 'monitoring']);
 
 export function systemTags(stackName: string, stackId: string, logicalId: string): Tag[] {
   return [
