@@ -25,6 +25,8 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { ListTagsForResourceCommand, SNSClient } from '@aws-sdk/client-sns';
+import { ListTagsForResourceCommand as SsmListTagsCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DeleteObjectCommand, GetBucketTaggingCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startTestRange, type TestRange } from './harness.js';
 
@@ -165,6 +167,29 @@ describe('range: CloudFormation updates, change sets and exports', function () {
     expect(rolledBack.Parameters?.find((p) => p.ParameterKey === 'Retention')?.ParameterValue).to.equal('7');
     const resources = (await cfn.send(new DescribeStackResourcesCommand({ StackName: 'web' }))).StackResources ?? [];
     expect(resources.map((r) => r.LogicalResourceId).sort()).to.deep.equal(['Logs', 'Vpc', 'WebSg']);
+  });
+
+  it('retags every resource when only the stack tags change', async () => {
+    const body = [
+      'Resources:',
+      '  T: { Type: AWS::SNS::Topic, Properties: { Tags: [{ Key: own, Value: kept }] } }',
+      '  P: { Type: AWS::SSM::Parameter, Properties: { Name: /retag/p, Type: String, Value: v } }',
+      'Outputs: { Topic: { Value: !Ref T } }',
+    ].join('\n');
+    await cfn.send(new CreateStackCommand({ StackName: 'retag', TemplateBody: body, Tags: [{ Key: 'cost', Value: 'a' }] }));
+    const topic = output(await settled(cfn, 'retag'), 'Topic');
+    await cfn.send(new UpdateStackCommand({ StackName: 'retag', UsePreviousTemplate: true, Tags: [{ Key: 'owner', Value: 'blue' }] }));
+    const updated = await settled(cfn, 'retag');
+    expect(updated.StackStatus).to.equal('UPDATE_COMPLETE');
+    expect(updated.Tags).to.deep.equal([{ Key: 'owner', Value: 'blue' }]);
+    const topicTags = (await new SNSClient(range.clientConfig()).send(new ListTagsForResourceCommand({ ResourceArn: topic }))).Tags ?? [];
+    expect(topicTags).to.have.deep.members([
+      { Key: 'own', Value: 'kept' },
+      { Key: 'owner', Value: 'blue' },
+    ]);
+    const ssm = new SSMClient(range.clientConfig());
+    const paramTags = (await ssm.send(new SsmListTagsCommand({ ResourceType: 'Parameter', ResourceId: '/retag/p' }))).TagList ?? [];
+    expect(paramTags.map((t) => t.Key).sort()).to.deep.equal(['aws:cloudformation:logical-id', 'aws:cloudformation:stack-id', 'aws:cloudformation:stack-name', 'owner']);
   });
 
   it('deploys and updates with `aws cloudformation deploy` (change sets), and refuses an empty one', async () => {

@@ -43,9 +43,10 @@ export interface ProviderContext {
   /**
    * The tags CloudFormation puts on the resource: the stack's tags, the resource's own `Tags`
    * (which win), and, when `systemFor` names the service storing them, aws:cloudformation:stack-name,
-   * stack-id and logical-id as AWS adds them (IAM resources get none).
+   * stack-id and logical-id as AWS adds them (IAM resources get none). With `previous`, the stack's
+   * tags as they were when the resource was last created or updated (what an update must remove).
    */
-  tags(own: Tag[] | undefined, opts?: { systemFor?: string }): Tag[];
+  tags(own: Tag[] | undefined, opts?: { systemFor?: string; previous?: boolean }): Tag[];
   /** A generated physical name, `<stack>-<logicalId>-<RANDOM>`, as CloudFormation makes them. */
   physicalName(opts?: { maxLength?: number; lowercase?: boolean }): string;
   /** Read a nested value with the same coercions as top-level properties. */

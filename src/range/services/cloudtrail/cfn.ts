@@ -85,7 +85,7 @@ export const trail: ResourceProvider = {
     if (logging !== (before.bool('IsLogging') ?? false)) await ctx.call('cloudtrail', logging ? 'StartLogging' : 'StopLogging', { Name: name });
     const arn = String(current.state.arn ?? current.attributes.Arn ?? '');
     const want = ctx.tags(props.tags(), { systemFor: 'cloudtrail' });
-    const had = ctx.tags(before.tags(), { systemFor: 'cloudtrail' });
+    const had = ctx.tags(before.tags(), { systemFor: 'cloudtrail', previous: true });
     const stale = had.filter((t) => !want.some((w) => w.Key === t.Key));
     if (stale.length) await ctx.call('cloudtrail', 'RemoveTags', { ResourceId: arn, TagsList: stale });
     if (want.length) await ctx.call('cloudtrail', 'AddTags', { ResourceId: arn, TagsList: want });

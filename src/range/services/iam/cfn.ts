@@ -59,7 +59,7 @@ function ignoreMissing(err: unknown): void {
 
 async function syncTags(ctx: ProviderContext, kind: 'User' | 'Role', name: string, props: Properties, before?: Properties): Promise<void> {
   const want = ctx.tags(props.tags());
-  const had = before ? ctx.tags(before.tags()) : [];
+  const had = before ? ctx.tags(before.tags(), { previous: true }) : [];
   const stale = had.filter((t) => !want.some((w) => w.Key === t.Key)).map((t) => t.Key);
   if (stale.length) await ctx.call('iam', `Untag${kind}`, { [`${kind}Name`]: name, TagKeys: stale });
   if (want.length) await ctx.call('iam', `Tag${kind}`, { [`${kind}Name`]: name, Tags: want });

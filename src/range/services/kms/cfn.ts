@@ -3,8 +3,8 @@ import type { Properties, ProviderContext, ResourceProvider } from '../cloudform
 
 // CloudFormation's AWS::KMS::Key and AWS::KMS::Alias, driven through the range's KMS API.
 
-function kmsTags(ctx: ProviderContext, props: Properties) {
-  return ctx.tags(props.tags(), { systemFor: 'kms' }).map((t) => ({ TagKey: t.Key, TagValue: t.Value }));
+function kmsTags(ctx: ProviderContext, props: Properties, previous = false) {
+  return ctx.tags(props.tags(), { systemFor: 'kms', previous }).map((t) => ({ TagKey: t.Key, TagValue: t.Value }));
 }
 
 async function applySettings(ctx: ProviderContext, keyId: string, props: Properties, before?: Properties): Promise<void> {
@@ -50,7 +50,7 @@ export const key: ResourceProvider = {
     }
     await applySettings(ctx, id, props, before);
     const want = kmsTags(ctx, props);
-    const stale = kmsTags(ctx, before).filter((t) => !want.some((w) => w.TagKey === t.TagKey)).map((t) => t.TagKey);
+    const stale = kmsTags(ctx, before, true).filter((t) => !want.some((w) => w.TagKey === t.TagKey)).map((t) => t.TagKey);
     if (stale.length) await ctx.call('kms', 'UntagResource', { KeyId: id, TagKeys: stale });
     if (want.length) await ctx.call('kms', 'TagResource', { KeyId: id, Tags: want });
     return { physicalId: id, attributes: current.attributes };

@@ -48,7 +48,7 @@ export const logGroup: ResourceProvider = {
     const name = current.physicalId;
     await setRetention(ctx, name, props, current.properties);
     const want = ctx.tags(props.tags(), { systemFor: 'logs' });
-    const had = ctx.tags(current.properties.tags(), { systemFor: 'logs' });
+    const had = ctx.tags(current.properties.tags(), { systemFor: 'logs', previous: true });
     const stale = had.filter((t) => !want.some((w) => w.Key === t.Key)).map((t) => t.Key);
     if (stale.length)
       await ctx.call('logs', 'UntagResource', { resourceArn: groupArn(ctx, name), tagKeys: stale });

@@ -82,7 +82,7 @@ export const alarm: ResourceProvider = {
     await ctx.call('monitoring', 'PutMetricAlarm', alarmInput(name, props));
     const want = ctx.tags(props.tags(), { systemFor: 'monitoring' });
     const stale = ctx
-      .tags(current.properties.tags(), { systemFor: 'monitoring' })
+      .tags(current.properties.tags(), { systemFor: 'monitoring', previous: true })
       .filter((t) => !want.some((w) => w.Key === t.Key))
       .map((t) => t.Key);
     if (stale.length) await ctx.call('monitoring', 'UntagResource', { ResourceARN: alarmArn(ctx, name), TagKeys: stale });

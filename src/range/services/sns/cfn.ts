@@ -63,7 +63,7 @@ export const topic: ResourceProvider = {
     }
     await subscribe(ctx, arn, wanted, known);
     const want = ctx.tags(props.tags(), { systemFor: 'sns' });
-    const stale = ctx.tags(before.tags(), { systemFor: 'sns' }).filter((t) => !want.some((w) => w.Key === t.Key)).map((t) => t.Key);
+    const stale = ctx.tags(before.tags(), { systemFor: 'sns', previous: true }).filter((t) => !want.some((w) => w.Key === t.Key)).map((t) => t.Key);
     if (stale.length) await ctx.call('sns', 'UntagResource', { ResourceArn: arn, TagKeys: stale });
     if (want.length) await ctx.call('sns', 'TagResource', { ResourceArn: arn, Tags: want });
     return { physicalId: arn, attributes: current.attributes, state: { subscriptions: known } };

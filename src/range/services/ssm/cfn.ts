@@ -4,10 +4,10 @@ import type { Properties, ProviderContext, ResourceProvider, Tag } from '../clou
 // CloudFormation's AWS::SSM::Parameter and AWS::SSM::Association, driven through the range's SSM API.
 
 /** AWS::SSM::Parameter's Tags is a map, unlike most types' list of Key/Value. */
-function parameterTags(ctx: ProviderContext, props: Properties): Tag[] {
+function parameterTags(ctx: ProviderContext, props: Properties, previous = false): Tag[] {
   const own = props.object('Tags');
   const list = own ? Object.keys(own.raw).map((k) => ({ Key: k, Value: own.str(k) ?? '' })) : undefined;
-  return ctx.tags(list, { systemFor: 'ssm' });
+  return ctx.tags(list, { systemFor: 'ssm', previous });
 }
 
 function parameterInput(props: Properties) {
@@ -44,7 +44,7 @@ export const parameter: ResourceProvider = {
     const input = parameterInput(props);
     await ctx.call('ssm', 'PutParameter', { Name: current.physicalId, ...input, Overwrite: true });
     const want = parameterTags(ctx, props);
-    const stale = parameterTags(ctx, current.properties).filter((t) => !want.some((w) => w.Key === t.Key)).map((t) => t.Key);
+    const stale = parameterTags(ctx, current.properties, true).filter((t) => !want.some((w) => w.Key === t.Key)).map((t) => t.Key);
     if (stale.length) await ctx.call('ssm', 'RemoveTagsFromResource', { ResourceType: 'Parameter', ResourceId: current.physicalId, TagKeys: stale });
     if (want.length) await ctx.call('ssm', 'AddTagsToResource', { ResourceType: 'Parameter', ResourceId: current.physicalId, Tags: want });
     return { physicalId: current.physicalId, attributes: { Type: input.Type, Value: input.Value } };

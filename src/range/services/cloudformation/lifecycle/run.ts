@@ -136,10 +136,11 @@ export class StackRun {
     };
   }
 
-  providerContext(logicalId: string, type: string): ProviderContext {
+  providerContext(logicalId: string, type: string, previousStackTags?: Tag[]): ProviderContext {
     const stack = this.stack;
     const principal = stack.principal;
     const stackTags = stack.tags;
+    const previousTags = previousStackTags ?? stackTags;
     const { stackName, stackId } = stack;
     const region = this.ctx.region;
     const partition = region.startsWith('cn-')
@@ -168,7 +169,7 @@ export class StackRun {
       },
       tags: (own, opts = {}) =>
         mergeTags(
-          stackTags,
+          opts.previous ? previousTags : stackTags,
           own,
           opts.systemFor && !REFUSES_SYSTEM_TAGS.has(opts.systemFor) ? systemTags(stackName, stackId, logicalId) : [],
         ),

@@ -102,7 +102,7 @@ async function updateResource(
       started = true;
       await run.sleep();
       const out = await provider.update!(
-        run.providerContext(id, decl.Type),
+        run.providerContext(id, decl.Type, old.stackTags),
         run.current(old),
         readProperties(props),
       );
@@ -212,7 +212,7 @@ async function rollbackUpdate(
       const provider = run.provider(cur.type);
       if (provider.update) {
         const out = await provider.update(
-          run.providerContext(id, cur.type),
+          run.providerContext(id, cur.type, cur.stackTags),
           run.current(cur),
           readProperties(before.properties ?? {}),
         );
