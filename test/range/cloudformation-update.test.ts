@@ -122,6 +122,7 @@ describe('range: CloudFormation updates, change sets and exports', function () {
         Parameters: [
           { ParameterKey: 'SshCidr', UsePreviousValue: true },
           { ParameterKey: 'GroupDescription', ParameterValue: 'web tier' },
+          { ParameterKey: 'ArchiveName', ParameterValue: 'archive-2' },
         ],
       }),
     );
@@ -136,6 +137,12 @@ describe('range: CloudFormation updates, change sets and exports', function () {
       'Requested update requires the creation of a new physical resource; hence creating one.',
     );
     expect(sgEvents.filter((e) => e.ResourceStatus === 'DELETE_COMPLETE').map((e) => e.PhysicalResourceId)).to.deep.equal([groupId]);
+    // UpdateReplacePolicy: Retain keeps the replaced log group.
+    const logs = new CloudWatchLogsClient(range.clientConfig());
+    const archives = (await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/web/' }))).logGroups?.map((g) => g.logGroupName);
+    expect(archives).to.deep.equal(['/web/archive-1', '/web/archive-2']);
+    const skipped = (await events(cfn, 'web')).find((e) => e.LogicalResourceId === 'Archive' && e.ResourceStatus === 'DELETE_SKIPPED');
+    expect(skipped?.PhysicalResourceId).to.equal('/web/archive-1');
 
     // A failing update rolls back: the log group's retention returns, the new subnet never stays.
     await cfn.send(
@@ -147,6 +154,7 @@ describe('range: CloudFormation updates, change sets and exports', function () {
           { ParameterKey: 'WithBrokenSubnet', ParameterValue: 'yes' },
           { ParameterKey: 'SshCidr', UsePreviousValue: true },
           { ParameterKey: 'GroupDescription', UsePreviousValue: true },
+          { ParameterKey: 'ArchiveName', UsePreviousValue: true },
         ],
       }),
     );
@@ -161,12 +169,11 @@ describe('range: CloudFormation updates, change sets and exports', function () {
       'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
       'UPDATE_ROLLBACK_COMPLETE',
     ]);
-    const logs = new CloudWatchLogsClient(range.clientConfig());
     const group = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: output(rolledBack, 'LogGroup') }));
     expect(group.logGroups?.[0]?.retentionInDays).to.equal(7);
     expect(rolledBack.Parameters?.find((p) => p.ParameterKey === 'Retention')?.ParameterValue).to.equal('7');
     const resources = (await cfn.send(new DescribeStackResourcesCommand({ StackName: 'web' }))).StackResources ?? [];
-    expect(resources.map((r) => r.LogicalResourceId).sort()).to.deep.equal(['Logs', 'Vpc', 'WebSg']);
+    expect(resources.map((r) => r.LogicalResourceId).sort()).to.deep.equal(['Archive', 'Logs', 'Vpc', 'WebSg']);
   });
 
   it('retags every resource when only the stack tags change', async () => {
@@ -212,7 +219,13 @@ describe('range: CloudFormation updates, change sets and exports', function () {
 
   it('describes, executes and deletes change sets with the SDK', async () => {
     const { Id: createId, StackId } = await cfn.send(
-      new CreateChangeSetCommand({ StackName: 'staged', ChangeSetName: 'initial', ChangeSetType: 'CREATE', TemplateBody: template('web.yaml') }),
+      new CreateChangeSetCommand({
+        StackName: 'staged',
+        ChangeSetName: 'initial',
+        ChangeSetType: 'CREATE',
+        TemplateBody: template('web.yaml'),
+        Parameters: [{ ParameterKey: 'ArchiveName', ParameterValue: 'staged' }],
+      }),
     );
     expect((await cfn.send(new DescribeStacksCommand({ StackName: 'staged' }))).Stacks?.[0]?.StackStatus).to.equal('REVIEW_IN_PROGRESS');
     await waitUntilChangeSetCreateComplete({ client: cfn, maxWaitTime: 10, minDelay: 1 }, { ChangeSetName: createId });
@@ -222,6 +235,7 @@ describe('range: CloudFormation updates, change sets and exports', function () {
       'Add Vpc',
       'Add WebSg',
       'Add Logs',
+      'Add Archive',
     ]);
     await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: 'initial', StackName: 'staged' }));
     expect((await settled(cfn, 'staged')).StackStatus).to.equal('CREATE_COMPLETE');
@@ -229,7 +243,7 @@ describe('range: CloudFormation updates, change sets and exports', function () {
     expect(executed.ExecutionStatus).to.equal('EXECUTE_COMPLETE');
 
     const params = (over: Record<string, string>) =>
-      ['SshCidr', 'GroupDescription', 'Retention', 'WithBrokenSubnet'].map((k) =>
+      ['SshCidr', 'GroupDescription', 'Retention', 'WithBrokenSubnet', 'ArchiveName'].map((k) =>
         over[k] ? { ParameterKey: k, ParameterValue: over[k] } : { ParameterKey: k, UsePreviousValue: true },
       );
     await cfn.send(new CreateChangeSetCommand({ StackName: 'staged', ChangeSetName: 'retention', UsePreviousTemplate: true, Parameters: params({ Retention: '30' }) }));
