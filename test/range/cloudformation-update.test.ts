@@ -176,6 +176,23 @@ describe('range: CloudFormation updates, change sets and exports', function () {
     expect(resources.map((r) => r.LogicalResourceId).sort()).to.deep.equal(['Archive', 'Logs', 'Vpc', 'WebSg']);
   });
 
+  it('cannot replace a custom-named resource, as in AWS', async () => {
+    const body = [
+      'Parameters: { Description: { Type: String, Default: one } }',
+      'Resources:',
+      '  Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.77.0.0/16 } }',
+      '  Named: { Type: AWS::EC2::SecurityGroup, Properties: { GroupName: fixed-name, GroupDescription: !Ref Description, VpcId: !Ref Vpc } }',
+    ].join('\n');
+    await cfn.send(new CreateStackCommand({ StackName: 'named', TemplateBody: body }));
+    await settled(cfn, 'named');
+    await cfn.send(new UpdateStackCommand({ StackName: 'named', UsePreviousTemplate: true, Parameters: [{ ParameterKey: 'Description', ParameterValue: 'two' }] }));
+    expect((await settled(cfn, 'named')).StackStatus).to.equal('UPDATE_ROLLBACK_COMPLETE');
+    const failed = (await events(cfn, 'named')).find((e) => e.ResourceStatus === 'UPDATE_FAILED');
+    expect(failed?.ResourceStatusReason).to.equal(
+      'CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename fixed-name and update the stack again.',
+    );
+  });
+
   it('retags every resource when only the stack tags change', async () => {
     const body = [
       'Resources:',

@@ -1,3 +1,4 @@
+import { ServiceError } from '../../../errors.js';
 import { failureReason } from '../machine.js';
 import type { PreparedStack } from '../prepare.js';
 import { readProperties } from '../properties.js';
@@ -72,7 +73,8 @@ async function updateResource(
     if (replace) {
       const name = provider.nameProperty;
       if (name && props[name] !== undefined && sameJson(props[name], old.properties?.[name])) {
-        throw new Error(
+        throw new ServiceError(
+          'ValidationError',
           `CloudFormation cannot update a stack when a custom-named resource requires replacing. Rename ${String(props[name])} and update the stack again.`,
         );
       }
