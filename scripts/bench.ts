@@ -28,6 +28,7 @@ export interface BenchSection {
 
 const SECTIONS: Record<string, () => Promise<{ run(): Promise<BenchSection> }>> = {
   cli: () => import('./bench/cli.js'),
+  signals: () => import('./bench/signals.js'),
   range: () => import('./bench/range.js'),
   cloudformation: () => import('./bench/cloudformation.js'),
   faults: () => import('./bench/faults.js'),

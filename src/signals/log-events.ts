@@ -1,7 +1,8 @@
 /**
  * CloudWatch Logs for one exercise: per (log group, filter pattern) a FilterLogEvents window read
- * forward with a cursor (startTime from the exercise start, then from the newest event seen minus an
- * overlap for late ingestion), deduplicated by event id, kept in memory. Read at most once a tick.
+ * forward with a cursor (startTime from the exercise start, then from the newest event seen, or the
+ * last read's start when later, minus an overlap for late ingestion), deduplicated by event id, kept in
+ * memory. Read at most once a tick.
  */
 import { Absent, ReadError, type Reader } from './reader.js';
 
@@ -19,6 +20,9 @@ const PAGES_PER_TICK = 20;
 class LogWindow {
   readonly events = new Map<string, LogEvent>();
   cursor: number;
+  newest = 0;
+  /** When the read in progress (which may span ticks) began. */
+  readAt?: number;
   /** A read that stopped at PAGES_PER_TICK continues here. */
   token?: string;
   missing = false;
@@ -63,7 +67,7 @@ export class LogWindows {
   }
 
   private async read(w: LogWindow): Promise<void> {
-    let newest = w.cursor;
+    w.readAt ??= this.reader.clock.now();
     for (let page = 0; page < PAGES_PER_TICK; page++) {
       const out = await this.reader.callOrAbsent(
         'logs:FilterLogEvents',
@@ -78,6 +82,7 @@ export class LogWindows {
       if (out instanceof Absent) {
         w.missing = true;
         w.token = undefined;
+        w.readAt = undefined;
         return;
       }
       w.missing = false;
@@ -85,7 +90,7 @@ export class LogWindows {
         const eventId = String(raw.eventId ?? '');
         const timestamp = Number(raw.timestamp);
         if (!eventId || !Number.isFinite(timestamp)) continue;
-        newest = Math.max(newest, timestamp);
+        w.newest = Math.max(w.newest, timestamp);
         if (!w.events.has(eventId)) {
           w.events.set(eventId, {
             eventId,
@@ -97,7 +102,8 @@ export class LogWindows {
       }
       w.token = typeof out.nextToken === 'string' && out.nextToken ? out.nextToken : undefined;
       if (!w.token) {
-        w.cursor = Math.max(this.startedAt.getTime(), newest - this.overlapMs);
+        w.cursor = Math.max(w.cursor, Math.max(w.newest, w.readAt) - this.overlapMs);
+        w.readAt = undefined;
         return;
       }
     }

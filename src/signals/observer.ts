@@ -72,9 +72,11 @@ export function createObserver(opts: ObserverOptions): Observer {
     clock: opts.clock,
     backoff: opts.backoff,
   });
+  // AWS delivers events to CloudTrail and Logs minutes late and out of order; the range records them as
+  // the call returns, so one second (CloudTrail's time resolution) is overlap enough there.
   const trail = new TrailWindow(reader, {
     startedAt: exercise.startedAt,
-    overlapMs: opts.cloudTrailOverlapMs ?? (onRange ? 5_000 : 5 * 60_000),
+    overlapMs: opts.cloudTrailOverlapMs ?? (onRange ? 1_000 : 5 * 60_000),
     ownUserAgent: `exercise/${exercise.id}`,
   });
   const logs = new LogWindows(

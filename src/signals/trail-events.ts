@@ -1,7 +1,7 @@
 /**
  * CloudTrail for one exercise: one LookupEvents window per account and region, read forward with a
- * cursor (from the exercise start, then from the newest event seen minus an overlap for late
- * deliveries), deduplicated by event id and kept in memory. `cloudtrailEvent` probes and attribution
+ * cursor (from the exercise start, then from the newest event seen, or the last read's start when
+ * that is later, minus an overlap for late deliveries), deduplicated by event id and kept in memory. `cloudtrailEvent` probes and attribution
  * both match against this buffer.
  */
 import type { Evidence } from '../controller/model.js';
@@ -29,7 +29,7 @@ export interface TrailEvent {
 
 export interface TrailWindowOptions {
   startedAt: Date;
-  /** How far behind the newest event seen the next read starts: AWS delivers events late, out of order. */
+  /** How far behind the last read the next one starts: AWS delivers events late and out of order. */
   overlapMs: number;
   /** Read-only events carrying this in their user agent are the probes' own reads and are not kept. */
   ownUserAgent?: string;
@@ -41,6 +41,7 @@ export class TrailWindow {
   private readonly buffer = new Map<string, TrailEvent>();
   private readonly start: number;
   private cursor: number;
+  private newest = 0;
   private includeReadOnly = false;
   private seq = 0;
   private started = 0;
@@ -106,6 +107,7 @@ export class TrailWindow {
   }
 
   private async read(): Promise<void> {
+    const readAt = this.reader.clock.now();
     const input: Record<string, unknown> = { StartTime: new Date(this.cursor), MaxResults: 50 };
     if (!this.includeReadOnly)
       input.LookupAttributes = [{ AttributeKey: 'ReadOnly', AttributeValue: 'false' }];
@@ -120,17 +122,17 @@ export class TrailWindow {
     const raw = pages
       .flatMap((p) => (p.Events as Array<Record<string, unknown>> | undefined) ?? [])
       .reverse();
-    let newest = this.cursor;
     for (const item of raw) {
       const e = parseEvent(item, this.seq + 1);
       if (!e || e.time < this.start) continue;
-      newest = Math.max(newest, e.time);
+      this.newest = Math.max(this.newest, e.time);
       if (this.buffer.has(e.eventId)) continue;
       if (e.readOnly && this.opts.ownUserAgent && e.userAgent?.includes(this.opts.ownUserAgent)) continue;
       this.seq++;
       this.buffer.set(e.eventId, e);
     }
-    this.cursor = Math.max(this.start, newest - this.opts.overlapMs);
+    // Quiet or not, the cursor only moves forward; an event stamped ahead of our clock counts too.
+    this.cursor = Math.max(this.cursor, Math.max(this.newest, readAt) - this.opts.overlapMs);
   }
 }
 

@@ -305,11 +305,17 @@ describe('the observer', () => {
     const last = session.calls.filter((c) => c.api === 'cloudtrail:LookupEvents').at(-3)!;
     expect(last.input).to.deep.equal({ StartTime: new Date(start), MaxResults: 50 });
 
-    // Next tick reads from the newest event seen, minus the overlap (5 s against an endpoint).
+    // Later reads start where the last read began (or at the newest event, if later), minus the overlap
+    // (1 s against an endpoint): a quiet account is not read again and again.
+    clock.t += 60_000;
+    const quietAt = clock.now();
+    observer.beginTick();
+    await observer.observe({ cloudtrailEvent: { eventName: 'DeleteTrail' } }, 's');
+    clock.t += 5_000;
     observer.beginTick();
     await observer.observe({ cloudtrailEvent: { eventName: 'DeleteTrail' } }, 's');
     const next = session.calls.filter((c) => c.api === 'cloudtrail:LookupEvents').at(-1)!;
-    expect(next.input.StartTime).to.deep.equal(new Date(start + 9000 - 5000));
+    expect(next.input.StartTime).to.deep.equal(new Date(quietAt - 1000));
   });
 
   it('reads log events forward per group and pattern, and says when the group does not exist', async () => {
