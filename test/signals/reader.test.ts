@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import type { ReadError} from '../../src/signals/reader.js';
-import { Absent, Reader, type BatchSpec } from '../../src/signals/reader.js';
+import { Absent, Reader, type BatchSpec, type ReadError } from '../../src/signals/reader.js';
 import { securityGroup } from '../../src/signals/reads/ec2.js';
 import { alarm } from '../../src/signals/reads/operations.js';
 import { awsError, FakeClock, FakeSession } from './fakes.js';
