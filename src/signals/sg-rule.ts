@@ -23,8 +23,12 @@ export function sgRuleParams(direction: 'inbound' | 'outbound') {
         ),
       fromPort: port.optional().describe('Start of a port range a rule must cover (with toPort).'),
       toPort: port.optional().describe('End of a port range (with fromPort).'),
-      cidr: ipv4Cidr.optional().describe(`IPv4 ${peer} CIDR of the rule, e.g. 0.0.0.0/0.`),
-      ipv6Cidr: ipv6Cidr.optional().describe(`IPv6 ${peer} CIDR of the rule, e.g. ::/0.`),
+      cidr: ipv4Cidr
+        .optional()
+        .describe(`An IPv4 ${peer} CIDR the rule must cover (contain), e.g. 0.0.0.0/0.`),
+      ipv6Cidr: ipv6Cidr
+        .optional()
+        .describe(`An IPv6 ${peer} CIDR the rule must cover (contain), e.g. ::/0.`),
       prefixList: z.string().min(1).optional().describe(`Managed prefix list id (pl-...) as the ${peer}.`),
       sourceGroup: z.string().min(1).optional().describe(`Security group id as the ${peer}.`),
       expect: expect(
