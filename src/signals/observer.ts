@@ -55,8 +55,8 @@ export interface Observer {
 interface Memory {
   /** When the condition was last seen not met (epoch ms). */
   lastNotMetAt?: number;
-  /** The dated evidence of the current run of `met` observations. */
-  metSince?: Evidence;
+  /** How the current run of `met` observations is dated: the first one's evidence and what dated it. */
+  metSince?: { evidence: Evidence; note: string };
 }
 
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation']);
@@ -146,21 +146,20 @@ export function createObserver(opts: ObserverOptions): Observer {
       mem.metSince = undefined;
     }
     if (obs.status !== 'met' || !kind.attribution) return obs;
+    const dated = (evidence: Evidence, note: string): Observation => {
+      mem.metSince = { evidence, note };
+      return { status: 'met', evidence: { ...evidence, summary: `${obs.evidence.summary}${note}` } };
+    };
     // Still met since it was dated: the same change explains it.
-    if (mem.metSince) return { status: 'met', evidence: { ...mem.metSince, summary: obs.evidence.summary } };
+    if (mem.metSince) return dated(mem.metSince.evidence, mem.metSince.note);
     const spec = kind.attribution(parsed.data);
-    if (!spec) return { status: 'met', evidence: (mem.metSince = obs.evidence) };
+    if (!spec) return dated(obs.evidence, '');
     try {
       const event = await cause(spec, mem.lastNotMetAt);
-      mem.metSince = event
-        ? eventEvidence(event, `${obs.evidence.summary} (${describeEvent(event)})`)
-        : obs.evidence;
-      return { status: 'met', evidence: mem.metSince };
+      return event ? dated(eventEvidence(event, ''), ` (${describeEvent(event)})`) : dated(obs.evidence, '');
     } catch (err) {
       if (err instanceof ReadError && err.code !== undefined && ACCESS_DENIED.has(err.code)) {
-        const summary = `${obs.evidence.summary} (CloudTrail not readable: ${err.code})`;
-        mem.metSince = { ...obs.evidence, summary };
-        return { status: 'met', evidence: mem.metSince };
+        return dated(obs.evidence, ` (CloudTrail not readable: ${err.code})`);
       }
       // The change is seen but cannot be dated yet; next tick may read CloudTrail.
       return unknown(`the state is met but CloudTrail could not be read to date it: ${reasonOf(err)}`);

@@ -159,7 +159,7 @@ describe('the observer', () => {
     const lookups = session.count('cloudtrail:LookupEvents');
     clock.t += 10_000;
     const again = await look(sshAbsent);
-    expect(again.status === 'met' && again.evidence.eventId).to.equal('fix');
+    expect(again).to.deep.equal(fixed);
     expect(session.count('cloudtrail:LookupEvents')).to.equal(lookups);
 
     // Opened and closed again with no event to show for it: the old fix does not explain it.
