@@ -20,6 +20,15 @@ export interface TargetOptions {
   endpointUrl?: string;
 }
 
+export interface SessionOptions {
+  userAgent: UserAgent;
+  as?: 'default' | 'root' | Credentials;
+  maxAttempts?: number;
+}
+
+/** Attempts per call for sirs' own work: throttling and 500s are retried with the SDK's backoff. */
+export const DEFAULT_MAX_ATTEMPTS = 8;
+
 export interface Credentials {
   accessKeyId: string;
   secretAccessKey: string;
@@ -35,7 +44,12 @@ export interface Target {
   /** Whether `as: root` actions can run (the range has root keys; sirs never holds real root keys). */
   readonly canActAsRoot: boolean;
   /** SDK sessions as sirs itself (default), as the account root (range only), or with given keys. */
-  session(opts: { userAgent: UserAgent; as?: 'default' | 'root' | Credentials }): ApiSession;
+  /**
+   * SDK sessions as sirs itself (default), as the account root (range only), or with given keys. sirs'
+   * own work retries patiently (it must never leave a mess); probes pass `maxAttempts: 1` so a throttled
+   * read is reported as unknown at once instead of stalling the tick.
+   */
+  session(opts: SessionOptions): ApiSession;
   /** The environment responders paste into a shell (range targets). */
   responderEnv(): Record<string, string> | undefined;
   /** Stops what the target started (the in-process range). */
@@ -93,9 +107,9 @@ async function rangeTarget(opts: TargetOptions): Promise<Target> {
     endpoint,
     description: `the range at ${endpoint}`,
     canActAsRoot: true,
-    session: ({ userAgent, as }) => {
+    session: ({ userAgent, as, maxAttempts = DEFAULT_MAX_ATTEMPTS }) => {
       const credentials = as === 'root' ? keys.root : as === undefined || as === 'default' ? keys.admin : as;
-      return new ApiSession({ ...base, credentials, customUserAgent: userAgent });
+      return new ApiSession({ ...base, credentials, customUserAgent: userAgent, maxAttempts });
     },
     responderEnv: () => ({
       AWS_ENDPOINT_URL: endpoint,
@@ -131,12 +145,13 @@ async function awsTarget(opts: TargetOptions): Promise<Target> {
     endpoint: opts.endpointUrl,
     description: `AWS${opts.profile ? ` (profile ${opts.profile})` : ''}${opts.endpointUrl ? ` at ${opts.endpointUrl}` : ''}, ${region}`,
     canActAsRoot: false,
-    session: ({ userAgent, as }) => {
+    session: ({ userAgent, as, maxAttempts = DEFAULT_MAX_ATTEMPTS }) => {
       if (as === 'root')
         throw new UsageError('root-unavailable', 'sirs never holds root credentials of a real AWS account.');
       return new ApiSession({
         ...base,
         customUserAgent: userAgent,
+        maxAttempts,
         ...(as && as !== 'default' ? { credentials: as } : {}),
       });
     },

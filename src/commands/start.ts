@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { SirsCommand } from '../cli/base.js';
-import { SirsError } from '../errors.js';
+import { SirsError, UsageError } from '../errors.js';
 import type { ExerciseResult } from '../exercise/run.js';
 
 export default class Start extends SirsCommand {
@@ -52,6 +52,9 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
       description: 'Leave everything in place at the end, for inspection (clean up later with sirs cleanup).',
     }),
     autopilot: Flags.boolean({ description: "Run the scenarios' scripted responder steps." }),
+    tick: Flags.string({
+      description: 'Controller tick interval, like 1s or 15s (default: 1s on the range, 15s on AWS).',
+    }),
     config: Flags.string({ description: 'Project config file (default: sirs.config.yaml).' }),
     json: Flags.boolean({ description: 'One JSON object per event and a final result line.' }),
   };
@@ -62,6 +65,12 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
     const { startExercise } = await import('../exercise/run.js');
     const { jsonLines, plainLines, confirmationText } = await import('../cli/exercise/render.js');
     const { trapInterrupts } = await import('../cli/exercise/interrupts.js');
+    const { controllerLivePhase } = await import('../controller/live.js');
+    const { describeControllerEvent, LiveBoard } = await import('../cli/exercise/controller-render.js');
+    const { renderScore } = await import('../cli/exercise/score-render.js');
+    const tickMs = flags.tick ? parseTick(flags.tick) : undefined;
+    const tty = !flags.json && process.stdout.isTTY === true;
+    let board: InstanceType<typeof LiveBoard> | undefined;
     const write = (s: string) => process.stdout.write(s);
     const emit = flags.json
       ? jsonLines(write)
@@ -85,6 +94,33 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
         autopilot: flags.autopilot,
         ...(flags.config ? { configPath: flags.config } : {}),
         emit,
+        live: controllerLivePhase({
+          ...(tickMs ? { tickMs } : {}),
+          onController: (controller, controlled) => {
+            if (!tty) return;
+            board = new LiveBoard(
+              controlled.map((c) => ({
+                id: c.id,
+                timeLimitMs: c.scoring.timeLimitMs,
+                targets: Object.fromEntries(
+                  Object.entries(c.scoring.phases).map(([k, v]) => [k, v!.targetMs]),
+                ),
+              })),
+              process.stdout,
+              () => process.kill(process.pid, 'SIGINT'),
+            );
+            board.attach(controller);
+          },
+          onEvent: (e) => {
+            if (flags.json) write(`${JSON.stringify({ ...e, time: new Date().toISOString() })}\n`);
+            else if (board) board.handle(e);
+            else {
+              const line = describeControllerEvent(e);
+              if (line) write(`${line}\n`);
+            }
+            if (e.type === 'controller.ended') board?.detach();
+          },
+        }),
         signal: interrupts.signal,
         teardownSignal: interrupts.teardownSignal,
         confirm: async (summary) => {
@@ -104,8 +140,12 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
           return confirm({ message: 'Create these resources and start the exercise?', default: false });
         },
       });
+      board?.detach();
       if (flags.json) write(`${JSON.stringify({ type: 'result', ...result })}\n`);
-      else this.log(`Journal: ${result.journal}`);
+      else {
+        if (result.score) this.log(renderScore(result.score));
+        this.log(`Journal: ${result.journal}`);
+      }
       if (result.error) {
         throw new SirsError(result.error.code, result.error.message, {
           suggestions: result.leftovers.length
@@ -125,7 +165,20 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
       }
       return result;
     } finally {
+      board?.detach();
       interrupts.dispose();
     }
   }
+}
+
+function parseTick(text: string): number {
+  const m = /^(\d+)(ms|s)$/.exec(text);
+  const ms = m ? Number(m[1]) * (m[2] === 's' ? 1000 : 1) : NaN;
+  if (!(ms >= 100 && ms <= 600_000)) {
+    throw new UsageError(
+      'bad-tick',
+      `--tick must be a duration between 100ms and 10m like 1s or 500ms, got '${text}'`,
+    );
+  }
+  return ms;
 }

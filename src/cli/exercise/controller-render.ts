@@ -8,7 +8,7 @@ import type { ScenarioState } from '../../controller/model.js';
 import { formatDuration } from '../../scenario/duration.js';
 
 function clock(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
+  const s = Math.max(0, Math.round(ms / 1000));
   return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
 }
 
