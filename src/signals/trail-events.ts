@@ -42,6 +42,8 @@ export class TrailWindow {
   private readonly start: number;
   private cursor: number;
   private newest = 0;
+  /** Bumped when read events join the window: a read begun before must not move the cursor. */
+  private generation = 0;
   private includeReadOnly = false;
   private seq = 0;
   private started = 0;
@@ -72,6 +74,7 @@ export class TrailWindow {
     if (includeReadOnly && !this.includeReadOnly) {
       // Read events were not fetched so far: read everything again from the exercise start.
       this.includeReadOnly = true;
+      this.generation++;
       this.cursor = this.start;
       want = this.started + 1;
     }
@@ -108,6 +111,7 @@ export class TrailWindow {
 
   private async read(): Promise<void> {
     const readAt = this.reader.clock.now();
+    const generation = this.generation;
     const input: Record<string, unknown> = { StartTime: new Date(this.cursor), MaxResults: 50 };
     if (!this.includeReadOnly)
       input.LookupAttributes = [{ AttributeKey: 'ReadOnly', AttributeValue: 'false' }];
@@ -132,6 +136,7 @@ export class TrailWindow {
       this.buffer.set(e.eventId, e);
     }
     // Quiet or not, the cursor only moves forward; an event stamped ahead of our clock counts too.
+    if (generation !== this.generation) return;
     this.cursor = Math.max(this.cursor, Math.max(this.newest, readAt) - this.opts.overlapMs);
   }
 }

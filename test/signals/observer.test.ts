@@ -318,6 +318,43 @@ describe('the observer', () => {
     expect(next.input.StartTime).to.deep.equal(new Date(quietAt - 1000));
   });
 
+  it('reads the window again from the start when read events are asked for during a read', async () => {
+    const clock = new FakeClock();
+    const { state, session, observer } = fakeAccount(clock);
+    const start = clock.now();
+    state.events.push(
+      { id: 'w1', name: 'StopLogging', at: start + 1000 },
+      {
+        id: 'r1',
+        name: 'GetTrailStatus',
+        at: start + 2000,
+        readOnly: true,
+        errorCode: 'TrailNotFoundException',
+      },
+    );
+    clock.t += 120_000;
+    const lookup = session.handlers['cloudtrail:LookupEvents']!;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    session.handlers['cloudtrail:LookupEvents'] = async (input) => {
+      await gate;
+      return lookup(input);
+    };
+    observer.beginTick();
+    const writes = observer.observe({ cloudtrailEvent: { eventName: 'StopLogging' } }, 's');
+    while (session.count('cloudtrail:LookupEvents') === 0)
+      await new Promise((resolve) => setImmediate(resolve));
+    const reads = observer.observe({ cloudtrailEvent: { eventName: 'GetTrailStatus' } }, 's');
+    release();
+    expect((await writes).status).to.equal('met');
+    const failed = await reads;
+    expect(failed.status === 'met' && failed.evidence.eventId).to.equal('r1');
+    const starts = session.calls
+      .filter((c) => c.api === 'cloudtrail:LookupEvents')
+      .map((c) => c.input.StartTime);
+    expect(starts).to.deep.equal([new Date(start), new Date(start)]);
+  });
+
   it('reads log events forward per group and pattern, and says when the group does not exist', async () => {
     const clock = new FakeClock();
     const { state, session, look } = fakeAccount(clock);
