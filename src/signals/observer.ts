@@ -6,6 +6,7 @@
  */
 import type { ClientConfig } from '../aws/api.js';
 import type { Evidence } from '../controller/model.js';
+import { scanPlaceholders } from '../scenario/placeholders.js';
 import { conditionParts, type Condition } from './registry.js';
 import { LogWindows } from './log-events.js';
 import { ReadError, Reader, type ReaderClock, type ReaderStats, type ReadSession } from './reader.js';
@@ -129,6 +130,9 @@ export function createObserver(opts: ObserverOptions): Observer {
         `invalid ${kind.name} parameters: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
       );
     }
+    // An unresolved {{outputs.X}} names no resource: reading it would find "nothing there", a false fix.
+    const placeholder = stringsOf(parsed.data).find((v) => scanPlaceholders(v).tokens.length > 0);
+    if (placeholder !== undefined) return unknown(`unresolved placeholder in ${kind.name}: ${placeholder}`);
     const key = `${kind.name} ${stableJson(parsed.data)}`;
     const mem = memory.get(key) ?? {};
     memory.set(key, mem);
@@ -195,6 +199,12 @@ function unknown(reason: string): Observation {
 function reasonOf(err: unknown): string {
   if (err instanceof ReadError) return err.message;
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+function stringsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.values(value).flatMap(stringsOf);
 }
 
 function stableJson(value: unknown): string {

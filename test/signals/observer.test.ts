@@ -400,6 +400,12 @@ describe('the observer', () => {
       status: 'unknown',
       reason: 'invalid sgIngress parameters: must be an IPv4 CIDR like 10.0.0.0/24',
     });
+    expect(
+      await look({ sgIngress: { ...sshAbsent.sgIngress!, group: '{{outputs.WebSgId}}' } } as Condition),
+    ).to.deep.equal({
+      status: 'unknown',
+      reason: 'unresolved placeholder in sgIngress: {{outputs.WebSgId}}',
+    });
     expect(await look({ nonsense: {} } as unknown as Condition)).to.deep.equal({
       status: 'unknown',
       reason: 'Error: unknown signal kind nonsense in a validated condition',
