@@ -12,6 +12,8 @@ import { cleanup } from '../../src/exercise/cleanup.js';
 import type { ApiSession } from '../../src/aws/api.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
+// Resolved here: `--import tsx` would be looked up from the child's working directory.
+const tsxLoader = import.meta.resolve('tsx');
 
 export interface CrashRun {
   id: string;
@@ -64,7 +66,7 @@ export async function crashOnce(opts: {
     process.execPath,
     [
       '--import',
-      'tsx',
+      tsxLoader,
       join(root, 'bin', 'dev.js'),
       'start',
       opts.scenario ?? 'ssh-open-to-world',

@@ -34,7 +34,7 @@ cron expression, never two at once.`;
       allowNo: true,
     }),
     'time-limit': Flags.string({ description: 'Shorten every scenario’s time limit, like 5m.' }),
-    tick: Flags.string({ description: 'Controller tick interval, like 1s.' }),
+    tick: Flags.string({ description: 'Controller tick interval, like 1s or 250ms.' }),
     junit: Flags.string({ description: 'JUnit XML file (default: .sirs/drills/<id>/junit.xml).' }),
     results: Flags.string({ description: 'JSON results file (default: .sirs/drills/<id>/results.json).' }),
     schedule: Flags.string({ description: 'Cron expression: keep running and drill at each time.' }),
@@ -63,8 +63,8 @@ cron expression, never two at once.`;
     const { trapInterrupts } = await import('../cli/exercise/interrupts.js');
     const limit = flags['time-limit'] ? parseDuration(flags['time-limit']) : undefined;
     if (limit && !limit.ok) throw new UsageError('bad-time-limit', `--time-limit: ${limit.error}`);
-    const tick = flags.tick ? parseDuration(flags.tick) : undefined;
-    if (tick && !tick.ok) throw new UsageError('bad-tick', `--tick: ${tick.error}`);
+    const { parseTick } = await import('../cli/exercise/flags.js');
+    const tickMs = flags.tick ? parseTick(flags.tick) : undefined;
     const write = (s: string) => process.stdout.write(s);
     const emit = flags.json ? jsonLines(write) : plainLines(write);
     const interrupts = trapInterrupts({
@@ -82,7 +82,7 @@ cron expression, never two at once.`;
         },
         autopilot: flags.autopilot,
         ...(limit?.ok ? { timeLimitMs: limit.ms } : {}),
-        ...(tick?.ok ? { tickMs: tick.ms } : {}),
+        ...(tickMs ? { tickMs } : {}),
         ...(flags['exercise-id'] ? { exerciseId: flags['exercise-id'] } : {}),
         ...(flags.junit ? { junitPath: flags.junit } : {}),
         ...(flags.results ? { resultsPath: flags.results } : {}),

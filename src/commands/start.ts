@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { SirsCommand } from '../cli/base.js';
-import { SirsError, UsageError } from '../errors.js';
+import { SirsError } from '../errors.js';
 import type { ExerciseResult } from '../exercise/run.js';
 
 export default class Start extends SirsCommand {
@@ -68,6 +68,7 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
     const { controllerLivePhase } = await import('../controller/live.js');
     const { describeControllerEvent, LiveBoard } = await import('../cli/exercise/controller-render.js');
     const { renderScore } = await import('../cli/exercise/score-render.js');
+    const { parseTick } = await import('../cli/exercise/flags.js');
     const tickMs = flags.tick ? parseTick(flags.tick) : undefined;
     const tty = !flags.json && process.stdout.isTTY === true;
     let board: InstanceType<typeof LiveBoard> | undefined;
@@ -169,16 +170,4 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
       interrupts.dispose();
     }
   }
-}
-
-function parseTick(text: string): number {
-  const m = /^(\d+)(ms|s)$/.exec(text);
-  const ms = m ? Number(m[1]) * (m[2] === 's' ? 1000 : 1) : NaN;
-  if (!(ms >= 100 && ms <= 600_000)) {
-    throw new UsageError(
-      'bad-tick',
-      `--tick must be a duration between 100ms and 10m like 1s or 500ms, got '${text}'`,
-    );
-  }
-  return ms;
 }

@@ -29,7 +29,29 @@ export class Refusal extends SirsError {
 }
 
 export async function whoAmI(session: ApiSession, region: string): Promise<Identity> {
-  const me = await session.call('sts:GetCallerIdentity', {});
+  let me: Record<string, unknown>;
+  try {
+    me = await session.call('sts:GetCallerIdentity', {});
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (/ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|EHOSTUNREACH/.test(code)) {
+      throw new SirsError('target-unreachable', `cannot reach the target: ${(err as Error).message}`, {
+        suggestions: ['is the range running (sirs range start)? Is --endpoint-url right?'],
+      });
+    }
+    if (
+      /CredentialsProviderError|Could not load credentials/.test(
+        `${(err as Error).name} ${(err as Error).message}`,
+      )
+    ) {
+      throw new SirsError('no-credentials', 'no AWS credentials found', {
+        suggestions: [
+          'use --profile, AWS_PROFILE, `aws sso login`, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY',
+        ],
+      });
+    }
+    throw err;
+  }
   let accountAlias: string | undefined;
   try {
     const aliases = await session.call('iam:ListAccountAliases', {});

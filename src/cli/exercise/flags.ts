@@ -1,0 +1,14 @@
+import { UsageError } from '../../errors.js';
+
+/** `--tick`: a controller interval such as `1s` or `250ms`, between 100 ms and 10 minutes. */
+export function parseTick(text: string): number {
+  const m = /^(\d+)(ms|s|m)$/.exec(text);
+  const ms = m ? Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 's' ? 1000 : 60_000) : NaN;
+  if (!(ms >= 100 && ms <= 600_000)) {
+    throw new UsageError(
+      'bad-tick',
+      `--tick must be a duration between 100ms and 10m, like 1s or 500ms; got '${text}'`,
+    );
+  }
+  return ms;
+}
