@@ -22,7 +22,7 @@ export async function run(): Promise<BenchSection> {
   try {
     for (let i = 0; i < RUNS; i++) {
       const phase = i % 2 === 0 ? 'injecting' : 'live';
-      const delayMs = Math.floor(Math.random() * (phase === 'injecting' ? 400 : 3000));
+      const delayMs = Math.floor(Math.random() * (phase === 'injecting' ? 200 : 3000));
       const r = await crashOnce({ endpoint: range.endpoint, session, id: `crash-${i}`, phase, delayMs });
       runs.push(r);
       process.stderr.write(
