@@ -32,6 +32,7 @@ const SECTIONS: Record<string, () => Promise<{ run(): Promise<BenchSection> }>> 
   range: () => import('./bench/range.js'),
   cloudformation: () => import('./bench/cloudformation.js'),
   faults: () => import('./bench/faults.js'),
+  controller: () => import('./bench/controller.js'),
   reliability: () => import('./bench/reliability.js'),
 };
 
