@@ -15,14 +15,17 @@ export function coverageMarkdown(services: readonly ServiceDefinition[]): string
   const sorted = [...services].sort((a, b) => a.name.localeCompare(b.name));
   for (const s of sorted) {
     const model = loadModel(s.name);
-    lines.push(`| ${s.name} | ${s.eventSource} | ${Object.keys(s.handlers).length} | ${model.operationNames.length} |`);
+    lines.push(
+      `| ${s.name} | ${s.eventSource} | ${Object.keys(s.handlers).length} | ${model.operationNames.length} |`,
+    );
   }
   for (const s of sorted) {
     const ops = Object.keys(s.handlers).sort();
     lines.push('', `## ${s.name} (${model(s)})`, '');
     lines.push(ops.length ? ops.map((o) => `\`${o}\``).join(', ') : '_none yet_');
     if (s.dataEvents?.size) lines.push('', `Data events: ${[...s.dataEvents].sort().join(', ')}.`);
-    if (s.unrecorded?.size) lines.push('', `Not recorded by CloudTrail: ${[...s.unrecorded].sort().join(', ')}.`);
+    if (s.unrecorded?.size)
+      lines.push('', `Not recorded by CloudTrail: ${[...s.unrecorded].sort().join(', ')}.`);
   }
   return `${lines.join('\n')}\n`;
 }

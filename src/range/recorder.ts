@@ -207,7 +207,8 @@ export function buildRecord({
       ...rest,
     };
   }
-  if (requestParameters && service.trailParameters) requestParameters = service.trailParameters(op.name, requestParameters);
+  if (requestParameters && service.trailParameters)
+    requestParameters = service.trailParameters(op.name, requestParameters);
   if (requestParameters && Object.keys(requestParameters).length === 0) requestParameters = null;
   let responseElements: Record<string, unknown> | null = null;
   if (!error && !readOnly && op.output && output && typeof output === 'object') {
@@ -244,5 +245,7 @@ export function buildRecord({
 
 /** EC2's CloudTrail error codes say who failed: `Client.InvalidPermission.Duplicate`, `Server.InternalError`. */
 function ec2ErrorCode(code: string): string {
-  return /^(Internal|Unavailable$|ServiceUnavailable$|Insufficient\w*Capacity$)/.test(code) ? `Server.${code}` : `Client.${code}`;
+  return /^(Internal|Unavailable$|ServiceUnavailable$|Insufficient\w*Capacity$)/.test(code)
+    ? `Server.${code}`
+    : `Client.${code}`;
 }

@@ -10,7 +10,12 @@ describe('e2e: SIGKILL during an exercise, then sirs cleanup leaves nothing', fu
   let session: ApiSession;
   before(async () => {
     range = await startTestRange();
-    session = new ApiSession({ region: range.region, endpoint: range.endpoint, credentials: range.credentials, forcePathStyle: true });
+    session = new ApiSession({
+      region: range.region,
+      endpoint: range.endpoint,
+      credentials: range.credentials,
+      forcePathStyle: true,
+    });
   });
   after(async () => {
     session.destroy();
@@ -23,12 +28,22 @@ describe('e2e: SIGKILL during an exercise, then sirs cleanup leaves nothing', fu
     [2, 'live', 1500],
   ] as const) {
     it(`killed ${phase} (+${delayMs} ms)`, async () => {
-      const run = await crashOnce({ endpoint: range.endpoint, session, id: `crash-test-${i}`, phase, delayMs });
+      const run = await crashOnce({
+        endpoint: range.endpoint,
+        session,
+        id: `crash-test-${i}`,
+        phase,
+        delayMs,
+      });
       expect(run.leftovers, `killed after ${run.killedAfter}`).to.deep.equal([]);
       if (phase === 'live') {
         // The exercise was live: its stack really existed before the kill, and cleanup removed it.
-        const created = range.events('CreateStack').some((e) => JSON.stringify(e.requestParameters).includes(`crash-test-${i}`));
-        const deleted = range.events('DeleteStack').some((e) => JSON.stringify(e.requestParameters).includes(`crash-test-${i}`));
+        const created = range
+          .events('CreateStack')
+          .some((e) => JSON.stringify(e.requestParameters).includes(`crash-test-${i}`));
+        const deleted = range
+          .events('DeleteStack')
+          .some((e) => JSON.stringify(e.requestParameters).includes(`crash-test-${i}`));
         expect([created, deleted]).to.deep.equal([true, true]);
       }
     });

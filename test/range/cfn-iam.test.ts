@@ -46,7 +46,8 @@ async function failure(p: Promise<unknown>): Promise<Error> {
   throw new Error('expected the call to fail');
 }
 
-const outputs = (stack: Stack) => Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue ?? '']));
+const outputs = (stack: Stack) =>
+  Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue ?? '']));
 
 describe('range: CloudFormation IAM resources', function () {
   this.timeout(30_000);
@@ -63,13 +64,31 @@ describe('range: CloudFormation IAM resources', function () {
 
   it('creates users, groups, roles, policies, keys and profiles that IAM reports, and a key that works', async () => {
     const refused = await range.awsFails([
-      'cloudformation', 'create-stack', '--stack-name', 'ids', '--template-body', template, '--parameters', 'ParameterKey=Responder,ParameterValue=on-call',
-      '--capabilities', 'CAPABILITY_IAM',
+      'cloudformation',
+      'create-stack',
+      '--stack-name',
+      'ids',
+      '--template-body',
+      template,
+      '--parameters',
+      'ParameterKey=Responder,ParameterValue=on-call',
+      '--capabilities',
+      'CAPABILITY_IAM',
     ]);
     expect(refused.stderr).to.contain('Requires capabilities : [CAPABILITY_NAMED_IAM]');
     await range.aws([
-      'cloudformation', 'create-stack', '--stack-name', 'ids', '--template-body', template, '--parameters', 'ParameterKey=Responder,ParameterValue=on-call',
-      '--capabilities', 'CAPABILITY_NAMED_IAM', '--tags', 'Key=exercise,Value=ex-1',
+      'cloudformation',
+      'create-stack',
+      '--stack-name',
+      'ids',
+      '--template-body',
+      template,
+      '--parameters',
+      'ParameterKey=Responder,ParameterValue=on-call',
+      '--capabilities',
+      'CAPABILITY_NAMED_IAM',
+      '--tags',
+      'Key=exercise,Value=ex-1',
     ]);
     await range.aws(['cloudformation', 'wait', 'stack-create-complete', '--stack-name', 'ids']);
     const out = outputs(await settled(cfn, 'ids'));
@@ -84,24 +103,44 @@ describe('range: CloudFormation IAM resources', function () {
       { Key: 'role', Value: 'analyst' },
       { Key: 'exercise', Value: 'ex-1' },
     ]);
-    expect((await iam.send(new GetLoginProfileCommand({ UserName: out.UserName }))).LoginProfile?.PasswordResetRequired).to.equal(true);
-    expect((await iam.send(new ListUserPoliciesCommand({ UserName: out.UserName }))).PolicyNames).to.deep.equal(['describe-instances']);
+    expect(
+      (await iam.send(new GetLoginProfileCommand({ UserName: out.UserName }))).LoginProfile
+        ?.PasswordResetRequired,
+    ).to.equal(true);
+    expect(
+      (await iam.send(new ListUserPoliciesCommand({ UserName: out.UserName }))).PolicyNames,
+    ).to.deep.equal(['describe-instances']);
     const group = await iam.send(new GetGroupCommand({ GroupName: 'ids-responders' }));
     expect(group.Users?.map((u) => u.UserName)).to.have.members([out.UserName, 'on-call']);
-    expect((await iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: 'ids-responders' }))).AttachedPolicies?.map((p) => p.PolicyName)).to.deep.equal([
-      'ReadOnlyAccess',
-    ]);
-    const role = (await range.aws(['iam', 'get-role', '--role-name', 'ids-app'])) as { Role: { MaxSessionDuration: number; Description: string; Path: string } };
-    expect(role.Role).to.deep.include({ MaxSessionDuration: 7200, Description: 'application role', Path: '/apps/' });
-    expect((await iam.send(new ListRolePoliciesCommand({ RoleName: 'ids-app' }))).PolicyNames).to.have.members(['logs', 'describe-instances']);
-    expect((await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'ids-app' }))).AttachedPolicies?.map((p) => p.PolicyArn)).to.deep.equal([
-      out.PolicyArn,
-    ]);
-    const profile = (await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: out.ProfileName }))).InstanceProfile;
+    expect(
+      (
+        await iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: 'ids-responders' }))
+      ).AttachedPolicies?.map((p) => p.PolicyName),
+    ).to.deep.equal(['ReadOnlyAccess']);
+    const role = (await range.aws(['iam', 'get-role', '--role-name', 'ids-app'])) as {
+      Role: { MaxSessionDuration: number; Description: string; Path: string };
+    };
+    expect(role.Role).to.deep.include({
+      MaxSessionDuration: 7200,
+      Description: 'application role',
+      Path: '/apps/',
+    });
+    expect(
+      (await iam.send(new ListRolePoliciesCommand({ RoleName: 'ids-app' }))).PolicyNames,
+    ).to.have.members(['logs', 'describe-instances']);
+    expect(
+      (await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: 'ids-app' }))).AttachedPolicies?.map(
+        (p) => p.PolicyArn,
+      ),
+    ).to.deep.equal([out.PolicyArn]);
+    const profile = (await iam.send(new GetInstanceProfileCommand({ InstanceProfileName: out.ProfileName })))
+      .InstanceProfile;
     expect(profile?.Roles?.map((r) => r.RoleName)).to.deep.equal(['ids-app']);
 
     // The access key CloudFormation made is a working credential of the new user.
-    const asAnalyst = new STSClient(range.clientConfig({ credentials: { accessKeyId: out.KeyId, secretAccessKey: out.Secret } }));
+    const asAnalyst = new STSClient(
+      range.clientConfig({ credentials: { accessKeyId: out.KeyId, secretAccessKey: out.Secret } }),
+    );
     expect((await asAnalyst.send(new GetCallerIdentityCommand({}))).Arn).to.equal(out.UserArn);
     const keyEvent = range.events('CreateAccessKey').at(-1);
     expect(keyEvent?.userIdentity).to.include({ invokedBy: 'cloudformation.amazonaws.com' });
@@ -125,15 +164,31 @@ describe('range: CloudFormation IAM resources', function () {
     expect(outputs(updated).KeyId).to.equal(out.KeyId);
     const policy = (await iam.send(new GetPolicyCommand({ PolicyArn: out.PolicyArn }))).Policy;
     expect(policy?.DefaultVersionId).to.equal('v2');
-    const doc = (await iam.send(new GetPolicyVersionCommand({ PolicyArn: out.PolicyArn, VersionId: 'v2' }))).PolicyVersion?.Document ?? '';
-    expect(JSON.parse(decodeURIComponent(doc)).Statement[0].Action).to.deep.equal(['s3:GetObject', 's3:ListBucket']);
-    expect((await failure(asAnalyst.send(new GetCallerIdentityCommand({})))).name).to.equal('InvalidClientTokenId');
+    const doc =
+      (await iam.send(new GetPolicyVersionCommand({ PolicyArn: out.PolicyArn, VersionId: 'v2' })))
+        .PolicyVersion?.Document ?? '';
+    expect(JSON.parse(decodeURIComponent(doc)).Statement[0].Action).to.deep.equal([
+      's3:GetObject',
+      's3:ListBucket',
+    ]);
+    expect((await failure(asAnalyst.send(new GetCallerIdentityCommand({})))).name).to.equal(
+      'InvalidClientTokenId',
+    );
 
     await cfn.send(new DeleteStackCommand({ StackName: 'ids' }));
     expect((await settled(cfn, updated.StackId ?? '')).StackStatus).to.equal('DELETE_COMPLETE');
-    expect((await failure(iam.send(new GetUserCommand({ UserName: out.UserName })))).name).to.equal('NoSuchEntityException');
-    expect((await failure(iam.send(new GetRoleCommand({ RoleName: 'ids-app' })))).name).to.equal('NoSuchEntityException');
-    expect((await failure(iam.send(new GetPolicyCommand({ PolicyArn: out.PolicyArn })))).name).to.equal('NoSuchEntityException');
-    expect((await iam.send(new GetUserCommand({ UserName: 'on-call' }))).User?.UserName, 'users from outside the stack stay').to.equal('on-call');
+    expect((await failure(iam.send(new GetUserCommand({ UserName: out.UserName })))).name).to.equal(
+      'NoSuchEntityException',
+    );
+    expect((await failure(iam.send(new GetRoleCommand({ RoleName: 'ids-app' })))).name).to.equal(
+      'NoSuchEntityException',
+    );
+    expect((await failure(iam.send(new GetPolicyCommand({ PolicyArn: out.PolicyArn })))).name).to.equal(
+      'NoSuchEntityException',
+    );
+    expect(
+      (await iam.send(new GetUserCommand({ UserName: 'on-call' }))).User?.UserName,
+      'users from outside the stack stay',
+    ).to.equal('on-call');
   });
 });

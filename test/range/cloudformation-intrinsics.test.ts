@@ -9,7 +9,12 @@ import {
   UpdateStackCommand,
   type Stack,
 } from '@aws-sdk/client-cloudformation';
-import { CreateSubnetCommand, CreateVpcCommand, DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import { CreateTopicCommand, GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { startTestRange, type TestRange } from './harness.js';
 
@@ -24,7 +29,8 @@ async function settled(cfn: CloudFormationClient, name: string): Promise<Stack> 
   throw new Error(`stack ${name} never settled`);
 }
 
-const outputs = (stack: Stack) => Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
+const outputs = (stack: Stack) =>
+  Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
 
 describe('range: CloudFormation intrinsic functions and conditions', function () {
   this.timeout(30_000);
@@ -40,14 +46,25 @@ describe('range: CloudFormation intrinsic functions and conditions', function ()
     vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.8.0.0/16' }))).Vpc?.VpcId ?? '';
     subnets = [];
     for (const cidr of ['10.8.1.0/24', '10.8.2.0/24']) {
-      subnets.push((await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr }))).Subnet?.SubnetId ?? '');
+      subnets.push(
+        (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr }))).Subnet?.SubnetId ?? '',
+      );
     }
-    notifications = (await new SNSClient(range.clientConfig()).send(new CreateTopicCommand({ Name: 'stack-events' }))).TopicArn ?? '';
+    notifications =
+      (await new SNSClient(range.clientConfig()).send(new CreateTopicCommand({ Name: 'stack-events' })))
+        .TopicArn ?? '';
   });
   after(() => range.stop());
 
   it('deploys a template using every intrinsic function and condition form, from JSON and YAML, and checks the outputs', async () => {
-    await range.aws(['cloudformation', 'create-stack', '--stack-name', 'shared', '--template-body', `file://${templatePath('shared-value.json')}`]);
+    await range.aws([
+      'cloudformation',
+      'create-stack',
+      '--stack-name',
+      'shared',
+      '--template-body',
+      `file://${templatePath('shared-value.json')}`,
+    ]);
     const parameters = [
       { ParameterKey: 'VpcId', ParameterValue: vpcId },
       { ParameterKey: 'SubnetIds', ParameterValue: subnets.join(',') },
@@ -55,11 +72,24 @@ describe('range: CloudFormation intrinsic functions and conditions', function ()
     ];
     await range.aws(['cloudformation', 'wait', 'stack-create-complete', '--stack-name', 'shared']);
     await range.aws([
-      'cloudformation', 'create-stack', '--stack-name', 'intrinsics', '--template-body', `file://${templatePath('intrinsics.yaml')}`,
-      '--parameters', JSON.stringify(parameters), '--notification-arns', notifications,
+      'cloudformation',
+      'create-stack',
+      '--stack-name',
+      'intrinsics',
+      '--template-body',
+      `file://${templatePath('intrinsics.yaml')}`,
+      '--parameters',
+      JSON.stringify(parameters),
+      '--notification-arns',
+      notifications,
     ]);
     await range.aws(['cloudformation', 'wait', 'stack-create-complete', '--stack-name', 'intrinsics']);
-    const described = (await range.aws(['cloudformation', 'describe-stacks', '--stack-name', 'intrinsics'])) as { Stacks: Stack[] };
+    const described = (await range.aws([
+      'cloudformation',
+      'describe-stacks',
+      '--stack-name',
+      'intrinsics',
+    ])) as { Stacks: Stack[] };
     const stack = described.Stacks[0]!;
     const out = outputs(stack);
     expect(out.Pseudo).to.equal('123456789012|us-east-1|intrinsics|aws|amazonaws.com');
@@ -85,15 +115,20 @@ describe('range: CloudFormation intrinsic functions and conditions', function ()
     expect(stack.Parameters?.find((p) => p.ParameterKey === 'Token')?.ParameterValue).to.equal('****');
     expect(stack.NotificationARNs).to.deep.equal([notifications]);
 
-    const resources = (await cfn.send(new DescribeStackResourcesCommand({ StackName: 'intrinsics' }))).StackResources ?? [];
+    const resources =
+      (await cfn.send(new DescribeStackResourcesCommand({ StackName: 'intrinsics' }))).StackResources ?? [];
     expect(resources.map((r) => r.LogicalResourceId).sort()).to.deep.equal(['Group', 'Topic']);
     const ec2 = new EC2Client(range.clientConfig());
-    const group = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [out.GroupIdSub?.split(' ')[0] ?? ''] }))).SecurityGroups?.[0];
+    const group = (
+      await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [out.GroupIdSub?.split(' ')[0] ?? ''] }))
+    ).SecurityGroups?.[0];
     expect(group?.Description).to.equal(`Port 443 in ${vpcId} for beta`);
     const rules = (group?.IpPermissions ?? []).map((p) => `${p.FromPort}:${p.IpRanges?.[0]?.CidrIp}`).sort();
     expect(rules).to.deep.equal(['443:0.0.0.0/0', '80:10.8.2.0/24']);
     const sns = new SNSClient(range.clientConfig());
-    expect((await sns.send(new GetTopicAttributesCommand({ TopicArn: out.TopicArn }))).Attributes?.DisplayName).to.equal('prod-us-east-1');
+    expect(
+      (await sns.send(new GetTopicAttributesCommand({ TopicArn: out.TopicArn }))).Attributes?.DisplayName,
+    ).to.equal('prod-us-east-1');
 
     // The other branch of every condition: AWS::NoValue removes the display name and the HTTPS rule stays (port 443).
     await cfn.send(
@@ -103,7 +138,10 @@ describe('range: CloudFormation intrinsic functions and conditions', function ()
         Parameters: [
           { ParameterKey: 'Env', ParameterValue: 'dev' },
           { ParameterKey: 'Port', ParameterValue: '8443' },
-          ...['Names', 'Ports', 'VpcId', 'SubnetIds', 'Token'].map((k) => ({ ParameterKey: k, UsePreviousValue: true })),
+          ...['Names', 'Ports', 'VpcId', 'SubnetIds', 'Token'].map((k) => ({
+            ParameterKey: k,
+            UsePreviousValue: true,
+          })),
         ],
       }),
     );
@@ -113,9 +151,13 @@ describe('range: CloudFormation intrinsic functions and conditions', function ()
     expect(devOut.Conditions).to.equal('not-prod,dev,elsewhere,dev-or-https');
     expect(devOut.OnlyInDev).to.equal('hidden');
     expect(devOut).not.to.have.property('OnlyInProd');
-    expect((await sns.send(new GetTopicAttributesCommand({ TopicArn: out.TopicArn }))).Attributes?.DisplayName ?? '').to.equal('');
+    expect(
+      (await sns.send(new GetTopicAttributesCommand({ TopicArn: out.TopicArn }))).Attributes?.DisplayName ??
+        '',
+    ).to.equal('');
     const replacedGroup = devOut.GroupIdSub?.split(' ')[0] ?? '';
-    const devGroup = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [replacedGroup] }))).SecurityGroups?.[0];
+    const devGroup = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [replacedGroup] })))
+      .SecurityGroups?.[0];
     expect(devGroup?.Description).to.equal(`Port 8443 in ${vpcId} for beta`);
     expect((devGroup?.IpPermissions ?? []).map((p) => p.FromPort).sort()).to.deep.equal([80, 8443]);
   });
@@ -136,10 +178,22 @@ describe('range: CloudFormation intrinsic functions and conditions', function ()
       )
       .catch((e: Error) => e);
     expect(err).to.have.property('name', 'ValidationError');
-    expect((err as Error).message).to.equal('Parameter validation failed: parameter value vpc-0123456789abcdef0 for parameter name VpcId does not exist');
+    expect((err as Error).message).to.equal(
+      'Parameter validation failed: parameter value vpc-0123456789abcdef0 for parameter name VpcId does not exist',
+    );
     const short = await range.awsFails([
-      'cloudformation', 'create-stack', '--stack-name', 'short-token', '--template-body', `file://${templatePath('intrinsics.yaml')}`,
-      '--parameters', JSON.stringify([{ ParameterKey: 'VpcId', ParameterValue: vpcId }, { ParameterKey: 'SubnetIds', ParameterValue: subnets[0] }, { ParameterKey: 'Token', ParameterValue: 'abc' }]),
+      'cloudformation',
+      'create-stack',
+      '--stack-name',
+      'short-token',
+      '--template-body',
+      `file://${templatePath('intrinsics.yaml')}`,
+      '--parameters',
+      JSON.stringify([
+        { ParameterKey: 'VpcId', ParameterValue: vpcId },
+        { ParameterKey: 'SubnetIds', ParameterValue: subnets[0] },
+        { ParameterKey: 'Token', ParameterValue: 'abc' },
+      ]),
     ]);
     expect(short.stderr).to.contain("Parameter 'Token' must contain at least 4 characters");
   });

@@ -31,10 +31,20 @@ describe('range: CloudFormation state on disk', function () {
     const range = await startTestRange({ clock, stateDir: dir });
     try {
       const cfn = new CloudFormationClient(range.clientConfig());
-      await cfn.send(new CreateStackCommand({ StackName: 'marker', TemplateBody: 'Resources: { M: { Type: AWS::CloudFormation::WaitConditionHandle } }' }));
+      await cfn.send(
+        new CreateStackCommand({
+          StackName: 'marker',
+          TemplateBody: 'Resources: { M: { Type: AWS::CloudFormation::WaitConditionHandle } }',
+        }),
+      );
       const onDisk = () => {
-        const state = JSON.parse(readFileSync(join(dir, 'range-state.json'), 'utf8')) as Record<string, { stacks?: Record<string, { status: string }> }>;
-        return Object.values(state['cloudformation/123456789012/us-east-1']?.stacks ?? {}).map((s) => s.status);
+        const state = JSON.parse(readFileSync(join(dir, 'range-state.json'), 'utf8')) as Record<
+          string,
+          { stacks?: Record<string, { status: string }> }
+        >;
+        return Object.values(state['cloudformation/123456789012/us-east-1']?.stacks ?? {}).map(
+          (s) => s.status,
+        );
       };
       await sleep(700);
       expect(onDisk()).to.deep.equal(['CREATE_IN_PROGRESS']);
@@ -42,7 +52,9 @@ describe('range: CloudFormation state on disk', function () {
         clock.advance(10);
         await sleep(1);
       }
-      expect((await cfn.send(new DescribeStacksCommand({ StackName: 'marker' }))).Stacks?.[0]?.StackStatus).to.equal('CREATE_COMPLETE');
+      expect(
+        (await cfn.send(new DescribeStacksCommand({ StackName: 'marker' }))).Stacks?.[0]?.StackStatus,
+      ).to.equal('CREATE_COMPLETE');
       await sleep(700);
       expect(onDisk()).to.deep.equal(['CREATE_COMPLETE']);
     } finally {
@@ -72,7 +84,12 @@ describe('range: CloudFormation state on disk', function () {
     let topicArn: string;
     try {
       const cfn = new CloudFormationClient(first.clientConfig());
-      await cfn.send(new CreateStackCommand({ StackName: 'kept', TemplateBody: 'Resources: { T: { Type: AWS::SNS::Topic } }\nOutputs: { Arn: { Value: !Ref T } }' }));
+      await cfn.send(
+        new CreateStackCommand({
+          StackName: 'kept',
+          TemplateBody: 'Resources: { T: { Type: AWS::SNS::Topic } }\nOutputs: { Arn: { Value: !Ref T } }',
+        }),
+      );
       topicArn = (await settled(cfn, 'kept')).Outputs?.[0]?.OutputValue ?? '';
     } finally {
       await first.stop();
@@ -81,8 +98,15 @@ describe('range: CloudFormation state on disk', function () {
     const frozen = await restart(new ManualClock(Date.parse('2026-03-01T12:00:00Z')));
     try {
       const cfn = new CloudFormationClient(frozen.clientConfig());
-      await cfn.send(new CreateStackCommand({ StackName: 'cut', TemplateBody: 'Resources: { T: { Type: AWS::SNS::Topic } }' }));
-      expect((await cfn.send(new DescribeStacksCommand({ StackName: 'cut' }))).Stacks?.[0]?.StackStatus).to.equal('CREATE_IN_PROGRESS');
+      await cfn.send(
+        new CreateStackCommand({
+          StackName: 'cut',
+          TemplateBody: 'Resources: { T: { Type: AWS::SNS::Topic } }',
+        }),
+      );
+      expect(
+        (await cfn.send(new DescribeStacksCommand({ StackName: 'cut' }))).Stacks?.[0]?.StackStatus,
+      ).to.equal('CREATE_IN_PROGRESS');
     } finally {
       await frozen.stop();
     }
@@ -100,7 +124,9 @@ describe('range: CloudFormation state on disk', function () {
       await cfn.send(new DeleteStackCommand({ StackName: 'kept' }));
       expect((await settled(cfn, kept?.StackId ?? '')).StackStatus).to.equal('DELETE_COMPLETE');
       const sns = new SNSClient(second.clientConfig());
-      const gone = await sns.send(new GetTopicAttributesCommand({ TopicArn: topicArn })).catch((e: Error) => e);
+      const gone = await sns
+        .send(new GetTopicAttributesCommand({ TopicArn: topicArn }))
+        .catch((e: Error) => e);
       expect(gone).to.have.property('name', 'NotFoundException');
     } finally {
       await second.stop();

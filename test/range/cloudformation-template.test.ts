@@ -133,10 +133,12 @@ describe('range: CloudFormation templates (pure)', () => {
       expect(messageOf(() => load('Resources: { A: { Type: A::B::C, Propertys: {} } }'))).to.equal(
         "ValidationError: Template format error: Invalid template resource property 'Propertys'",
       );
-      expect(messageOf(() => load('Parameters: { P: { Type: Strin } }\nResources: { A: { Type: A::B::C } }'))).to.equal(
-        'ValidationError: Template format error: Unrecognized parameter type: Strin',
-      );
-      expect(messageOf(() => load('Parameters: { P: { Default: x } }\nResources: { A: { Type: A::B::C } }'))).to.equal(
+      expect(
+        messageOf(() => load('Parameters: { P: { Type: Strin } }\nResources: { A: { Type: A::B::C } }')),
+      ).to.equal('ValidationError: Template format error: Unrecognized parameter type: Strin');
+      expect(
+        messageOf(() => load('Parameters: { P: { Default: x } }\nResources: { A: { Type: A::B::C } }')),
+      ).to.equal(
         'ValidationError: Template format error: Every Parameters object must contain a Type member.',
       );
       expect(messageOf(() => load('Resources: { A-1: { Type: A::B::C } }'))).to.equal(
@@ -148,7 +150,9 @@ describe('range: CloudFormation templates (pure)', () => {
   describe('reference checks', () => {
     const check = (body: string) => messageOf(() => checkReferences(load(body)));
     it('reports unresolved references, undefined GetAtt targets and resources used in Conditions', () => {
-      expect(check('Resources: { A: { Type: A::B::C, Properties: { X: !Ref Nope, Y: !Sub "${Other}" } } }')).to.equal(
+      expect(
+        check('Resources: { A: { Type: A::B::C, Properties: { X: !Ref Nope, Y: !Sub "${Other}" } } }'),
+      ).to.equal(
         'ValidationError: Template format error: Unresolved resource dependencies [Nope, Other] in the Resources block of the template',
       );
       expect(check('Resources: { A: { Type: A::B::C, Properties: { X: !GetAtt Ghost.Arn } } }')).to.equal(
@@ -160,14 +164,22 @@ describe('range: CloudFormation templates (pure)', () => {
       expect(check('Conditions: { C: !Equals [!Ref A, x] }\nResources: { A: { Type: A::B::C } }')).to.equal(
         'ValidationError: Template format error: Unresolved dependencies [A]. Cannot reference resources in the Conditions block of the template',
       );
-      expect(check('Resources: { A: { Type: A::B::C }, B: { Type: A::B::C } }\nOutputs: { O: { Value: !Ref Z } }')).to.equal(
+      expect(
+        check('Resources: { A: { Type: A::B::C }, B: { Type: A::B::C } }\nOutputs: { O: { Value: !Ref Z } }'),
+      ).to.equal(
         'ValidationError: Template format error: Unresolved resource dependencies [Z] in the Outputs block of the template',
       );
     });
 
     it('checks GetAtt attributes against what the type documents, and finds cycles', () => {
-      const t = load('Resources: { A: { Type: AWS::S3::Bucket }, B: { Type: X::Y::Z, Properties: { P: !GetAtt A.Nope } } }');
-      expect(messageOf(() => checkReferences(t, { attributesOf: (type) => (type === 'AWS::S3::Bucket' ? ['Arn'] : undefined) }))).to.equal(
+      const t = load(
+        'Resources: { A: { Type: AWS::S3::Bucket }, B: { Type: X::Y::Z, Properties: { P: !GetAtt A.Nope } } }',
+      );
+      expect(
+        messageOf(() =>
+          checkReferences(t, { attributesOf: (type) => (type === 'AWS::S3::Bucket' ? ['Arn'] : undefined) }),
+        ),
+      ).to.equal(
         'ValidationError: Template error: resource A does not support attribute type Nope in Fn::GetAtt',
       );
       expect(
@@ -188,7 +200,9 @@ describe('range: CloudFormation templates (pure)', () => {
       expect(ev({ 'Fn::Sub': '${AWS::StackName}-${Env}-${Bucket}-${Bucket.Arn}-${!Literal}' })).to.equal(
         'demo-prod-demo-bucket-abc-Bucket.Arn-value-${Literal}',
       );
-      expect(ev({ 'Fn::Sub': ['${A}/${AWS::AccountId}', { A: { Ref: 'Env' } }] })).to.equal('prod/123456789012');
+      expect(ev({ 'Fn::Sub': ['${A}/${AWS::AccountId}', { A: { Ref: 'Env' } }] })).to.equal(
+        'prod/123456789012',
+      );
       expect(ev({ 'Fn::Join': ['-', ['a', { Ref: 'Env' }, 3]] })).to.equal('a-prod-3');
       expect(ev({ 'Fn::Select': ['1', { Ref: 'Subnets' }] })).to.equal('subnet-2');
       expect(ev({ 'Fn::Split': ['|', 'a|b||c'] })).to.deep.equal(['a', 'b', '', 'c']);
@@ -197,10 +211,17 @@ describe('range: CloudFormation templates (pure)', () => {
       expect(ev({ 'Fn::GetAZs': '' })).to.deep.equal(['eu-west-1a', 'eu-west-1b']);
       expect(ev({ 'Fn::GetAZs': 'us-east-2' })).to.deep.equal(['us-east-2a', 'us-east-2b']);
       expect(ev({ 'Fn::Base64': 'héllo' })).to.equal(Buffer.from('héllo').toString('base64'));
-      expect(ev({ 'Fn::ImportValue': { 'Fn::Sub': 'shared-${!x}' } }, scope({ importValue: (n) => `imported:${n}` }))).to.equal(
-        'imported:shared-${x}',
-      );
-      expect(ev({ 'Fn::Cidr': ['10.0.0.0/16', 3, 8] })).to.deep.equal(['10.0.0.0/24', '10.0.1.0/24', '10.0.2.0/24']);
+      expect(
+        ev(
+          { 'Fn::ImportValue': { 'Fn::Sub': 'shared-${!x}' } },
+          scope({ importValue: (n) => `imported:${n}` }),
+        ),
+      ).to.equal('imported:shared-${x}');
+      expect(ev({ 'Fn::Cidr': ['10.0.0.0/16', 3, 8] })).to.deep.equal([
+        '10.0.0.0/24',
+        '10.0.1.0/24',
+        '10.0.2.0/24',
+      ]);
       expect(ev({ 'Fn::Equals': [{ Ref: 'Port' }, 22] })).to.equal(true);
     });
 
@@ -224,11 +245,15 @@ describe('range: CloudFormation templates (pure)', () => {
       expect(messageOf(() => ev({ 'Fn::GetAtt': ['Ghost', 'Arn'] }))).to.equal(
         'ValidationError: Template error: instance of Fn::GetAtt references undefined resource Ghost',
       );
-      expect(messageOf(() => ev({ 'Fn::Join': [','] }))).to.match(/^ValidationError: Template error: every Fn::Join object requires two parameters/);
+      expect(messageOf(() => ev({ 'Fn::Join': [','] }))).to.match(
+        /^ValidationError: Template error: every Fn::Join object requires two parameters/,
+      );
       expect(messageOf(() => ev({ 'Fn::Sub': '${Subnets}' }))).to.equal(
         'ValidationError: Template error: variable Subnets in Fn::Sub expression does not resolve to a string',
       );
-      expect(messageOf(() => ev({ 'Fn::Length': [1] }))).to.match(/Encountered unsupported function: Fn::Length Supported functions are/);
+      expect(messageOf(() => ev({ 'Fn::Length': [1] }))).to.match(
+        /Encountered unsupported function: Fn::Length Supported functions are/,
+      );
     });
 
     it('evaluates conditions in dependency order, and reports circular ones', () => {
@@ -238,19 +263,26 @@ describe('range: CloudFormation templates (pure)', () => {
           {
             Both: { 'Fn::And': [{ Condition: 'IsProd' }, { 'Fn::Not': [{ Condition: 'IsEu' }] }] },
             IsProd: { 'Fn::Equals': [{ Ref: 'Env' }, 'prod'] },
-            IsEu: { 'Fn::Equals': [{ 'Fn::Select': [0, { 'Fn::Split': ['-', { Ref: 'AWS::Region' }] }] }, 'eu'] },
+            IsEu: {
+              'Fn::Equals': [{ 'Fn::Select': [0, { 'Fn::Split': ['-', { Ref: 'AWS::Region' }] }] }, 'eu'],
+            },
             Either: { 'Fn::Or': [{ Condition: 'Both' }, { Condition: 'IsEu' }] },
           },
           base,
         ),
       ).to.deep.equal({ Both: false, IsProd: true, IsEu: true, Either: true });
-      expect(messageOf(() => evaluateConditions({ A: { Condition: 'B' }, B: { Condition: 'A' } } as never, base))).to.match(
-        /circular condition dependency/,
-      );
+      expect(
+        messageOf(() => evaluateConditions({ A: { Condition: 'B' }, B: { Condition: 'A' } } as never, base)),
+      ).to.match(/circular condition dependency/);
     });
 
     it('parses Fn::Sub strings and collects references, honouring conditions', () => {
-      expect(parseSub('a${B}c${!D}${E.F}')).to.deep.equal([{ literal: 'a' }, { variable: 'B' }, { literal: 'c${D}' }, { variable: 'E.F' }]);
+      expect(parseSub('a${B}c${!D}${E.F}')).to.deep.equal([
+        { literal: 'a' },
+        { variable: 'B' },
+        { literal: 'c${D}' },
+        { variable: 'E.F' },
+      ]);
       const value: Json = { 'Fn::If': ['C', { Ref: 'Yes' }, { Ref: 'No' }] };
       expect([...referencesOf(value).refs]).to.deep.equal(['Yes', 'No']);
       expect([...referencesOf(value, { C: false }).refs]).to.deep.equal(['No']);
@@ -280,30 +312,54 @@ describe('range: CloudFormation templates (pure)', () => {
       Secret: { Type: 'String', NoEcho: true, Default: 'hunter2' },
       Pattern: { Type: 'String', AllowedPattern: '\\d+', ConstraintDescription: 'digits only', Default: '1' },
     };
-    const resolve = (over: Array<{ ParameterKey: string; ParameterValue?: string; UsePreviousValue?: boolean }>, previous?: Record<string, string>) =>
-      resolveParameters(decls, [{ ParameterKey: 'Name', ParameterValue: 'abc' }, ...over], previous);
+    const resolve = (
+      over: Array<{ ParameterKey: string; ParameterValue?: string; UsePreviousValue?: boolean }>,
+      previous?: Record<string, string>,
+    ) => resolveParameters(decls, [{ ParameterKey: 'Name', ParameterValue: 'abc' }, ...over], previous);
 
     it('applies defaults, lists and NoEcho', () => {
       const values = resolve([]);
-      expect(values.find((v) => v.key === 'Secret')).to.deep.equal({ key: 'Secret', value: 'hunter2', noEcho: true });
-      expect(parameterRefValues(decls, values)).to.deep.include({ Env: 'dev', Count: '2', Ports: ['22', '443'], Zones: ['a', 'b'] });
+      expect(values.find((v) => v.key === 'Secret')).to.deep.equal({
+        key: 'Secret',
+        value: 'hunter2',
+        noEcho: true,
+      });
+      expect(parameterRefValues(decls, values)).to.deep.include({
+        Env: 'dev',
+        Count: '2',
+        Ports: ['22', '443'],
+        Zones: ['a', 'b'],
+      });
       const again = resolve([{ ParameterKey: 'Env', UsePreviousValue: true }], { Env: 'prod', Name: 'x' });
       expect(again.find((v) => v.key === 'Env')?.value).to.equal('prod');
     });
 
     it('enforces each constraint with CloudFormation messages', () => {
-      const fail = (key: string, value: string) => messageOf(() => resolve([{ ParameterKey: key, ParameterValue: value }]));
+      const fail = (key: string, value: string) =>
+        messageOf(() => resolve([{ ParameterKey: key, ParameterValue: value }]));
       expect(fail('Env', 'test')).to.equal("ValidationError: Parameter 'Env' must be one of AllowedValues");
       expect(fail('Name', 'ab1')).to.equal("ValidationError: Parameter 'Name' must match pattern [a-z]+");
-      expect(fail('Name', 'a')).to.equal("ValidationError: Parameter 'Name' must contain at least 2 characters");
-      expect(fail('Name', 'abcdef')).to.equal("ValidationError: Parameter 'Name' must contain at most 5 characters");
+      expect(fail('Name', 'a')).to.equal(
+        "ValidationError: Parameter 'Name' must contain at least 2 characters",
+      );
+      expect(fail('Name', 'abcdef')).to.equal(
+        "ValidationError: Parameter 'Name' must contain at most 5 characters",
+      );
       expect(fail('Count', 'many')).to.equal("ValidationError: Parameter 'Count' must be a number");
-      expect(fail('Count', '0')).to.equal("ValidationError: Parameter 'Count' must be a number not less than 1");
-      expect(fail('Count', '4')).to.equal("ValidationError: Parameter 'Count' must be a number not greater than 3");
+      expect(fail('Count', '0')).to.equal(
+        "ValidationError: Parameter 'Count' must be a number not less than 1",
+      );
+      expect(fail('Count', '4')).to.equal(
+        "ValidationError: Parameter 'Count' must be a number not greater than 3",
+      );
       expect(fail('Ports', '22,x')).to.equal("ValidationError: Parameter 'Ports' must be a number");
-      expect(fail('Pattern', 'x')).to.equal("ValidationError: Parameter 'Pattern' failed to satisfy constraint: digits only");
+      expect(fail('Pattern', 'x')).to.equal(
+        "ValidationError: Parameter 'Pattern' failed to satisfy constraint: digits only",
+      );
       expect(fail('Nope', 'x')).to.equal('ValidationError: Parameters: [Nope] do not exist in the template');
-      expect(messageOf(() => resolveParameters(decls, []))).to.equal('ValidationError: Parameters: [Name] must have values');
+      expect(messageOf(() => resolveParameters(decls, []))).to.equal(
+        'ValidationError: Parameters: [Name] must have values',
+      );
       expect(messageOf(() => resolveParameters({}, [{ ParameterKey: 'A', ParameterValue: 'b' }]))).to.equal(
         'ValidationError: Parameter values specified for a template which does not require them.',
       );
@@ -324,10 +380,14 @@ describe('range: CloudFormation templates (pure)', () => {
     it('allows only the transitions CloudFormation has', () => {
       expect(nextStatus('CREATE_IN_PROGRESS', 'failedRollback')).to.equal('ROLLBACK_IN_PROGRESS');
       expect(nextStatus('UPDATE_IN_PROGRESS', 'succeeded')).to.equal('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
-      expect(nextStatus('UPDATE_ROLLBACK_IN_PROGRESS', 'succeeded')).to.equal('UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS');
+      expect(nextStatus('UPDATE_ROLLBACK_IN_PROGRESS', 'succeeded')).to.equal(
+        'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
+      );
       expect(can('ROLLBACK_COMPLETE', 'update')).to.equal(false);
       expect(can('ROLLBACK_COMPLETE', 'delete')).to.equal(true);
-      expect(() => nextStatus('DELETE_COMPLETE', 'update')).to.throw(/no 'update' transition from DELETE_COMPLETE/);
+      expect(() => nextStatus('DELETE_COMPLETE', 'update')).to.throw(
+        /no 'update' transition from DELETE_COMPLETE/,
+      );
     });
 
     it('runs independent work in parallel and stops starting new work after a failure', async () => {
@@ -346,7 +406,9 @@ describe('range: CloudFormation templates (pure)', () => {
       expect(peak).to.equal(2);
       expect(run.failed).to.deep.equal(['B']);
       expect(run.skipped).to.include('D');
-      const deletion = await runGraph(['A', 'B', 'C', 'D'], { A: [], B: [], C: ['A'], D: ['B'] }, work, { continueOnFailure: true });
+      const deletion = await runGraph(['A', 'B', 'C', 'D'], { A: [], B: [], C: ['A'], D: ['B'] }, work, {
+        continueOnFailure: true,
+      });
       expect(deletion.succeeded).to.include.members(['A', 'C']);
       expect(deletion.skipped).to.deep.equal(['D']);
     });

@@ -13,7 +13,9 @@ import { startTestRange, type TestRange } from './harness.js';
 const MIN = 60_000;
 
 /** The error an SDK call fails with (never resolves silently). */
-async function failure(p: Promise<unknown>): Promise<Error & { Code?: string; $metadata: { httpStatusCode?: number } }> {
+async function failure(
+  p: Promise<unknown>,
+): Promise<Error & { Code?: string; $metadata: { httpStatusCode?: number } }> {
   try {
     await p;
   } catch (err) {
@@ -23,7 +25,11 @@ async function failure(p: Promise<unknown>): Promise<Error & { Code?: string; $m
 }
 
 /** A raw query-protocol POST (CloudWatch's oldest protocol: no X-Amz-Target, no CBOR path). */
-async function queryPost(range: TestRange, service: string, params: Record<string, string>): Promise<{ status: number; text: string }> {
+async function queryPost(
+  range: TestRange,
+  service: string,
+  params: Record<string, string>,
+): Promise<{ status: number; text: string }> {
   const res = await fetch(range.endpoint, {
     method: 'POST',
     headers: {
@@ -55,9 +61,29 @@ describe('range: CloudWatch metrics', function () {
       new PutMetricDataCommand({
         Namespace: 'Sirs/App',
         MetricData: [
-          { MetricName: 'Latency', Dimensions: api, Value: 10, Unit: 'Milliseconds', Timestamp: at(-20_000), StorageResolution: 1 },
-          { MetricName: 'Latency', Dimensions: api, Values: [1, 2, 3], Counts: [1, 1, 2], Unit: 'Milliseconds', Timestamp: at(-10_000) },
-          { MetricName: 'Latency', Dimensions: api, StatisticValues: { SampleCount: 4, Sum: 40, Minimum: 5, Maximum: 20 }, Unit: 'Milliseconds', Timestamp: at(35_000) },
+          {
+            MetricName: 'Latency',
+            Dimensions: api,
+            Value: 10,
+            Unit: 'Milliseconds',
+            Timestamp: at(-20_000),
+            StorageResolution: 1,
+          },
+          {
+            MetricName: 'Latency',
+            Dimensions: api,
+            Values: [1, 2, 3],
+            Counts: [1, 1, 2],
+            Unit: 'Milliseconds',
+            Timestamp: at(-10_000),
+          },
+          {
+            MetricName: 'Latency',
+            Dimensions: api,
+            StatisticValues: { SampleCount: 4, Sum: 40, Minimum: 5, Maximum: 20 },
+            Unit: 'Milliseconds',
+            Timestamp: at(35_000),
+          },
           { MetricName: 'Latency', Dimensions: api, Value: 99, Unit: 'Count', Timestamp: at(-5_000) },
         ],
       }),
@@ -76,8 +102,20 @@ describe('range: CloudWatch metrics', function () {
       }),
     );
     expect(stats.Label).to.equal('Latency');
-    const points = [...(stats.Datapoints ?? [])].sort((a, b) => a.Timestamp!.getTime() - b.Timestamp!.getTime());
-    expect(points.map((p) => [p.Timestamp?.toISOString(), p.SampleCount, p.Sum, p.Average, p.Minimum, p.Maximum, p.Unit])).to.deep.equal([
+    const points = [...(stats.Datapoints ?? [])].sort(
+      (a, b) => a.Timestamp!.getTime() - b.Timestamp!.getTime(),
+    );
+    expect(
+      points.map((p) => [
+        p.Timestamp?.toISOString(),
+        p.SampleCount,
+        p.Sum,
+        p.Average,
+        p.Minimum,
+        p.Maximum,
+        p.Unit,
+      ]),
+    ).to.deep.equal([
       ['2026-03-01T10:00:00.000Z', 5, 19, 3.8, 1, 10, 'Milliseconds'],
       ['2026-03-01T10:01:00.000Z', 4, 40, 10, 5, 20, 'Milliseconds'],
     ]);
@@ -85,11 +123,29 @@ describe('range: CloudWatch metrics', function () {
     expect(points.map((p) => p.ExtendedStatistics)).to.deep.equal([{ p50: 3 }, {}]);
 
     const anyUnit = await cw.send(
-      new GetMetricStatisticsCommand({ Namespace: 'Sirs/App', MetricName: 'Latency', Dimensions: api, StartTime: at(-MIN), EndTime: at(30_000), Period: 60, Statistics: ['Sum'] }),
+      new GetMetricStatisticsCommand({
+        Namespace: 'Sirs/App',
+        MetricName: 'Latency',
+        Dimensions: api,
+        StartTime: at(-MIN),
+        EndTime: at(30_000),
+        Period: 60,
+        Statistics: ['Sum'],
+      }),
     );
-    expect(anyUnit.Datapoints?.map((p) => [p.Unit, p.Sum])).to.have.deep.members([['Count', 99], ['Milliseconds', 19]]);
+    expect(anyUnit.Datapoints?.map((p) => [p.Unit, p.Sum])).to.have.deep.members([
+      ['Count', 99],
+      ['Milliseconds', 19],
+    ]);
     const otherDimensions = await cw.send(
-      new GetMetricStatisticsCommand({ Namespace: 'Sirs/App', MetricName: 'Latency', StartTime: at(-MIN), EndTime: at(MIN), Period: 60, Statistics: ['Sum'] }),
+      new GetMetricStatisticsCommand({
+        Namespace: 'Sirs/App',
+        MetricName: 'Latency',
+        StartTime: at(-MIN),
+        EndTime: at(MIN),
+        Period: 60,
+        Statistics: ['Sum'],
+      }),
     );
     expect(otherDimensions.Datapoints, 'a metric is its exact set of dimensions').to.deep.equal([]);
     // CloudTrail logs metric reads and writes as data events: never in LookupEvents.
@@ -99,22 +155,56 @@ describe('range: CloudWatch metrics', function () {
 
   it('works with the AWS CLI (RPC v2 CBOR): put-metric-data, get-metric-statistics with percentiles, list-metrics', async () => {
     await range.aws([
-      'cloudwatch', 'put-metric-data', '--namespace', 'Sirs/Web', '--metric-data',
+      'cloudwatch',
+      'put-metric-data',
+      '--namespace',
+      'Sirs/Web',
+      '--metric-data',
       JSON.stringify([
-        { MetricName: 'Errors', Dimensions: [{ Name: 'Service', Value: 'web' }], Value: 3, Unit: 'Count', Timestamp: at(-5_000).toISOString() },
-        { MetricName: 'Errors', Dimensions: [{ Name: 'Service', Value: 'web' }], Values: [1, 4], Counts: [2, 1], Unit: 'Count' },
+        {
+          MetricName: 'Errors',
+          Dimensions: [{ Name: 'Service', Value: 'web' }],
+          Value: 3,
+          Unit: 'Count',
+          Timestamp: at(-5_000).toISOString(),
+        },
+        {
+          MetricName: 'Errors',
+          Dimensions: [{ Name: 'Service', Value: 'web' }],
+          Values: [1, 4],
+          Counts: [2, 1],
+          Unit: 'Count',
+        },
       ]),
     ]);
     const stats = (await range.aws([
-      'cloudwatch', 'get-metric-statistics', '--namespace', 'Sirs/Web', '--metric-name', 'Errors', '--dimensions', 'Name=Service,Value=web',
-      '--start-time', at(-MIN).toISOString(), '--end-time', at(MIN).toISOString(), '--period', '60',
-      '--extended-statistics', 'p90', 'p50',
+      'cloudwatch',
+      'get-metric-statistics',
+      '--namespace',
+      'Sirs/Web',
+      '--metric-name',
+      'Errors',
+      '--dimensions',
+      'Name=Service,Value=web',
+      '--start-time',
+      at(-MIN).toISOString(),
+      '--end-time',
+      at(MIN).toISOString(),
+      '--period',
+      '60',
+      '--extended-statistics',
+      'p90',
+      'p50',
     ])) as { Datapoints: Array<{ ExtendedStatistics: Record<string, number>; Unit: string }> };
     expect(stats.Datapoints).to.have.length(1);
     expect(stats.Datapoints[0]?.ExtendedStatistics).to.deep.equal({ p90: 4, p50: 1 });
     expect(stats.Datapoints[0]?.Unit).to.equal('Count');
-    const listed = (await range.aws(['cloudwatch', 'list-metrics', '--namespace', 'Sirs/Web'])) as { Metrics: unknown[] };
-    expect(listed.Metrics).to.deep.equal([{ Namespace: 'Sirs/Web', MetricName: 'Errors', Dimensions: [{ Name: 'Service', Value: 'web' }] }]);
+    const listed = (await range.aws(['cloudwatch', 'list-metrics', '--namespace', 'Sirs/Web'])) as {
+      Metrics: unknown[];
+    };
+    expect(listed.Metrics).to.deep.equal([
+      { Namespace: 'Sirs/Web', MetricName: 'Errors', Dimensions: [{ Name: 'Service', Value: 'web' }] },
+    ]);
   });
 
   it('speaks the query protocol: a form POST stores data and reads it back as XML, errors as XML', async () => {
@@ -152,7 +242,9 @@ describe('range: CloudWatch metrics', function () {
         'content-encoding': 'gzip',
         authorization: `AWS4-HMAC-SHA256 Credential=${range.credentials.accessKeyId}/20260301/${range.region}/monitoring/aws4_request, SignedHeaders=host, Signature=x`,
       },
-      body: gzipSync('Action=PutMetricData&Version=2010-08-01&Namespace=Sirs%2FQuery&MetricData.member.1.MetricName=Gzipped&MetricData.member.1.Value=7'),
+      body: gzipSync(
+        'Action=PutMetricData&Version=2010-08-01&Namespace=Sirs%2FQuery&MetricData.member.1.MetricName=Gzipped&MetricData.member.1.Value=7',
+      ),
     });
     expect(gz.status).to.equal(200);
     const listed = await cw.send(new ListMetricsCommand({ Namespace: 'Sirs/Query', MetricName: 'Gzipped' }));
@@ -165,20 +257,42 @@ describe('range: CloudWatch metrics', function () {
       'MetricData.member.1.Value': '1',
     });
     expect(bad.status).to.equal(400);
-    expect(bad.text).to.contain('<Code>InvalidParameterValue</Code>').and.contain('The value AWS/EC2 for parameter Namespace is invalid.');
+    expect(bad.text)
+      .to.contain('<Code>InvalidParameterValue</Code>')
+      .and.contain('The value AWS/EC2 for parameter Namespace is invalid.');
   });
 
   it('refuses invalid data with CloudWatch codes and messages (SDK and CLI)', async () => {
-    const reserved = await failure(cw.send(new PutMetricDataCommand({ Namespace: 'AWS/EC2', MetricData: [{ MetricName: 'CPUUtilization', Value: 1 }] })));
+    const reserved = await failure(
+      cw.send(
+        new PutMetricDataCommand({
+          Namespace: 'AWS/EC2',
+          MetricData: [{ MetricName: 'CPUUtilization', Value: 1 }],
+        }),
+      ),
+    );
     expect(reserved.Code).to.equal('InvalidParameterValue');
     expect(reserved.$metadata.httpStatusCode).to.equal(400);
     expect(reserved.message).to.equal('The value AWS/EC2 for parameter Namespace is invalid.');
 
     const both = await failure(
-      cw.send(new PutMetricDataCommand({ Namespace: 'Sirs/App', MetricData: [{ MetricName: 'X', Value: 1, StatisticValues: { SampleCount: 1, Sum: 1, Minimum: 1, Maximum: 1 } }] })),
+      cw.send(
+        new PutMetricDataCommand({
+          Namespace: 'Sirs/App',
+          MetricData: [
+            {
+              MetricName: 'X',
+              Value: 1,
+              StatisticValues: { SampleCount: 1, Sum: 1, Minimum: 1, Maximum: 1 },
+            },
+          ],
+        }),
+      ),
     );
     expect(both.Code).to.equal('InvalidParameterCombination');
-    expect(both.message).to.equal('The parameters MetricData.member.1.Value and MetricData.member.1.StatisticValues are mutually exclusive and you have specified both.');
+    expect(both.message).to.equal(
+      'The parameters MetricData.member.1.Value and MetricData.member.1.StatisticValues are mutually exclusive and you have specified both.',
+    );
 
     const several = await failure(
       cw.send(
@@ -196,24 +310,64 @@ describe('range: CloudWatch metrics', function () {
       'The parameter MetricData.member.1.Timestamp must specify a time within the past two weeks.',
       'The parameters MetricData.member.2.Values and MetricData.member.2.Counts must be of the same size.',
     ]);
-    const missingName = await failure(cw.send(new PutMetricDataCommand({ Namespace: 'Sirs/App', MetricData: [{ Value: 1 } as MetricDatum] })));
+    const missingName = await failure(
+      cw.send(new PutMetricDataCommand({ Namespace: 'Sirs/App', MetricData: [{ Value: 1 } as MetricDatum] })),
+    );
     expect(missingName.Code).to.equal('MissingParameter');
 
-    const cli = await range.awsFails(['cloudwatch', 'put-metric-data', '--namespace', 'AWS/Lambda', '--metric-name', 'Errors', '--value', '1']);
-    expect(cli.stderr).to.contain('(InvalidParameterValue)').and.contain('The value AWS/Lambda for parameter Namespace is invalid.');
+    const cli = await range.awsFails([
+      'cloudwatch',
+      'put-metric-data',
+      '--namespace',
+      'AWS/Lambda',
+      '--metric-name',
+      'Errors',
+      '--value',
+      '1',
+    ]);
+    expect(cli.stderr)
+      .to.contain('(InvalidParameterValue)')
+      .and.contain('The value AWS/Lambda for parameter Namespace is invalid.');
   });
 
   it('GetMetricStatistics refuses more than 1,440 datapoints, inverted ranges and missing statistics', async () => {
     const base = { Namespace: 'Sirs/App', MetricName: 'Latency', Period: 60 };
-    const many = await failure(cw.send(new GetMetricStatisticsCommand({ ...base, StartTime: at(-30_000 - 2 * 24 * 60 * MIN), EndTime: at(-30_000), Statistics: ['Sum'] })));
+    const many = await failure(
+      cw.send(
+        new GetMetricStatisticsCommand({
+          ...base,
+          StartTime: at(-30_000 - 2 * 24 * 60 * MIN),
+          EndTime: at(-30_000),
+          Statistics: ['Sum'],
+        }),
+      ),
+    );
     expect(many.Code).to.equal('InvalidParameterCombination');
-    expect(many.message).to.contain('You have requested up to 2,880 datapoints, which exceeds the limit of 1,440.');
-    const inverted = await failure(cw.send(new GetMetricStatisticsCommand({ ...base, StartTime: at(0), EndTime: at(-MIN), Statistics: ['Sum'] })));
+    expect(many.message).to.contain(
+      'You have requested up to 2,880 datapoints, which exceeds the limit of 1,440.',
+    );
+    const inverted = await failure(
+      cw.send(
+        new GetMetricStatisticsCommand({ ...base, StartTime: at(0), EndTime: at(-MIN), Statistics: ['Sum'] }),
+      ),
+    );
     expect(inverted.Code).to.equal('InvalidParameterValue');
     expect(inverted.message).to.equal('The parameter StartTime must be less than the parameter EndTime.');
-    const none = await failure(cw.send(new GetMetricStatisticsCommand({ ...base, StartTime: at(-MIN), EndTime: at(0) })));
+    const none = await failure(
+      cw.send(new GetMetricStatisticsCommand({ ...base, StartTime: at(-MIN), EndTime: at(0) })),
+    );
     expect(none.Code).to.equal('InvalidParameterCombination');
-    const period = await failure(cw.send(new GetMetricStatisticsCommand({ ...base, Period: 45, StartTime: at(-MIN), EndTime: at(0), Statistics: ['Sum'] })));
+    const period = await failure(
+      cw.send(
+        new GetMetricStatisticsCommand({
+          ...base,
+          Period: 45,
+          StartTime: at(-MIN),
+          EndTime: at(0),
+          Statistics: ['Sum'],
+        }),
+      ),
+    );
     expect(period.Code).to.equal('InvalidParameterValue');
   });
 
@@ -222,22 +376,43 @@ describe('range: CloudWatch metrics', function () {
     before(async () => {
       const data: MetricDatum[] = [];
       [1, 2, 0, 5, 4].forEach((errors, i) => {
-        data.push({ MetricName: 'Requests', Value: 10, Timestamp: new Date(start.getTime() + i * MIN + 1000) });
-        data.push({ MetricName: 'Requests', Value: 10, Timestamp: new Date(start.getTime() + i * MIN + 2000) });
-        data.push({ MetricName: 'Errors', Value: errors, Timestamp: new Date(start.getTime() + i * MIN + 3000) });
+        data.push({
+          MetricName: 'Requests',
+          Value: 10,
+          Timestamp: new Date(start.getTime() + i * MIN + 1000),
+        });
+        data.push({
+          MetricName: 'Requests',
+          Value: 10,
+          Timestamp: new Date(start.getTime() + i * MIN + 2000),
+        });
+        data.push({
+          MetricName: 'Errors',
+          Value: errors,
+          Timestamp: new Date(start.getTime() + i * MIN + 3000),
+        });
       });
       await cw.send(new PutMetricDataCommand({ Namespace: 'Sirs/Api', MetricData: data }));
     });
     const queries = [
-      { Id: 'r', MetricStat: { Metric: { Namespace: 'Sirs/Api', MetricName: 'Requests' }, Period: 60, Stat: 'Sum' }, ReturnData: false },
-      { Id: 'e', MetricStat: { Metric: { Namespace: 'Sirs/Api', MetricName: 'Errors' }, Period: 60, Stat: 'Sum' } },
+      {
+        Id: 'r',
+        MetricStat: { Metric: { Namespace: 'Sirs/Api', MetricName: 'Requests' }, Period: 60, Stat: 'Sum' },
+        ReturnData: false,
+      },
+      {
+        Id: 'e',
+        MetricStat: { Metric: { Namespace: 'Sirs/Api', MetricName: 'Errors' }, Period: 60, Stat: 'Sum' },
+      },
       { Id: 'rate', Expression: 'e / r * 100', Label: 'Error rate (%)' },
       { Id: 'filled', Expression: 'FILL(e, 0)' },
     ];
     const end = new Date(start.getTime() + 5 * MIN);
 
     it('returns MetricStat series newest first, arithmetic expressions, and says which expressions it cannot evaluate (SDK)', async () => {
-      const out = await cw.send(new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: start, EndTime: end }));
+      const out = await cw.send(
+        new GetMetricDataCommand({ MetricDataQueries: queries, StartTime: start, EndTime: end }),
+      );
       const byId = Object.fromEntries((out.MetricDataResults ?? []).map((r) => [r.Id, r]));
       expect(Object.keys(byId), 'ReturnData false hides r').to.deep.equal(['e', 'rate', 'filled']);
       expect(byId.e?.Label).to.equal('Errors');
@@ -252,7 +427,13 @@ describe('range: CloudWatch metrics', function () {
     });
 
     it('pages by MaxDatapoints and orders by ScanBy', async () => {
-      const input = { MetricDataQueries: queries.slice(0, 3), StartTime: start, EndTime: end, ScanBy: 'TimestampAscending' as const, MaxDatapoints: 7 };
+      const input = {
+        MetricDataQueries: queries.slice(0, 3),
+        StartTime: start,
+        EndTime: end,
+        ScanBy: 'TimestampAscending' as const,
+        MaxDatapoints: 7,
+      };
       const first = await cw.send(new GetMetricDataCommand(input));
       expect(first.NextToken).to.be.a('string');
       expect(first.MetricDataResults?.map((r) => [r.Id, r.Values, r.StatusCode])).to.deep.equal([
@@ -271,18 +452,34 @@ describe('range: CloudWatch metrics', function () {
 
     it('works with the AWS CLI, and refuses a query with both MetricStat and Expression', async () => {
       const out = (await range.aws([
-        'cloudwatch', 'get-metric-data', '--metric-data-queries', JSON.stringify(queries.slice(0, 3)),
-        '--start-time', start.toISOString(), '--end-time', end.toISOString(), '--scan-by', 'TimestampAscending',
+        'cloudwatch',
+        'get-metric-data',
+        '--metric-data-queries',
+        JSON.stringify(queries.slice(0, 3)),
+        '--start-time',
+        start.toISOString(),
+        '--end-time',
+        end.toISOString(),
+        '--scan-by',
+        'TimestampAscending',
       ])) as { MetricDataResults: Array<{ Id: string; Values: number[] }> };
       expect(out.MetricDataResults.map((r) => [r.Id, r.Values])).to.deep.equal([
         ['e', [1, 2, 0, 5, 4]],
         ['rate', [5, 10, 0, 25, 20]],
       ]);
       const both = await failure(
-        cw.send(new GetMetricDataCommand({ MetricDataQueries: [{ ...queries[1]!, Expression: 'r' }], StartTime: start, EndTime: end })),
+        cw.send(
+          new GetMetricDataCommand({
+            MetricDataQueries: [{ ...queries[1]!, Expression: 'r' }],
+            StartTime: start,
+            EndTime: end,
+          }),
+        ),
       );
       expect(both.Code ?? both.name).to.equal('ValidationError');
-      expect(both.message).to.equal('The parameters MetricDataQuery Expression and MetricStat are mutually exclusive and you have specified both.');
+      expect(both.message).to.equal(
+        'The parameters MetricDataQuery Expression and MetricStat are mutually exclusive and you have specified both.',
+      );
     });
   });
 
@@ -292,7 +489,14 @@ describe('range: CloudWatch metrics', function () {
       MetricData: [{ MetricName: 'StopLoggingEventCount', Value: 1, Unit: 'Count' }],
     });
     const stats = await cw.send(
-      new GetMetricStatisticsCommand({ Namespace: 'CloudTrailMetrics', MetricName: 'StopLoggingEventCount', StartTime: at(-MIN), EndTime: at(MIN), Period: 60, Statistics: ['Sum'] }),
+      new GetMetricStatisticsCommand({
+        Namespace: 'CloudTrailMetrics',
+        MetricName: 'StopLoggingEventCount',
+        StartTime: at(-MIN),
+        EndTime: at(MIN),
+        Period: 60,
+        Statistics: ['Sum'],
+      }),
     );
     expect(stats.Datapoints?.map((d) => d.Sum)).to.deep.equal([1]);
   });
@@ -302,27 +506,43 @@ describe('range: CloudWatch metrics', function () {
     it('lists metrics by namespace, name and dimensions, 500 a page, and only recently active ones with PT3H (SDK)', async () => {
       const fleet: MetricDatum[] = Array.from({ length: 600 }, (_, i) => ({
         MetricName: 'Heartbeat',
-        Dimensions: [{ Name: 'Host', Value: `h${String(i).padStart(3, '0')}` }, { Name: 'Fleet', Value: 'blue' }],
+        Dimensions: [
+          { Name: 'Host', Value: `h${String(i).padStart(3, '0')}` },
+          { Name: 'Fleet', Value: 'blue' },
+        ],
         Value: 1,
       }));
       // The SDK gzips a body this large (PutMetricData has the requestCompression trait).
       await cw.send(new PutMetricDataCommand({ Namespace: 'Sirs/Fleet', MetricData: fleet }));
       const first = await cw.send(new ListMetricsCommand({ Namespace: 'Sirs/Fleet' }));
       expect(first.Metrics).to.have.length(500);
-      const second = await cw.send(new ListMetricsCommand({ Namespace: 'Sirs/Fleet', NextToken: first.NextToken }));
+      const second = await cw.send(
+        new ListMetricsCommand({ Namespace: 'Sirs/Fleet', NextToken: first.NextToken }),
+      );
       expect(second.Metrics).to.have.length(100);
       expect(second.NextToken).to.equal(undefined);
       const one = await cw.send(new ListMetricsCommand({ Dimensions: [{ Name: 'Host', Value: 'h007' }] }));
       expect(one.Metrics).to.deep.equal([
-        { Namespace: 'Sirs/Fleet', MetricName: 'Heartbeat', Dimensions: [{ Name: 'Host', Value: 'h007' }, { Name: 'Fleet', Value: 'blue' }] },
+        {
+          Namespace: 'Sirs/Fleet',
+          MetricName: 'Heartbeat',
+          Dimensions: [
+            { Name: 'Host', Value: 'h007' },
+            { Name: 'Fleet', Value: 'blue' },
+          ],
+        },
       ]);
       const byName = await cw.send(new ListMetricsCommand({ MetricName: 'Latency' }));
       expect(byName.Metrics?.map((m) => m.Namespace)).to.deep.equal(['Sirs/App']);
-      const bad = await failure(cw.send(new ListMetricsCommand({ Namespace: 'Sirs/App', NextToken: first.NextToken })));
+      const bad = await failure(
+        cw.send(new ListMetricsCommand({ Namespace: 'Sirs/App', NextToken: first.NextToken })),
+      );
       expect(bad.Code ?? bad.name).to.equal('InvalidNextToken');
 
       clock.advance(4 * 60 * MIN);
-      await cw.send(new PutMetricDataCommand({ Namespace: 'Sirs/Fresh', MetricData: [{ MetricName: 'Now', Value: 1 }] }));
+      await cw.send(
+        new PutMetricDataCommand({ Namespace: 'Sirs/Fresh', MetricData: [{ MetricName: 'Now', Value: 1 }] }),
+      );
       const recent = await cw.send(new ListMetricsCommand({ RecentlyActive: 'PT3H' }));
       expect(recent.Metrics?.map((m) => `${m.Namespace}:${m.MetricName}`)).to.deep.equal(['Sirs/Fresh:Now']);
       const all = await cw.send(new ListMetricsCommand({ Namespace: 'Sirs/App' }));

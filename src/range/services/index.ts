@@ -13,4 +13,17 @@ import { ssmService } from './ssm/index.js';
 import { stsService } from './sts/index.js';
 
 /** Every service the range emulates: an explicit list, no registration by import side effect. */
-export const rangeServices: readonly ServiceDefinition[] = [stsService, iamService, kmsService, ssmService, s3Service, s3ControlService, monitoringService, snsService, ec2Service, logsService, cloudTrailService, cloudformationService];
+export const rangeServices: readonly ServiceDefinition[] = [
+  stsService,
+  iamService,
+  kmsService,
+  ssmService,
+  s3Service,
+  s3ControlService,
+  monitoringService,
+  snsService,
+  ec2Service,
+  logsService,
+  cloudTrailService,
+  cloudformationService,
+];

@@ -103,11 +103,16 @@ export function checkProperties(
   provider: { properties: readonly string[]; required?: readonly string[]; unsupported?: readonly string[] },
 ): void {
   const fail = (detail: string): never => {
-    throw new PropertyValidationError(`Properties validation failed for resource ${logicalId} with message: ${detail}`);
+    throw new PropertyValidationError(
+      `Properties validation failed for resource ${logicalId} with message: ${detail}`,
+    );
   };
   const notYet = Object.keys(props).filter((k) => provider.unsupported?.includes(k));
   if (notYet.length) {
-    throw new ServiceError('NotImplemented', `The range does not support the property ${notYet.join(', ')} of ${type} yet.`);
+    throw new ServiceError(
+      'NotImplemented',
+      `The range does not support the property ${notYet.join(', ')} of ${type} yet.`,
+    );
   }
   const extra = Object.keys(props).filter((k) => !provider.properties.includes(k));
   if (extra.length) fail(`#: extraneous key [${extra[0]}] is not permitted`);

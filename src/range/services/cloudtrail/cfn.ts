@@ -1,11 +1,23 @@
-import type { AdvancedEventSelector, CreateTrailResponse, EventSelector, UpdateTrailRequest } from '@aws-sdk/client-cloudtrail';
+import type {
+  AdvancedEventSelector,
+  CreateTrailResponse,
+  EventSelector,
+  UpdateTrailRequest,
+} from '@aws-sdk/client-cloudtrail';
 import type { Properties, ProviderContext, ResourceProvider } from '../cloudformation/provider.js';
 
 // CloudFormation's AWS::CloudTrail::Trail, driven through the range's CloudTrail API.
 
 const SETTINGS = [
-  'S3BucketName', 'S3KeyPrefix', 'SnsTopicName', 'IncludeGlobalServiceEvents', 'IsMultiRegionTrail', 'EnableLogFileValidation',
-  'CloudWatchLogsLogGroupArn', 'CloudWatchLogsRoleArn', 'KMSKeyId',
+  'S3BucketName',
+  'S3KeyPrefix',
+  'SnsTopicName',
+  'IncludeGlobalServiceEvents',
+  'IsMultiRegionTrail',
+  'EnableLogFileValidation',
+  'CloudWatchLogsLogGroupArn',
+  'CloudWatchLogsRoleArn',
+  'KMSKeyId',
 ];
 
 function settings(props: Properties): Omit<UpdateTrailRequest, 'Name'> {
@@ -27,7 +39,9 @@ function eventSelectors(props: Properties): EventSelector[] | undefined {
     ReadWriteType: s.str('ReadWriteType') as EventSelector['ReadWriteType'],
     IncludeManagementEvents: s.bool('IncludeManagementEvents'),
     ExcludeManagementEventSources: s.strList('ExcludeManagementEventSources'),
-    DataResources: s.objects('DataResources')?.map((d) => ({ Type: d.required('Type'), Values: d.strList('Values') })),
+    DataResources: s
+      .objects('DataResources')
+      ?.map((d) => ({ Type: d.required('Type'), Values: d.strList('Values') })),
   }));
 }
 
@@ -49,7 +63,12 @@ function advancedSelectors(props: Properties): AdvancedEventSelector[] | undefin
 async function putSelectors(ctx: ProviderContext, name: string, props: Properties): Promise<void> {
   const basic = eventSelectors(props);
   const advanced = advancedSelectors(props);
-  if (basic || advanced) await ctx.call('cloudtrail', 'PutEventSelectors', { TrailName: name, EventSelectors: basic, AdvancedEventSelectors: advanced });
+  if (basic || advanced)
+    await ctx.call('cloudtrail', 'PutEventSelectors', {
+      TrailName: name,
+      EventSelectors: basic,
+      AdvancedEventSelectors: advanced,
+    });
 }
 
 export const trail: ResourceProvider = {
@@ -69,7 +88,11 @@ export const trail: ResourceProvider = {
     });
     await putSelectors(ctx, name, props);
     if (props.bool('IsLogging')) await ctx.call('cloudtrail', 'StartLogging', { Name: name });
-    return { physicalId: name, attributes: { Arn: out.TrailARN ?? '', SnsTopicArn: out.SnsTopicARN ?? '' }, state: { arn: out.TrailARN ?? '' } };
+    return {
+      physicalId: name,
+      attributes: { Arn: out.TrailARN ?? '', SnsTopicArn: out.SnsTopicARN ?? '' },
+      state: { arn: out.TrailARN ?? '' },
+    };
   },
   async update(ctx, current, props) {
     const name = current.physicalId;
@@ -82,7 +105,8 @@ export const trail: ResourceProvider = {
     );
     if (selectorsChanged) await putSelectors(ctx, name, props);
     const logging = props.bool('IsLogging') ?? false;
-    if (logging !== (before.bool('IsLogging') ?? false)) await ctx.call('cloudtrail', logging ? 'StartLogging' : 'StopLogging', { Name: name });
+    if (logging !== (before.bool('IsLogging') ?? false))
+      await ctx.call('cloudtrail', logging ? 'StartLogging' : 'StopLogging', { Name: name });
     const arn = String(current.state.arn ?? current.attributes.Arn ?? '');
     const want = ctx.tags(props.tags(), { systemFor: 'cloudtrail' });
     const had = ctx.tags(before.tags(), { systemFor: 'cloudtrail', previous: true });

@@ -38,10 +38,13 @@ function tagSpecs(ctx: ProviderContext, type: string, props: Properties): TagSpe
 /** Bring an EC2 resource's tags to what the template says, leaving AWS's own keys alone. */
 async function syncTags(ctx: ProviderContext, id: string, props: Properties): Promise<void> {
   const desired = ctx.tags(props.tags(), { systemFor: 'ec2' });
-  const out = await ctx.call<DescribeTagsResult>('ec2', 'DescribeTags', { Filters: [{ Name: 'resource-id', Values: [id] }] });
+  const out = await ctx.call<DescribeTagsResult>('ec2', 'DescribeTags', {
+    Filters: [{ Name: 'resource-id', Values: [id] }],
+  });
   const wanted = new Set(desired.map((t) => t.Key));
   const stale = (out.Tags ?? []).filter((t) => !wanted.has(t.Key ?? '') && !(t.Key ?? '').startsWith('aws:'));
-  if (stale.length) await ctx.call('ec2', 'DeleteTags', { Resources: [id], Tags: stale.map((t) => ({ Key: t.Key })) });
+  if (stale.length)
+    await ctx.call('ec2', 'DeleteTags', { Resources: [id], Tags: stale.map((t) => ({ Key: t.Key })) });
   if (desired.length) await ctx.call('ec2', 'CreateTags', { Resources: [id], Tags: desired });
 }
 
@@ -56,8 +59,23 @@ function tagUpdate(attributes: (physicalId: string) => Attributes) {
 }
 
 export const vpc: ResourceProvider = {
-  attributes: ['CidrBlock', 'CidrBlockAssociations', 'DefaultNetworkAcl', 'DefaultSecurityGroup', 'Ipv6CidrBlocks', 'VpcId'],
-  properties: ['CidrBlock', 'EnableDnsHostnames', 'EnableDnsSupport', 'InstanceTenancy', 'Tags', 'Ipv4IpamPoolId', 'Ipv4NetmaskLength'],
+  attributes: [
+    'CidrBlock',
+    'CidrBlockAssociations',
+    'DefaultNetworkAcl',
+    'DefaultSecurityGroup',
+    'Ipv6CidrBlocks',
+    'VpcId',
+  ],
+  properties: [
+    'CidrBlock',
+    'EnableDnsHostnames',
+    'EnableDnsSupport',
+    'InstanceTenancy',
+    'Tags',
+    'Ipv4IpamPoolId',
+    'Ipv4NetmaskLength',
+  ],
   replaceOn: ['CidrBlock', 'InstanceTenancy', 'Ipv4IpamPoolId', 'Ipv4NetmaskLength'],
   async create(ctx, props) {
     if (props.has('Ipv4IpamPoolId')) ctx.unsupported('Ipv4IpamPoolId', 'IPAM pools');
@@ -68,7 +86,15 @@ export const vpc: ResourceProvider = {
     });
     const id = out.Vpc?.VpcId ?? '';
     await setDnsAttributes(ctx, id, props);
-    return { physicalId: id, attributes: await vpcAttributes(ctx, id, out.Vpc?.CidrBlock ?? '', out.Vpc?.CidrBlockAssociationSet?.[0]?.AssociationId) };
+    return {
+      physicalId: id,
+      attributes: await vpcAttributes(
+        ctx,
+        id,
+        out.Vpc?.CidrBlock ?? '',
+        out.Vpc?.CidrBlockAssociationSet?.[0]?.AssociationId,
+      ),
+    };
   },
   async update(ctx, current, props) {
     await setDnsAttributes(ctx, current.physicalId, props);
@@ -83,14 +109,31 @@ export const vpc: ResourceProvider = {
 async function setDnsAttributes(ctx: ProviderContext, vpcId: string, props: Properties): Promise<void> {
   const support = props.bool('EnableDnsSupport');
   const hostnames = props.bool('EnableDnsHostnames');
-  if (support !== undefined) await ctx.call('ec2', 'ModifyVpcAttribute', { VpcId: vpcId, EnableDnsSupport: { Value: support } });
-  if (hostnames !== undefined) await ctx.call('ec2', 'ModifyVpcAttribute', { VpcId: vpcId, EnableDnsHostnames: { Value: hostnames } });
+  if (support !== undefined)
+    await ctx.call('ec2', 'ModifyVpcAttribute', { VpcId: vpcId, EnableDnsSupport: { Value: support } });
+  if (hostnames !== undefined)
+    await ctx.call('ec2', 'ModifyVpcAttribute', { VpcId: vpcId, EnableDnsHostnames: { Value: hostnames } });
 }
 
-async function vpcAttributes(ctx: ProviderContext, id: string, cidr: string, association?: string): Promise<Attributes> {
-  const filter = (extra: { Name: string; Values: string[] }) => ({ Filters: [{ Name: 'vpc-id', Values: [id] }, extra] });
-  const acls = await ctx.call<DescribeNetworkAclsResult>('ec2', 'DescribeNetworkAcls', filter({ Name: 'default', Values: ['true'] }));
-  const groups = await ctx.call<DescribeSecurityGroupsResult>('ec2', 'DescribeSecurityGroups', filter({ Name: 'group-name', Values: ['default'] }));
+async function vpcAttributes(
+  ctx: ProviderContext,
+  id: string,
+  cidr: string,
+  association?: string,
+): Promise<Attributes> {
+  const filter = (extra: { Name: string; Values: string[] }) => ({
+    Filters: [{ Name: 'vpc-id', Values: [id] }, extra],
+  });
+  const acls = await ctx.call<DescribeNetworkAclsResult>(
+    'ec2',
+    'DescribeNetworkAcls',
+    filter({ Name: 'default', Values: ['true'] }),
+  );
+  const groups = await ctx.call<DescribeSecurityGroupsResult>(
+    'ec2',
+    'DescribeSecurityGroups',
+    filter({ Name: 'group-name', Values: ['default'] }),
+  );
   return {
     VpcId: id,
     CidrBlock: cidr,
@@ -102,8 +145,26 @@ async function vpcAttributes(ctx: ProviderContext, id: string, cidr: string, ass
 }
 
 export const subnet: ResourceProvider = {
-  attributes: ['AvailabilityZone', 'AvailabilityZoneId', 'CidrBlock', 'Ipv6CidrBlocks', 'NetworkAclAssociationId', 'OutpostArn', 'SubnetId', 'VpcId'],
-  properties: ['VpcId', 'CidrBlock', 'AvailabilityZone', 'AvailabilityZoneId', 'MapPublicIpOnLaunch', 'Tags', 'Ipv6CidrBlock', 'AssignIpv6AddressOnCreation'],
+  attributes: [
+    'AvailabilityZone',
+    'AvailabilityZoneId',
+    'CidrBlock',
+    'Ipv6CidrBlocks',
+    'NetworkAclAssociationId',
+    'OutpostArn',
+    'SubnetId',
+    'VpcId',
+  ],
+  properties: [
+    'VpcId',
+    'CidrBlock',
+    'AvailabilityZone',
+    'AvailabilityZoneId',
+    'MapPublicIpOnLaunch',
+    'Tags',
+    'Ipv6CidrBlock',
+    'AssignIpv6AddressOnCreation',
+  ],
   required: ['VpcId'],
   replaceOn: ['VpcId', 'CidrBlock', 'AvailabilityZone', 'AvailabilityZoneId', 'Ipv6CidrBlock'],
   async create(ctx, props) {
@@ -131,7 +192,8 @@ export const subnet: ResourceProvider = {
 
 async function setPublicIp(ctx: ProviderContext, id: string, props: Properties): Promise<void> {
   const v = props.bool('MapPublicIpOnLaunch');
-  if (v !== undefined) await ctx.call('ec2', 'ModifySubnetAttribute', { SubnetId: id, MapPublicIpOnLaunch: { Value: v } });
+  if (v !== undefined)
+    await ctx.call('ec2', 'ModifySubnetAttribute', { SubnetId: id, MapPublicIpOnLaunch: { Value: v } });
 }
 
 async function subnetAttributes(ctx: ProviderContext, id: string): Promise<Attributes> {
@@ -140,7 +202,9 @@ async function subnetAttributes(ctx: ProviderContext, id: string): Promise<Attri
   const acls = await ctx.call<DescribeNetworkAclsResult>('ec2', 'DescribeNetworkAcls', {
     Filters: [{ Name: 'association.subnet-id', Values: [id] }],
   });
-  const association = acls.NetworkAcls?.[0]?.Associations?.find((a) => a.SubnetId === id)?.NetworkAclAssociationId;
+  const association = acls.NetworkAcls?.[0]?.Associations?.find(
+    (a) => a.SubnetId === id,
+  )?.NetworkAclAssociationId;
   return {
     SubnetId: id,
     VpcId: s.VpcId ?? '',
@@ -158,7 +222,9 @@ async function subnetAttributes(ctx: ProviderContext, id: string): Promise<Attri
 /** One inline or standalone rule of a template, as EC2's IpPermission. */
 function permission(rule: Properties, egress: boolean): IpPermission {
   const protocol = String(rule.required('IpProtocol')).toLowerCase();
-  const peerGroup = egress ? rule.str('DestinationSecurityGroupId') : (rule.str('SourceSecurityGroupId') ?? rule.str('SourceSecurityGroupName'));
+  const peerGroup = egress
+    ? rule.str('DestinationSecurityGroupId')
+    : (rule.str('SourceSecurityGroupId') ?? rule.str('SourceSecurityGroupName'));
   const prefixList = egress ? rule.str('DestinationPrefixListId') : rule.str('SourcePrefixListId');
   const description = rule.str('Description');
   const p: IpPermission = { IpProtocol: protocol };
@@ -171,7 +237,12 @@ function permission(rule: Properties, egress: boolean): IpPermission {
   if (peerGroup) {
     const byId = /^sg-/.test(peerGroup);
     p.UserIdGroupPairs = [
-      { GroupId: byId ? peerGroup : undefined, GroupName: byId ? undefined : peerGroup, UserId: rule.str('SourceSecurityGroupOwnerId'), Description: description },
+      {
+        GroupId: byId ? peerGroup : undefined,
+        GroupName: byId ? undefined : peerGroup,
+        UserId: rule.str('SourceSecurityGroupOwnerId'),
+        Description: description,
+      },
     ];
   }
   if (prefixList) p.PrefixListIds = [{ PrefixListId: prefixList, Description: description }];
@@ -179,10 +250,21 @@ function permission(rule: Properties, egress: boolean): IpPermission {
 }
 
 const RULE_KEYS = ['IpProtocol', 'FromPort', 'ToPort', 'CidrIp', 'CidrIpv6', 'Description'];
-const INGRESS_KEYS = [...RULE_KEYS, 'SourceSecurityGroupId', 'SourceSecurityGroupName', 'SourceSecurityGroupOwnerId', 'SourcePrefixListId'];
+const INGRESS_KEYS = [
+  ...RULE_KEYS,
+  'SourceSecurityGroupId',
+  'SourceSecurityGroupName',
+  'SourceSecurityGroupOwnerId',
+  'SourcePrefixListId',
+];
 const EGRESS_KEYS = [...RULE_KEYS, 'DestinationSecurityGroupId', 'DestinationPrefixListId'];
 
-function rulesOf(ctx: ProviderContext, props: Properties, name: string, egress: boolean): Map<string, IpPermission> {
+function rulesOf(
+  ctx: ProviderContext,
+  props: Properties,
+  name: string,
+  egress: boolean,
+): Map<string, IpPermission> {
   const out = new Map<string, IpPermission>();
   for (const rule of props.objects(name) ?? []) {
     const extra = Object.keys(rule.raw).find((k) => !(egress ? EGRESS_KEYS : INGRESS_KEYS).includes(k));
@@ -196,24 +278,44 @@ function rulesOf(ctx: ProviderContext, props: Properties, name: string, egress: 
 const ALL_TRAFFIC: IpPermission = { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
 
 /** Make a group's rules what the template says, touching only the rules CloudFormation manages. */
-async function applyRules(ctx: ProviderContext, groupId: string, props: Properties, before: Properties | undefined): Promise<void> {
+async function applyRules(
+  ctx: ProviderContext,
+  groupId: string,
+  props: Properties,
+  before: Properties | undefined,
+): Promise<void> {
   for (const egress of [false, true]) {
     const name = egress ? 'SecurityGroupEgress' : 'SecurityGroupIngress';
     const kind = egress ? 'Egress' : 'Ingress';
     // Without SecurityGroupEgress a VPC group keeps EC2's default allow-all egress rule.
-    const defaults = egress ? new Map([[JSON.stringify(ALL_TRAFFIC), ALL_TRAFFIC]]) : new Map<string, IpPermission>();
+    const defaults = egress
+      ? new Map([[JSON.stringify(ALL_TRAFFIC), ALL_TRAFFIC]])
+      : new Map<string, IpPermission>();
     const want = egress && !props.has(name) ? defaults : rulesOf(ctx, props, name, egress);
-    const had = before ? (egress && !before.has(name) ? defaults : rulesOf(ctx, before, name, egress)) : defaults;
+    const had = before
+      ? egress && !before.has(name)
+        ? defaults
+        : rulesOf(ctx, before, name, egress)
+      : defaults;
     const revoke = [...had].filter(([k]) => !want.has(k)).map(([, p]) => p);
     const add = [...want].filter(([k]) => !had.has(k)).map(([, p]) => p);
-    if (revoke.length) await ctx.call('ec2', `RevokeSecurityGroup${kind}`, { GroupId: groupId, IpPermissions: revoke });
-    if (add.length) await ctx.call('ec2', `AuthorizeSecurityGroup${kind}`, { GroupId: groupId, IpPermissions: add });
+    if (revoke.length)
+      await ctx.call('ec2', `RevokeSecurityGroup${kind}`, { GroupId: groupId, IpPermissions: revoke });
+    if (add.length)
+      await ctx.call('ec2', `AuthorizeSecurityGroup${kind}`, { GroupId: groupId, IpPermissions: add });
   }
 }
 
 export const securityGroup: ResourceProvider = {
   attributes: ['GroupId', 'VpcId'],
-  properties: ['GroupDescription', 'GroupName', 'VpcId', 'SecurityGroupIngress', 'SecurityGroupEgress', 'Tags'],
+  properties: [
+    'GroupDescription',
+    'GroupName',
+    'VpcId',
+    'SecurityGroupIngress',
+    'SecurityGroupEgress',
+    'Tags',
+  ],
   required: ['GroupDescription'],
   replaceOn: ['GroupDescription', 'GroupName', 'VpcId'],
   nameProperty: 'GroupName',
@@ -228,15 +330,27 @@ export const securityGroup: ResourceProvider = {
     });
     const id = out.GroupId ?? '';
     await applyRules(ctx, id, props, undefined);
-    const described = await ctx.call<DescribeSecurityGroupsResult>('ec2', 'DescribeSecurityGroups', { GroupIds: [id] });
+    const described = await ctx.call<DescribeSecurityGroupsResult>('ec2', 'DescribeSecurityGroups', {
+      GroupIds: [id],
+    });
     const groupVpc = described.SecurityGroups?.[0]?.VpcId ?? vpcId ?? '';
     // Ref is the group id for a group in a VPC the template names, else its name.
-    return { physicalId: id, ref: vpcId ? id : name, attributes: { GroupId: id, VpcId: groupVpc }, state: { name } };
+    return {
+      physicalId: id,
+      ref: vpcId ? id : name,
+      attributes: { GroupId: id, VpcId: groupVpc },
+      state: { name },
+    };
   },
   async update(ctx, current, props) {
     await applyRules(ctx, current.physicalId, props, current.properties);
     await syncTags(ctx, current.physicalId, props);
-    return { physicalId: current.physicalId, ref: current.ref, attributes: current.attributes, state: current.state };
+    return {
+      physicalId: current.physicalId,
+      ref: current.ref,
+      attributes: current.attributes,
+      state: current.state,
+    };
   },
   async delete(ctx, current) {
     await ctx.call('ec2', 'DeleteSecurityGroup', { GroupId: current.physicalId });
@@ -254,11 +368,15 @@ function standaloneRule(egress: boolean): ResourceProvider {
       const groupId = props.str('GroupId');
       const groupName = props.str('GroupName');
       if (!groupId && !groupName) ctx.invalid('#: required key [GroupId] not found');
-      const out = await ctx.call<AuthorizeSecurityGroupIngressResult>('ec2', `AuthorizeSecurityGroup${kind}`, {
-        GroupId: groupId,
-        GroupName: groupId ? undefined : groupName,
-        IpPermissions: [permission(props, egress)],
-      });
+      const out = await ctx.call<AuthorizeSecurityGroupIngressResult>(
+        'ec2',
+        `AuthorizeSecurityGroup${kind}`,
+        {
+          GroupId: groupId,
+          GroupName: groupId ? undefined : groupName,
+          IpPermissions: [permission(props, egress)],
+        },
+      );
       const rule = out.SecurityGroupRules?.[0];
       const id = rule?.SecurityGroupRuleId ?? '';
       return { physicalId: id, attributes: { Id: id }, state: { groupId: rule?.GroupId ?? groupId ?? '' } };
@@ -314,7 +432,17 @@ function aclEntry(props: Properties) {
 
 export const networkAclEntry: ResourceProvider = {
   attributes: ['Id'],
-  properties: ['NetworkAclId', 'RuleNumber', 'Protocol', 'RuleAction', 'Egress', 'CidrBlock', 'Ipv6CidrBlock', 'Icmp', 'PortRange'],
+  properties: [
+    'NetworkAclId',
+    'RuleNumber',
+    'Protocol',
+    'RuleAction',
+    'Egress',
+    'CidrBlock',
+    'Ipv6CidrBlock',
+    'Icmp',
+    'PortRange',
+  ],
   required: ['NetworkAclId', 'RuleNumber', 'Protocol', 'RuleAction'],
   replaceOn: ['NetworkAclId', 'RuleNumber', 'Egress'],
   async create(ctx, props) {
@@ -337,7 +465,10 @@ export const networkAclEntry: ResourceProvider = {
   },
 };
 
-async function aclAssociationOf(ctx: ProviderContext, subnetId: string): Promise<{ associationId: string; vpcId: string }> {
+async function aclAssociationOf(
+  ctx: ProviderContext,
+  subnetId: string,
+): Promise<{ associationId: string; vpcId: string }> {
   const out = await ctx.call<DescribeNetworkAclsResult>('ec2', 'DescribeNetworkAcls', {
     Filters: [{ Name: 'association.subnet-id', Values: [subnetId] }],
   });
@@ -365,10 +496,17 @@ export const subnetNetworkAclAssociation: ResourceProvider = {
     // Back to the VPC's default network ACL, as a subnet always has one.
     const { associationId, vpcId } = await aclAssociationOf(ctx, current.properties.required('SubnetId'));
     const acls = await ctx.call<DescribeNetworkAclsResult>('ec2', 'DescribeNetworkAcls', {
-      Filters: [{ Name: 'vpc-id', Values: [vpcId] }, { Name: 'default', Values: ['true'] }],
+      Filters: [
+        { Name: 'vpc-id', Values: [vpcId] },
+        { Name: 'default', Values: ['true'] },
+      ],
     });
     const defaultAcl = acls.NetworkAcls?.[0]?.NetworkAclId;
-    if (defaultAcl) await ctx.call('ec2', 'ReplaceNetworkAclAssociation', { AssociationId: associationId, NetworkAclId: defaultAcl });
+    if (defaultAcl)
+      await ctx.call('ec2', 'ReplaceNetworkAclAssociation', {
+        AssociationId: associationId,
+        NetworkAclId: defaultAcl,
+      });
   },
 };
 
@@ -402,15 +540,48 @@ function instanceAttributes(inst: NonNullable<Awaited<ReturnType<typeof describe
 }
 
 export const instance: ResourceProvider = {
-  attributes: ['AvailabilityZone', 'PrivateDnsName', 'PrivateIp', 'PublicDnsName', 'PublicIp', 'InstanceId', 'VpcId'],
+  attributes: [
+    'AvailabilityZone',
+    'PrivateDnsName',
+    'PrivateIp',
+    'PublicDnsName',
+    'PublicIp',
+    'InstanceId',
+    'VpcId',
+  ],
   properties: [
-    'ImageId', 'InstanceType', 'SubnetId', 'SecurityGroupIds', 'SecurityGroups', 'KeyName', 'IamInstanceProfile', 'UserData',
-    'Tags', 'PrivateIpAddress', 'AvailabilityZone', 'DisableApiTermination', 'Monitoring', 'EbsOptimized',
-    'BlockDeviceMappings', 'InstanceInitiatedShutdownBehavior', 'NetworkInterfaces',
+    'ImageId',
+    'InstanceType',
+    'SubnetId',
+    'SecurityGroupIds',
+    'SecurityGroups',
+    'KeyName',
+    'IamInstanceProfile',
+    'UserData',
+    'Tags',
+    'PrivateIpAddress',
+    'AvailabilityZone',
+    'DisableApiTermination',
+    'Monitoring',
+    'EbsOptimized',
+    'BlockDeviceMappings',
+    'InstanceInitiatedShutdownBehavior',
+    'NetworkInterfaces',
   ],
   replaceOn: [
-    'ImageId', 'InstanceType', 'SubnetId', 'SecurityGroups', 'KeyName', 'IamInstanceProfile', 'UserData', 'PrivateIpAddress',
-    'AvailabilityZone', 'BlockDeviceMappings', 'NetworkInterfaces', 'EbsOptimized', 'Monitoring',
+    'ImageId',
+    'InstanceType',
+    'SubnetId',
+    'SecurityGroups',
+    'KeyName',
+    'IamInstanceProfile',
+    'UserData',
+    'PrivateIpAddress',
+    'AvailabilityZone',
+    'BlockDeviceMappings',
+    'NetworkInterfaces',
+    'EbsOptimized',
+    'Monitoring',
   ],
   async create(ctx, props) {
     const nic = props.objects('NetworkInterfaces')?.[0];
@@ -419,7 +590,13 @@ export const instance: ResourceProvider = {
       const ebs = d.object('Ebs');
       return {
         DeviceName: d.str('DeviceName'),
-        Ebs: ebs ? { VolumeSize: ebs.num('VolumeSize'), VolumeType: ebs.str('VolumeType'), Encrypted: ebs.bool('Encrypted') } : undefined,
+        Ebs: ebs
+          ? {
+              VolumeSize: ebs.num('VolumeSize'),
+              VolumeType: ebs.str('VolumeType'),
+              Encrypted: ebs.bool('Encrypted'),
+            }
+          : undefined,
       };
     });
     const out = await ctx.call<Reservation>('ec2', 'RunInstances', {
@@ -431,10 +608,16 @@ export const instance: ResourceProvider = {
       SecurityGroupIds: props.strList('SecurityGroupIds'),
       SecurityGroups: props.strList('SecurityGroups'),
       KeyName: props.str('KeyName'),
-      IamInstanceProfile: profile ? (profile.startsWith('arn:') ? { Arn: profile } : { Name: profile }) : undefined,
+      IamInstanceProfile: profile
+        ? profile.startsWith('arn:')
+          ? { Arn: profile }
+          : { Name: profile }
+        : undefined,
       UserData: props.str('UserData'),
       PrivateIpAddress: props.str('PrivateIpAddress'),
-      Placement: props.has('AvailabilityZone') ? { AvailabilityZone: props.str('AvailabilityZone') } : undefined,
+      Placement: props.has('AvailabilityZone')
+        ? { AvailabilityZone: props.str('AvailabilityZone') }
+        : undefined,
       DisableApiTermination: props.bool('DisableApiTermination'),
       Monitoring: props.has('Monitoring') ? { Enabled: props.bool('Monitoring') } : undefined,
       EbsOptimized: props.bool('EbsOptimized'),
@@ -466,11 +649,17 @@ export const instance: ResourceProvider = {
     }
     const protect = props.bool('DisableApiTermination') ?? false;
     if (protect !== (before.bool('DisableApiTermination') ?? false)) {
-      await ctx.call('ec2', 'ModifyInstanceAttribute', { InstanceId: id, DisableApiTermination: { Value: protect } });
+      await ctx.call('ec2', 'ModifyInstanceAttribute', {
+        InstanceId: id,
+        DisableApiTermination: { Value: protect },
+      });
     }
     const shutdown = props.str('InstanceInitiatedShutdownBehavior') ?? 'stop';
     if (shutdown !== (before.str('InstanceInitiatedShutdownBehavior') ?? 'stop')) {
-      await ctx.call('ec2', 'ModifyInstanceAttribute', { InstanceId: id, InstanceInitiatedShutdownBehavior: { Value: shutdown } });
+      await ctx.call('ec2', 'ModifyInstanceAttribute', {
+        InstanceId: id,
+        InstanceInitiatedShutdownBehavior: { Value: shutdown },
+      });
     }
     await syncTags(ctx, id, props);
     const inst = await describeInstance(ctx, id);
@@ -487,13 +676,28 @@ export const instance: ResourceProvider = {
 export const flowLog: ResourceProvider = {
   attributes: ['Id'],
   properties: [
-    'ResourceId', 'ResourceType', 'TrafficType', 'LogDestinationType', 'LogDestination', 'LogGroupName',
-    'DeliverLogsPermissionArn', 'LogFormat', 'MaxAggregationInterval', 'Tags',
+    'ResourceId',
+    'ResourceType',
+    'TrafficType',
+    'LogDestinationType',
+    'LogDestination',
+    'LogGroupName',
+    'DeliverLogsPermissionArn',
+    'LogFormat',
+    'MaxAggregationInterval',
+    'Tags',
   ],
   required: ['ResourceId', 'ResourceType'],
   replaceOn: [
-    'ResourceId', 'ResourceType', 'TrafficType', 'LogDestinationType', 'LogDestination', 'LogGroupName',
-    'DeliverLogsPermissionArn', 'LogFormat', 'MaxAggregationInterval',
+    'ResourceId',
+    'ResourceType',
+    'TrafficType',
+    'LogDestinationType',
+    'LogDestination',
+    'LogGroupName',
+    'DeliverLogsPermissionArn',
+    'LogFormat',
+    'MaxAggregationInterval',
   ],
   async create(ctx, props) {
     const out = await ctx.call<CreateFlowLogsResult>('ec2', 'CreateFlowLogs', {
@@ -550,7 +754,10 @@ export const vpcGatewayAttachment: ResourceProvider = {
   },
   async delete(ctx, current) {
     const p = current.properties;
-    await ctx.call('ec2', 'DetachInternetGateway', { InternetGatewayId: p.required('InternetGatewayId'), VpcId: p.required('VpcId') });
+    await ctx.call('ec2', 'DetachInternetGateway', {
+      InternetGatewayId: p.required('InternetGatewayId'),
+      VpcId: p.required('VpcId'),
+    });
   },
 };
 
@@ -573,7 +780,15 @@ export const routeTable: ResourceProvider = {
   },
 };
 
-const ROUTE_TARGETS = ['GatewayId', 'NatGatewayId', 'InstanceId', 'NetworkInterfaceId', 'VpcPeeringConnectionId', 'TransitGatewayId', 'VpcEndpointId'];
+const ROUTE_TARGETS = [
+  'GatewayId',
+  'NatGatewayId',
+  'InstanceId',
+  'NetworkInterfaceId',
+  'VpcPeeringConnectionId',
+  'TransitGatewayId',
+  'VpcEndpointId',
+];
 
 function routeInput(props: Properties) {
   return {

@@ -43,7 +43,7 @@ export function sizeOf(c: Cidr4): number {
 }
 
 export function contains(outer: Cidr4, inner: Cidr4): boolean {
-  return inner.prefix >= outer.prefix && ((inner.base & maskOf(outer.prefix)) >>> 0) === outer.base;
+  return inner.prefix >= outer.prefix && (inner.base & maskOf(outer.prefix)) >>> 0 === outer.base;
 }
 
 export function overlaps(a: Cidr4, b: Cidr4): boolean {
@@ -51,7 +51,7 @@ export function overlaps(a: Cidr4, b: Cidr4): boolean {
 }
 
 export function containsIp(c: Cidr4, ip: number): boolean {
-  return ((ip & maskOf(c.prefix)) >>> 0) === c.base;
+  return (ip & maskOf(c.prefix)) >>> 0 === c.base;
 }
 
 /** A loose IPv6 CIDR check: hex groups with at most one `::`, and a prefix of 0–128. */
@@ -61,5 +61,7 @@ export function isIpv6Cidr(text: string): boolean {
   const addr = m[1] as string;
   if ((addr.match(/::/g) ?? []).length > 1) return false;
   const groups = addr.split(':').filter((g) => g !== '');
-  return groups.every((g) => g.length <= 4) && (addr.includes('::') ? groups.length < 8 : groups.length === 8);
+  return (
+    groups.every((g) => g.length <= 4) && (addr.includes('::') ? groups.length < 8 : groups.length === 8)
+  );
 }

@@ -9,7 +9,10 @@ export type FilterValue = string | number | boolean | undefined | null;
 export type FilterTable<T> = Record<string, (item: T) => FilterValue | FilterValue[]>;
 
 function globToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`, 's');
 }
 
@@ -86,7 +89,8 @@ export function validateTags(tags: Tag[]): void {
     const key = t.Key ?? '';
     if (key === '') throw invalidParameter('Tag keys must not be empty');
     if (key.length > 128) throw invalidParameter(`Tag key exceeds the maximum length of 128 characters`);
-    if ((t.Value ?? '').length > 256) throw invalidParameter(`Tag value exceeds the maximum length of 256 characters`);
+    if ((t.Value ?? '').length > 256)
+      throw invalidParameter(`Tag value exceeds the maximum length of 256 characters`);
     if (key.toLowerCase().startsWith('aws:')) {
       throw invalidParameter(`Tag keys starting with 'aws:' are reserved for internal use`);
     }
@@ -98,7 +102,10 @@ export function setTags(s: Ec2State, id: string, tags: Tag[]): void {
   const current = (s.tags[id] ??= {});
   const after = new Set([...Object.keys(current), ...tags.map((t) => t.Key ?? '')]);
   if (after.size > 50) {
-    throw new ServiceError('TagLimitExceeded', `The maximum number of tags per resource (50) has been reached for '${id}'`);
+    throw new ServiceError(
+      'TagLimitExceeded',
+      `The maximum number of tags per resource (50) has been reached for '${id}'`,
+    );
   }
   for (const t of tags) current[t.Key ?? ''] = t.Value ?? '';
 }

@@ -167,7 +167,8 @@ export function selectByIds<T>(table: Record<string, T>, kind: ResourceKind, ids
   if (!ids || ids.length === 0) return Object.values(table);
   for (const id of ids) if (!isWellFormed(kind, id)) throw malformed(kind, id);
   const missing = [...new Set(ids.filter((id) => !table[id]))];
-  if (missing.length > 1 && kind.missingMany) throw new ServiceError(kind.notFound, kind.missingMany(missing));
+  if (missing.length > 1 && kind.missingMany)
+    throw new ServiceError(kind.notFound, kind.missingMany(missing));
   if (missing.length) throw notFound(kind, missing[0] as string);
   return [...new Set(ids)].map((id) => table[id] as T);
 }

@@ -11,7 +11,14 @@ export type RuleSpec = Omit<SgRule, 'id' | 'groupId'>;
 /** EC2 keeps protocol names for tcp/udp/icmp/icmpv6 whichever way they were given, and -1 for all. */
 export function normalizeProtocol(p: string | undefined): string {
   const v = (p ?? '').toLowerCase();
-  const named: Record<string, string> = { '-1': '-1', all: '-1', tcp: 'tcp', '6': 'tcp', udp: 'udp', '17': 'udp' };
+  const named: Record<string, string> = {
+    '-1': '-1',
+    all: '-1',
+    tcp: 'tcp',
+    '6': 'tcp',
+    udp: 'udp',
+    '17': 'udp',
+  };
   Object.assign(named, { icmp: 'icmp', '1': 'icmp', icmpv6: 'icmpv6', '58': 'icmpv6' });
   if (named[v]) return named[v];
   if (/^\d{1,3}$/.test(v) && Number(v) <= 255) return String(Number(v));
@@ -20,13 +27,21 @@ export function normalizeProtocol(p: string | undefined): string {
 
 export const hasPorts = (protocol: string) => ['tcp', 'udp', 'icmp', 'icmpv6'].includes(protocol);
 
-function ports(protocol: string, from: number | undefined, to: number | undefined): { fromPort?: number; toPort?: number } {
+function ports(
+  protocol: string,
+  from: number | undefined,
+  to: number | undefined,
+): { fromPort?: number; toPort?: number } {
   if (protocol === 'tcp' || protocol === 'udp') {
     if (from === undefined || to === undefined) {
-      throw invalidParameter(`Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange`);
+      throw invalidParameter(
+        `Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange`,
+      );
     }
     if (from < 0 || to > 65535 || from > to) {
-      throw invalidParameter(`Invalid value '${from}-${to}' for portRange. TCP/UDP port ranges must be between 0 and 65535.`);
+      throw invalidParameter(
+        `Invalid value '${from}-${to}' for portRange. TCP/UDP port ranges must be between 0 and 65535.`,
+      );
     }
     return { fromPort: from, toPort: to };
   }
@@ -61,14 +76,19 @@ export function expandPermissions(
   for (const p of permissions) {
     const protocol = normalizeProtocol(p.IpProtocol);
     const base = { egress, protocol, ...ports(protocol, p.FromPort, p.ToPort) };
-    for (const r of p.IpRanges ?? []) out.push({ ...base, cidrIpv4: checkCidr4(r.CidrIp ?? ''), description: r.Description });
+    for (const r of p.IpRanges ?? [])
+      out.push({ ...base, cidrIpv4: checkCidr4(r.CidrIp ?? ''), description: r.Description });
     for (const r of p.Ipv6Ranges ?? []) {
-      if (!isIpv6Cidr(r.CidrIpv6 ?? '')) throw invalidParameter(`CIDR block ${r.CidrIpv6 ?? ''} is malformed`);
+      if (!isIpv6Cidr(r.CidrIpv6 ?? ''))
+        throw invalidParameter(`CIDR block ${r.CidrIpv6 ?? ''} is malformed`);
       out.push({ ...base, cidrIpv6: r.CidrIpv6, description: r.Description });
     }
     for (const r of p.PrefixListIds ?? []) {
       if (!/^pl-[0-9a-f]+$/.test(r.PrefixListId ?? '')) {
-        throw new ServiceError('InvalidPrefixListId.Malformed', `Invalid id: "${r.PrefixListId ?? ''}" (expecting "pl-...")`);
+        throw new ServiceError(
+          'InvalidPrefixListId.Malformed',
+          `Invalid id: "${r.PrefixListId ?? ''}" (expecting "pl-...")`,
+        );
       }
       out.push({ ...base, prefixListId: r.PrefixListId, description: r.Description });
     }
@@ -76,8 +96,14 @@ export function expandPermissions(
       const userId = pair.UserId ?? group.ownerId;
       let refGroupId = pair.GroupId;
       if (refGroupId === undefined && pair.GroupName !== undefined) {
-        const named = Object.values(s.groups).find((g) => g.vpcId === group.vpcId && g.name === pair.GroupName);
-        if (!named) throw new ServiceError('InvalidGroup.NotFound', `The security group '${pair.GroupName}' does not exist`);
+        const named = Object.values(s.groups).find(
+          (g) => g.vpcId === group.vpcId && g.name === pair.GroupName,
+        );
+        if (!named)
+          throw new ServiceError(
+            'InvalidGroup.NotFound',
+            `The security group '${pair.GroupName}' does not exist`,
+          );
         refGroupId = named.id;
       }
       if (userId === group.ownerId) find(s.groups, kinds.group, refGroupId);
@@ -179,13 +205,22 @@ export function permissionsOf(rules: RuleSpec[]): IpPermission[] {
     const key = `${r.protocol}|${r.fromPort}|${r.toPort}`;
     let p = byKey.get(key);
     if (!p) {
-      p = { IpProtocol: r.protocol, FromPort: r.fromPort, ToPort: r.toPort, IpRanges: [], Ipv6Ranges: [], PrefixListIds: [], UserIdGroupPairs: [] };
+      p = {
+        IpProtocol: r.protocol,
+        FromPort: r.fromPort,
+        ToPort: r.toPort,
+        IpRanges: [],
+        Ipv6Ranges: [],
+        PrefixListIds: [],
+        UserIdGroupPairs: [],
+      };
       byKey.set(key, p);
       out.push(p);
     }
     if (r.cidrIpv4 !== undefined) p.IpRanges!.push({ CidrIp: r.cidrIpv4, Description: r.description });
     if (r.cidrIpv6 !== undefined) p.Ipv6Ranges!.push({ CidrIpv6: r.cidrIpv6, Description: r.description });
-    if (r.prefixListId !== undefined) p.PrefixListIds!.push({ PrefixListId: r.prefixListId, Description: r.description });
+    if (r.prefixListId !== undefined)
+      p.PrefixListIds!.push({ PrefixListId: r.prefixListId, Description: r.description });
     if (r.refGroupId !== undefined) {
       p.UserIdGroupPairs!.push({ GroupId: r.refGroupId, UserId: r.refUserId, Description: r.description });
     }

@@ -116,7 +116,8 @@ export interface NetworkAclRecord {
   associations: Array<{ id: string; subnetId: string }>;
 }
 
-export type InstanceStateName = 'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
+export type InstanceStateName =
+  'pending' | 'running' | 'shutting-down' | 'terminated' | 'stopping' | 'stopped';
 
 export interface InstanceRecord {
   id: string;
@@ -245,7 +246,11 @@ export function settle(s: Ec2State, now: Date): void {
       inst.next = undefined;
       if (inst.state === 'terminated') inst.terminatedAt ??= now;
     }
-    if (inst.state === 'terminated' && inst.terminatedAt && inst.terminatedAt.getTime() + TERMINATED_VISIBLE_MS <= t) {
+    if (
+      inst.state === 'terminated' &&
+      inst.terminatedAt &&
+      inst.terminatedAt.getTime() + TERMINATED_VISIBLE_MS <= t
+    ) {
       delete s.instances[inst.id];
       delete s.tags[inst.id];
     }

@@ -78,12 +78,16 @@ export function ec2TrailParameters(operation: string, converted: Params): Params
     case 'ModifySnapshotAttribute': {
       // The flat form (OperationType, UserIds, GroupNames) is logged like CreateVolumePermission.
       const { attribute, operationType, userGroup, userId, ...rest } = p;
-      const items = [...itemsOf(userGroup).map((group) => ({ group })), ...itemsOf(userId).map((v) => ({ userId: v }))];
+      const items = [
+        ...itemsOf(userGroup).map((group) => ({ group })),
+        ...itemsOf(userId).map((v) => ({ userId: v })),
+      ];
       const out: Params = { ...rest };
       if (items.length && (operationType === 'add' || operationType === 'remove')) {
         out.createVolumePermission = { [operationType]: { items } };
       }
-      if (attribute === undefined || attribute === 'createVolumePermission') out.attributeType = 'CREATE_VOLUME_PERMISSION';
+      if (attribute === undefined || attribute === 'createVolumePermission')
+        out.attributeType = 'CREATE_VOLUME_PERMISSION';
       return out;
     }
   }

@@ -16,34 +16,55 @@ import type { Properties, ProviderContext, ResourceProvider, Tag } from '../clou
 type Principal = 'User' | 'Group' | 'Role';
 
 /** Names in `after` but not in `before`, and the other way round. */
-function diff(before: readonly string[] = [], after: readonly string[] = []): { added: string[]; removed: string[] } {
-  return { added: after.filter((x) => !before.includes(x)), removed: before.filter((x) => !after.includes(x)) };
+function diff(
+  before: readonly string[] = [],
+  after: readonly string[] = [],
+): { added: string[]; removed: string[] } {
+  return {
+    added: after.filter((x) => !before.includes(x)),
+    removed: before.filter((x) => !after.includes(x)),
+  };
 }
 
 function inlinePolicies(props: Properties | undefined): Map<string, string> {
   const out = new Map<string, string>();
-  for (const p of props?.objects('Policies') ?? []) out.set(p.required('PolicyName'), p.json('PolicyDocument') ?? '{}');
+  for (const p of props?.objects('Policies') ?? [])
+    out.set(p.required('PolicyName'), p.json('PolicyDocument') ?? '{}');
   return out;
 }
 
 /** Attach and detach managed policies, put and delete inline ones, so the principal matches the template. */
-async function syncPolicies(ctx: ProviderContext, kind: Principal, name: string, props: Properties, before?: Properties): Promise<void> {
+async function syncPolicies(
+  ctx: ProviderContext,
+  kind: Principal,
+  name: string,
+  props: Properties,
+  before?: Properties,
+): Promise<void> {
   const key = `${kind}Name`;
   const managed = diff(before?.strList('ManagedPolicyArns'), props.strList('ManagedPolicyArns'));
-  for (const arn of managed.removed) await ctx.call('iam', `Detach${kind}Policy`, { [key]: name, PolicyArn: arn });
-  for (const arn of managed.added) await ctx.call('iam', `Attach${kind}Policy`, { [key]: name, PolicyArn: arn });
+  for (const arn of managed.removed)
+    await ctx.call('iam', `Detach${kind}Policy`, { [key]: name, PolicyArn: arn });
+  for (const arn of managed.added)
+    await ctx.call('iam', `Attach${kind}Policy`, { [key]: name, PolicyArn: arn });
   const had = inlinePolicies(before);
   const want = inlinePolicies(props);
   for (const policy of had.keys()) {
     if (!want.has(policy)) await ctx.call('iam', `Delete${kind}Policy`, { [key]: name, PolicyName: policy });
   }
   for (const [policy, doc] of want) {
-    if (had.get(policy) !== doc) await ctx.call('iam', `Put${kind}Policy`, { [key]: name, PolicyName: policy, PolicyDocument: doc });
+    if (had.get(policy) !== doc)
+      await ctx.call('iam', `Put${kind}Policy`, { [key]: name, PolicyName: policy, PolicyDocument: doc });
   }
 }
 
 /** What must go before DeleteUser/DeleteGroup/DeleteRole succeeds: attached and inline policies. */
-async function dropPolicies(ctx: ProviderContext, kind: Principal, name: string, props: Properties): Promise<void> {
+async function dropPolicies(
+  ctx: ProviderContext,
+  kind: Principal,
+  name: string,
+  props: Properties,
+): Promise<void> {
   const key = `${kind}Name`;
   for (const arn of props.strList('ManagedPolicyArns') ?? []) {
     await ctx.call('iam', `Detach${kind}Policy`, { [key]: name, PolicyArn: arn }).catch(ignoreMissing);
@@ -57,7 +78,13 @@ function ignoreMissing(err: unknown): void {
   if ((err as { code?: string }).code !== 'NoSuchEntity') throw err;
 }
 
-async function syncTags(ctx: ProviderContext, kind: 'User' | 'Role', name: string, props: Properties, before?: Properties): Promise<void> {
+async function syncTags(
+  ctx: ProviderContext,
+  kind: 'User' | 'Role',
+  name: string,
+  props: Properties,
+  before?: Properties,
+): Promise<void> {
   const want = ctx.tags(props.tags());
   const had = before ? ctx.tags(before.tags(), { previous: true }) : [];
   const stale = had.filter((t) => !want.some((w) => w.Key === t.Key)).map((t) => t.Key);
@@ -73,7 +100,15 @@ const POLICY_PROPS = ['ManagedPolicyArns', 'Policies'];
 
 export const role: ResourceProvider = {
   attributes: ['Arn', 'RoleId'],
-  properties: ['RoleName', 'AssumeRolePolicyDocument', 'Path', 'Description', 'MaxSessionDuration', 'Tags', ...POLICY_PROPS],
+  properties: [
+    'RoleName',
+    'AssumeRolePolicyDocument',
+    'Path',
+    'Description',
+    'MaxSessionDuration',
+    'Tags',
+    ...POLICY_PROPS,
+  ],
   unsupported: ['PermissionsBoundary'],
   required: ['AssumeRolePolicyDocument'],
   replaceOn: ['RoleName', 'Path'],
@@ -96,9 +131,15 @@ export const role: ResourceProvider = {
     const name = current.physicalId;
     const before = current.properties;
     if (props.json('AssumeRolePolicyDocument') !== before.json('AssumeRolePolicyDocument')) {
-      await ctx.call('iam', 'UpdateAssumeRolePolicy', { RoleName: name, PolicyDocument: props.json('AssumeRolePolicyDocument') });
+      await ctx.call('iam', 'UpdateAssumeRolePolicy', {
+        RoleName: name,
+        PolicyDocument: props.json('AssumeRolePolicyDocument'),
+      });
     }
-    if (props.str('Description') !== before.str('Description') || props.num('MaxSessionDuration') !== before.num('MaxSessionDuration')) {
+    if (
+      props.str('Description') !== before.str('Description') ||
+      props.num('MaxSessionDuration') !== before.num('MaxSessionDuration')
+    ) {
       await ctx.call('iam', 'UpdateRole', {
         RoleName: name,
         Description: props.str('Description') ?? '',
@@ -117,7 +158,9 @@ export const role: ResourceProvider = {
 
 function loginProfile(props: Properties) {
   const p = props.object('LoginProfile');
-  return p ? { Password: p.required('Password'), PasswordResetRequired: p.bool('PasswordResetRequired') ?? false } : undefined;
+  return p
+    ? { Password: p.required('Password'), PasswordResetRequired: p.bool('PasswordResetRequired') ?? false }
+    : undefined;
 }
 
 export const user: ResourceProvider = {
@@ -134,7 +177,8 @@ export const user: ResourceProvider = {
       Path: props.str('Path'),
       Tags: tagsOrUndefined(ctx.tags(props.tags())),
     });
-    for (const group of props.strList('Groups') ?? []) await ctx.call('iam', 'AddUserToGroup', { GroupName: group, UserName: name });
+    for (const group of props.strList('Groups') ?? [])
+      await ctx.call('iam', 'AddUserToGroup', { GroupName: group, UserName: name });
     const login = loginProfile(props);
     if (login) await ctx.call('iam', 'CreateLoginProfile', { UserName: name, ...login });
     await syncPolicies(ctx, 'User', name, props);
@@ -147,12 +191,14 @@ export const user: ResourceProvider = {
       await ctx.call('iam', 'UpdateUser', { UserName: name, NewPath: props.str('Path') ?? '/' });
     }
     const groups = diff(before.strList('Groups'), props.strList('Groups'));
-    for (const g of groups.removed) await ctx.call('iam', 'RemoveUserFromGroup', { GroupName: g, UserName: name });
+    for (const g of groups.removed)
+      await ctx.call('iam', 'RemoveUserFromGroup', { GroupName: g, UserName: name });
     for (const g of groups.added) await ctx.call('iam', 'AddUserToGroup', { GroupName: g, UserName: name });
     const login = loginProfile(props);
     const hadLogin = before.has('LoginProfile');
     if (login && !hadLogin) await ctx.call('iam', 'CreateLoginProfile', { UserName: name, ...login });
-    else if (login && JSON.stringify(login) !== JSON.stringify(loginProfile(before))) await ctx.call('iam', 'UpdateLoginProfile', { UserName: name, ...login });
+    else if (login && JSON.stringify(login) !== JSON.stringify(loginProfile(before)))
+      await ctx.call('iam', 'UpdateLoginProfile', { UserName: name, ...login });
     else if (!login && hadLogin) await ctx.call('iam', 'DeleteLoginProfile', { UserName: name });
     await syncPolicies(ctx, 'User', name, props, before);
     await syncTags(ctx, 'User', name, props, before);
@@ -164,7 +210,8 @@ export const user: ResourceProvider = {
     for (const g of props.strList('Groups') ?? []) {
       await ctx.call('iam', 'RemoveUserFromGroup', { GroupName: g, UserName: name }).catch(ignoreMissing);
     }
-    if (props.has('LoginProfile')) await ctx.call('iam', 'DeleteLoginProfile', { UserName: name }).catch(ignoreMissing);
+    if (props.has('LoginProfile'))
+      await ctx.call('iam', 'DeleteLoginProfile', { UserName: name }).catch(ignoreMissing);
     await dropPolicies(ctx, 'User', name, props);
     await ctx.call('iam', 'DeleteUser', { UserName: name });
   },
@@ -178,7 +225,10 @@ export const group: ResourceProvider = {
   capability: 'IAM',
   async create(ctx, props) {
     const name = props.str('GroupName') ?? ctx.physicalName({ maxLength: 128 });
-    const out = await ctx.call<CreateGroupResponse>('iam', 'CreateGroup', { GroupName: name, Path: props.str('Path') });
+    const out = await ctx.call<CreateGroupResponse>('iam', 'CreateGroup', {
+      GroupName: name,
+      Path: props.str('Path'),
+    });
     await syncPolicies(ctx, 'Group', name, props);
     return { physicalId: name, attributes: { Arn: out.Group?.Arn ?? '' } };
   },
@@ -213,7 +263,11 @@ export const policy: ResourceProvider = {
     }
     for (const [kind, list] of TARGETS) {
       for (const target of props.strList(list) ?? []) {
-        await ctx.call('iam', `Put${kind}Policy`, { [`${kind}Name`]: target, PolicyName: name, PolicyDocument: doc });
+        await ctx.call('iam', `Put${kind}Policy`, {
+          [`${kind}Name`]: target,
+          PolicyName: name,
+          PolicyDocument: doc,
+        });
       }
     }
     const id = ctx.physicalName({ maxLength: 128 });
@@ -228,17 +282,28 @@ export const policy: ResourceProvider = {
     const name = current.properties.required('PolicyName');
     for (const [kind, list] of TARGETS) {
       for (const target of current.properties.strList(list) ?? []) {
-        await ctx.call('iam', `Delete${kind}Policy`, { [`${kind}Name`]: target, PolicyName: name }).catch(ignoreMissing);
+        await ctx
+          .call('iam', `Delete${kind}Policy`, { [`${kind}Name`]: target, PolicyName: name })
+          .catch(ignoreMissing);
       }
     }
   },
 };
 
-async function syncAttachments(ctx: ProviderContext, arn: string, props: Properties, before?: Properties): Promise<void> {
+async function syncAttachments(
+  ctx: ProviderContext,
+  arn: string,
+  props: Properties,
+  before?: Properties,
+): Promise<void> {
   for (const [kind, list] of TARGETS) {
     const { added, removed } = diff(before?.strList(list), props.strList(list));
-    for (const t of removed) await ctx.call('iam', `Detach${kind}Policy`, { [`${kind}Name`]: t, PolicyArn: arn }).catch(ignoreMissing);
-    for (const t of added) await ctx.call('iam', `Attach${kind}Policy`, { [`${kind}Name`]: t, PolicyArn: arn });
+    for (const t of removed)
+      await ctx
+        .call('iam', `Detach${kind}Policy`, { [`${kind}Name`]: t, PolicyArn: arn })
+        .catch(ignoreMissing);
+    for (const t of added)
+      await ctx.call('iam', `Attach${kind}Policy`, { [`${kind}Name`]: t, PolicyArn: arn });
   }
 }
 
@@ -261,7 +326,11 @@ export const managedPolicy: ResourceProvider = {
     await syncAttachments(ctx, arn, props);
     return {
       physicalId: arn,
-      attributes: { PolicyArn: arn, PolicyId: out.Policy?.PolicyId ?? '', DefaultVersionId: out.Policy?.DefaultVersionId ?? 'v1' },
+      attributes: {
+        PolicyArn: arn,
+        PolicyId: out.Policy?.PolicyId ?? '',
+        DefaultVersionId: out.Policy?.DefaultVersionId ?? 'v1',
+      },
     };
   },
   async update(ctx, current, props) {
@@ -269,7 +338,9 @@ export const managedPolicy: ResourceProvider = {
     const attributes = { ...current.attributes };
     if (props.json('PolicyDocument') !== current.properties.json('PolicyDocument')) {
       // IAM keeps five versions: make room by deleting the oldest non-default one.
-      const versions = await ctx.call<ListPolicyVersionsResponse>('iam', 'ListPolicyVersions', { PolicyArn: arn });
+      const versions = await ctx.call<ListPolicyVersionsResponse>('iam', 'ListPolicyVersions', {
+        PolicyArn: arn,
+      });
       const old = (versions.Versions ?? []).filter((v) => !v.IsDefaultVersion);
       if ((versions.Versions ?? []).length >= 5 && old.length) {
         const oldest = old.sort((a, b) => (a.CreateDate?.getTime() ?? 0) - (b.CreateDate?.getTime() ?? 0))[0];
@@ -289,12 +360,17 @@ export const managedPolicy: ResourceProvider = {
     const arn = current.physicalId;
     for (const [kind, list] of TARGETS) {
       for (const t of current.properties.strList(list) ?? []) {
-        await ctx.call('iam', `Detach${kind}Policy`, { [`${kind}Name`]: t, PolicyArn: arn }).catch(ignoreMissing);
+        await ctx
+          .call('iam', `Detach${kind}Policy`, { [`${kind}Name`]: t, PolicyArn: arn })
+          .catch(ignoreMissing);
       }
     }
-    const versions = await ctx.call<ListPolicyVersionsResponse>('iam', 'ListPolicyVersions', { PolicyArn: arn });
+    const versions = await ctx.call<ListPolicyVersionsResponse>('iam', 'ListPolicyVersions', {
+      PolicyArn: arn,
+    });
     for (const v of versions.Versions ?? []) {
-      if (!v.IsDefaultVersion) await ctx.call('iam', 'DeletePolicyVersion', { PolicyArn: arn, VersionId: v.VersionId });
+      if (!v.IsDefaultVersion)
+        await ctx.call('iam', 'DeletePolicyVersion', { PolicyArn: arn, VersionId: v.VersionId });
     }
     await ctx.call('iam', 'DeletePolicy', { PolicyArn: arn });
   },
@@ -311,7 +387,8 @@ export const accessKey: ResourceProvider = {
     const out = await ctx.call<CreateAccessKeyResponse>('iam', 'CreateAccessKey', { UserName: userName });
     const id = out.AccessKey?.AccessKeyId ?? '';
     const status = props.str('Status') ?? 'Active';
-    if (status !== 'Active') await ctx.call('iam', 'UpdateAccessKey', { UserName: userName, AccessKeyId: id, Status: status });
+    if (status !== 'Active')
+      await ctx.call('iam', 'UpdateAccessKey', { UserName: userName, AccessKeyId: id, Status: status });
     return { physicalId: id, attributes: { SecretAccessKey: out.AccessKey?.SecretAccessKey ?? '' } };
   },
   async update(ctx, current, props) {
@@ -323,7 +400,10 @@ export const accessKey: ResourceProvider = {
     return { physicalId: current.physicalId, attributes: current.attributes };
   },
   async delete(ctx, current) {
-    await ctx.call('iam', 'DeleteAccessKey', { UserName: current.properties.required('UserName'), AccessKeyId: current.physicalId });
+    await ctx.call('iam', 'DeleteAccessKey', {
+      UserName: current.properties.required('UserName'),
+      AccessKeyId: current.physicalId,
+    });
   },
 };
 
@@ -340,18 +420,32 @@ export const instanceProfile: ResourceProvider = {
       InstanceProfileName: name,
       Path: props.str('Path'),
     });
-    for (const r of props.strList('Roles') ?? []) await ctx.call('iam', 'AddRoleToInstanceProfile', { InstanceProfileName: name, RoleName: r });
+    for (const r of props.strList('Roles') ?? [])
+      await ctx.call('iam', 'AddRoleToInstanceProfile', { InstanceProfileName: name, RoleName: r });
     return { physicalId: name, attributes: { Arn: out.InstanceProfile?.Arn ?? '' } };
   },
   async update(ctx, current, props) {
     const { added, removed } = diff(current.properties.strList('Roles'), props.strList('Roles'));
-    for (const r of removed) await ctx.call('iam', 'RemoveRoleFromInstanceProfile', { InstanceProfileName: current.physicalId, RoleName: r });
-    for (const r of added) await ctx.call('iam', 'AddRoleToInstanceProfile', { InstanceProfileName: current.physicalId, RoleName: r });
+    for (const r of removed)
+      await ctx.call('iam', 'RemoveRoleFromInstanceProfile', {
+        InstanceProfileName: current.physicalId,
+        RoleName: r,
+      });
+    for (const r of added)
+      await ctx.call('iam', 'AddRoleToInstanceProfile', {
+        InstanceProfileName: current.physicalId,
+        RoleName: r,
+      });
     return { physicalId: current.physicalId, attributes: current.attributes };
   },
   async delete(ctx, current) {
     for (const r of current.properties.strList('Roles') ?? []) {
-      await ctx.call('iam', 'RemoveRoleFromInstanceProfile', { InstanceProfileName: current.physicalId, RoleName: r }).catch(ignoreMissing);
+      await ctx
+        .call('iam', 'RemoveRoleFromInstanceProfile', {
+          InstanceProfileName: current.physicalId,
+          RoleName: r,
+        })
+        .catch(ignoreMissing);
     }
     await ctx.call('iam', 'DeleteInstanceProfile', { InstanceProfileName: current.physicalId });
   },
@@ -365,20 +459,26 @@ export const userToGroupAddition: ResourceProvider = {
   capability: 'IAM',
   async create(ctx, props) {
     const groupName = props.required('GroupName');
-    for (const u of props.strList('Users') ?? []) await ctx.call('iam', 'AddUserToGroup', { GroupName: groupName, UserName: u });
+    for (const u of props.strList('Users') ?? [])
+      await ctx.call('iam', 'AddUserToGroup', { GroupName: groupName, UserName: u });
     return { physicalId: ctx.physicalName({ maxLength: 128 }) };
   },
   async update(ctx, current, props) {
     const groupName = props.required('GroupName');
     const { added, removed } = diff(current.properties.strList('Users'), props.strList('Users'));
-    for (const u of removed) await ctx.call('iam', 'RemoveUserFromGroup', { GroupName: groupName, UserName: u }).catch(ignoreMissing);
+    for (const u of removed)
+      await ctx
+        .call('iam', 'RemoveUserFromGroup', { GroupName: groupName, UserName: u })
+        .catch(ignoreMissing);
     for (const u of added) await ctx.call('iam', 'AddUserToGroup', { GroupName: groupName, UserName: u });
     return { physicalId: current.physicalId };
   },
   async delete(ctx, current) {
     const groupName = current.properties.required('GroupName');
     for (const u of current.properties.strList('Users') ?? []) {
-      await ctx.call('iam', 'RemoveUserFromGroup', { GroupName: groupName, UserName: u }).catch(ignoreMissing);
+      await ctx
+        .call('iam', 'RemoveUserFromGroup', { GroupName: groupName, UserName: u })
+        .catch(ignoreMissing);
     }
   },
 };

@@ -4,23 +4,39 @@ import type { Properties, ProviderContext, ResourceProvider } from '../cloudform
 // CloudFormation's AWS::KMS::Key and AWS::KMS::Alias, driven through the range's KMS API.
 
 function kmsTags(ctx: ProviderContext, props: Properties, previous = false) {
-  return ctx.tags(props.tags(), { systemFor: 'kms', previous }).map((t) => ({ TagKey: t.Key, TagValue: t.Value }));
+  return ctx
+    .tags(props.tags(), { systemFor: 'kms', previous })
+    .map((t) => ({ TagKey: t.Key, TagValue: t.Value }));
 }
 
-async function applySettings(ctx: ProviderContext, keyId: string, props: Properties, before?: Properties): Promise<void> {
+async function applySettings(
+  ctx: ProviderContext,
+  keyId: string,
+  props: Properties,
+  before?: Properties,
+): Promise<void> {
   const rotation = props.bool('EnableKeyRotation') ?? false;
   if (rotation !== (before?.bool('EnableKeyRotation') ?? false)) {
     await ctx.call('kms', rotation ? 'EnableKeyRotation' : 'DisableKeyRotation', { KeyId: keyId });
   }
   const enabled = props.bool('Enabled') ?? true;
-  if (enabled !== (before?.bool('Enabled') ?? true)) await ctx.call('kms', enabled ? 'EnableKey' : 'DisableKey', { KeyId: keyId });
+  if (enabled !== (before?.bool('Enabled') ?? true))
+    await ctx.call('kms', enabled ? 'EnableKey' : 'DisableKey', { KeyId: keyId });
 }
 
 export const key: ResourceProvider = {
   attributes: ['Arn', 'KeyId'],
   properties: [
-    'Description', 'Enabled', 'EnableKeyRotation', 'KeyPolicy', 'KeySpec', 'KeyUsage', 'PendingWindowInDays', 'Tags',
-    'BypassPolicyLockoutSafetyCheck', 'Origin',
+    'Description',
+    'Enabled',
+    'EnableKeyRotation',
+    'KeyPolicy',
+    'KeySpec',
+    'KeyUsage',
+    'PendingWindowInDays',
+    'Tags',
+    'BypassPolicyLockoutSafetyCheck',
+    'Origin',
   ],
   unsupported: ['MultiRegion', 'RotationPeriodInDays'],
   replaceOn: ['KeySpec', 'KeyUsage', 'Origin'],
@@ -43,14 +59,23 @@ export const key: ResourceProvider = {
     const id = current.physicalId;
     const before = current.properties;
     if ((props.str('Description') ?? '') !== (before.str('Description') ?? '')) {
-      await ctx.call('kms', 'UpdateKeyDescription', { KeyId: id, Description: props.str('Description') ?? '' });
+      await ctx.call('kms', 'UpdateKeyDescription', {
+        KeyId: id,
+        Description: props.str('Description') ?? '',
+      });
     }
     if (props.has('KeyPolicy') && props.json('KeyPolicy') !== before.json('KeyPolicy')) {
-      await ctx.call('kms', 'PutKeyPolicy', { KeyId: id, PolicyName: 'default', Policy: props.json('KeyPolicy') });
+      await ctx.call('kms', 'PutKeyPolicy', {
+        KeyId: id,
+        PolicyName: 'default',
+        Policy: props.json('KeyPolicy'),
+      });
     }
     await applySettings(ctx, id, props, before);
     const want = kmsTags(ctx, props);
-    const stale = kmsTags(ctx, before, true).filter((t) => !want.some((w) => w.TagKey === t.TagKey)).map((t) => t.TagKey);
+    const stale = kmsTags(ctx, before, true)
+      .filter((t) => !want.some((w) => w.TagKey === t.TagKey))
+      .map((t) => t.TagKey);
     if (stale.length) await ctx.call('kms', 'UntagResource', { KeyId: id, TagKeys: stale });
     if (want.length) await ctx.call('kms', 'TagResource', { KeyId: id, Tags: want });
     return { physicalId: id, attributes: current.attributes };
@@ -75,7 +100,10 @@ export const alias: ResourceProvider = {
     return { physicalId: name };
   },
   async update(ctx, current, props) {
-    await ctx.call('kms', 'UpdateAlias', { AliasName: current.physicalId, TargetKeyId: props.required('TargetKeyId') });
+    await ctx.call('kms', 'UpdateAlias', {
+      AliasName: current.physicalId,
+      TargetKeyId: props.required('TargetKeyId'),
+    });
     return { physicalId: current.physicalId };
   },
   async delete(ctx, current) {

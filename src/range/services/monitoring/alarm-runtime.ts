@@ -110,7 +110,11 @@ export async function changeState(
 ): Promise<void> {
   const alarm = stored.alarm;
   const oldState = alarm.StateValue ?? 'INSUFFICIENT_DATA';
-  const before = { stateValue: oldState, stateReason: alarm.StateReason, ...parsedReasonData(alarm.StateReasonData) };
+  const before = {
+    stateValue: oldState,
+    stateReason: alarm.StateReason,
+    ...parsedReasonData(alarm.StateReasonData),
+  };
   alarm.StateValue = next.state;
   alarm.StateReason = next.reason;
   alarm.StateReasonData = next.reasonData;
@@ -130,7 +134,11 @@ export async function changeState(
   });
   if (alarm.ActionsEnabled === false) return;
   const actions =
-    next.state === 'ALARM' ? alarm.AlarmActions : next.state === 'OK' ? alarm.OKActions : alarm.InsufficientDataActions;
+    next.state === 'ALARM'
+      ? alarm.AlarmActions
+      : next.state === 'OK'
+        ? alarm.OKActions
+        : alarm.InsufficientDataActions;
   for (const arn of actions ?? []) await runAction(ctx, stored, arn, oldState, now);
 }
 
@@ -145,7 +153,13 @@ function parsedReasonData(text: string | undefined): { stateReasonData?: unknown
 
 const SNS_TOPIC = /^arn:aws[\w-]*:sns:([a-z0-9-]+):(\d{12}):([\w-]+(?:\.fifo)?)$/;
 
-async function runAction(ctx: CallContext, stored: StoredAlarm, arn: string, oldState: string, now: Date): Promise<void> {
+async function runAction(
+  ctx: CallContext,
+  stored: StoredAlarm,
+  arn: string,
+  oldState: string,
+  now: Date,
+): Promise<void> {
   const alarm = stored.alarm;
   const base = { actionState: 'Succeeded', stateUpdateTimestamp: now.getTime(), notificationResource: arn };
   const history = (ok: boolean, data: Record<string, unknown>) =>
@@ -154,7 +168,9 @@ async function runAction(ctx: CallContext, stored: StoredAlarm, arn: string, old
       AlarmType: 'MetricAlarm',
       Timestamp: ctx.clock.now(),
       HistoryItemType: 'Action',
-      HistorySummary: ok ? `Successfully executed action ${arn}` : `Failed to execute action ${arn}. Received error: "${String(data.error)}"`,
+      HistorySummary: ok
+        ? `Successfully executed action ${arn}`
+        : `Failed to execute action ${arn}. Received error: "${String(data.error)}"`,
       HistoryData: JSON.stringify({ ...base, ...data }),
     });
   const topic = SNS_TOPIC.exec(arn);
@@ -167,7 +183,11 @@ async function runAction(ctx: CallContext, stored: StoredAlarm, arn: string, old
     const out = (await ctx.dispatch(
       'sns',
       'Publish',
-      { TopicArn: arn, Subject: subject, Message: notificationMessage(alarm, { accountId: ctx.accountId, region: ctx.region, oldState }) },
+      {
+        TopicArn: arn,
+        Subject: subject,
+        Message: notificationMessage(alarm, { accountId: ctx.accountId, region: ctx.region, oldState }),
+      },
       { record: false, region: topic[1], accountId: topic[2] },
     )) as { MessageId?: string };
     history(true, { publishedMessage: { MessageId: out.MessageId, Subject: subject } });

@@ -20,7 +20,11 @@ function metricQueries(props: Properties): MetricDataQuery[] | undefined {
       AccountId: m.str('AccountId'),
       MetricStat: stat
         ? {
-            Metric: { MetricName: metric?.str('MetricName'), Namespace: metric?.str('Namespace'), Dimensions: dimensions(metric) },
+            Metric: {
+              MetricName: metric?.str('MetricName'),
+              Namespace: metric?.str('Namespace'),
+              Dimensions: dimensions(metric),
+            },
             Period: stat.num('Period'),
             Stat: stat.required('Stat'),
             Unit: stat.str('Unit') as NonNullable<MetricDataQuery['MetricStat']>['Unit'],
@@ -63,9 +67,27 @@ function alarmArn(ctx: ProviderContext, name: string): string {
 export const alarm: ResourceProvider = {
   attributes: ['Arn'],
   properties: [
-    'AlarmName', 'AlarmDescription', 'ActionsEnabled', 'AlarmActions', 'OKActions', 'InsufficientDataActions', 'MetricName',
-    'Namespace', 'Statistic', 'ExtendedStatistic', 'Dimensions', 'Period', 'Unit', 'EvaluationPeriods', 'DatapointsToAlarm',
-    'Threshold', 'ThresholdMetricId', 'ComparisonOperator', 'TreatMissingData', 'EvaluateLowSampleCountPercentile', 'Metrics',
+    'AlarmName',
+    'AlarmDescription',
+    'ActionsEnabled',
+    'AlarmActions',
+    'OKActions',
+    'InsufficientDataActions',
+    'MetricName',
+    'Namespace',
+    'Statistic',
+    'ExtendedStatistic',
+    'Dimensions',
+    'Period',
+    'Unit',
+    'EvaluationPeriods',
+    'DatapointsToAlarm',
+    'Threshold',
+    'ThresholdMetricId',
+    'ComparisonOperator',
+    'TreatMissingData',
+    'EvaluateLowSampleCountPercentile',
+    'Metrics',
     'Tags',
   ],
   required: ['ComparisonOperator', 'EvaluationPeriods'],
@@ -74,7 +96,10 @@ export const alarm: ResourceProvider = {
   async create(ctx, props) {
     const name = props.str('AlarmName') ?? ctx.physicalName({ maxLength: 255 });
     const tags = ctx.tags(props.tags(), { systemFor: 'monitoring' });
-    await ctx.call('monitoring', 'PutMetricAlarm', { ...alarmInput(name, props), Tags: tags.length ? tags : undefined });
+    await ctx.call('monitoring', 'PutMetricAlarm', {
+      ...alarmInput(name, props),
+      Tags: tags.length ? tags : undefined,
+    });
     return { physicalId: name, attributes: { Arn: alarmArn(ctx, name) } };
   },
   async update(ctx, current, props) {
@@ -85,8 +110,10 @@ export const alarm: ResourceProvider = {
       .tags(current.properties.tags(), { systemFor: 'monitoring', previous: true })
       .filter((t) => !want.some((w) => w.Key === t.Key))
       .map((t) => t.Key);
-    if (stale.length) await ctx.call('monitoring', 'UntagResource', { ResourceARN: alarmArn(ctx, name), TagKeys: stale });
-    if (want.length) await ctx.call('monitoring', 'TagResource', { ResourceARN: alarmArn(ctx, name), Tags: want });
+    if (stale.length)
+      await ctx.call('monitoring', 'UntagResource', { ResourceARN: alarmArn(ctx, name), TagKeys: stale });
+    if (want.length)
+      await ctx.call('monitoring', 'TagResource', { ResourceARN: alarmArn(ctx, name), Tags: want });
     return { physicalId: name, attributes: current.attributes };
   },
   async delete(ctx, current) {

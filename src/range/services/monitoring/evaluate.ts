@@ -156,7 +156,8 @@ function reasonData(rule: AlarmRule, now: Date, real: readonly AlarmDatapoint[])
     ['version', '"1.0"'],
     ['queryDate', JSON.stringify(awsTimestamp(now.getTime()))],
   ];
-  if (real.length > 0) fields.push(['startDate', JSON.stringify(awsTimestamp((real[0] as AlarmDatapoint).timestamp))]);
+  if (real.length > 0)
+    fields.push(['startDate', JSON.stringify(awsTimestamp((real[0] as AlarmDatapoint).timestamp))]);
   fields.push(
     ['statistic', JSON.stringify(rule.statistic)],
     ['period', String(rule.periodSeconds)],

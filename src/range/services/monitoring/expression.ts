@@ -31,7 +31,9 @@ function tokenize(text: string): Token[] {
     const id = /^[A-Za-z_][A-Za-z0-9_]*/.exec(rest);
     if (id) {
       if (/^\s*\(/.test(text.slice(i + id[0].length)) || /^[A-Z]/.test(id[0])) {
-        throw new ExpressionError(`The range evaluates arithmetic metric math only; '${id[0]}' is not supported.`);
+        throw new ExpressionError(
+          `The range evaluates arithmetic metric math only; '${id[0]}' is not supported.`,
+        );
       }
       tokens.push({ type: 'id', name: id[0] });
       i += id[0].length;
@@ -118,7 +120,8 @@ function apply(op: string, a: Value, b: Value): Value {
     return { kind: 'scalar', value: v };
   }
   const out: Series = new Map();
-  const timestamps = a.kind === 'series' ? [...a.points.keys()] : [...(b as { points: Series }).points.keys()];
+  const timestamps =
+    a.kind === 'series' ? [...a.points.keys()] : [...(b as { points: Series }).points.keys()];
   for (const t of timestamps) {
     const x = a.kind === 'series' ? a.points.get(t) : a.value;
     const y = b.kind === 'series' ? b.points.get(t) : b.value;

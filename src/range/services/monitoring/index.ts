@@ -1,5 +1,10 @@
 import type { EventResource, ServiceDefinition } from '../../context.js';
-import { deleteAlarms, disableAlarmActions, enableAlarmActions, setAlarmState } from './handlers/alarm-state.js';
+import {
+  deleteAlarms,
+  disableAlarmActions,
+  enableAlarmActions,
+  setAlarmState,
+} from './handlers/alarm-state.js';
 import { describeAlarmHistory, describeAlarms, describeAlarmsForMetric } from './handlers/alarm-queries.js';
 import { putMetricAlarm } from './handlers/alarms.js';
 import { getMetricData } from './handlers/metric-data.js';
@@ -34,7 +39,9 @@ export const monitoringService: ServiceDefinition = {
   resources(_operation, input): EventResource[] {
     const names = [
       ...(typeof input.AlarmName === 'string' ? [input.AlarmName] : []),
-      ...(Array.isArray(input.AlarmNames) ? (input.AlarmNames as unknown[]).filter((n): n is string => typeof n === 'string') : []),
+      ...(Array.isArray(input.AlarmNames)
+        ? (input.AlarmNames as unknown[]).filter((n): n is string => typeof n === 'string')
+        : []),
     ];
     const arn = /:alarm:(.+)$/.exec(typeof input.ResourceARN === 'string' ? input.ResourceARN : '');
     if (arn?.[1]) names.push(arn[1]);

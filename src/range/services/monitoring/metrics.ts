@@ -83,7 +83,11 @@ export function bucketize(
 }
 
 /** Nearest-rank percentile over values that occurred `counts` times. */
-export function percentile(values: readonly number[], counts: readonly number[], p: number): number | undefined {
+export function percentile(
+  values: readonly number[],
+  counts: readonly number[],
+  p: number,
+): number | undefined {
   const pairs = values.map((v, i) => [v, counts[i] ?? 1] as const).filter(([, c]) => c > 0);
   if (pairs.length === 0) return undefined;
   pairs.sort((a, b) => a[0] - b[0]);
@@ -138,11 +142,27 @@ export function pointOf(
       n += counts[i] as number;
       sum += (datum.Values[i] as number) * (counts[i] as number);
     }
-    return { t, unit, n, sum, min: Math.min(...datum.Values), max: Math.max(...datum.Values), values: [...datum.Values], counts };
+    return {
+      t,
+      unit,
+      n,
+      sum,
+      min: Math.min(...datum.Values),
+      max: Math.max(...datum.Values),
+      values: [...datum.Values],
+      counts,
+    };
   }
   if (datum.StatisticValues) {
     const s = datum.StatisticValues;
-    const point: MetricPoint = { t, unit, n: s.SampleCount ?? 0, sum: s.Sum ?? 0, min: s.Minimum ?? 0, max: s.Maximum ?? 0 };
+    const point: MetricPoint = {
+      t,
+      unit,
+      n: s.SampleCount ?? 0,
+      sum: s.Sum ?? 0,
+      min: s.Minimum ?? 0,
+      max: s.Maximum ?? 0,
+    };
     if (point.min === point.max && point.n > 0) {
       point.values = [point.min];
       point.counts = [point.n];

@@ -37,13 +37,18 @@ export function notificationSubject(alarm: MetricAlarm, region: string): string 
  * The JSON message CloudWatch publishes to an SNS topic when an alarm changes state, with the
  * fields in AWS's order. `alarm` already carries the new state.
  */
-export function notificationMessage(alarm: MetricAlarm, opts: { accountId: string; region: string; oldState: string }): string {
+export function notificationMessage(
+  alarm: MetricAlarm,
+  opts: { accountId: string; region: string; oldState: string },
+): string {
   const extended = alarm.ExtendedStatistic !== undefined;
   const message = {
     AlarmName: alarm.AlarmName,
     AlarmDescription: alarm.AlarmDescription ?? null,
     AWSAccountId: opts.accountId,
-    AlarmConfigurationUpdatedTimestamp: awsTimestamp(alarm.AlarmConfigurationUpdatedTimestamp?.getTime() ?? 0),
+    AlarmConfigurationUpdatedTimestamp: awsTimestamp(
+      alarm.AlarmConfigurationUpdatedTimestamp?.getTime() ?? 0,
+    ),
     NewStateValue: alarm.StateValue,
     NewStateReason: alarm.StateReason,
     StateChangeTime: awsTimestamp(alarm.StateUpdatedTimestamp?.getTime() ?? 0),
@@ -57,7 +62,9 @@ export function notificationMessage(alarm: MetricAlarm, opts: { accountId: strin
       MetricName: alarm.MetricName,
       Namespace: alarm.Namespace,
       StatisticType: extended ? 'ExtendedStatistic' : 'Statistic',
-      ...(extended ? { ExtendedStatistic: alarm.ExtendedStatistic } : { Statistic: (alarm.Statistic ?? '').toUpperCase() }),
+      ...(extended
+        ? { ExtendedStatistic: alarm.ExtendedStatistic }
+        : { Statistic: (alarm.Statistic ?? '').toUpperCase() }),
       Unit: alarm.Unit ?? null,
       Dimensions: (alarm.Dimensions ?? []).map((d) => ({ value: d.Value, name: d.Name })),
       Period: alarm.Period,

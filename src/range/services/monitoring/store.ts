@@ -56,7 +56,11 @@ export const monitoringState = defineState<MonitoringState>('monitoring', 'regio
 export const HISTORY_LIMIT = 5000;
 
 /** A metric is its namespace, name and set of dimensions (dimension order does not matter). */
-export function metricKey(namespace: string, metricName: string, dimensions: readonly Dimension[] | undefined): string {
+export function metricKey(
+  namespace: string,
+  metricName: string,
+  dimensions: readonly Dimension[] | undefined,
+): string {
   const dims = [...(dimensions ?? [])]
     .map((d) => `${d.Name ?? ''}=${d.Value ?? ''}`)
     .sort()

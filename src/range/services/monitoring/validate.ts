@@ -8,10 +8,33 @@ import { ServiceError } from '../../errors.js';
  */
 
 export const UNITS = [
-  'Seconds', 'Microseconds', 'Milliseconds', 'Bytes', 'Kilobytes', 'Megabytes', 'Gigabytes', 'Terabytes', 'Bits',
-  'Kilobits', 'Megabits', 'Gigabits', 'Terabits', 'Percent', 'Count', 'Bytes/Second', 'Kilobytes/Second',
-  'Megabytes/Second', 'Gigabytes/Second', 'Terabytes/Second', 'Bits/Second', 'Kilobits/Second', 'Megabits/Second',
-  'Gigabits/Second', 'Terabits/Second', 'Count/Second', 'None',
+  'Seconds',
+  'Microseconds',
+  'Milliseconds',
+  'Bytes',
+  'Kilobytes',
+  'Megabytes',
+  'Gigabytes',
+  'Terabytes',
+  'Bits',
+  'Kilobits',
+  'Megabits',
+  'Gigabits',
+  'Terabits',
+  'Percent',
+  'Count',
+  'Bytes/Second',
+  'Kilobytes/Second',
+  'Megabytes/Second',
+  'Gigabytes/Second',
+  'Terabytes/Second',
+  'Bits/Second',
+  'Kilobits/Second',
+  'Megabits/Second',
+  'Gigabits/Second',
+  'Terabits/Second',
+  'Count/Second',
+  'None',
 ];
 
 export function invalidValue(message: string): ServiceError {
@@ -47,7 +70,12 @@ export class Problems {
 export function checkNamespace(namespace: string | undefined, param: string, opts: { write: boolean }): void {
   if (namespace === undefined) throw missingParameter(param);
   const printable = /^[\x20-\x7e]+$/.test(namespace) && namespace.trim().length > 0;
-  if (!printable || namespace.length > 255 || namespace.startsWith(':') || (opts.write && namespace.startsWith('AWS/'))) {
+  if (
+    !printable ||
+    namespace.length > 255 ||
+    namespace.startsWith(':') ||
+    (opts.write && namespace.startsWith('AWS/'))
+  ) {
     throw invalidValue(`The value ${namespace} for parameter ${param} is invalid.`);
   }
 }
@@ -60,7 +88,11 @@ export function checkMetricName(name: string | undefined, param: string): void {
 }
 
 /** Dimension names: 1-255 ASCII, not starting with ':'; values: 1-1024 ASCII; names unique; at most 30. */
-export function checkDimensions(dimensions: readonly Dimension[] | undefined, prefix: string, problems: Problems): void {
+export function checkDimensions(
+  dimensions: readonly Dimension[] | undefined,
+  prefix: string,
+  problems: Problems,
+): void {
   if (!dimensions) return;
   if (dimensions.length > 30) problems.add(`The collection ${prefix} must not have a size greater than 30.`);
   const names = new Set<string>();
@@ -74,7 +106,10 @@ export function checkDimensions(dimensions: readonly Dimension[] | undefined, pr
     if (!/^[\x20-\x7e]{1,1024}$/.test(value) || value.trim() === '') {
       problems.add(`The value ${value} for parameter ${at}.Value is invalid.`);
     }
-    if (names.has(name)) problems.add(`No metric may have duplicate dimension names; ${name} appears more than once in ${prefix}.`);
+    if (names.has(name))
+      problems.add(
+        `No metric may have duplicate dimension names; ${name} appears more than once in ${prefix}.`,
+      );
     names.add(name);
   });
 }
@@ -93,7 +128,10 @@ export function validPeriod(period: number, opts: { query: boolean }): boolean {
 }
 
 /** True when the metric's dimensions are exactly `wanted` (order does not matter). */
-export function sameDimensions(a: readonly Dimension[] | undefined, b: readonly Dimension[] | undefined): boolean {
+export function sameDimensions(
+  a: readonly Dimension[] | undefined,
+  b: readonly Dimension[] | undefined,
+): boolean {
   const key = (ds: readonly Dimension[] | undefined) =>
     (ds ?? [])
       .map((d) => `${d.Name ?? ''}=${d.Value ?? ''}`)

@@ -3,10 +3,19 @@ import type { Properties, ProviderContext, ResourceProvider } from '../cloudform
 
 // CloudFormation's AWS::SNS::Topic, driven through the range's SNS API.
 
-const ATTRIBUTES = ['DisplayName', 'KmsMasterKeyId', 'ContentBasedDeduplication', 'SignatureVersion', 'TracingConfig'];
+const ATTRIBUTES = [
+  'DisplayName',
+  'KmsMasterKeyId',
+  'ContentBasedDeduplication',
+  'SignatureVersion',
+  'TracingConfig',
+];
 
 function subscriptions(props: Properties): Array<{ Protocol: string; Endpoint: string }> {
-  return (props.objects('Subscription') ?? []).map((s) => ({ Protocol: s.required('Protocol'), Endpoint: s.required('Endpoint') }));
+  return (props.objects('Subscription') ?? []).map((s) => ({
+    Protocol: s.required('Protocol'),
+    Endpoint: s.required('Endpoint'),
+  }));
 }
 
 function key(s: { Protocol: string; Endpoint: string }): string {
@@ -14,10 +23,19 @@ function key(s: { Protocol: string; Endpoint: string }): string {
 }
 
 /** Subscribe what is new; the ARNs are kept so that removed subscriptions can be unsubscribed. */
-async function subscribe(ctx: ProviderContext, arn: string, wanted: Array<{ Protocol: string; Endpoint: string }>, known: Record<string, string>) {
+async function subscribe(
+  ctx: ProviderContext,
+  arn: string,
+  wanted: Array<{ Protocol: string; Endpoint: string }>,
+  known: Record<string, string>,
+) {
   for (const s of wanted) {
     if (known[key(s)]) continue;
-    const out = await ctx.call<SubscribeResponse>('sns', 'Subscribe', { TopicArn: arn, ...s, ReturnSubscriptionArn: true });
+    const out = await ctx.call<SubscribeResponse>('sns', 'Subscribe', {
+      TopicArn: arn,
+      ...s,
+      ReturnSubscriptionArn: true,
+    });
     known[key(s)] = out.SubscriptionArn ?? '';
   }
 }
@@ -44,14 +62,22 @@ export const topic: ResourceProvider = {
     const arn = out.TopicArn ?? '';
     const known: Record<string, string> = {};
     await subscribe(ctx, arn, subscriptions(props), known);
-    return { physicalId: arn, attributes: { TopicArn: arn, TopicName: name }, state: { subscriptions: known } };
+    return {
+      physicalId: arn,
+      attributes: { TopicArn: arn, TopicName: name },
+      state: { subscriptions: known },
+    };
   },
   async update(ctx, current, props) {
     const arn = current.physicalId;
     const before = current.properties;
     for (const a of ATTRIBUTES) {
       if ((props.str(a) ?? '') !== (before.str(a) ?? '')) {
-        await ctx.call('sns', 'SetTopicAttributes', { TopicArn: arn, AttributeName: a, AttributeValue: props.str(a) ?? '' });
+        await ctx.call('sns', 'SetTopicAttributes', {
+          TopicArn: arn,
+          AttributeName: a,
+          AttributeValue: props.str(a) ?? '',
+        });
       }
     }
     const known = { ...((current.state.subscriptions as Record<string, string> | undefined) ?? {}) };
@@ -63,7 +89,10 @@ export const topic: ResourceProvider = {
     }
     await subscribe(ctx, arn, wanted, known);
     const want = ctx.tags(props.tags(), { systemFor: 'sns' });
-    const stale = ctx.tags(before.tags(), { systemFor: 'sns', previous: true }).filter((t) => !want.some((w) => w.Key === t.Key)).map((t) => t.Key);
+    const stale = ctx
+      .tags(before.tags(), { systemFor: 'sns', previous: true })
+      .filter((t) => !want.some((w) => w.Key === t.Key))
+      .map((t) => t.Key);
     if (stale.length) await ctx.call('sns', 'UntagResource', { ResourceArn: arn, TagKeys: stale });
     if (want.length) await ctx.call('sns', 'TagResource', { ResourceArn: arn, Tags: want });
     return { physicalId: arn, attributes: current.attributes, state: { subscriptions: known } };

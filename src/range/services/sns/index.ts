@@ -9,7 +9,13 @@ import {
   unsubscribe,
 } from './handlers/subscriptions.js';
 import { listTagsForResource, tagResource, untagResource } from './handlers/tags.js';
-import { createTopic, deleteTopic, getTopicAttributes, listTopics, setTopicAttributes } from './handlers/topics.js';
+import {
+  createTopic,
+  deleteTopic,
+  getTopicAttributes,
+  listTopics,
+  setTopicAttributes,
+} from './handlers/topics.js';
 
 export { publishedMessages, pendingConfirmations } from './messages.js';
 
@@ -38,11 +44,14 @@ export const snsService: ServiceDefinition = {
   dataEvents: new Set(['Publish', 'PublishBatch']),
   resources(_operation, input, output): EventResource[] {
     const out: EventResource[] = [];
-    const topic = [input.TopicArn, input.ResourceArn, (output as { TopicArn?: unknown } | undefined)?.TopicArn].find(
-      (x): x is string => typeof x === 'string',
-    );
+    const topic = [
+      input.TopicArn,
+      input.ResourceArn,
+      (output as { TopicArn?: unknown } | undefined)?.TopicArn,
+    ].find((x): x is string => typeof x === 'string');
     if (topic) out.push({ ResourceType: 'AWS::SNS::Topic', ResourceName: topic });
-    if (typeof input.SubscriptionArn === 'string') out.push({ ResourceType: 'AWS::SNS::Subscription', ResourceName: input.SubscriptionArn });
+    if (typeof input.SubscriptionArn === 'string')
+      out.push({ ResourceType: 'AWS::SNS::Subscription', ResourceName: input.SubscriptionArn });
     return out;
   },
 };

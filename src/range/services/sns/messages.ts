@@ -20,7 +20,10 @@ export function publishedMessages(state: StateRegistry, topicArn: string): Publi
 }
 
 /** The pending subscriptions of a topic with the confirmation token SNS would have sent each endpoint. */
-export function pendingConfirmations(state: StateRegistry, topicArn: string): Array<{ Protocol: string; Endpoint: string; Token: string }> {
+export function pendingConfirmations(
+  state: StateRegistry,
+  topicArn: string,
+): Array<{ Protocol: string; Endpoint: string; Token: string }> {
   const slot = slotOf(state, topicArn);
   return Object.values(slot?.subscriptions ?? {})
     .filter((s) => s.TopicArn === topicArn && s.pending)

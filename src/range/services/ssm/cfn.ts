@@ -25,7 +25,17 @@ function parameterInput(props: Properties) {
 
 export const parameter: ResourceProvider = {
   attributes: ['Type', 'Value'],
-  properties: ['Name', 'Type', 'Value', 'Description', 'AllowedPattern', 'Tier', 'Policies', 'DataType', 'Tags'],
+  properties: [
+    'Name',
+    'Type',
+    'Value',
+    'Description',
+    'AllowedPattern',
+    'Tier',
+    'Policies',
+    'DataType',
+    'Tags',
+  ],
   required: ['Type', 'Value'],
   replaceOn: ['Name'],
   nameProperty: 'Name',
@@ -35,7 +45,8 @@ export const parameter: ResourceProvider = {
     if (input.Type !== 'String' && input.Type !== 'StringList') {
       ctx.invalid(`#/Type: ${input.Type} is not a valid enum value`);
     }
-    const name = props.str('Name') ?? `CFN-${ctx.physicalName({ maxLength: 1000 }).slice(ctx.stackName.length + 1)}`;
+    const name =
+      props.str('Name') ?? `CFN-${ctx.physicalName({ maxLength: 1000 }).slice(ctx.stackName.length + 1)}`;
     const tags = parameterTags(ctx, props);
     await ctx.call('ssm', 'PutParameter', { Name: name, ...input, Tags: tags.length ? tags : undefined });
     return { physicalId: name, attributes: { Type: input.Type, Value: input.Value } };
@@ -44,9 +55,21 @@ export const parameter: ResourceProvider = {
     const input = parameterInput(props);
     await ctx.call('ssm', 'PutParameter', { Name: current.physicalId, ...input, Overwrite: true });
     const want = parameterTags(ctx, props);
-    const stale = parameterTags(ctx, current.properties, true).filter((t) => !want.some((w) => w.Key === t.Key)).map((t) => t.Key);
-    if (stale.length) await ctx.call('ssm', 'RemoveTagsFromResource', { ResourceType: 'Parameter', ResourceId: current.physicalId, TagKeys: stale });
-    if (want.length) await ctx.call('ssm', 'AddTagsToResource', { ResourceType: 'Parameter', ResourceId: current.physicalId, Tags: want });
+    const stale = parameterTags(ctx, current.properties, true)
+      .filter((t) => !want.some((w) => w.Key === t.Key))
+      .map((t) => t.Key);
+    if (stale.length)
+      await ctx.call('ssm', 'RemoveTagsFromResource', {
+        ResourceType: 'Parameter',
+        ResourceId: current.physicalId,
+        TagKeys: stale,
+      });
+    if (want.length)
+      await ctx.call('ssm', 'AddTagsToResource', {
+        ResourceType: 'Parameter',
+        ResourceId: current.physicalId,
+        Tags: want,
+      });
     return { physicalId: current.physicalId, attributes: { Type: input.Type, Value: input.Value } };
   },
   async delete(ctx, current) {
@@ -57,9 +80,23 @@ export const parameter: ResourceProvider = {
 export const association: ResourceProvider = {
   attributes: ['AssociationId'],
   properties: [
-    'Name', 'AssociationName', 'DocumentVersion', 'InstanceId', 'Targets', 'Parameters', 'ScheduleExpression', 'OutputLocation',
-    'ComplianceSeverity', 'MaxConcurrency', 'MaxErrors', 'ApplyOnlyAtCronInterval', 'SyncCompliance',
-    'AutomationTargetParameterName', 'CalendarNames', 'WaitForSuccessTimeoutSeconds', 'ScheduleOffset',
+    'Name',
+    'AssociationName',
+    'DocumentVersion',
+    'InstanceId',
+    'Targets',
+    'Parameters',
+    'ScheduleExpression',
+    'OutputLocation',
+    'ComplianceSeverity',
+    'MaxConcurrency',
+    'MaxErrors',
+    'ApplyOnlyAtCronInterval',
+    'SyncCompliance',
+    'AutomationTargetParameterName',
+    'CalendarNames',
+    'WaitForSuccessTimeoutSeconds',
+    'ScheduleOffset',
   ],
   required: ['Name'],
   // The range's SSM has no UpdateAssociation: any change makes a new association.
@@ -72,12 +109,22 @@ export const association: ResourceProvider = {
       AssociationName: props.str('AssociationName'),
       DocumentVersion: props.str('DocumentVersion'),
       InstanceId: props.str('InstanceId'),
-      Targets: props.objects('Targets')?.map((t) => ({ Key: t.required('Key'), Values: t.strList('Values') })),
-      Parameters: parameters ? Object.fromEntries(Object.keys(parameters.raw).map((k) => [k, parameters.strList(k) ?? []])) : undefined,
+      Targets: props
+        .objects('Targets')
+        ?.map((t) => ({ Key: t.required('Key'), Values: t.strList('Values') })),
+      Parameters: parameters
+        ? Object.fromEntries(Object.keys(parameters.raw).map((k) => [k, parameters.strList(k) ?? []]))
+        : undefined,
       ScheduleExpression: props.str('ScheduleExpression'),
       ScheduleOffset: props.num('ScheduleOffset'),
       OutputLocation: output
-        ? { S3Location: { OutputS3BucketName: output.str('OutputS3BucketName'), OutputS3KeyPrefix: output.str('OutputS3KeyPrefix'), OutputS3Region: output.str('OutputS3Region') } }
+        ? {
+            S3Location: {
+              OutputS3BucketName: output.str('OutputS3BucketName'),
+              OutputS3KeyPrefix: output.str('OutputS3KeyPrefix'),
+              OutputS3Region: output.str('OutputS3Region'),
+            },
+          }
         : undefined,
       ComplianceSeverity: props.str('ComplianceSeverity'),
       MaxConcurrency: props.str('MaxConcurrency'),

@@ -159,6 +159,7 @@ export async function deleteStackResources(run: StackRun, reason: string): Promi
   done.imports = [];
   // A deleted stack's change sets go with it.
   const changeSets = run.ctx.state(cloudFormationState).changeSets;
-  for (const cs of Object.values(changeSets)) if (cs.stackId === done.stackId) delete changeSets[cs.changeSetId];
+  for (const cs of Object.values(changeSets))
+    if (cs.stackId === done.stackId) delete changeSets[cs.changeSetId];
   run.transition('succeeded');
 }

@@ -171,7 +171,9 @@ export class StackRun {
         mergeTags(
           opts.previous ? previousTags : stackTags,
           own,
-          opts.systemFor && !REFUSES_SYSTEM_TAGS.has(opts.systemFor) ? systemTags(stackName, stackId, logicalId) : [],
+          opts.systemFor && !REFUSES_SYSTEM_TAGS.has(opts.systemFor)
+            ? systemTags(stackName, stackId, logicalId)
+            : [],
         ),
       physicalName: (opts = {}) => physicalName(stackName, logicalId, opts),
       read: (value) => readProperties(value),
@@ -226,7 +228,11 @@ export class StackRun {
 }
 
 export function reasonOf(err: unknown, logicalId?: string): string {
-  if (err instanceof PropertyValidationError && logicalId && !err.message.startsWith('Properties validation failed')) {
+  if (
+    err instanceof PropertyValidationError &&
+    logicalId &&
+    !err.message.startsWith('Properties validation failed')
+  ) {
     return `Properties validation failed for resource ${logicalId} with message: ${err.message}`;
   }
   if (isServiceError(err)) return err.message;

@@ -11,7 +11,15 @@ import type { CallContext } from '../../../context.js';
 import { ServiceError } from '../../../errors.js';
 import { ec2Id } from '../../../ids.js';
 import { applyFilters, applyTagSpecs, page, tagSpecsFor, tagsOf, type FilterTable } from '../query.js';
-import { find, invalidParameter, isWellFormed, kinds, malformed, missingParameter, notFound } from '../resources.js';
+import {
+  find,
+  invalidParameter,
+  isWellFormed,
+  kinds,
+  malformed,
+  missingParameter,
+  notFound,
+} from '../resources.js';
 import { ec2Of, type Ec2State, type FlowLogRecord } from '../store.js';
 
 const DEFAULT_FORMAT =
@@ -27,7 +35,9 @@ function checkResource(s: Ec2State, type: string, id: string): void {
       throw notFound(kinds.networkInterface, id);
     }
   } else {
-    throw invalidParameter(`Value (${type}) for parameter resourceType is invalid. The range supports VPC, Subnet and NetworkInterface.`);
+    throw invalidParameter(
+      `Value (${type}) for parameter resourceType is invalid. The range supports VPC, Subnet and NetworkInterface.`,
+    );
   }
 }
 
@@ -37,17 +47,24 @@ function destinationOf(ctx: CallContext, input: CreateFlowLogsRequest) {
     let group = input.LogGroupName;
     if (group === undefined && input.LogDestination !== undefined) {
       const m = /^arn:aws[\w-]*:logs:[\w-]+:\d{12}:log-group:([^:]+)(:\*)?$/.exec(input.LogDestination);
-      if (!m) throw invalidParameter(`Value (${input.LogDestination}) for parameter logDestination is invalid. Expected a log group ARN.`);
+      if (!m)
+        throw invalidParameter(
+          `Value (${input.LogDestination}) for parameter logDestination is invalid. Expected a log group ARN.`,
+        );
       group = m[1];
     }
     if (group === undefined) throw missingParameter('LogGroupName');
     if (input.DeliverLogsPermissionArn === undefined) throw missingParameter('DeliverLogsPermissionArn');
-    const destination = input.LogDestination ?? `arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:${group}`;
+    const destination =
+      input.LogDestination ?? `arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:${group}`;
     return { type, logGroupName: group, destination };
   }
   if (type === 's3' || type === 'kinesis-data-firehose') {
     if (input.LogDestination === undefined) throw missingParameter('LogDestination');
-    const pattern = type === 's3' ? /^arn:aws[\w-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/ : /^arn:aws[\w-]*:firehose:/;
+    const pattern =
+      type === 's3'
+        ? /^arn:aws[\w-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/
+        : /^arn:aws[\w-]*:firehose:/;
     if (!pattern.test(input.LogDestination)) {
       throw invalidParameter(`Value (${input.LogDestination}) for parameter logDestination is invalid.`);
     }
@@ -74,19 +91,25 @@ export function createFlowLogs(ctx: CallContext, input: CreateFlowLogsRequest): 
   }
   const interval = input.MaxAggregationInterval ?? 600;
   if (interval !== 60 && interval !== 600) {
-    throw invalidParameter(`Value (${interval}) for parameter maxAggregationInterval is invalid. Valid values are 60 and 600.`);
+    throw invalidParameter(
+      `Value (${interval}) for parameter maxAggregationInterval is invalid. Valid values are 60 and 600.`,
+    );
   }
   const dest = destinationOf(ctx, input);
   const specs = tagSpecsFor(input.TagSpecifications, ['vpc-flow-log']);
   const out: CreateFlowLogsResult = { ClientToken: input.ClientToken, FlowLogIds: [], Unsuccessful: [] };
   for (const resourceId of ids) {
     const twin = Object.values(s.flowLogs).find(
-      (f) => f.resourceId === resourceId && f.trafficType === trafficType && f.destination === dest.destination,
+      (f) =>
+        f.resourceId === resourceId && f.trafficType === trafficType && f.destination === dest.destination,
     );
     if (twin) {
       out.Unsuccessful!.push({
         ResourceId: resourceId,
-        Error: { Code: 'FlowLogAlreadyExists', Message: 'Error. There is an existing Flow Log with the same configuration and log destination.' },
+        Error: {
+          Code: 'FlowLogAlreadyExists',
+          Message: 'Error. There is an existing Flow Log with the same configuration and log destination.',
+        },
       });
       continue;
     }
@@ -143,7 +166,10 @@ export function describeFlowLogs(ctx: CallContext, input: DescribeFlowLogsReques
   let all = Object.values(s.flowLogs);
   if (input.FlowLogIds?.length) all = all.filter((f) => input.FlowLogIds!.includes(f.id));
   const selected = applyFilters(s, all, input.Filter, filters);
-  const { page: items, nextToken } = page(selected, input, { min: 1, max: 1000 }, [input.FlowLogIds, input.Filter]);
+  const { page: items, nextToken } = page(selected, input, { min: 1, max: 1000 }, [
+    input.FlowLogIds,
+    input.Filter,
+  ]);
   return { FlowLogs: items.map((f) => view(s, f)), NextToken: nextToken };
 }
 
@@ -152,7 +178,10 @@ export function deleteFlowLogs(ctx: CallContext, input: DeleteFlowLogsRequest): 
   const unsuccessful: NonNullable<DeleteFlowLogsResult['Unsuccessful']> = [];
   for (const id of input.FlowLogIds ?? []) {
     if (!s.flowLogs[id]) {
-      unsuccessful.push({ ResourceId: id, Error: { Code: kinds.flowLog.notFound, Message: kinds.flowLog.missing(id) } });
+      unsuccessful.push({
+        ResourceId: id,
+        Error: { Code: kinds.flowLog.notFound, Message: kinds.flowLog.missing(id) },
+      });
       continue;
     }
     delete s.flowLogs[id];

@@ -20,14 +20,23 @@ import { ec2Of, type Ec2State, type InstanceRecord, type InstanceStateName } fro
 import { assignPublicIp, delays, instanceOf, stateCodes, stateOf, transition } from './instances.js';
 
 function incorrectState(id: string, verb: string): ServiceError {
-  return new ServiceError('IncorrectInstanceState', `The instance '${id}' is not in a state from which it can be ${verb}.`);
+  return new ServiceError(
+    'IncorrectInstanceState',
+    `The instance '${id}' is not in a state from which it can be ${verb}.`,
+  );
 }
 
 function userInitiated(ctx: CallContext, inst: InstanceRecord): void {
   inst.publicIp = undefined;
-  const when = ctx.now.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' GMT');
+  const when = ctx.now
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' GMT');
   inst.transitionReason = `User initiated (${when})`;
-  inst.stateReason = { code: 'Client.UserInitiatedShutdown', message: 'Client.UserInitiatedShutdown: User initiated shutdown' };
+  inst.stateReason = {
+    code: 'Client.UserInitiatedShutdown',
+    message: 'Client.UserInitiatedShutdown: User initiated shutdown',
+  };
 }
 
 /**
@@ -84,7 +93,10 @@ export function startInstances(ctx: CallContext, input: StartInstancesRequest): 
   return { StartingInstances: changes };
 }
 
-export function terminateInstances(ctx: CallContext, input: TerminateInstancesRequest): TerminateInstancesResult {
+export function terminateInstances(
+  ctx: CallContext,
+  input: TerminateInstancesRequest,
+): TerminateInstancesResult {
   const changes = change(
     ctx,
     input.InstanceIds,
@@ -127,7 +139,10 @@ const attributeMembers: Record<string, keyof ModifyInstanceAttributeRequest> = {
 
 function mustBeStopped(inst: InstanceRecord): void {
   if (inst.state !== 'stopped') {
-    throw new ServiceError('IncorrectInstanceState', `The instance '${inst.id}' is not in the 'stopped' state.`);
+    throw new ServiceError(
+      'IncorrectInstanceState',
+      `The instance '${inst.id}' is not in the 'stopped' state.`,
+    );
   }
 }
 
@@ -141,30 +156,46 @@ function bool(v: string | boolean | undefined, attr: string): boolean {
  * One attribute per call, as EC2 requires. Changing `Groups` is how responders isolate an instance:
  * the new set replaces the old one on the primary network interface.
  */
-export function modifyInstanceAttribute(ctx: CallContext, input: ModifyInstanceAttributeRequest): Record<string, never> {
+export function modifyInstanceAttribute(
+  ctx: CallContext,
+  input: ModifyInstanceAttributeRequest,
+): Record<string, never> {
   const s = ec2Of(ctx);
   const inst = instanceOf(s, input.InstanceId);
   const given = Object.values(attributeMembers).filter((m) => input[m] !== undefined);
   if (input.Attribute !== undefined) {
     const member = attributeMembers[input.Attribute];
-    if (!member) throw invalidParameter(`Value (${input.Attribute}) for parameter attribute is invalid. Unknown attribute.`);
+    if (!member)
+      throw invalidParameter(
+        `Value (${input.Attribute}) for parameter attribute is invalid. Unknown attribute.`,
+      );
     given.push(member);
   }
   if (given.length === 0) throw new ServiceError('InvalidParameterCombination', 'No attributes specified.');
   if (new Set(given).size > 1) {
-    throw new ServiceError('InvalidParameterCombination', `Fields for multiple attribute types specified: ${[...new Set(given)].join(', ')}`);
+    throw new ServiceError(
+      'InvalidParameterCombination',
+      `Fields for multiple attribute types specified: ${[...new Set(given)].join(', ')}`,
+    );
   }
   const member = given[0];
   const legacy = input.Attribute !== undefined ? input.Value : undefined;
-  if (inst.state === 'terminated') throw new ServiceError('IncorrectInstanceState', `The instance '${inst.id}' is not in a valid state for this operation.`);
+  if (inst.state === 'terminated')
+    throw new ServiceError(
+      'IncorrectInstanceState',
+      `The instance '${inst.id}' is not in a valid state for this operation.`,
+    );
   switch (member) {
     case 'Groups': {
       const ids = input.Groups ?? [];
-      if (ids.length === 0) throw new ServiceError('MissingParameter', 'The request must contain the parameter groupId');
+      if (ids.length === 0)
+        throw new ServiceError('MissingParameter', 'The request must contain the parameter groupId');
       for (const id of ids) {
         const group = find(s.groups, kinds.group, id);
         if (group.vpcId !== inst.vpcId) {
-          throw invalidParameter(`Security group ${id} and subnet ${inst.subnetId} belong to different networks.`);
+          throw invalidParameter(
+            `Security group ${id} and subnet ${inst.subnetId} belong to different networks.`,
+          );
         }
       }
       inst.groupIds = [...new Set(ids)];
@@ -172,13 +203,17 @@ export function modifyInstanceAttribute(ctx: CallContext, input: ModifyInstanceA
     }
     case 'InstanceType': {
       const type = input.InstanceType?.Value ?? legacy ?? '';
-      if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(type)) throw invalidParameter(`Invalid value '${type}' for InstanceType.`);
+      if (!/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(type))
+        throw invalidParameter(`Invalid value '${type}' for InstanceType.`);
       mustBeStopped(inst);
       inst.instanceType = type;
       break;
     }
     case 'DisableApiTermination':
-      inst.disableApiTermination = bool(input.DisableApiTermination?.Value ?? legacy, 'disableApiTermination');
+      inst.disableApiTermination = bool(
+        input.DisableApiTermination?.Value ?? legacy,
+        'disableApiTermination',
+      );
       break;
     case 'SourceDestCheck':
       inst.sourceDestCheck = bool(input.SourceDestCheck?.Value ?? legacy, 'sourceDestCheck');
@@ -190,7 +225,9 @@ export function modifyInstanceAttribute(ctx: CallContext, input: ModifyInstanceA
     case 'InstanceInitiatedShutdownBehavior': {
       const value = input.InstanceInitiatedShutdownBehavior?.Value ?? legacy ?? '';
       if (value !== 'stop' && value !== 'terminate') {
-        throw invalidParameter(`Value (${value}) for parameter instanceInitiatedShutdownBehavior is invalid.`);
+        throw invalidParameter(
+          `Value (${value}) for parameter instanceInitiatedShutdownBehavior is invalid.`,
+        );
       }
       inst.shutdownBehavior = value;
       break;
@@ -202,12 +239,18 @@ export function modifyInstanceAttribute(ctx: CallContext, input: ModifyInstanceA
       break;
     }
     default:
-      throw new ServiceError('UnsupportedOperation', `The range does not model the instance attribute ${member ?? ''}.`);
+      throw new ServiceError(
+        'UnsupportedOperation',
+        `The range does not model the instance attribute ${member ?? ''}.`,
+      );
   }
   return {};
 }
 
-export function describeInstanceAttribute(ctx: CallContext, input: DescribeInstanceAttributeRequest): InstanceAttribute {
+export function describeInstanceAttribute(
+  ctx: CallContext,
+  input: DescribeInstanceAttributeRequest,
+): InstanceAttribute {
   const s = ec2Of(ctx);
   const inst = instanceOf(s, input.InstanceId);
   const out: InstanceAttribute = { InstanceId: inst.id };
@@ -250,14 +293,21 @@ export function describeInstanceAttribute(ctx: CallContext, input: DescribeInsta
           ? [
               {
                 DeviceName: v.attachment.device,
-                Ebs: { AttachTime: v.attachment.attachTime, DeleteOnTermination: true, Status: 'attached', VolumeId: v.id },
+                Ebs: {
+                  AttachTime: v.attachment.attachTime,
+                  DeleteOnTermination: true,
+                  Status: 'attached',
+                  VolumeId: v.id,
+                },
               },
             ]
           : [],
       };
     }
     default:
-      throw invalidParameter(`Value (${String(input.Attribute)}) for parameter attribute is invalid. Unknown attribute.`);
+      throw invalidParameter(
+        `Value (${String(input.Attribute)}) for parameter attribute is invalid. Unknown attribute.`,
+      );
   }
 }
 
@@ -271,13 +321,19 @@ const statusFilters: FilterTable<InstanceRecord> = {
   'system-status.reachability': (i) => (i.state === 'running' ? 'passed' : undefined),
 };
 
-export function describeInstanceStatus(ctx: CallContext, input: DescribeInstanceStatusRequest): DescribeInstanceStatusResult {
+export function describeInstanceStatus(
+  ctx: CallContext,
+  input: DescribeInstanceStatusRequest,
+): DescribeInstanceStatusResult {
   const s = ec2Of(ctx);
   let instances = selectByIds(s.instances, kinds.instance, input.InstanceIds);
   // By default only running instances have a status.
   if (!input.IncludeAllInstances) instances = instances.filter((i) => i.state === 'running');
   const selected = applyFilters(s, instances, input.Filters, statusFilters);
-  const { page: items, nextToken } = page(selected, input, { min: 5, max: 1000 }, [input.InstanceIds, input.Filters]);
+  const { page: items, nextToken } = page(selected, input, { min: 5, max: 1000 }, [
+    input.InstanceIds,
+    input.Filters,
+  ]);
   return {
     InstanceStatuses: items.map((i) => {
       const running = i.state === 'running';

@@ -12,7 +12,14 @@ import { ec2Id, hexId } from '../../../ids.js';
 import { containsIp, formatIpv4, parseCidr4, parseIpv4, sizeOf } from '../cidr.js';
 import { applyFilters, applyTagSpecs, page, tagSpecsFor, tagsOf, type FilterTable } from '../query.js';
 import { find, invalidParameter, kinds, missingParameter, noDefaultVpc, selectByIds } from '../resources.js';
-import { ec2Of, settle, type Ec2State, type InstanceRecord, type InstanceStateName, type SubnetRecord } from '../store.js';
+import {
+  ec2Of,
+  settle,
+  type Ec2State,
+  type InstanceRecord,
+  type InstanceStateName,
+  type SubnetRecord,
+} from '../store.js';
 import { defaultGroupOf } from './security-groups.js';
 
 /** How long EC2's transitions take on the range clock. */
@@ -32,7 +39,14 @@ export function stateOf(name: InstanceStateName): InstanceState {
 }
 
 /** Enter `now`, and reach `then` after `ms` of range time. */
-export function transition(ctx: CallContext, s: Ec2State, inst: InstanceRecord, now: InstanceStateName, then: InstanceStateName, ms: number) {
+export function transition(
+  ctx: CallContext,
+  s: Ec2State,
+  inst: InstanceRecord,
+  now: InstanceStateName,
+  then: InstanceStateName,
+  ms: number,
+) {
   inst.state = now;
   inst.next = { state: then, at: new Date(ctx.now.getTime() + ms) };
   ctx.clock.schedule(ms, () => settle(s, ctx.clock.now()));
@@ -45,7 +59,9 @@ function dnsName(ctx: CallContext, ip: string): string {
 
 function publicDnsName(ctx: CallContext, ip: string): string {
   const host = `ec2-${ip.replace(/\./g, '-')}`;
-  return ctx.region === 'us-east-1' ? `${host}.compute-1.amazonaws.com` : `${host}.${ctx.region}.compute.amazonaws.com`;
+  return ctx.region === 'us-east-1'
+    ? `${host}.compute-1.amazonaws.com`
+    : `${host}.${ctx.region}.compute.amazonaws.com`;
 }
 
 /**
@@ -106,7 +122,9 @@ export function instanceView(ctx: CallContext, s: Ec2State, i: InstanceRecord): 
     EbsOptimized: i.ebsOptimized,
     EnaSupport: true,
     Hypervisor: 'xen',
-    IamInstanceProfile: i.iamInstanceProfile ? { Arn: i.iamInstanceProfile.arn, Id: i.iamInstanceProfile.id } : undefined,
+    IamInstanceProfile: i.iamInstanceProfile
+      ? { Arn: i.iamInstanceProfile.arn, Id: i.iamInstanceProfile.id }
+      : undefined,
     NetworkInterfaces: gone
       ? []
       : [
@@ -130,7 +148,9 @@ export function instanceView(ctx: CallContext, s: Ec2State, i: InstanceRecord): 
             OwnerId: i.ownerId,
             PrivateDnsName: dnsName(ctx, i.privateIp),
             PrivateIpAddress: i.privateIp,
-            PrivateIpAddresses: [{ Primary: true, PrivateDnsName: dnsName(ctx, i.privateIp), PrivateIpAddress: i.privateIp }],
+            PrivateIpAddresses: [
+              { Primary: true, PrivateDnsName: dnsName(ctx, i.privateIp), PrivateIpAddress: i.privateIp },
+            ],
             SourceDestCheck: i.sourceDestCheck,
             Status: 'in-use',
             SubnetId: i.subnetId,
@@ -203,9 +223,13 @@ export async function runInstances(ctx: CallContext, input: RunInstancesRequest)
   const min = input.MinCount ?? 1;
   const max = input.MaxCount ?? 1;
   if (min < 1) throw invalidParameter(`Invalid value '${min}' for minCount. Must be greater than 0.`);
-  if (max < min) throw invalidParameter(`Invalid value '${max}' for maxCount. Must be greater than or equal to minCount.`);
+  if (max < min)
+    throw invalidParameter(`Invalid value '${max}' for maxCount. Must be greater than or equal to minCount.`);
   if (input.LaunchTemplate) {
-    throw new ServiceError('UnsupportedOperation', 'The range does not support launch templates; pass the launch parameters instead.');
+    throw new ServiceError(
+      'UnsupportedOperation',
+      'The range does not support launch templates; pass the launch parameters instead.',
+    );
   }
   if (input.ClientToken) {
     const earlier = Object.values(s.instances).filter((i) => i.clientToken === input.ClientToken);
@@ -221,16 +245,23 @@ export async function runInstances(ctx: CallContext, input: RunInstancesRequest)
   }
   const nic = input.NetworkInterfaces?.[0];
   const subnetId = input.SubnetId ?? nic?.SubnetId;
-  if (subnetId === undefined) throw noDefaultVpc('. GroupName is only supported for EC2-Classic and default VPC.');
+  if (subnetId === undefined)
+    throw noDefaultVpc('. GroupName is only supported for EC2-Classic and default VPC.');
   const subnet = find(s.subnets, kinds.subnet, subnetId);
   if (input.SecurityGroups?.length) {
-    throw new ServiceError('InvalidParameterCombination', 'The parameter groupName cannot be used with the parameter subnet');
+    throw new ServiceError(
+      'InvalidParameterCombination',
+      'The parameter groupName cannot be used with the parameter subnet',
+    );
   }
   const groupIds = input.SecurityGroupIds?.length ? input.SecurityGroupIds : (nic?.Groups ?? []);
   for (const id of groupIds) {
     const group = find(s.groups, kinds.group, id);
     if (group.vpcId !== subnet.vpcId) {
-      throw new ServiceError('InvalidParameter', `Security group ${id} and subnet ${subnet.id} belong to different networks.`);
+      throw new ServiceError(
+        'InvalidParameter',
+        `Security group ${id} and subnet ${subnet.id} belong to different networks.`,
+      );
     }
   }
   const groups = groupIds.length ? [...new Set(groupIds)] : [defaultGroupOf(s, subnet.vpcId)?.id ?? ''];
@@ -241,7 +272,8 @@ export async function runInstances(ctx: CallContext, input: RunInstancesRequest)
     if (ip === undefined || !containsIp(parseCidr4(subnet.cidr)!, ip)) {
       throw invalidParameter(`Address ${wanted} does not fall within the subnet's address range`);
     }
-    if (!addresses.includes(ip)) throw new ServiceError('InvalidIPAddress.InUse', `Address ${wanted} is in use.`);
+    if (!addresses.includes(ip))
+      throw new ServiceError('InvalidIPAddress.InUse', `Address ${wanted} is in use.`);
     addresses = [ip];
   }
   if (addresses.length < min) {
@@ -298,7 +330,12 @@ export async function runInstances(ctx: CallContext, input: RunInstancesRequest)
       az: subnet.az,
       createTime: ctx.now,
       encrypted: input.BlockDeviceMappings?.[0]?.Ebs?.Encrypted ?? false,
-      attachment: { instanceId: inst.id, device: '/dev/xvda', attachTime: ctx.now, deleteOnTermination: true },
+      attachment: {
+        instanceId: inst.id,
+        device: '/dev/xvda',
+        attachTime: ctx.now,
+        deleteOnTermination: true,
+      },
     };
     s.instances[inst.id] = inst;
     assignPublicIp(s, inst);
@@ -346,16 +383,33 @@ const instanceFilters = (s: Ec2State): FilterTable<InstanceRecord> => ({
   architecture: () => 'x86_64',
 });
 
-export function describeInstances(ctx: CallContext, input: DescribeInstancesRequest): DescribeInstancesResult {
+export function describeInstances(
+  ctx: CallContext,
+  input: DescribeInstancesRequest,
+): DescribeInstancesResult {
   const s = ec2Of(ctx);
   if (input.InstanceIds?.length && input.MaxResults !== undefined) {
-    throw new ServiceError('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults');
+    throw new ServiceError(
+      'InvalidParameterCombination',
+      'The parameter instancesSet cannot be used with the parameter maxResults',
+    );
   }
-  const selected = applyFilters(s, selectByIds(s.instances, kinds.instance, input.InstanceIds), input.Filters, instanceFilters(s));
-  const { page: items, nextToken } = page(selected, input, { min: 5, max: 1000 }, [input.InstanceIds, input.Filters]);
+  const selected = applyFilters(
+    s,
+    selectByIds(s.instances, kinds.instance, input.InstanceIds),
+    input.Filters,
+    instanceFilters(s),
+  );
+  const { page: items, nextToken } = page(selected, input, { min: 5, max: 1000 }, [
+    input.InstanceIds,
+    input.Filters,
+  ]);
   const reservations = new Map<string, InstanceRecord[]>();
   for (const i of items) reservations.set(i.reservationId, [...(reservations.get(i.reservationId) ?? []), i]);
-  return { Reservations: [...reservations.values()].map((list) => reservationOf(ctx, s, list)), NextToken: nextToken };
+  return {
+    Reservations: [...reservations.values()].map((list) => reservationOf(ctx, s, list)),
+    NextToken: nextToken,
+  };
 }
 
 export function instanceOf(s: Ec2State, id: string | undefined): InstanceRecord {

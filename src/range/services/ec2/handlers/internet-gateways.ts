@@ -25,7 +25,10 @@ function view(s: Ec2State, g: InternetGatewayRecord): InternetGateway {
   };
 }
 
-export function createInternetGateway(ctx: CallContext, input: CreateInternetGatewayRequest): CreateInternetGatewayResult {
+export function createInternetGateway(
+  ctx: CallContext,
+  input: CreateInternetGatewayRequest,
+): CreateInternetGatewayResult {
   const s = ec2Of(ctx);
   const specs = tagSpecsFor(input.TagSpecifications, ['internet-gateway']);
   const gateway: InternetGatewayRecord = { id: ec2Id('igw'), ownerId: ctx.accountId, attachments: [] };
@@ -34,7 +37,10 @@ export function createInternetGateway(ctx: CallContext, input: CreateInternetGat
   return { InternetGateway: view(s, gateway) };
 }
 
-export function deleteInternetGateway(ctx: CallContext, input: DeleteInternetGatewayRequest): Record<string, never> {
+export function deleteInternetGateway(
+  ctx: CallContext,
+  input: DeleteInternetGatewayRequest,
+): Record<string, never> {
   const s = ec2Of(ctx);
   const gateway = find(s.internetGateways, kinds.internetGateway, input.InternetGatewayId);
   if (gateway.attachments.length) {
@@ -45,28 +51,43 @@ export function deleteInternetGateway(ctx: CallContext, input: DeleteInternetGat
   return {};
 }
 
-export function attachInternetGateway(ctx: CallContext, input: AttachInternetGatewayRequest): Record<string, never> {
+export function attachInternetGateway(
+  ctx: CallContext,
+  input: AttachInternetGatewayRequest,
+): Record<string, never> {
   const s = ec2Of(ctx);
   const gateway = find(s.internetGateways, kinds.internetGateway, input.InternetGatewayId);
   const vpc = find(s.vpcs, kinds.vpc, input.VpcId);
   const attached = gateway.attachments[0];
   if (attached) {
-    throw new ServiceError('Resource.AlreadyAssociated', `resource ${gateway.id} is already attached to network ${attached.vpcId}`);
+    throw new ServiceError(
+      'Resource.AlreadyAssociated',
+      `resource ${gateway.id} is already attached to network ${attached.vpcId}`,
+    );
   }
   const other = Object.values(s.internetGateways).find((g) => g.attachments.some((a) => a.vpcId === vpc.id));
   if (other) {
-    throw new ServiceError('InvalidParameterValue', `Network ${vpc.id} already has an internet gateway attached`);
+    throw new ServiceError(
+      'InvalidParameterValue',
+      `Network ${vpc.id} already has an internet gateway attached`,
+    );
   }
   gateway.attachments.push({ vpcId: vpc.id });
   return {};
 }
 
-export function detachInternetGateway(ctx: CallContext, input: DetachInternetGatewayRequest): Record<string, never> {
+export function detachInternetGateway(
+  ctx: CallContext,
+  input: DetachInternetGatewayRequest,
+): Record<string, never> {
   const s = ec2Of(ctx);
   const gateway = find(s.internetGateways, kinds.internetGateway, input.InternetGatewayId);
   const vpc = find(s.vpcs, kinds.vpc, input.VpcId);
   if (!gateway.attachments.some((a) => a.vpcId === vpc.id)) {
-    throw new ServiceError('Gateway.NotAttached', `resource ${gateway.id} is not attached to network ${vpc.id}`);
+    throw new ServiceError(
+      'Gateway.NotAttached',
+      `resource ${gateway.id} is not attached to network ${vpc.id}`,
+    );
   }
   gateway.attachments = gateway.attachments.filter((a) => a.vpcId !== vpc.id);
   return {};
@@ -86,6 +107,9 @@ export function describeInternetGateways(
   const s = ec2Of(ctx);
   const all = selectByIds(s.internetGateways, kinds.internetGateway, input.InternetGatewayIds);
   const selected = applyFilters(s, all, input.Filters, filters);
-  const { page: items, nextToken } = page(selected, input, { min: 5, max: 1000 }, [input.InternetGatewayIds, input.Filters]);
+  const { page: items, nextToken } = page(selected, input, { min: 5, max: 1000 }, [
+    input.InternetGatewayIds,
+    input.Filters,
+  ]);
   return { InternetGateways: items.map((g) => view(s, g)), NextToken: nextToken };
 }

@@ -1,4 +1,8 @@
-import type { DescribeNetworkInterfacesRequest, DescribeNetworkInterfacesResult, NetworkInterface } from '@aws-sdk/client-ec2';
+import type {
+  DescribeNetworkInterfacesRequest,
+  DescribeNetworkInterfacesResult,
+  NetworkInterface,
+} from '@aws-sdk/client-ec2';
 import type { CallContext } from '../../../context.js';
 import { applyFilters, page, tagsOf, type FilterTable } from '../query.js';
 import { isWellFormed, kinds, malformed, notFound } from '../resources.js';
@@ -76,6 +80,9 @@ export function describeNetworkInterfaces(
     });
   }
   const selected = applyFilters(s, enis, input.Filters, filters(s));
-  const { page: items, nextToken } = page(selected, input, { min: 5, max: 1000 }, [input.NetworkInterfaceIds, input.Filters]);
+  const { page: items, nextToken } = page(selected, input, { min: 5, max: 1000 }, [
+    input.NetworkInterfaceIds,
+    input.Filters,
+  ]);
   return { NetworkInterfaces: items.map((e) => view(ctx, s, e)), NextToken: nextToken };
 }

@@ -22,18 +22,33 @@ import { dependencyViolation, find, invalidParameter, kinds, selectByIds } from 
 import { ec2Of, type Ec2State, type RouteRecord, type RouteTableRecord } from '../store.js';
 
 /** A route table starts with the `local` route for its VPC's blocks; the VPC's first one is its main table. */
-export function createRouteTable(ctx: CallContext, s: Ec2State, vpcId: string, main: boolean): RouteTableRecord {
+export function createRouteTable(
+  ctx: CallContext,
+  s: Ec2State,
+  vpcId: string,
+  main: boolean,
+): RouteTableRecord {
   const vpc = s.vpcs[vpcId];
-  const routes: RouteRecord[] = [{ destinationCidrBlock: vpc?.cidr, gatewayId: 'local', origin: 'CreateRouteTable' }];
-  if (vpc?.ipv6Cidr) routes.push({ destinationIpv6CidrBlock: vpc.ipv6Cidr, gatewayId: 'local', origin: 'CreateRouteTable' });
-  const table: RouteTableRecord = { id: ec2Id('rtb'), vpcId, ownerId: ctx.accountId, routes, associations: [] };
+  const routes: RouteRecord[] = [
+    { destinationCidrBlock: vpc?.cidr, gatewayId: 'local', origin: 'CreateRouteTable' },
+  ];
+  if (vpc?.ipv6Cidr)
+    routes.push({ destinationIpv6CidrBlock: vpc.ipv6Cidr, gatewayId: 'local', origin: 'CreateRouteTable' });
+  const table: RouteTableRecord = {
+    id: ec2Id('rtb'),
+    vpcId,
+    ownerId: ctx.accountId,
+    routes,
+    associations: [],
+  };
   if (main) table.associations.push({ id: ec2Id('rtbassoc'), main: true });
   s.routeTables[table.id] = table;
   return table;
 }
 
 export function dropSubnetRouteAssociations(s: Ec2State, subnetId: string): void {
-  for (const t of Object.values(s.routeTables)) t.associations = t.associations.filter((a) => a.subnetId !== subnetId);
+  for (const t of Object.values(s.routeTables))
+    t.associations = t.associations.filter((a) => a.subnetId !== subnetId);
 }
 
 /** A route whose target is gone (gateway detached, instance terminated) is a blackhole. */
@@ -82,7 +97,10 @@ function view(s: Ec2State, t: RouteTableRecord): RouteTable {
   };
 }
 
-export function createRouteTableHandler(ctx: CallContext, input: CreateRouteTableRequest): CreateRouteTableResult {
+export function createRouteTableHandler(
+  ctx: CallContext,
+  input: CreateRouteTableRequest,
+): CreateRouteTableResult {
   const s = ec2Of(ctx);
   const vpc = find(s.vpcs, kinds.vpc, input.VpcId);
   const specs = tagSpecsFor(input.TagSpecifications, ['route-table']);
@@ -94,7 +112,8 @@ export function createRouteTableHandler(ctx: CallContext, input: CreateRouteTabl
 export function deleteRouteTable(ctx: CallContext, input: DeleteRouteTableRequest): Record<string, never> {
   const s = ec2Of(ctx);
   const table = find(s.routeTables, kinds.routeTable, input.RouteTableId);
-  if (table.associations.length) throw dependencyViolation(`The routeTable '${table.id}' has dependencies and cannot be deleted.`);
+  if (table.associations.length)
+    throw dependencyViolation(`The routeTable '${table.id}' has dependencies and cannot be deleted.`);
   delete s.routeTables[table.id];
   delete s.tags[table.id];
   return {};
@@ -103,14 +122,21 @@ export function deleteRouteTable(ctx: CallContext, input: DeleteRouteTableReques
 function destinationOf(input: { DestinationCidrBlock?: string; DestinationIpv6CidrBlock?: string }): string {
   const dest = input.DestinationCidrBlock ?? input.DestinationIpv6CidrBlock;
   if (dest === undefined) {
-    throw new ServiceError('MissingParameter', 'The request must contain the parameter destinationCidrBlock or destinationIpv6CidrBlock');
+    throw new ServiceError(
+      'MissingParameter',
+      'The request must contain the parameter destinationCidrBlock or destinationIpv6CidrBlock',
+    );
   }
   const valid = input.DestinationCidrBlock !== undefined ? parseCidr4(dest) !== undefined : isIpv6Cidr(dest);
-  if (!valid) throw invalidParameter(`Value (${dest}) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.`);
+  if (!valid)
+    throw invalidParameter(
+      `Value (${dest}) for parameter destinationCidrBlock is invalid. This is not a valid CIDR block.`,
+    );
   return dest;
 }
 
-const sameDestination = (r: RouteRecord, dest: string) => r.destinationCidrBlock === dest || r.destinationIpv6CidrBlock === dest;
+const sameDestination = (r: RouteRecord, dest: string) =>
+  r.destinationCidrBlock === dest || r.destinationIpv6CidrBlock === dest;
 
 export function createRoute(ctx: CallContext, input: CreateRouteRequest): CreateRouteResult {
   const s = ec2Of(ctx);
@@ -124,16 +150,25 @@ export function createRoute(ctx: CallContext, input: CreateRouteRequest): Create
   if (input.GatewayId !== undefined) {
     const gw = find(s.internetGateways, kinds.internetGateway, input.GatewayId);
     if (!gw.attachments.some((a) => a.vpcId === table.vpcId)) {
-      throw invalidParameter(`route table ${table.id} and network gateway ${gw.id} belong to different networks`);
+      throw invalidParameter(
+        `route table ${table.id} and network gateway ${gw.id} belong to different networks`,
+      );
     }
     route.gatewayId = gw.id;
   } else if (input.InstanceId !== undefined) {
     const instance = find(s.instances, kinds.instance, input.InstanceId);
     if (instance.vpcId !== table.vpcId) {
-      throw invalidParameter(`route table ${table.id} and instance ${instance.id} belong to different networks`);
+      throw invalidParameter(
+        `route table ${table.id} and instance ${instance.id} belong to different networks`,
+      );
     }
     route.instanceId = instance.id;
-  } else if (input.NatGatewayId ?? input.NetworkInterfaceId ?? input.VpcPeeringConnectionId ?? input.TransitGatewayId) {
+  } else if (
+    input.NatGatewayId ??
+    input.NetworkInterfaceId ??
+    input.VpcPeeringConnectionId ??
+    input.TransitGatewayId
+  ) {
     // Targets the range does not model are kept as given.
     Object.assign(route, {
       natGatewayId: input.NatGatewayId,
@@ -142,7 +177,10 @@ export function createRoute(ctx: CallContext, input: CreateRouteRequest): Create
       transitGatewayId: input.TransitGatewayId,
     });
   } else {
-    throw new ServiceError('MissingParameter', 'The request must contain exactly one gateway, instance, NAT gateway, network interface, transit gateway or VPC peering connection target');
+    throw new ServiceError(
+      'MissingParameter',
+      'The request must contain exactly one gateway, instance, NAT gateway, network interface, transit gateway or VPC peering connection target',
+    );
   }
   if (table.routes.some((r) => sameDestination(r, dest))) {
     throw new ServiceError('RouteAlreadyExists', `The route identified by ${dest} already exists.`);
@@ -157,15 +195,23 @@ export function deleteRoute(ctx: CallContext, input: DeleteRouteRequest): Record
   const dest = destinationOf(input);
   const route = table.routes.find((r) => sameDestination(r, dest));
   if (!route) {
-    const param = input.DestinationCidrBlock !== undefined ? 'destination-cidr-block' : 'destination-ipv6-cidr-block';
-    throw new ServiceError('InvalidRoute.NotFound', `no route with ${param} ${dest} in route table ${table.id}`);
+    const param =
+      input.DestinationCidrBlock !== undefined ? 'destination-cidr-block' : 'destination-ipv6-cidr-block';
+    throw new ServiceError(
+      'InvalidRoute.NotFound',
+      `no route with ${param} ${dest} in route table ${table.id}`,
+    );
   }
-  if (route.gatewayId === 'local') throw invalidParameter(`cannot remove local route ${dest} in route table ${table.id}`);
+  if (route.gatewayId === 'local')
+    throw invalidParameter(`cannot remove local route ${dest} in route table ${table.id}`);
   table.routes = table.routes.filter((r) => r !== route);
   return {};
 }
 
-export function associateRouteTable(ctx: CallContext, input: AssociateRouteTableRequest): AssociateRouteTableResult {
+export function associateRouteTable(
+  ctx: CallContext,
+  input: AssociateRouteTableRequest,
+): AssociateRouteTableResult {
   const s = ec2Of(ctx);
   const table = find(s.routeTables, kinds.routeTable, input.RouteTableId);
   const association: RouteTableRecord['associations'][number] = { id: ec2Id('rtbassoc'), main: false };
@@ -174,7 +220,9 @@ export function associateRouteTable(ctx: CallContext, input: AssociateRouteTable
     if (subnet.vpcId !== table.vpcId) {
       throw invalidParameter(`Route table ${table.id} and subnet ${subnet.id} belong to different networks`);
     }
-    const existing = Object.values(s.routeTables).find((t) => t.associations.some((a) => a.subnetId === subnet.id));
+    const existing = Object.values(s.routeTables).find((t) =>
+      t.associations.some((a) => a.subnetId === subnet.id),
+    );
     if (existing) {
       throw new ServiceError(
         'Resource.AlreadyAssociated',
@@ -186,20 +234,32 @@ export function associateRouteTable(ctx: CallContext, input: AssociateRouteTable
     const gw = find(s.internetGateways, kinds.internetGateway, input.GatewayId);
     association.gatewayId = gw.id;
   } else {
-    throw new ServiceError('MissingParameter', 'The request must contain the parameter subnetId or gatewayId');
+    throw new ServiceError(
+      'MissingParameter',
+      'The request must contain the parameter subnetId or gatewayId',
+    );
   }
   table.associations.push(association);
   return { AssociationId: association.id, AssociationState: { State: 'associated' } };
 }
 
-export function disassociateRouteTable(ctx: CallContext, input: DisassociateRouteTableRequest): Record<string, never> {
+export function disassociateRouteTable(
+  ctx: CallContext,
+  input: DisassociateRouteTableRequest,
+): Record<string, never> {
   const s = ec2Of(ctx);
-  const table = Object.values(s.routeTables).find((t) => t.associations.some((a) => a.id === input.AssociationId));
+  const table = Object.values(s.routeTables).find((t) =>
+    t.associations.some((a) => a.id === input.AssociationId),
+  );
   const association = table?.associations.find((a) => a.id === input.AssociationId);
   if (!table || !association) {
-    throw new ServiceError('InvalidAssociationID.NotFound', `The association ID '${input.AssociationId ?? ''}' does not exist`);
+    throw new ServiceError(
+      'InvalidAssociationID.NotFound',
+      `The association ID '${input.AssociationId ?? ''}' does not exist`,
+    );
   }
-  if (association.main) throw invalidParameter(`cannot disassociate the main route table association ${association.id}`);
+  if (association.main)
+    throw invalidParameter(`cannot disassociate the main route table association ${association.id}`);
   table.associations = table.associations.filter((a) => a !== association);
   return {};
 }
@@ -222,10 +282,16 @@ const filters = (s: Ec2State): FilterTable<RouteTableRecord> => ({
   'route.state': (t) => t.routes.map((r) => routeState(s, t.vpcId, r)),
 });
 
-export function describeRouteTables(ctx: CallContext, input: DescribeRouteTablesRequest): DescribeRouteTablesResult {
+export function describeRouteTables(
+  ctx: CallContext,
+  input: DescribeRouteTablesRequest,
+): DescribeRouteTablesResult {
   const s = ec2Of(ctx);
   const all = selectByIds(s.routeTables, kinds.routeTable, input.RouteTableIds);
   const selected = applyFilters(s, all, input.Filters, filters(s));
-  const { page: items, nextToken } = page(selected, input, { min: 5, max: 100 }, [input.RouteTableIds, input.Filters]);
+  const { page: items, nextToken } = page(selected, input, { min: 5, max: 100 }, [
+    input.RouteTableIds,
+    input.Filters,
+  ]);
   return { RouteTables: items.map((t) => view(s, t)), NextToken: nextToken };
 }

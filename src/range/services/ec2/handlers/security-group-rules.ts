@@ -15,15 +15,26 @@ import type { CallContext } from '../../../context.js';
 import { ServiceError } from '../../../errors.js';
 import { applyFilters, applyTagSpecs, page, tagSpecsFor, type FilterTable } from '../query.js';
 import { find, invalidParameter, isWellFormed, kinds, malformed, notFound } from '../resources.js';
-import { describeRule, expandPermissions, flatPermissions, ruleView, sameRule, type RuleSpec } from '../rules.js';
+import {
+  describeRule,
+  expandPermissions,
+  flatPermissions,
+  ruleView,
+  sameRule,
+  type RuleSpec,
+} from '../rules.js';
 import { ec2Of, type Ec2State, type SecurityGroupRecord, type SgRule } from '../store.js';
 import { addRule, groupNamesNeedDefaultVpc } from './security-groups.js';
 
 /** EC2's default quota of rules per group and direction. */
 const RULES_PER_DIRECTION = 60;
 
-type RuleRequest = (AuthorizeSecurityGroupIngressRequest | AuthorizeSecurityGroupEgressRequest) & { GroupName?: string };
-type RevokeRequest = (RevokeSecurityGroupIngressRequest | RevokeSecurityGroupEgressRequest) & { GroupName?: string };
+type RuleRequest = (AuthorizeSecurityGroupIngressRequest | AuthorizeSecurityGroupEgressRequest) & {
+  GroupName?: string;
+};
+type RevokeRequest = (RevokeSecurityGroupIngressRequest | RevokeSecurityGroupEgressRequest) & {
+  GroupName?: string;
+};
 
 function targetGroup(s: Ec2State, input: { GroupId?: string; GroupName?: string }): SecurityGroupRecord {
   if (input.GroupId !== undefined) return find(s.groups, kinds.group, input.GroupId);
@@ -35,22 +46,33 @@ function requestedPermissions(input: RuleRequest | RevokeRequest): IpPermission[
   return [...(input.IpPermissions ?? []), ...flatPermissions(input)];
 }
 
-function authorize(ctx: CallContext, input: RuleRequest, egress: boolean): AuthorizeSecurityGroupIngressResult {
+function authorize(
+  ctx: CallContext,
+  input: RuleRequest,
+  egress: boolean,
+): AuthorizeSecurityGroupIngressResult {
   const s = ec2Of(ctx);
   const group = targetGroup(s, input);
   const specs = expandPermissions(s, group, egress, requestedPermissions(input));
-  if (specs.length === 0) throw new ServiceError('MissingParameter', 'The request must contain the parameter ipPermissions');
+  if (specs.length === 0)
+    throw new ServiceError('MissingParameter', 'The request must contain the parameter ipPermissions');
   const tagSpecs = tagSpecsFor(input.TagSpecifications, ['security-group-rule']);
   specs.forEach((spec, i) => {
     if (specs.slice(0, i).some((other) => sameRule(other, spec))) {
       throw invalidParameter('The same permission must not appear multiple times');
     }
     if (group.rules.some((r) => sameRule(r, spec))) {
-      throw new ServiceError('InvalidPermission.Duplicate', `the specified rule "${describeRule(spec)}" already exists`);
+      throw new ServiceError(
+        'InvalidPermission.Duplicate',
+        `the specified rule "${describeRule(spec)}" already exists`,
+      );
     }
   });
   if (group.rules.filter((r) => r.egress === egress).length + specs.length > RULES_PER_DIRECTION) {
-    throw new ServiceError('RulesPerSecurityGroupLimitExceeded', 'The maximum number of rules per security group has been reached.');
+    throw new ServiceError(
+      'RulesPerSecurityGroupLimitExceeded',
+      'The maximum number of rules per security group has been reached.',
+    );
   }
   const added = specs.map((spec) => addRule(group, spec));
   for (const rule of added) applyTagSpecs(s, tagSpecs, 'security-group-rule', rule.id);
@@ -86,11 +108,15 @@ function revoke(ctx: CallContext, input: RevokeRequest, egress: boolean): Revoke
   for (const spec of specs) {
     const rule = group.rules.find((r) => sameRule(r, spec));
     if (!rule) {
-      throw new ServiceError('InvalidPermission.NotFound', 'The specified rule does not exist in this security group.');
+      throw new ServiceError(
+        'InvalidPermission.NotFound',
+        'The specified rule does not exist in this security group.',
+      );
     }
     doomed.add(rule);
   }
-  if (doomed.size === 0) throw new ServiceError('MissingParameter', 'The request must contain the parameter ipPermissions');
+  if (doomed.size === 0)
+    throw new ServiceError('MissingParameter', 'The request must contain the parameter ipPermissions');
   group.rules = group.rules.filter((r) => !doomed.has(r));
   for (const r of doomed) delete s.tags[r.id];
   return {
@@ -140,7 +166,10 @@ export function describeSecurityGroupRules(
     });
   }
   const selected = applyFilters(s, rules, input.Filters, ruleFilters);
-  const { page: items, nextToken } = page(selected, input, { min: 5, max: 1000 }, [input.SecurityGroupRuleIds, input.Filters]);
+  const { page: items, nextToken } = page(selected, input, { min: 5, max: 1000 }, [
+    input.SecurityGroupRuleIds,
+    input.Filters,
+  ]);
   return {
     SecurityGroupRules: items.map((r) => ruleView(s, r, s.groups[r.groupId]?.ownerId ?? ctx.accountId)),
     NextToken: nextToken,
@@ -158,24 +187,38 @@ export function modifySecurityGroupRules(
   for (const update of input.SecurityGroupRules ?? []) {
     const rule = ruleOfGroup(group, update.SecurityGroupRuleId ?? '');
     const def = update.SecurityGroupRule ?? {};
-    const peers = [def.CidrIpv4, def.CidrIpv6, def.PrefixListId, def.ReferencedGroupId].filter((p) => p !== undefined);
+    const peers = [def.CidrIpv4, def.CidrIpv6, def.PrefixListId, def.ReferencedGroupId].filter(
+      (p) => p !== undefined,
+    );
     if (peers.length !== 1) {
-      throw invalidParameter('A security group rule must specify exactly one of CidrIpv4, CidrIpv6, PrefixListId or ReferencedGroupId.');
+      throw invalidParameter(
+        'A security group rule must specify exactly one of CidrIpv4, CidrIpv6, PrefixListId or ReferencedGroupId.',
+      );
     }
     const permission: IpPermission = {
       IpProtocol: def.IpProtocol,
       FromPort: def.FromPort,
       ToPort: def.ToPort,
-      IpRanges: def.CidrIpv4 !== undefined ? [{ CidrIp: def.CidrIpv4, Description: def.Description }] : undefined,
-      Ipv6Ranges: def.CidrIpv6 !== undefined ? [{ CidrIpv6: def.CidrIpv6, Description: def.Description }] : undefined,
-      PrefixListIds: def.PrefixListId !== undefined ? [{ PrefixListId: def.PrefixListId, Description: def.Description }] : undefined,
+      IpRanges:
+        def.CidrIpv4 !== undefined ? [{ CidrIp: def.CidrIpv4, Description: def.Description }] : undefined,
+      Ipv6Ranges:
+        def.CidrIpv6 !== undefined ? [{ CidrIpv6: def.CidrIpv6, Description: def.Description }] : undefined,
+      PrefixListIds:
+        def.PrefixListId !== undefined
+          ? [{ PrefixListId: def.PrefixListId, Description: def.Description }]
+          : undefined,
       UserIdGroupPairs:
-        def.ReferencedGroupId !== undefined ? [{ GroupId: def.ReferencedGroupId, Description: def.Description }] : undefined,
+        def.ReferencedGroupId !== undefined
+          ? [{ GroupId: def.ReferencedGroupId, Description: def.Description }]
+          : undefined,
     };
     const [spec] = expandPermissions(s, group, rule.egress, [permission]);
     if (!spec) throw invalidParameter('The security group rule definition is empty.');
     if (group.rules.some((r) => r !== rule && sameRule(r, spec))) {
-      throw new ServiceError('InvalidPermission.Duplicate', `the specified rule "${describeRule(spec)}" already exists`);
+      throw new ServiceError(
+        'InvalidPermission.Duplicate',
+        `the specified rule "${describeRule(spec)}" already exists`,
+      );
     }
     changes.push({ rule, spec });
   }

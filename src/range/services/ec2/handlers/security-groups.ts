@@ -9,8 +9,23 @@ import type {
 import type { CallContext } from '../../../context.js';
 import { ServiceError } from '../../../errors.js';
 import { ec2Id } from '../../../ids.js';
-import { applyFilters, applyTagSpecs, page, tagSpecsFor, tagsOf, type FilterTable, type FilterValue } from '../query.js';
-import { dependencyViolation, find, invalidParameter, kinds, noDefaultVpc, selectByIds } from '../resources.js';
+import {
+  applyFilters,
+  applyTagSpecs,
+  page,
+  tagSpecsFor,
+  tagsOf,
+  type FilterTable,
+  type FilterValue,
+} from '../query.js';
+import {
+  dependencyViolation,
+  find,
+  invalidParameter,
+  kinds,
+  noDefaultVpc,
+  selectByIds,
+} from '../resources.js';
 import { permissionsOf, type RuleSpec } from '../rules.js';
 import { ec2Of, type Ec2State, type SecurityGroupRecord, type SgRule } from '../store.js';
 
@@ -20,7 +35,13 @@ export function addRule(group: SecurityGroupRecord, spec: RuleSpec): SgRule {
   return rule;
 }
 
-function newGroup(s: Ec2State, name: string, description: string, vpcId: string, ownerId: string): SecurityGroupRecord {
+function newGroup(
+  s: Ec2State,
+  name: string,
+  description: string,
+  vpcId: string,
+  ownerId: string,
+): SecurityGroupRecord {
   const group: SecurityGroupRecord = { id: ec2Id('sg'), name, description, vpcId, ownerId, rules: [] };
   s.groups[group.id] = group;
   // Every new group may send anything anywhere until someone revokes it.
@@ -39,24 +60,37 @@ export function defaultGroupOf(s: Ec2State, vpcId: string): SecurityGroupRecord 
   return Object.values(s.groups).find((g) => g.vpcId === vpcId && g.name === 'default');
 }
 
-export function createSecurityGroup(ctx: CallContext, input: CreateSecurityGroupRequest): CreateSecurityGroupResult {
+export function createSecurityGroup(
+  ctx: CallContext,
+  input: CreateSecurityGroupRequest,
+): CreateSecurityGroupResult {
   const s = ec2Of(ctx);
   const name = input.GroupName ?? '';
   const description = input.Description ?? '';
   if (input.VpcId === undefined) throw noDefaultVpc();
   const vpc = find(s.vpcs, kinds.vpc, input.VpcId);
   if (name.length === 0 || name.length > 255) {
-    throw invalidParameter(`Value (${name}) for parameter GroupName is invalid. Length must be between 1 and 255 characters.`);
+    throw invalidParameter(
+      `Value (${name}) for parameter GroupName is invalid. Length must be between 1 and 255 characters.`,
+    );
   }
   if (name.toLowerCase().startsWith('sg-')) {
-    throw invalidParameter(`Value (${name}) for parameter GroupName is invalid. Group names may not be in the format sg-*.`);
+    throw invalidParameter(
+      `Value (${name}) for parameter GroupName is invalid. Group names may not be in the format sg-*.`,
+    );
   }
-  if (name === 'default') throw new ServiceError('InvalidGroup.Reserved', `The security group 'default' is reserved`);
+  if (name === 'default')
+    throw new ServiceError('InvalidGroup.Reserved', `The security group 'default' is reserved`);
   if (description.length > 255 || !/^[\x20-\x7e]*$/.test(description)) {
-    throw invalidParameter(`Value (${description}) for parameter GroupDescription is invalid. Character sets beyond ASCII are not supported.`);
+    throw invalidParameter(
+      `Value (${description}) for parameter GroupDescription is invalid. Character sets beyond ASCII are not supported.`,
+    );
   }
   if (Object.values(s.groups).some((g) => g.vpcId === vpc.id && g.name === name)) {
-    throw new ServiceError('InvalidGroup.Duplicate', `The security group '${name}' already exists for VPC '${vpc.id}'`);
+    throw new ServiceError(
+      'InvalidGroup.Duplicate',
+      `The security group '${name}' already exists for VPC '${vpc.id}'`,
+    );
   }
   const specs = tagSpecsFor(input.TagSpecifications, ['security-group']);
   const group = newGroup(s, name, description, vpc.id, ctx.accountId);
@@ -69,19 +103,28 @@ export function groupNamesNeedDefaultVpc(): never {
   throw noDefaultVpc();
 }
 
-export function deleteSecurityGroup(ctx: CallContext, input: DeleteSecurityGroupRequest): Record<string, never> {
+export function deleteSecurityGroup(
+  ctx: CallContext,
+  input: DeleteSecurityGroupRequest,
+): Record<string, never> {
   const s = ec2Of(ctx);
   if (input.GroupId === undefined && input.GroupName === undefined) {
     throw new ServiceError('MissingParameter', 'The request must contain the parameter groupName or groupId');
   }
-  const group = input.GroupId !== undefined ? find(s.groups, kinds.group, input.GroupId) : groupNamesNeedDefaultVpc();
+  const group =
+    input.GroupId !== undefined ? find(s.groups, kinds.group, input.GroupId) : groupNamesNeedDefaultVpc();
   if (group.name === 'default') {
-    throw new ServiceError('CannotDelete', `the specified group: "${group.id}" name: "default" cannot be deleted by a user`);
+    throw new ServiceError(
+      'CannotDelete',
+      `the specified group: "${group.id}" name: "default" cannot be deleted by a user`,
+    );
   }
   const referenced = Object.values(s.groups).some(
     (g) => g.id !== group.id && g.rules.some((r) => r.refGroupId === group.id),
   );
-  const inUse = Object.values(s.instances).some((i) => i.state !== 'terminated' && i.groupIds.includes(group.id));
+  const inUse = Object.values(s.instances).some(
+    (i) => i.state !== 'terminated' && i.groupIds.includes(group.id),
+  );
   if (referenced || inUse) throw dependencyViolation(`resource ${group.id} has a dependent object`);
   for (const r of group.rules) delete s.tags[r.id];
   delete s.groups[group.id];
@@ -121,7 +164,10 @@ function permissionFilters(s: Ec2State, prefix: string, egress: boolean): Filter
   };
 }
 
-export function describeSecurityGroups(ctx: CallContext, input: DescribeSecurityGroupsRequest): DescribeSecurityGroupsResult {
+export function describeSecurityGroups(
+  ctx: CallContext,
+  input: DescribeSecurityGroupsRequest,
+): DescribeSecurityGroupsResult {
   const s = ec2Of(ctx);
   if (input.GroupNames?.length) groupNamesNeedDefaultVpc();
   const groups = selectByIds(s.groups, kinds.group, input.GroupIds);
@@ -135,6 +181,10 @@ export function describeSecurityGroups(ctx: CallContext, input: DescribeSecurity
     ...permissionFilters(s, 'egress.ip-permission', true),
   };
   const selected = applyFilters(s, groups, input.Filters, table);
-  const { page: items, nextToken } = page(selected, input, { min: 5, max: 1000 }, [input.GroupIds, input.GroupNames, input.Filters]);
+  const { page: items, nextToken } = page(selected, input, { min: 5, max: 1000 }, [
+    input.GroupIds,
+    input.GroupNames,
+    input.Filters,
+  ]);
   return { SecurityGroups: items.map((g) => groupView(s, g)), NextToken: nextToken };
 }

@@ -15,7 +15,15 @@ import type { CallContext } from '../../../context.js';
 import { ServiceError } from '../../../errors.js';
 import { ec2Id } from '../../../ids.js';
 import { applyFilters, applyTagSpecs, page, tagSpecsFor, tagsOf, type FilterTable } from '../query.js';
-import { find, invalidParameter, isWellFormed, kinds, malformed, notFound, selectByIds } from '../resources.js';
+import {
+  find,
+  invalidParameter,
+  isWellFormed,
+  kinds,
+  malformed,
+  notFound,
+  selectByIds,
+} from '../resources.js';
 import { ec2Of, ec2State, settle, type Ec2State, type SnapshotRecord, type VolumeRecord } from '../store.js';
 
 /** How long a snapshot stays `pending` on the range clock. */
@@ -66,8 +74,16 @@ const volumeFilters: FilterTable<VolumeRecord> = {
 
 export function describeVolumes(ctx: CallContext, input: DescribeVolumesRequest): DescribeVolumesResult {
   const s = ec2Of(ctx);
-  const selected = applyFilters(s, selectByIds(s.volumes, kinds.volume, input.VolumeIds), input.Filters, volumeFilters);
-  const { page: items, nextToken } = page(selected, input, { min: 5, max: 500 }, [input.VolumeIds, input.Filters]);
+  const selected = applyFilters(
+    s,
+    selectByIds(s.volumes, kinds.volume, input.VolumeIds),
+    input.Filters,
+    volumeFilters,
+  );
+  const { page: items, nextToken } = page(selected, input, { min: 5, max: 500 }, [
+    input.VolumeIds,
+    input.Filters,
+  ]);
   return { Volumes: items.map((v) => volumeView(s, v)), NextToken: nextToken };
 }
 
@@ -118,7 +134,8 @@ function visibleSnapshots(ctx: CallContext): Array<{ s: Ec2State; snap: Snapshot
     settle(slot.value, ctx.clock.now());
     for (const snap of Object.values(slot.value.snapshots)) {
       const mine = snap.ownerId === ctx.accountId;
-      if (mine || snap.public || snap.sharedWithUsers.includes(ctx.accountId)) out.push({ s: slot.value, snap });
+      if (mine || snap.public || snap.sharedWithUsers.includes(ctx.accountId))
+        out.push({ s: slot.value, snap });
     }
   }
   return out;
@@ -137,7 +154,10 @@ const snapshotFilters: FilterTable<SnapshotRecord> = {
   'storage-tier': () => 'standard',
 };
 
-export function describeSnapshots(ctx: CallContext, input: DescribeSnapshotsRequest): DescribeSnapshotsResult {
+export function describeSnapshots(
+  ctx: CallContext,
+  input: DescribeSnapshotsRequest,
+): DescribeSnapshotsResult {
   const visible = visibleSnapshots(ctx);
   let found = visible;
   if (input.SnapshotIds?.length) {
@@ -155,10 +175,14 @@ export function describeSnapshots(ctx: CallContext, input: DescribeSnapshotsRequ
   if (input.RestorableByUserIds?.length) {
     const users = input.RestorableByUserIds.map((u) => (u === 'self' ? ctx.accountId : u));
     // Anyone may restore a public snapshot; an account also what it owns or what is shared with it.
-    found = found.filter((v) => v.snap.public || users.some((u) => u === v.snap.ownerId || v.snap.sharedWithUsers.includes(u)));
+    found = found.filter(
+      (v) => v.snap.public || users.some((u) => u === v.snap.ownerId || v.snap.sharedWithUsers.includes(u)),
+    );
   }
   // Tags are per account: filter with the owner's tags, as each snapshot's own store holds them.
-  const selected = found.filter((v) => applyFilters(v.s, [v.snap], input.Filters, snapshotFilters).length > 0);
+  const selected = found.filter(
+    (v) => applyFilters(v.s, [v.snap], input.Filters, snapshotFilters).length > 0,
+  );
   const { page: items, nextToken } = page(selected, input, { min: 5, max: 1000 }, [
     input.SnapshotIds,
     input.OwnerIds,
@@ -168,32 +192,51 @@ export function describeSnapshots(ctx: CallContext, input: DescribeSnapshotsRequ
   return { Snapshots: items.map((v) => snapshotView(v.s, v.snap)), NextToken: nextToken };
 }
 
-export function modifySnapshotAttribute(ctx: CallContext, input: ModifySnapshotAttributeRequest): Record<string, never> {
+export function modifySnapshotAttribute(
+  ctx: CallContext,
+  input: ModifySnapshotAttributeRequest,
+): Record<string, never> {
   const s = ec2Of(ctx);
   const snap = find(s.snapshots, kinds.snapshot, input.SnapshotId);
   const attribute = input.Attribute ?? 'createVolumePermission';
   if (attribute !== 'createVolumePermission') {
-    throw invalidParameter(`Value (${attribute}) for parameter attribute is invalid. Only createVolumePermission can be modified.`);
+    throw invalidParameter(
+      `Value (${attribute}) for parameter attribute is invalid. Only createVolumePermission can be modified.`,
+    );
   }
   const add: Array<{ UserId?: string; Group?: string }> = [...(input.CreateVolumePermission?.Add ?? [])];
-  const remove: Array<{ UserId?: string; Group?: string }> = [...(input.CreateVolumePermission?.Remove ?? [])];
-  const flat = [...(input.UserIds ?? []).map((UserId) => ({ UserId })), ...(input.GroupNames ?? []).map((Group) => ({ Group }))];
+  const remove: Array<{ UserId?: string; Group?: string }> = [
+    ...(input.CreateVolumePermission?.Remove ?? []),
+  ];
+  const flat = [
+    ...(input.UserIds ?? []).map((UserId) => ({ UserId })),
+    ...(input.GroupNames ?? []).map((Group) => ({ Group })),
+  ];
   if (flat.length) {
     if (input.OperationType === 'add') add.push(...flat);
     else if (input.OperationType === 'remove') remove.push(...flat);
     else throw new ServiceError('MissingParameter', 'The request must contain the parameter operationType');
   }
   if (add.length === 0 && remove.length === 0) {
-    throw new ServiceError('MissingParameter', 'The request must contain the parameter createVolumePermission');
+    throw new ServiceError(
+      'MissingParameter',
+      'The request must contain the parameter createVolumePermission',
+    );
   }
   for (const p of [...add, ...remove]) {
-    if (p.Group !== undefined && p.Group !== 'all') throw invalidParameter(`Value (${p.Group}) for parameter group is invalid.`);
+    if (p.Group !== undefined && p.Group !== 'all')
+      throw invalidParameter(`Value (${p.Group}) for parameter group is invalid.`);
     if (p.UserId !== undefined && !/^\d{12}$/.test(p.UserId)) {
-      throw invalidParameter(`Value (${p.UserId}) for parameter userId is invalid. Account IDs must be 12 digits.`);
+      throw invalidParameter(
+        `Value (${p.UserId}) for parameter userId is invalid. Account IDs must be 12 digits.`,
+      );
     }
   }
   if (snap.encrypted && add.some((p) => p.Group === 'all')) {
-    throw new ServiceError('OperationNotPermitted', 'Encrypted snapshots with EBS default key cannot be shared');
+    throw new ServiceError(
+      'OperationNotPermitted',
+      'Encrypted snapshots with EBS default key cannot be shared',
+    );
   }
   for (const p of add) {
     if (p.Group === 'all') snap.public = true;
@@ -214,7 +257,9 @@ export function describeSnapshotAttribute(
   const snap = find(s.snapshots, kinds.snapshot, input.SnapshotId);
   if (input.Attribute === 'productCodes') return { SnapshotId: snap.id, ProductCodes: [] };
   if (input.Attribute !== 'createVolumePermission') {
-    throw invalidParameter(`Value (${String(input.Attribute)}) for parameter attribute is invalid. Unknown attribute.`);
+    throw invalidParameter(
+      `Value (${String(input.Attribute)}) for parameter attribute is invalid. Unknown attribute.`,
+    );
   }
   return {
     SnapshotId: snap.id,

@@ -17,8 +17,10 @@ function existing(s: Ec2State, id: string): ResourceKind {
   if (!kind) throw new ServiceError('InvalidID', `The ID '${id}' is not valid`);
   let exists: boolean;
   if (kind.table) exists = s[kind.table][id] !== undefined;
-  else if (kind.prefix === 'sgr') exists = Object.values(s.groups).some((g) => g.rules.some((r) => r.id === id));
-  else exists = Object.values(s.instances).some((i) => i.networkInterfaceId === id && i.state !== 'terminated');
+  else if (kind.prefix === 'sgr')
+    exists = Object.values(s.groups).some((g) => g.rules.some((r) => r.id === id));
+  else
+    exists = Object.values(s.instances).some((i) => i.networkInterfaceId === id && i.state !== 'terminated');
   if (!exists) throw notFound(kind, id);
   return kind;
 }
@@ -65,7 +67,13 @@ const tagFilters: Record<string, (t: TagDescription) => string | undefined> = {
 };
 
 function glob(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
+  return new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    's',
+  );
 }
 
 export function describeTags(ctx: CallContext, input: DescribeTagsRequest): DescribeTagsResult {
@@ -83,7 +91,8 @@ export function describeTags(ctx: CallContext, input: DescribeTagsRequest): Desc
     if (name.startsWith('tag:')) {
       // tag:<key> selects the resources carrying that tag and shows all their tags.
       const key = name.slice(4);
-      return (t: TagDescription) => patterns.some((p) => p.test(s.tags[t.ResourceId ?? '']?.[key] ?? '\u0000'));
+      return (t: TagDescription) =>
+        patterns.some((p) => p.test(s.tags[t.ResourceId ?? '']?.[key] ?? '\u0000'));
     }
     const pick = tagFilters[name];
     if (!pick) throw new ServiceError('InvalidParameterValue', `The filter '${name}' is invalid`);

@@ -18,13 +18,21 @@ const dnsOf = (v: VpcRecord) => v.dns ?? { support: true, hostnames: false, usag
 
 function oneAttribute(given: Array<[string, unknown]>): string {
   const set = given.filter(([, v]) => v !== undefined).map(([k]) => k);
-  if (set.length === 0) throw new ServiceError('MissingParameter', 'The request must contain exactly one attribute to modify');
-  if (set.length > 1) throw new ServiceError('InvalidParameterCombination', `Fields for multiple attribute types specified: ${set.join(', ')}`);
+  if (set.length === 0)
+    throw new ServiceError('MissingParameter', 'The request must contain exactly one attribute to modify');
+  if (set.length > 1)
+    throw new ServiceError(
+      'InvalidParameterCombination',
+      `Fields for multiple attribute types specified: ${set.join(', ')}`,
+    );
   return set[0] as string;
 }
 
 /** One attribute per call, as EC2 requires (CloudFormation sends DNS support and hostnames separately). */
-export function modifyVpcAttribute(ctx: CallContext, input: ModifyVpcAttributeRequest): Record<string, never> {
+export function modifyVpcAttribute(
+  ctx: CallContext,
+  input: ModifyVpcAttributeRequest,
+): Record<string, never> {
   const s = ec2Of(ctx);
   const vpc = find(s.vpcs, kinds.vpc, input.VpcId);
   const which = oneAttribute([
@@ -35,12 +43,16 @@ export function modifyVpcAttribute(ctx: CallContext, input: ModifyVpcAttributeRe
   const dns = { ...dnsOf(vpc) };
   if (which === 'enableDnsSupport') dns.support = input.EnableDnsSupport?.Value ?? dns.support;
   if (which === 'enableDnsHostnames') dns.hostnames = input.EnableDnsHostnames?.Value ?? dns.hostnames;
-  if (which === 'enableNetworkAddressUsageMetrics') dns.usageMetrics = input.EnableNetworkAddressUsageMetrics?.Value ?? dns.usageMetrics;
+  if (which === 'enableNetworkAddressUsageMetrics')
+    dns.usageMetrics = input.EnableNetworkAddressUsageMetrics?.Value ?? dns.usageMetrics;
   vpc.dns = dns;
   return {};
 }
 
-export function describeVpcAttribute(ctx: CallContext, input: DescribeVpcAttributeRequest): DescribeVpcAttributeResult {
+export function describeVpcAttribute(
+  ctx: CallContext,
+  input: DescribeVpcAttributeRequest,
+): DescribeVpcAttributeResult {
   const s = ec2Of(ctx);
   const vpc = find(s.vpcs, kinds.vpc, input.VpcId);
   const dns = dnsOf(vpc);
@@ -52,11 +64,16 @@ export function describeVpcAttribute(ctx: CallContext, input: DescribeVpcAttribu
     case 'enableNetworkAddressUsageMetrics':
       return { VpcId: vpc.id, EnableNetworkAddressUsageMetrics: { Value: dns.usageMetrics } };
     default:
-      throw invalidParameter(`Value (${String(input.Attribute)}) for parameter attribute is invalid. Unknown attribute.`);
+      throw invalidParameter(
+        `Value (${String(input.Attribute)}) for parameter attribute is invalid. Unknown attribute.`,
+      );
   }
 }
 
-export function modifySubnetAttribute(ctx: CallContext, input: ModifySubnetAttributeRequest): Record<string, never> {
+export function modifySubnetAttribute(
+  ctx: CallContext,
+  input: ModifySubnetAttributeRequest,
+): Record<string, never> {
   const s = ec2Of(ctx);
   const subnet = find(s.subnets, kinds.subnet, input.SubnetId);
   const which = oneAttribute([
@@ -71,7 +88,9 @@ export function modifySubnetAttribute(ctx: CallContext, input: ModifySubnetAttri
   if (which === 'MapPublicIpOnLaunch') subnet.mapPublicIpOnLaunch = input.MapPublicIpOnLaunch?.Value ?? false;
   else if (which === 'AssignIpv6AddressOnCreation') {
     if (input.AssignIpv6AddressOnCreation?.Value && !subnet.ipv6Cidr) {
-      throw invalidParameter(`Invalid value 'true' for assignIpv6AddressOnCreation. Cannot set assignIpv6AddressOnCreation to true unless the subnet (${subnet.id}) has an IPv6 CIDR block associated with it.`);
+      throw invalidParameter(
+        `Invalid value 'true' for assignIpv6AddressOnCreation. Cannot set assignIpv6AddressOnCreation to true unless the subnet (${subnet.id}) has an IPv6 CIDR block associated with it.`,
+      );
     }
     subnet.assignIpv6OnCreation = input.AssignIpv6AddressOnCreation?.Value ?? false;
   } else {
@@ -107,18 +126,16 @@ export function describeAvailabilityZones(
   }
   const selected = applyFilters(s, zones, input.Filters, zoneFilters);
   return {
-    AvailabilityZones: selected.map(
-      (z): AvailabilityZone => ({
-        State: 'available',
-        OptInStatus: 'opt-in-not-required',
-        Messages: [],
-        RegionName: z.region,
-        ZoneName: z.name,
-        ZoneId: z.id,
-        GroupName: z.region,
-        NetworkBorderGroup: z.region,
-        ZoneType: 'availability-zone',
-      }),
-    ),
+    AvailabilityZones: selected.map((z): AvailabilityZone => ({
+      State: 'available',
+      OptInStatus: 'opt-in-not-required',
+      Messages: [],
+      RegionName: z.region,
+      ZoneName: z.name,
+      ZoneId: z.id,
+      GroupName: z.region,
+      NetworkBorderGroup: z.region,
+      ZoneType: 'availability-zone',
+    })),
   };
 }

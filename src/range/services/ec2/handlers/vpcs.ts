@@ -25,7 +25,10 @@ import { createDefaultGroup } from './security-groups.js';
 
 function parseBlock(text: string | undefined, param: string) {
   const c = text === undefined ? undefined : parseCidr4(text);
-  if (!c) throw invalidParameter(`Value (${text ?? ''}) for parameter ${param} is invalid. This is not a valid CIDR block.`);
+  if (!c)
+    throw invalidParameter(
+      `Value (${text ?? ''}) for parameter ${param} is invalid. This is not a valid CIDR block.`,
+    );
   return c;
 }
 
@@ -35,7 +38,8 @@ export function createVpc(ctx: CallContext, input: CreateVpcRequest): CreateVpcR
     throw new ServiceError('MissingParameter', "Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.");
   }
   const block = parseBlock(input.CidrBlock, 'cidrBlock');
-  if (block.prefix < 16 || block.prefix > 28) throw new ServiceError('InvalidVpc.Range', `The CIDR '${input.CidrBlock}' is invalid.`);
+  if (block.prefix < 16 || block.prefix > 28)
+    throw new ServiceError('InvalidVpc.Range', `The CIDR '${input.CidrBlock}' is invalid.`);
   const tenancy = input.InstanceTenancy ?? 'default';
   if (!['default', 'dedicated', 'host'].includes(tenancy)) {
     throw invalidParameter(`Value (${tenancy}) for parameter instanceTenancy is invalid.`);
@@ -88,7 +92,9 @@ export function vpcView(s: Ec2State, v: VpcRecord): Vpc {
           },
         ]
       : undefined,
-    CidrBlockAssociationSet: [{ AssociationId: v.cidrAssociationId, CidrBlock: v.cidr, CidrBlockState: { State: 'associated' } }],
+    CidrBlockAssociationSet: [
+      { AssociationId: v.cidrAssociationId, CidrBlock: v.cidr, CidrBlockState: { State: 'associated' } },
+    ],
     IsDefault: v.isDefault,
     Tags: tagsOf(s, v.id),
   };
@@ -110,14 +116,18 @@ const vpcFilters: FilterTable<VpcRecord> = {
 export function describeVpcs(ctx: CallContext, input: DescribeVpcsRequest): DescribeVpcsResult {
   const s = ec2Of(ctx);
   const selected = applyFilters(s, selectByIds(s.vpcs, kinds.vpc, input.VpcIds), input.Filters, vpcFilters);
-  const { page: items, nextToken } = page(selected, input, { min: 5, max: 1000 }, [input.VpcIds, input.Filters]);
+  const { page: items, nextToken } = page(selected, input, { min: 5, max: 1000 }, [
+    input.VpcIds,
+    input.Filters,
+  ]);
   return { Vpcs: items.map((v) => vpcView(s, v)), NextToken: nextToken };
 }
 
 export function deleteVpc(ctx: CallContext, input: DeleteVpcRequest): Record<string, never> {
   const s = ec2Of(ctx);
   const vpc = find(s.vpcs, kinds.vpc, input.VpcId);
-  const inVpc = <T extends { vpcId: string }>(table: Record<string, T>) => Object.values(table).filter((r) => r.vpcId === vpc.id);
+  const inVpc = <T extends { vpcId: string }>(table: Record<string, T>) =>
+    Object.values(table).filter((r) => r.vpcId === vpc.id);
   const busy =
     inVpc(s.subnets).length > 0 ||
     inVpc(s.groups).some((g) => g.name !== 'default') ||
@@ -160,7 +170,9 @@ export function zonesOf(region: string): Array<{ name: string; id: string }> {
 }
 
 export function subnetView(ctx: CallContext, s: Ec2State, sn: SubnetRecord): Subnet {
-  const used = Object.values(s.instances).filter((i) => i.subnetId === sn.id && i.state !== 'terminated').length;
+  const used = Object.values(s.instances).filter(
+    (i) => i.subnetId === sn.id && i.state !== 'terminated',
+  ).length;
   return {
     AvailabilityZone: sn.az,
     AvailabilityZoneId: sn.azId,
@@ -175,7 +187,13 @@ export function subnetView(ctx: CallContext, s: Ec2State, sn: SubnetRecord): Sub
     OwnerId: sn.ownerId,
     AssignIpv6AddressOnCreation: sn.assignIpv6OnCreation ?? false,
     Ipv6CidrBlockAssociationSet: sn.ipv6Cidr
-      ? [{ AssociationId: sn.ipv6AssociationId, Ipv6CidrBlock: sn.ipv6Cidr, Ipv6CidrBlockState: { State: 'associated' } }]
+      ? [
+          {
+            AssociationId: sn.ipv6AssociationId,
+            Ipv6CidrBlock: sn.ipv6Cidr,
+            Ipv6CidrBlockState: { State: 'associated' },
+          },
+        ]
       : [],
     Tags: tagsOf(s, sn.id),
     SubnetArn: `arn:aws:ec2:${ctx.region}:${sn.ownerId}:subnet/${sn.id}`,
@@ -192,7 +210,8 @@ export function subnetView(ctx: CallContext, s: Ec2State, sn: SubnetRecord): Sub
 export function createSubnet(ctx: CallContext, input: CreateSubnetRequest): CreateSubnetResult {
   const s = ec2Of(ctx);
   const vpc = find(s.vpcs, kinds.vpc, input.VpcId);
-  if (input.CidrBlock === undefined) throw new ServiceError('MissingParameter', 'The request must contain the parameter cidrBlock');
+  if (input.CidrBlock === undefined)
+    throw new ServiceError('MissingParameter', 'The request must contain the parameter cidrBlock');
   const block = parseBlock(input.CidrBlock, 'cidrBlock');
   const text = input.CidrBlock;
   if (block.prefix < 16 || block.prefix > 28 || !contains(parseCidr4(vpc.cidr)!, block)) {
@@ -278,7 +297,15 @@ const subnetFilters: FilterTable<SubnetRecord> = {
 
 export function describeSubnets(ctx: CallContext, input: DescribeSubnetsRequest): DescribeSubnetsResult {
   const s = ec2Of(ctx);
-  const selected = applyFilters(s, selectByIds(s.subnets, kinds.subnet, input.SubnetIds), input.Filters, subnetFilters);
-  const { page: items, nextToken } = page(selected, input, { min: 5, max: 1000 }, [input.SubnetIds, input.Filters]);
+  const selected = applyFilters(
+    s,
+    selectByIds(s.subnets, kinds.subnet, input.SubnetIds),
+    input.Filters,
+    subnetFilters,
+  );
+  const { page: items, nextToken } = page(selected, input, { min: 5, max: 1000 }, [
+    input.SubnetIds,
+    input.Filters,
+  ]);
   return { Subnets: items.map((sn) => subnetView(ctx, s, sn)), NextToken: nextToken };
 }

@@ -24,22 +24,29 @@ function view(alarm: MetricAlarm): MetricAlarm {
 }
 
 function checkAlarmTypes(types: string[] | undefined): boolean {
-  for (const t of types ?? []) if (!ALARM_TYPES.includes(t)) throw validationError(`The value ${t} for parameter AlarmTypes is invalid.`);
+  for (const t of types ?? [])
+    if (!ALARM_TYPES.includes(t))
+      throw validationError(`The value ${t} for parameter AlarmTypes is invalid.`);
   return types === undefined || types.length === 0 || types.includes('MetricAlarm');
 }
 
 function checkMaxRecords(max: number | undefined): void {
   if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > 100)) {
-    throw validationError(`The value ${max} for parameter MaxRecords is invalid: it must be between 1 and 100.`);
+    throw validationError(
+      `The value ${max} for parameter MaxRecords is invalid: it must be between 1 and 100.`,
+    );
   }
 }
 
 export function describeAlarms(ctx: CallContext, input: DescribeAlarmsInput): DescribeAlarmsOutput {
   ensureArmed(ctx);
   if (input.AlarmNames?.length && input.AlarmNamePrefix !== undefined) {
-    throw invalidCombination('The parameters AlarmNames and AlarmNamePrefix are mutually exclusive and you have specified both.');
+    throw invalidCombination(
+      'The parameters AlarmNames and AlarmNamePrefix are mutually exclusive and you have specified both.',
+    );
   }
-  if ((input.AlarmNames?.length ?? 0) > 100) throw invalidValue('The collection AlarmNames must not have a size greater than 100.');
+  if ((input.AlarmNames?.length ?? 0) > 100)
+    throw invalidValue('The collection AlarmNames must not have a size greater than 100.');
   if (input.StateValue !== undefined && !STATES.includes(input.StateValue)) {
     throw invalidValue(`The value ${input.StateValue} for parameter StateValue is invalid.`);
   }
@@ -52,7 +59,9 @@ export function describeAlarms(ctx: CallContext, input: DescribeAlarmsInput): De
     .map((a) => a.alarm)
     .filter(() => metricAlarms && !relatives)
     .filter((a) => !names || names.has(a.AlarmName ?? ''))
-    .filter((a) => input.AlarmNamePrefix === undefined || (a.AlarmName ?? '').startsWith(input.AlarmNamePrefix))
+    .filter(
+      (a) => input.AlarmNamePrefix === undefined || (a.AlarmName ?? '').startsWith(input.AlarmNamePrefix),
+    )
     .filter((a) => input.StateValue === undefined || a.StateValue === input.StateValue)
     .filter(
       (a) =>
@@ -63,11 +72,20 @@ export function describeAlarms(ctx: CallContext, input: DescribeAlarmsInput): De
     )
     .sort((a, b) => (a.AlarmName ?? '').localeCompare(b.AlarmName ?? ''));
   const { NextToken: token, MaxRecords: max, ...query } = input;
-  const { page, nextToken } = paginate(alarms, { token, max, defaultMax: 50, query, invalidToken: invalidNextToken });
+  const { page, nextToken } = paginate(alarms, {
+    token,
+    max,
+    defaultMax: 50,
+    query,
+    invalidToken: invalidNextToken,
+  });
   return { MetricAlarms: page.map(view), CompositeAlarms: [], NextToken: nextToken };
 }
 
-export function describeAlarmsForMetric(ctx: CallContext, input: DescribeAlarmsForMetricInput): DescribeAlarmsForMetricOutput {
+export function describeAlarmsForMetric(
+  ctx: CallContext,
+  input: DescribeAlarmsForMetricInput,
+): DescribeAlarmsForMetricOutput {
   ensureArmed(ctx);
   const alarms = Object.values(ctx.state(monitoringState).alarms)
     .map((a) => a.alarm)
@@ -81,14 +99,27 @@ export function describeAlarmsForMetric(ctx: CallContext, input: DescribeAlarmsF
   return { MetricAlarms: alarms.map(view) };
 }
 
-const ITEM_TYPES = ['ConfigurationUpdate', 'StateUpdate', 'Action', 'AlarmContributorStateUpdate', 'AlarmContributorAction'];
+const ITEM_TYPES = [
+  'ConfigurationUpdate',
+  'StateUpdate',
+  'Action',
+  'AlarmContributorStateUpdate',
+  'AlarmContributorAction',
+];
 
-export function describeAlarmHistory(ctx: CallContext, input: DescribeAlarmHistoryInput): DescribeAlarmHistoryOutput {
+export function describeAlarmHistory(
+  ctx: CallContext,
+  input: DescribeAlarmHistoryInput,
+): DescribeAlarmHistoryOutput {
   ensureArmed(ctx);
   if (input.HistoryItemType !== undefined && !ITEM_TYPES.includes(input.HistoryItemType)) {
     throw invalidValue(`The value ${input.HistoryItemType} for parameter HistoryItemType is invalid.`);
   }
-  if (input.ScanBy !== undefined && input.ScanBy !== 'TimestampDescending' && input.ScanBy !== 'TimestampAscending') {
+  if (
+    input.ScanBy !== undefined &&
+    input.ScanBy !== 'TimestampDescending' &&
+    input.ScanBy !== 'TimestampAscending'
+  ) {
     throw validationError(`The value ${input.ScanBy} for parameter ScanBy is invalid.`);
   }
   checkMaxRecords(input.MaxRecords);
@@ -104,6 +135,12 @@ export function describeAlarmHistory(ctx: CallContext, input: DescribeAlarmHisto
     .filter((h) => h.Timestamp.getTime() >= start && h.Timestamp.getTime() <= end);
   if (input.ScanBy !== 'TimestampAscending') items.reverse();
   const { NextToken: token, MaxRecords: max, ...query } = input;
-  const { page, nextToken } = paginate(items, { token, max, defaultMax: 100, query, invalidToken: invalidNextToken });
+  const { page, nextToken } = paginate(items, {
+    token,
+    max,
+    defaultMax: 100,
+    query,
+    invalidToken: invalidNextToken,
+  });
   return { AlarmHistoryItems: page.map((h): AlarmHistoryItem => ({ ...h })), NextToken: nextToken };
 }

@@ -28,8 +28,13 @@ export function getMetricData(ctx: CallContext, input: GetMetricDataInput): GetM
   validateQueries(queries);
   const startTime = (input.StartTime as Date).getTime();
   const endTime = (input.EndTime as Date).getTime();
-  if (startTime >= endTime) throw invalidValue('The parameter StartTime must be less than the parameter EndTime.');
-  if (input.ScanBy !== undefined && input.ScanBy !== 'TimestampDescending' && input.ScanBy !== 'TimestampAscending') {
+  if (startTime >= endTime)
+    throw invalidValue('The parameter StartTime must be less than the parameter EndTime.');
+  if (
+    input.ScanBy !== undefined &&
+    input.ScanBy !== 'TimestampDescending' &&
+    input.ScanBy !== 'TimestampAscending'
+  ) {
     throw validationError(`The value ${input.ScanBy} for parameter ScanBy is invalid.`);
   }
   if (input.MaxDatapoints !== undefined && input.MaxDatapoints < 1) {
@@ -59,7 +64,11 @@ export function getMetricData(ctx: CallContext, input: GetMetricDataInput): GetM
         result = { points: value.kind === 'series' ? value.points : new Map() };
       } catch (err) {
         if (!(err instanceof ExpressionError)) throw err;
-        result = { points: new Map(), failed: true, messages: [{ Code: 'InternalError', Value: err.message }] };
+        result = {
+          points: new Map(),
+          failed: true,
+          messages: [{ Code: 'InternalError', Value: err.message }],
+        };
       }
     }
     visiting.delete(id);
@@ -80,14 +89,23 @@ export function getMetricData(ctx: CallContext, input: GetMetricDataInput): GetM
   const flat: Array<[number, number]> = [];
   results.forEach((r, ri) => r.times.forEach((_, pi) => flat.push([ri, pi])));
   const { NextToken: token, MaxDatapoints: max, ...query } = input;
-  const { page, nextToken } = paginate(flat, { token, max, defaultMax: 100_800, query, invalidToken: invalidNextToken });
+  const { page, nextToken } = paginate(flat, {
+    token,
+    max,
+    defaultMax: 100_800,
+    query,
+    invalidToken: invalidNextToken,
+  });
   const last = page.at(-1);
   const out: MetricDataResult[] = results.map((r, ri) => {
     const mine = page.filter(([i]) => i === ri).map(([, pi]) => r.times[pi] as number);
-    const truncated = nextToken !== undefined && last !== undefined && (ri > last[0] || (ri === last[0] && last[1] < r.times.length - 1));
+    const truncated =
+      nextToken !== undefined &&
+      last !== undefined &&
+      (ri > last[0] || (ri === last[0] && last[1] < r.times.length - 1));
     return {
       Id: r.query.Id,
-      Label: r.query.Label ?? (r.query.MetricStat?.Metric?.MetricName ?? r.query.Id),
+      Label: r.query.Label ?? r.query.MetricStat?.Metric?.MetricName ?? r.query.Id,
       Timestamps: mine.map((t) => new Date(t)),
       Values: mine.map((t) => r.computed.points.get(t) as number),
       StatusCode: r.computed.failed ? 'InternalError' : truncated ? 'PartialData' : 'Complete',
@@ -97,7 +115,12 @@ export function getMetricData(ctx: CallContext, input: GetMetricDataInput): GetM
   return { MetricDataResults: out, NextToken: nextToken, Messages: [] };
 }
 
-function metricStatSeries(s: MonitoringState, q: MetricDataQuery, startTime: number, endTime: number): Series {
+function metricStatSeries(
+  s: MonitoringState,
+  q: MetricDataQuery,
+  startTime: number,
+  endTime: number,
+): Series {
   const stat = q.MetricStat!;
   const m = stat.Metric ?? {};
   const metric = s.metrics[metricKey(m.Namespace ?? '', m.MetricName ?? '', m.Dimensions)];
@@ -105,7 +128,12 @@ function metricStatSeries(s: MonitoringState, q: MetricDataQuery, startTime: num
   if (!metric) return points;
   const period = stat.Period as number;
   const start = alignedStart(startTime, period);
-  for (const b of bucketize(metric.points, { start, end: endTime, periodMs: period * 1000, unit: stat.Unit })) {
+  for (const b of bucketize(metric.points, {
+    start,
+    end: endTime,
+    periodMs: period * 1000,
+    unit: stat.Unit,
+  })) {
     const v = statisticOf(b, stat.Stat as string);
     if (v !== undefined) points.set(b.timestamp, v);
   }
@@ -113,7 +141,8 @@ function metricStatSeries(s: MonitoringState, q: MetricDataQuery, startTime: num
 }
 
 function validateQueries(queries: readonly MetricDataQuery[]): void {
-  if (queries.length > 500) throw validationError('The collection MetricDataQueries must not have a size greater than 500.');
+  if (queries.length > 500)
+    throw validationError('The collection MetricDataQueries must not have a size greater than 500.');
   const ids = new Set<string>();
   const problems = new Problems();
   queries.forEach((q, i) => {
@@ -124,24 +153,35 @@ function validateQueries(queries: readonly MetricDataQuery[]): void {
         `Invalid metric id ${id} for parameter ${at}.Id: the first character must be a lower-case letter, the others letters, numbers or underscores.`,
       );
     }
-    if (ids.has(id)) throw validationError(`The values for parameter id in MetricDataQueries are not unique: ${id}.`);
+    if (ids.has(id))
+      throw validationError(`The values for parameter id in MetricDataQueries are not unique: ${id}.`);
     ids.add(id);
     if (q.MetricStat && q.Expression !== undefined) {
-      throw validationError('The parameters MetricDataQuery Expression and MetricStat are mutually exclusive and you have specified both.');
+      throw validationError(
+        'The parameters MetricDataQuery Expression and MetricStat are mutually exclusive and you have specified both.',
+      );
     }
     if (!q.MetricStat && q.Expression === undefined) {
-      throw validationError(`Exactly one of the parameters ${at}.MetricStat and ${at}.Expression must be specified.`);
+      throw validationError(
+        `Exactly one of the parameters ${at}.MetricStat and ${at}.Expression must be specified.`,
+      );
     }
     const stat = q.MetricStat;
     if (!stat) return;
     if (!stat.Metric?.Namespace || !stat.Metric.MetricName) {
-      throw validationError(`The parameters ${at}.MetricStat.Metric.Namespace and ${at}.MetricStat.Metric.MetricName are required.`);
+      throw validationError(
+        `The parameters ${at}.MetricStat.Metric.Namespace and ${at}.MetricStat.Metric.MetricName are required.`,
+      );
     }
     if (stat.Stat === undefined || (!isStatistic(stat.Stat) && !isPercentile(stat.Stat))) {
-      throw validationError(`The value ${stat.Stat} for parameter ${at}.MetricStat.Stat is not a valid statistic.`);
+      throw validationError(
+        `The value ${stat.Stat} for parameter ${at}.MetricStat.Stat is not a valid statistic.`,
+      );
     }
     if (stat.Period === undefined || !validPeriod(stat.Period, { query: true })) {
-      throw validationError(`The value ${stat.Period} for parameter ${at}.MetricStat.Period is invalid: use 1, 5, 10, 20, 30 or a multiple of 60.`);
+      throw validationError(
+        `The value ${stat.Period} for parameter ${at}.MetricStat.Period is invalid: use 1, 5, 10, 20, 30 or a multiple of 60.`,
+      );
     }
     checkUnit(stat.Unit, `${at}.MetricStat.Unit`, problems);
   });

@@ -34,14 +34,19 @@ const NEWEST = 2 * 3600 * 1000;
 const RETENTION = 15 * DAY;
 const LIMIT = 2 ** 360;
 
-export const invalidNextToken = () => new ServiceError('InvalidNextToken', 'The service returned an invalid NextToken.');
+export const invalidNextToken = () =>
+  new ServiceError('InvalidNextToken', 'The service returned an invalid NextToken.');
 
-export async function putMetricData(ctx: CallContext, input: PutMetricDataInput): Promise<Record<string, never>> {
+export async function putMetricData(
+  ctx: CallContext,
+  input: PutMetricDataInput,
+): Promise<Record<string, never>> {
   ensureArmed(ctx);
   checkNamespace(input.Namespace, 'Namespace', { write: true });
   const data = input.MetricData ?? [];
   if (data.length === 0) throw missingParameter('MetricData');
-  if (data.length > 1000) throw invalidValue('The collection MetricData must not have a size greater than 1000.');
+  if (data.length > 1000)
+    throw invalidValue('The collection MetricData must not have a size greater than 1000.');
   const now = ctx.now.getTime();
   const problems = new Problems();
   data.forEach((d, i) => checkDatum(d, `MetricData.member.${i + 1}`, now, problems));
@@ -54,7 +59,13 @@ export async function putMetricData(ctx: CallContext, input: PutMetricDataInput)
     const key = metricKey(namespace, d.MetricName as string, d.Dimensions);
     let metric = s.metrics[key];
     if (!metric) {
-      metric = { Namespace: namespace, MetricName: d.MetricName as string, Dimensions: d.Dimensions ?? [], lastPublished: ctx.now, points: [] };
+      metric = {
+        Namespace: namespace,
+        MetricName: d.MetricName as string,
+        Dimensions: d.Dimensions ?? [],
+        lastPublished: ctx.now,
+        points: [],
+      };
       s.metrics[key] = metric;
     }
     metric.lastPublished = ctx.now;
@@ -64,29 +75,39 @@ export async function putMetricData(ctx: CallContext, input: PutMetricDataInput)
   // Alarms on these metrics see the new data at once, not only at the end of their period.
   for (const [name, stored] of Object.entries(s.alarms)) {
     const a = stored.alarm;
-    if (touched.has(metricKey(a.Namespace ?? '', a.MetricName ?? '', a.Dimensions))) await evaluateStoredAlarm(ctx, name, ctx.now);
+    if (touched.has(metricKey(a.Namespace ?? '', a.MetricName ?? '', a.Dimensions)))
+      await evaluateStoredAlarm(ctx, name, ctx.now);
   }
   return {};
 }
 
 function checkDatum(d: MetricDatum, at: string, now: number, problems: Problems): void {
   checkMetricName(d.MetricName, `${at}.MetricName`);
-  const given = (['Value', 'Values', 'StatisticValues'] as const).filter((k) => d[k] !== undefined && !(k === 'Values' && d.Values?.length === 0));
+  const given = (['Value', 'Values', 'StatisticValues'] as const).filter(
+    (k) => d[k] !== undefined && !(k === 'Values' && d.Values?.length === 0),
+  );
   if (given.length > 1) {
-    throw invalidCombination(`The parameters ${at}.${given[0]} and ${at}.${given[1]} are mutually exclusive and you have specified both.`);
+    throw invalidCombination(
+      `The parameters ${at}.${given[0]} and ${at}.${given[1]} are mutually exclusive and you have specified both.`,
+    );
   }
   if (given.length === 0) {
-    throw invalidCombination(`At least one of the parameters ${at}.Value, ${at}.Values or ${at}.StatisticValues must be specified.`);
+    throw invalidCombination(
+      `At least one of the parameters ${at}.Value, ${at}.Values or ${at}.StatisticValues must be specified.`,
+    );
   }
   const checkNumber = (v: number | undefined, param: string) => {
-    if (v !== undefined && (!Number.isFinite(v) || Math.abs(v) > LIMIT)) problems.add(`The value ${v} for parameter ${param} is invalid.`);
+    if (v !== undefined && (!Number.isFinite(v) || Math.abs(v) > LIMIT))
+      problems.add(`The value ${v} for parameter ${param} is invalid.`);
   };
   checkNumber(d.Value, `${at}.Value`);
   d.Values?.forEach((v, i) => checkNumber(v, `${at}.Values.member.${i + 1}`));
   d.Counts?.forEach((c, i) => {
-    if (!Number.isFinite(c) || c < 0) problems.add(`The value ${c} for parameter ${at}.Counts.member.${i + 1} is invalid.`);
+    if (!Number.isFinite(c) || c < 0)
+      problems.add(`The value ${c} for parameter ${at}.Counts.member.${i + 1} is invalid.`);
   });
-  if ((d.Values?.length ?? 0) > 150) problems.add(`The collection ${at}.Values must not have a size greater than 150.`);
+  if ((d.Values?.length ?? 0) > 150)
+    problems.add(`The collection ${at}.Values must not have a size greater than 150.`);
   if (d.Counts !== undefined && d.Counts.length !== (d.Values?.length ?? 0)) {
     problems.add(`The parameters ${at}.Values and ${at}.Counts must be of the same size.`);
   }
@@ -96,9 +117,14 @@ function checkDatum(d: MetricDatum, at: string, now: number, problems: Problems)
       if (set[k] === undefined) throw missingParameter(`${at}.StatisticValues.${k}`);
       checkNumber(set[k], `${at}.StatisticValues.${k}`);
     }
-    if ((set.SampleCount ?? 0) <= 0) problems.add(`The value ${set.SampleCount} for parameter ${at}.StatisticValues.SampleCount is invalid.`);
+    if ((set.SampleCount ?? 0) <= 0)
+      problems.add(
+        `The value ${set.SampleCount} for parameter ${at}.StatisticValues.SampleCount is invalid.`,
+      );
     if ((set.Minimum ?? 0) > (set.Maximum ?? 0)) {
-      problems.add(`The parameter ${at}.StatisticValues.Minimum must not be greater than ${at}.StatisticValues.Maximum.`);
+      problems.add(
+        `The parameter ${at}.StatisticValues.Minimum must not be greater than ${at}.StatisticValues.Maximum.`,
+      );
     }
   }
   checkDimensions(d.Dimensions, `${at}.Dimensions`, problems);
@@ -107,7 +133,8 @@ function checkDatum(d: MetricDatum, at: string, now: number, problems: Problems)
     problems.add(`The value ${d.StorageResolution} for parameter ${at}.StorageResolution is invalid.`);
   }
   const t = d.Timestamp?.getTime();
-  if (t !== undefined && t < now - OLDEST) problems.add(`The parameter ${at}.Timestamp must specify a time within the past two weeks.`);
+  if (t !== undefined && t < now - OLDEST)
+    problems.add(`The parameter ${at}.Timestamp must specify a time within the past two weeks.`);
   if (t !== undefined && t > now + NEWEST) {
     problems.add(`The parameter ${at}.Timestamp must specify a time no more than two hours in the future.`);
   }
@@ -127,7 +154,8 @@ function insertPoint(metric: StoredMetric, point: MetricPoint, now: number): voi
 export function listMetrics(ctx: CallContext, input: ListMetricsInput): ListMetricsOutput {
   ensureArmed(ctx);
   const problems = new Problems();
-  if (input.Dimensions && input.Dimensions.length > 10) problems.add('The collection Dimensions must not have a size greater than 10.');
+  if (input.Dimensions && input.Dimensions.length > 10)
+    problems.add('The collection Dimensions must not have a size greater than 10.');
   if (input.RecentlyActive !== undefined && input.RecentlyActive !== 'PT3H') {
     problems.add(`The value ${input.RecentlyActive} for parameter RecentlyActive is invalid.`);
   }
@@ -139,13 +167,28 @@ export function listMetrics(ctx: CallContext, input: ListMetricsInput): ListMetr
     .filter((m) => input.Namespace === undefined || m.Namespace === input.Namespace)
     .filter((m) => input.MetricName === undefined || m.MetricName === input.MetricName)
     .filter((m) =>
-      (input.Dimensions ?? []).every((f) => m.Dimensions.some((d) => d.Name === f.Name && (f.Value === undefined || d.Value === f.Value))),
+      (input.Dimensions ?? []).every((f) =>
+        m.Dimensions.some((d) => d.Name === f.Name && (f.Value === undefined || d.Value === f.Value)),
+      ),
     )
-    .sort((a, b) => metricKey(a.Namespace, a.MetricName, a.Dimensions).localeCompare(metricKey(b.Namespace, b.MetricName, b.Dimensions)));
+    .sort((a, b) =>
+      metricKey(a.Namespace, a.MetricName, a.Dimensions).localeCompare(
+        metricKey(b.Namespace, b.MetricName, b.Dimensions),
+      ),
+    );
   const { NextToken: token, ...query } = input;
-  const { page, nextToken } = paginate(metrics, { token, defaultMax: 500, query, invalidToken: invalidNextToken });
+  const { page, nextToken } = paginate(metrics, {
+    token,
+    defaultMax: 500,
+    query,
+    invalidToken: invalidNextToken,
+  });
   return {
-    Metrics: page.map((m) => ({ Namespace: m.Namespace, MetricName: m.MetricName, Dimensions: m.Dimensions })),
+    Metrics: page.map((m) => ({
+      Namespace: m.Namespace,
+      MetricName: m.MetricName,
+      Dimensions: m.Dimensions,
+    })),
     NextToken: nextToken,
   };
 }
@@ -156,21 +199,30 @@ export function alignedStart(start: number, period: number): number {
   return Math.floor(start / step) * step;
 }
 
-export function getMetricStatistics(ctx: CallContext, input: GetMetricStatisticsInput): GetMetricStatisticsOutput {
+export function getMetricStatistics(
+  ctx: CallContext,
+  input: GetMetricStatisticsInput,
+): GetMetricStatisticsOutput {
   ensureArmed(ctx);
   checkNamespace(input.Namespace, 'Namespace', { write: false });
   checkMetricName(input.MetricName, 'MetricName');
   const statistics = input.Statistics ?? [];
   const extended = input.ExtendedStatistics ?? [];
   if (statistics.length === 0 && extended.length === 0) {
-    throw invalidCombination('At least one of the parameters Statistics and ExtendedStatistics must be specified.');
+    throw invalidCombination(
+      'At least one of the parameters Statistics and ExtendedStatistics must be specified.',
+    );
   }
   const problems = new Problems();
   statistics.forEach((s, i) => {
-    if (!isStatistic(s)) problems.add(`The parameter Statistics.member.${i + 1} must be a value in the set [Sum, Maximum, Minimum, SampleCount, Average].`);
+    if (!isStatistic(s))
+      problems.add(
+        `The parameter Statistics.member.${i + 1} must be a value in the set [Sum, Maximum, Minimum, SampleCount, Average].`,
+      );
   });
   extended.forEach((s, i) => {
-    if (!isPercentile(s)) problems.add(`The value ${s} for parameter ExtendedStatistics.member.${i + 1} is invalid.`);
+    if (!isPercentile(s))
+      problems.add(`The value ${s} for parameter ExtendedStatistics.member.${i + 1} is invalid.`);
   });
   const period = input.Period ?? 0;
   if (!validPeriod(period, { query: true })) problems.add('The parameter Period must be a multiple of 60.');
@@ -188,9 +240,18 @@ export function getMetricStatistics(ctx: CallContext, input: GetMetricStatistics
         'You may reduce the datapoints requested by increasing Period, or decreasing the time range.',
     );
   }
-  const metric = ctx.state(monitoringState).metrics[metricKey(input.Namespace as string, input.MetricName as string, input.Dimensions)];
+  const metric =
+    ctx.state(monitoringState).metrics[
+      metricKey(input.Namespace as string, input.MetricName as string, input.Dimensions)
+    ];
   const buckets = metric
-    ? bucketize(metric.points, { start, end: endTime, periodMs: period * 1000, unit: input.Unit, byUnit: input.Unit === undefined })
+    ? bucketize(metric.points, {
+        start,
+        end: endTime,
+        periodMs: period * 1000,
+        unit: input.Unit,
+        byUnit: input.Unit === undefined,
+      })
     : [];
   const datapoints: Datapoint[] = buckets.map((b) => {
     const dp: Datapoint = { Timestamp: new Date(b.timestamp), Unit: b.unit as StandardUnit };

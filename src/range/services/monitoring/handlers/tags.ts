@@ -18,9 +18,12 @@ export function checkTags(tags: readonly Tag[] | undefined): void {
   if (tags.length > 50) throw invalidValue('The collection Tags must not have a size greater than 50.');
   for (const t of tags) {
     const key = t.Key ?? '';
-    if (key.length < 1 || key.length > 128) throw invalidValue(`The value ${key} for parameter Tags.member.Key is invalid.`);
-    if (key.toLowerCase().startsWith('aws:')) throw invalidValue(`Tag keys starting with 'aws:' are reserved: ${key}.`);
-    if ((t.Value ?? '').length > 256) throw invalidValue(`The value for tag ${key} is longer than 256 characters.`);
+    if (key.length < 1 || key.length > 128)
+      throw invalidValue(`The value ${key} for parameter Tags.member.Key is invalid.`);
+    if (key.toLowerCase().startsWith('aws:'))
+      throw invalidValue(`Tag keys starting with 'aws:' are reserved: ${key}.`);
+    if ((t.Value ?? '').length > 256)
+      throw invalidValue(`The value for tag ${key} is longer than 256 characters.`);
   }
 }
 
@@ -28,7 +31,10 @@ function alarmOf(ctx: CallContext, arn: string | undefined): StoredAlarm {
   const m = ALARM_ARN.exec(arn ?? '');
   if (!m) throw invalidValue(`Invalid ARN: ${arn ?? ''}`);
   const [, region, accountId, name = ''] = m;
-  const stored = region === ctx.region && accountId === ctx.accountId ? ctx.state(monitoringState).alarms[name] : undefined;
+  const stored =
+    region === ctx.region && accountId === ctx.accountId
+      ? ctx.state(monitoringState).alarms[name]
+      : undefined;
   if (!stored) throw new ServiceError('ResourceNotFoundException', `The alarm ${name} does not exist.`, 404);
   return stored;
 }
@@ -50,6 +56,9 @@ export function untagResource(ctx: CallContext, input: UntagResourceInput): Reco
   return {};
 }
 
-export function listTagsForResource(ctx: CallContext, input: ListTagsForResourceInput): ListTagsForResourceOutput {
+export function listTagsForResource(
+  ctx: CallContext,
+  input: ListTagsForResourceInput,
+): ListTagsForResourceOutput {
   return { Tags: alarmOf(ctx, input.ResourceARN).tags.map((t) => ({ ...t })) };
 }

@@ -15,7 +15,8 @@ export function publish(ctx: CallContext, input: PublishInput): PublishResponse 
     throw invalidParameter('PhoneNumber Reason: the range does not send SMS messages');
   }
   const arn = input.TopicArn ?? input.TargetArn;
-  if (arn === undefined) throw invalidParameter('TopicArn or TargetArn Reason: no value for required parameter');
+  if (arn === undefined)
+    throw invalidParameter('TopicArn or TargetArn Reason: no value for required parameter');
   if (input.TopicArn !== undefined && input.TargetArn !== undefined) {
     throw invalidParameter('TopicArn or TargetArn Reason: Only one of them may be specified');
   }
@@ -24,7 +25,10 @@ export function publish(ctx: CallContext, input: PublishInput): PublishResponse 
   if (message.length === 0) throw invalidParameter('Empty message');
   if (Buffer.byteLength(message) > MAX_BYTES) throw invalidParameter('Message too long');
   const subject = input.Subject;
-  if (subject !== undefined && (subject.length === 0 || subject.length > 100 || !/^[\x20-\x7e]+$/.test(subject) || /^\s/.test(subject))) {
+  if (
+    subject !== undefined &&
+    (subject.length === 0 || subject.length > 100 || !/^[\x20-\x7e]+$/.test(subject) || /^\s/.test(subject))
+  ) {
     throw invalidParameter('Subject');
   }
   if (input.MessageStructure !== undefined) {
@@ -42,16 +46,23 @@ export function publish(ctx: CallContext, input: PublishInput): PublishResponse 
   for (const [name, attr] of Object.entries(input.MessageAttributes ?? {})) {
     if (!attr.DataType) throw invalidParameter(`MessageAttributes.${name}.DataType is required`);
     if (attr.StringValue === undefined && attr.BinaryValue === undefined) {
-      throw invalidParameter(`The message attribute '${name}' must contain non-empty message attribute value.`);
+      throw invalidParameter(
+        `The message attribute '${name}' must contain non-empty message attribute value.`,
+      );
     }
   }
   const fifo = topic.Name.endsWith('.fifo');
-  if (fifo && !input.MessageGroupId) throw invalidParameter('The MessageGroupId parameter is required for FIFO topics');
+  if (fifo && !input.MessageGroupId)
+    throw invalidParameter('The MessageGroupId parameter is required for FIFO topics');
   if (fifo && !input.MessageDeduplicationId && topic.Attributes.ContentBasedDeduplication !== 'true') {
-    throw invalidParameter('The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly');
+    throw invalidParameter(
+      'The topic should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
+    );
   }
   if (!fifo && input.MessageDeduplicationId !== undefined) {
-    throw invalidParameter('MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type');
+    throw invalidParameter(
+      'MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter that is not valid for this topic type',
+    );
   }
 
   const stored: PublishedMessage = {
@@ -65,7 +76,8 @@ export function publish(ctx: CallContext, input: PublishInput): PublishResponse 
   if (input.MessageStructure !== undefined) stored.MessageStructure = input.MessageStructure;
   if (input.MessageAttributes !== undefined) stored.MessageAttributes = input.MessageAttributes;
   if (input.MessageGroupId !== undefined) stored.MessageGroupId = input.MessageGroupId;
-  if (input.MessageDeduplicationId !== undefined) stored.MessageDeduplicationId = input.MessageDeduplicationId;
+  if (input.MessageDeduplicationId !== undefined)
+    stored.MessageDeduplicationId = input.MessageDeduplicationId;
   if (fifo) stored.SequenceNumber = String(topic.nextSequence++).padStart(20, '0');
   topic.Messages.push(stored);
   if (topic.Messages.length > MESSAGE_LIMIT) topic.Messages.splice(0, topic.Messages.length - MESSAGE_LIMIT);

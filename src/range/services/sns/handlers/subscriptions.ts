@@ -26,14 +26,36 @@ const PROTOCOLS: Record<string, { endpoint: RegExp; what: string; confirm: boole
   email: { endpoint: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, what: 'Email address', confirm: true },
   'email-json': { endpoint: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, what: 'Email address', confirm: true },
   sms: { endpoint: /^\+?[0-9]{5,15}$/, what: 'Invalid SMS endpoint', confirm: false },
-  sqs: { endpoint: /^arn:aws[\w-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]+(\.fifo)?$/, what: 'SQS endpoint ARN', confirm: false },
-  lambda: { endpoint: /^arn:aws[\w-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$/, what: 'Lambda endpoint ARN', confirm: false },
-  firehose: { endpoint: /^arn:aws[\w-]*:firehose:[a-z0-9-]+:\d{12}:deliverystream\/[\w.-]+$/, what: 'Firehose endpoint ARN', confirm: false },
-  application: { endpoint: /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:endpoint\/.+$/, what: 'Application endpoint ARN', confirm: false },
+  sqs: {
+    endpoint: /^arn:aws[\w-]*:sqs:[a-z0-9-]+:\d{12}:[\w-]+(\.fifo)?$/,
+    what: 'SQS endpoint ARN',
+    confirm: false,
+  },
+  lambda: {
+    endpoint: /^arn:aws[\w-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w$-]+)?$/,
+    what: 'Lambda endpoint ARN',
+    confirm: false,
+  },
+  firehose: {
+    endpoint: /^arn:aws[\w-]*:firehose:[a-z0-9-]+:\d{12}:deliverystream\/[\w.-]+$/,
+    what: 'Firehose endpoint ARN',
+    confirm: false,
+  },
+  application: {
+    endpoint: /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:endpoint\/.+$/,
+    what: 'Application endpoint ARN',
+    confirm: false,
+  },
 };
 
 const SUBSCRIPTION_ATTRIBUTES = new Set([
-  'DeliveryPolicy', 'FilterPolicy', 'FilterPolicyScope', 'RawMessageDelivery', 'RedrivePolicy', 'SubscriptionRoleArn', 'ReplayPolicy',
+  'DeliveryPolicy',
+  'FilterPolicy',
+  'FilterPolicyScope',
+  'RawMessageDelivery',
+  'RedrivePolicy',
+  'SubscriptionRoleArn',
+  'ReplayPolicy',
 ]);
 
 function subscriptionNotFound(): ServiceError {
@@ -53,7 +75,8 @@ export function subscribe(ctx: CallContext, input: SubscribeInput): SubscribeRes
   if (!rule.endpoint.test(endpoint)) throw invalidParameter(rule.what);
   for (const [k, v] of Object.entries(input.Attributes ?? {})) {
     if (!SUBSCRIPTION_ATTRIBUTES.has(k)) throw invalidParameter(`Attributes Reason: Unknown attribute ${k}`);
-    if (k === 'RawMessageDelivery' && v !== 'true' && v !== 'false') throw invalidParameter('Attributes Reason: RawMessageDelivery must be true or false');
+    if (k === 'RawMessageDelivery' && v !== 'true' && v !== 'false')
+      throw invalidParameter('Attributes Reason: RawMessageDelivery must be true or false');
     if ((k === 'FilterPolicy' || k === 'DeliveryPolicy' || k === 'RedrivePolicy') && v !== '') {
       try {
         JSON.parse(v);
@@ -64,7 +87,8 @@ export function subscribe(ctx: CallContext, input: SubscribeInput): SubscribeRes
   }
   const s = ctx.state(snsState, { accountId: topic.Owner });
   const answer = (sub: StoredSubscription) => ({
-    SubscriptionArn: sub.pending && !input.ReturnSubscriptionArn ? 'pending confirmation' : sub.SubscriptionArn,
+    SubscriptionArn:
+      sub.pending && !input.ReturnSubscriptionArn ? 'pending confirmation' : sub.SubscriptionArn,
   });
   const existing = Object.values(s.subscriptions).find(
     (x) => x.TopicArn === topic.TopicArn && x.Protocol === protocol && x.Endpoint === endpoint,
@@ -86,7 +110,10 @@ export function subscribe(ctx: CallContext, input: SubscribeInput): SubscribeRes
   return answer(sub);
 }
 
-export function confirmSubscription(ctx: CallContext, input: ConfirmSubscriptionInput): ConfirmSubscriptionResponse {
+export function confirmSubscription(
+  ctx: CallContext,
+  input: ConfirmSubscriptionInput,
+): ConfirmSubscriptionResponse {
   const topic = topicOf(ctx, input.TopicArn);
   const sub = Object.values(ctx.state(snsState, { accountId: topic.Owner }).subscriptions).find(
     (x) => x.TopicArn === topic.TopicArn && x.token === input.Token,
@@ -97,7 +124,10 @@ export function confirmSubscription(ctx: CallContext, input: ConfirmSubscription
   return { SubscriptionArn: sub.SubscriptionArn };
 }
 
-function subscriptionOf(ctx: CallContext, arn: string | undefined): { sub: StoredSubscription; accountId: string } {
+function subscriptionOf(
+  ctx: CallContext,
+  arn: string | undefined,
+): { sub: StoredSubscription; accountId: string } {
   const topicPart = (arn ?? '').replace(/:[0-9a-f-]{36}$/, '');
   const parts = parseTopicArn(topicPart);
   if (!parts || topicPart === arn || parts.region !== ctx.region) throw invalidParameter('SubscriptionArn');
@@ -125,15 +155,27 @@ function listed(sub: StoredSubscription): Subscription {
   };
 }
 
-export function listSubscriptions(ctx: CallContext, input: ListSubscriptionsInput): ListSubscriptionsResponse {
+export function listSubscriptions(
+  ctx: CallContext,
+  input: ListSubscriptionsInput,
+): ListSubscriptionsResponse {
   const subs = Object.values(ctx.state(snsState).subscriptions);
-  const { page, nextToken } = paginate(subs, { token: input.NextToken, defaultMax: 100, invalidToken: invalidNextToken });
+  const { page, nextToken } = paginate(subs, {
+    token: input.NextToken,
+    defaultMax: 100,
+    invalidToken: invalidNextToken,
+  });
   return { Subscriptions: page.map(listed), NextToken: nextToken };
 }
 
-export function listSubscriptionsByTopic(ctx: CallContext, input: ListSubscriptionsByTopicInput): ListSubscriptionsByTopicResponse {
+export function listSubscriptionsByTopic(
+  ctx: CallContext,
+  input: ListSubscriptionsByTopicInput,
+): ListSubscriptionsByTopicResponse {
   const topic = topicOf(ctx, input.TopicArn);
-  const subs = Object.values(ctx.state(snsState, { accountId: topic.Owner }).subscriptions).filter((x) => x.TopicArn === topic.TopicArn);
+  const subs = Object.values(ctx.state(snsState, { accountId: topic.Owner }).subscriptions).filter(
+    (x) => x.TopicArn === topic.TopicArn,
+  );
   const { page, nextToken } = paginate(subs, {
     token: input.NextToken,
     defaultMax: 100,
@@ -143,7 +185,10 @@ export function listSubscriptionsByTopic(ctx: CallContext, input: ListSubscripti
   return { Subscriptions: page.map(listed), NextToken: nextToken };
 }
 
-export function getSubscriptionAttributes(ctx: CallContext, input: GetSubscriptionAttributesInput): GetSubscriptionAttributesResponse {
+export function getSubscriptionAttributes(
+  ctx: CallContext,
+  input: GetSubscriptionAttributesInput,
+): GetSubscriptionAttributesResponse {
   const { sub } = subscriptionOf(ctx, input.SubscriptionArn);
   return {
     Attributes: {

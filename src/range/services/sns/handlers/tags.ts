@@ -17,9 +17,12 @@ export function checkTags(tags: readonly Tag[] | undefined): void {
   const seen = new Set<string>();
   for (const t of tags ?? []) {
     const key = t.Key ?? '';
-    if (key.length < 1 || key.length > 128) throw invalidParameter('Tags Reason: Tag keys must be between 1 and 128 characters long');
-    if ((t.Value ?? '').length > 256) throw invalidParameter('Tags Reason: Tag values must be at most 256 characters long');
-    if (key.toLowerCase().startsWith('aws:')) throw invalidParameter('Tags Reason: Tag keys must not start with aws:');
+    if (key.length < 1 || key.length > 128)
+      throw invalidParameter('Tags Reason: Tag keys must be between 1 and 128 characters long');
+    if ((t.Value ?? '').length > 256)
+      throw invalidParameter('Tags Reason: Tag values must be at most 256 characters long');
+    if (key.toLowerCase().startsWith('aws:'))
+      throw invalidParameter('Tags Reason: Tag keys must not start with aws:');
     if (seen.has(key)) throw invalidParameter('Duplicated keys are not allowed.');
     seen.add(key);
   }
@@ -27,14 +30,20 @@ export function checkTags(tags: readonly Tag[] | undefined): void {
 }
 
 function tagLimit(): ServiceError {
-  return new ServiceError('TagLimitExceeded', 'Could not complete request: tag quota of per resource exceeded', 400);
+  return new ServiceError(
+    'TagLimitExceeded',
+    'Could not complete request: tag quota of per resource exceeded',
+    400,
+  );
 }
 
 function resourceOf(ctx: CallContext, arn: string | undefined): StoredTopic {
   const parts = parseTopicArn(arn);
   if (!parts) throw invalidParameter('ResourceArn');
   const topic =
-    parts.region === ctx.region ? ctx.state(snsState, { accountId: parts.accountId }).topics[arn as string] : undefined;
+    parts.region === ctx.region
+      ? ctx.state(snsState, { accountId: parts.accountId }).topics[arn as string]
+      : undefined;
   if (!topic) throw new ServiceError('ResourceNotFound', 'Resource does not exist', 404);
   return topic;
 }
@@ -56,6 +65,9 @@ export function untagResource(ctx: CallContext, input: UntagResourceRequest): Re
   return {};
 }
 
-export function listTagsForResource(ctx: CallContext, input: ListTagsForResourceRequest): ListTagsForResourceResponse {
+export function listTagsForResource(
+  ctx: CallContext,
+  input: ListTagsForResourceRequest,
+): ListTagsForResourceResponse {
   return { Tags: resourceOf(ctx, input.ResourceArn).Tags.map((t) => ({ ...t })) };
 }

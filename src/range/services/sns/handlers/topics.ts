@@ -16,8 +16,17 @@ import { checkTags } from './tags.js';
 
 /** Attributes CreateTopic accepts; SetTopicAttributes accepts the same except FifoTopic. */
 const CREATE_ATTRIBUTES = new Set([
-  'DeliveryPolicy', 'DisplayName', 'FifoTopic', 'Policy', 'SignatureVersion', 'TracingConfig', 'KmsMasterKeyId',
-  'ContentBasedDeduplication', 'ArchivePolicy', 'FifoThroughputScope', 'DataProtectionPolicy',
+  'DeliveryPolicy',
+  'DisplayName',
+  'FifoTopic',
+  'Policy',
+  'SignatureVersion',
+  'TracingConfig',
+  'KmsMasterKeyId',
+  'ContentBasedDeduplication',
+  'ArchivePolicy',
+  'FifoThroughputScope',
+  'DataProtectionPolicy',
 ]);
 const JSON_ATTRIBUTES = new Set(['DeliveryPolicy', 'Policy', 'ArchivePolicy', 'DataProtectionPolicy']);
 
@@ -31,17 +40,23 @@ function checkAttribute(name: string, value: string, topic: { fifo: boolean }): 
       throw invalidParameter(`${name} Error: the value is not valid JSON`);
     }
   }
-  if ((name === 'FifoTopic' || name === 'ContentBasedDeduplication') && value !== 'true' && value !== 'false') {
+  if (
+    (name === 'FifoTopic' || name === 'ContentBasedDeduplication') &&
+    value !== 'true' &&
+    value !== 'false'
+  ) {
     throw invalidParameter(`Attributes Reason: ${name} must be true or false`);
   }
   if (name === 'ContentBasedDeduplication' && value === 'true' && !topic.fifo) {
     throw invalidParameter('Attributes Reason: Content-based deduplication can only be set for FIFO topics');
   }
-  if (name === 'SignatureVersion' && value !== '1' && value !== '2') throw invalidParameter('Attributes Reason: SignatureVersion must be 1 or 2');
+  if (name === 'SignatureVersion' && value !== '1' && value !== '2')
+    throw invalidParameter('Attributes Reason: SignatureVersion must be 1 or 2');
   if (name === 'TracingConfig' && value !== 'Active' && value !== 'PassThrough') {
     throw invalidParameter('Attributes Reason: TracingConfig must be Active or PassThrough');
   }
-  if (name === 'DisplayName' && value.length > 100) throw invalidParameter('Attributes Reason: DisplayName must be at most 100 characters');
+  if (name === 'DisplayName' && value.length > 100)
+    throw invalidParameter('Attributes Reason: DisplayName must be at most 100 characters');
 }
 
 function defaultPolicy(arn: string, accountId: string): string {
@@ -54,8 +69,14 @@ function defaultPolicy(arn: string, accountId: string): string {
         Effect: 'Allow',
         Principal: { AWS: '*' },
         Action: [
-          'SNS:GetTopicAttributes', 'SNS:SetTopicAttributes', 'SNS:AddPermission', 'SNS:RemovePermission', 'SNS:DeleteTopic',
-          'SNS:Subscribe', 'SNS:ListSubscriptionsByTopic', 'SNS:Publish',
+          'SNS:GetTopicAttributes',
+          'SNS:SetTopicAttributes',
+          'SNS:AddPermission',
+          'SNS:RemovePermission',
+          'SNS:DeleteTopic',
+          'SNS:Subscribe',
+          'SNS:ListSubscriptionsByTopic',
+          'SNS:Publish',
         ],
         Resource: arn,
         Condition: { StringEquals: { 'AWS:SourceOwner': accountId } },
@@ -85,7 +106,9 @@ export function createTopic(ctx: CallContext, input: CreateTopicInput): CreateTo
   const name = input.Name as string;
   const attributes = input.Attributes ?? {};
   const fifo = attributes.FifoTopic === 'true';
-  if (fifo ? !name.endsWith('.fifo') || !NAME.test(name.slice(0, -5)) || name.length > 256 : !NAME.test(name)) {
+  if (
+    fifo ? !name.endsWith('.fifo') || !NAME.test(name.slice(0, -5)) || name.length > 256 : !NAME.test(name)
+  ) {
     throw invalidParameter(
       fifo
         ? 'Fifo Topic names must end with .fifo and must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long.'
@@ -102,7 +125,9 @@ export function createTopic(ctx: CallContext, input: CreateTopicInput): CreateTo
   const existing = s.topics[arn];
   if (existing) {
     const current = attributesOf(ctx, existing);
-    if (Object.entries(attributes).some(([k, v]) => (current[k] ?? (k === 'FifoTopic' ? 'false' : '')) !== v)) {
+    if (
+      Object.entries(attributes).some(([k, v]) => (current[k] ?? (k === 'FifoTopic' ? 'false' : '')) !== v)
+    ) {
       throw invalidParameter('Attributes Reason: Topic already exists with different attributes');
     }
     const tags = new Map(existing.Tags.map((t) => [t.Key, t.Value]));
@@ -130,18 +155,25 @@ export function deleteTopic(ctx: CallContext, input: DeleteTopicInput): Record<s
   if (!parts || parts.region !== ctx.region) throw invalidParameter('TopicArn');
   const s = ctx.state(snsState, { accountId: parts.accountId });
   delete s.topics[input.TopicArn as string];
-  for (const [arn, sub] of Object.entries(s.subscriptions)) if (sub.TopicArn === input.TopicArn) delete s.subscriptions[arn];
+  for (const [arn, sub] of Object.entries(s.subscriptions))
+    if (sub.TopicArn === input.TopicArn) delete s.subscriptions[arn];
   return {};
 }
 
 export function listTopics(ctx: CallContext, input: ListTopicsInput): ListTopicsResponse {
   const topics = Object.keys(ctx.state(snsState).topics).sort();
-  const { page, nextToken } = paginate(topics, { token: input.NextToken, defaultMax: 100, invalidToken: invalidNextToken });
+  const { page, nextToken } = paginate(topics, {
+    token: input.NextToken,
+    defaultMax: 100,
+    invalidToken: invalidNextToken,
+  });
   return { Topics: page.map((TopicArn) => ({ TopicArn })), NextToken: nextToken };
 }
 
 function attributesOf(ctx: CallContext, topic: StoredTopic): Record<string, string> {
-  const subs = Object.values(ctx.state(snsState, { accountId: topic.Owner }).subscriptions).filter((x) => x.TopicArn === topic.TopicArn);
+  const subs = Object.values(ctx.state(snsState, { accountId: topic.Owner }).subscriptions).filter(
+    (x) => x.TopicArn === topic.TopicArn,
+  );
   const out: Record<string, string> = {
     Policy: defaultPolicy(topic.TopicArn, topic.Owner),
     Owner: topic.Owner,
@@ -161,7 +193,10 @@ function attributesOf(ctx: CallContext, topic: StoredTopic): Record<string, stri
   return out;
 }
 
-export function getTopicAttributes(ctx: CallContext, input: GetTopicAttributesInput): GetTopicAttributesResponse {
+export function getTopicAttributes(
+  ctx: CallContext,
+  input: GetTopicAttributesInput,
+): GetTopicAttributesResponse {
   return { Attributes: attributesOf(ctx, topicOf(ctx, input.TopicArn)) };
 }
 
