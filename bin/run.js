@@ -19,6 +19,9 @@ if (args.length <= 1) {
 // Node 22+ caches compiled modules between runs (a no-op on Node 20, which lacks the API).
 (await import('node:module')).enableCompileCache?.();
 
+// sirs supports Node 20 on purpose; the SDK's notice that its future versions will not is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 // `sirs help <command>` is `sirs <command> --help` (oclif without @oclif/plugin-help has no `help` command).
 const argv = args[0] === 'help' ? [...args.slice(1), '--help'] : args;
 const { execute } = await import('@oclif/core');

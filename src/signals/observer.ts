@@ -61,6 +61,15 @@ interface Memory {
 }
 
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation']);
+/** Answers of endpoints that have no CloudTrail at all (other AWS-compatible emulators). */
+const NO_CLOUDTRAIL = new Set([
+  'NotImplemented',
+  'UnknownOperationException',
+  'InvalidAction',
+  'UnsupportedOperation',
+]);
+/** A CloudTrail that failed this many times in a row (not throttled) is taken as not there. */
+const CLOUDTRAIL_GIVE_UP_AFTER = 3;
 
 export function createObserver(opts: ObserverOptions): Observer {
   const { exercise } = opts;
@@ -162,8 +171,16 @@ export function createObserver(opts: ObserverOptions): Observer {
       const event = await cause(spec, mem.lastNotMetAt);
       return event ? dated(eventEvidence(event, ''), ` (${describeEvent(event)})`) : dated(obs.evidence, '');
     } catch (err) {
-      if (err instanceof ReadError && err.code !== undefined && ACCESS_DENIED.has(err.code)) {
+      if (
+        err instanceof ReadError &&
+        err.code !== undefined &&
+        (ACCESS_DENIED.has(err.code) || NO_CLOUDTRAIL.has(err.code))
+      ) {
         return dated(obs.evidence, ` (CloudTrail not readable: ${err.code})`);
+      }
+      // An endpoint without CloudTrail (moto answers LookupEvents with a 500): date by the probe.
+      if (reader.errorStreak('cloudtrail:LookupEvents') >= CLOUDTRAIL_GIVE_UP_AFTER) {
+        return dated(obs.evidence, ' (CloudTrail keeps failing: the time is the probe’s)');
       }
       // The change is seen but cannot be dated yet; next tick may read CloudTrail.
       return unknown(`the state is met but CloudTrail could not be read to date it: ${reasonOf(err)}`);

@@ -97,6 +97,7 @@ export class Reader {
   private readonly maxMs: number;
   private readonly limits = new Map<string, RateLimit>();
   private readonly backoffs = new Map<string, Backoff>();
+  private readonly errorStreaks = new Map<string, number>();
   private tickCache = new Map<string, Promise<unknown>>();
   private readonly lastingCache = new Map<string, Promise<unknown>>();
   private readonly pending = new Map<string, { spec: BatchSpec<unknown>; waiting: Map<string, Waiting> }>();
@@ -179,12 +180,16 @@ export class Reader {
     try {
       const out = await request();
       this.backoffs.delete(api);
+      this.errorStreaks.delete(api);
       return out;
     } catch (err) {
       const code = awsErrorCode(err) ?? (err as { code?: unknown }).code;
       const throttled = isThrottle(err) || (err as { throttle?: unknown }).throttle === true;
       if (throttled) this.counts.throttled++;
-      else this.counts.failed++;
+      else {
+        this.counts.failed++;
+        this.errorStreaks.set(api, (this.errorStreaks.get(api) ?? 0) + 1);
+      }
       const reason = throttled
         ? `throttling (${String(code ?? 'throttled')})`
         : `an error (${String(code ?? (err as Error).name)}: ${(err as Error).message})`;
@@ -197,6 +202,11 @@ export class Reader {
         cause: err,
       });
     }
+  }
+
+  /** Failures in a row (throttling aside) of one API since its last success. */
+  errorStreak(api: string): number {
+    return this.errorStreaks.get(api) ?? 0;
   }
 
   /** The same read once per tick, shared by everyone who asks for `key` in this tick. */
