@@ -412,4 +412,36 @@ describe('the observer', () => {
     });
     expect(session.count()).to.equal(0);
   });
+  it('dates fixes by the probe where the endpoint has no CloudTrail, after three failed reads in a row', async () => {
+    const clock = new FakeClock();
+    const { state, session, look } = fakeAccount(clock);
+    // Like moto_server: LookupEvents answers a 500 with an HTML page the SDK cannot parse.
+    session.handlers['cloudtrail:LookupEvents'] = () => {
+      throw Object.assign(new SyntaxError('Unexpected token <'), { $metadata: { httpStatusCode: 500 } });
+    };
+    state.perms = [];
+    const seen: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      clock.t += 120_000; // past any backoff
+      const obs = await look(sshAbsent);
+      seen.push(obs.status);
+      if (obs.status === 'met') {
+        expect(obs.evidence.source).to.equal('probe');
+        expect(obs.evidence.summary).to.contain('CloudTrail keeps failing');
+      }
+    }
+    expect(seen).to.deep.equal(['unknown', 'unknown', 'met', 'met']);
+  });
+
+  it('dates fixes by the probe at once where CloudTrail answers that it does not exist', async () => {
+    const clock = new FakeClock();
+    const { state, session, look } = fakeAccount(clock);
+    session.handlers['cloudtrail:LookupEvents'] = () => {
+      throw awsError('NotImplemented', 'The range does not implement cloudtrail:LookupEvents');
+    };
+    state.perms = [];
+    clock.t += 5000;
+    const obs = await look(sshAbsent);
+    expect(obs.status === 'met' && obs.evidence).to.deep.include({ source: 'probe' });
+  });
 });
