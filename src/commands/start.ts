@@ -70,12 +70,15 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
     const { renderScore } = await import('../cli/exercise/score-render.js');
     const { parseTick } = await import('../cli/exercise/flags.js');
     const tickMs = flags.tick ? parseTick(flags.tick) : undefined;
-    const tty = !flags.json && process.stdout.isTTY === true;
     let board: InstanceType<typeof LiveBoard> | undefined;
     const write = (s: string) => process.stdout.write(s);
+    const tty = !flags.json && process.stdout.isTTY === true;
+    const { listrProgress } = await import('../cli/exercise/progress.js');
     const emit = flags.json
       ? jsonLines(write)
-      : plainLines(write, { stackEvents: !!process.env.SIRS_VERBOSE });
+      : tty
+        ? listrProgress(write)
+        : plainLines(write, { stackEvents: !!process.env.SIRS_VERBOSE });
     let exerciseId: string | undefined = flags['exercise-id'];
     const interrupts = trapInterrupts({
       exerciseId: () => exerciseId,
