@@ -325,6 +325,28 @@ describe('range: CloudFormation updates, change sets and exports', function () {
     expect(range.events('ExecuteChangeSet')).to.have.length(2);
   });
 
+  it('lets a new change set reuse the name of an executed one (the CLI names them by the second)', async () => {
+    const create = (type: 'CREATE' | 'UPDATE', archive: string) =>
+      cfn.send(
+        new CreateChangeSetCommand({
+          StackName: 'renamed-twice',
+          ChangeSetName: 'same-name',
+          ChangeSetType: type,
+          TemplateBody: template('web.yaml'),
+          Parameters: [{ ParameterKey: 'ArchiveName', ParameterValue: archive }],
+        }),
+      );
+    const first = await create('CREATE', 'renamed-a');
+    await waitUntilChangeSetCreateComplete(
+      { client: cfn, maxWaitTime: 10, minDelay: 1 },
+      { ChangeSetName: first.Id },
+    );
+    await cfn.send(new ExecuteChangeSetCommand({ ChangeSetName: first.Id }));
+    expect((await settled(cfn, 'renamed-twice')).StackStatus).to.equal('CREATE_COMPLETE');
+    const second = await create('UPDATE', 'renamed-b');
+    expect(second.Id).to.be.a('string').and.not.equal(first.Id);
+  });
+
   it('describes, executes and deletes change sets with the SDK', async () => {
     const { Id: createId, StackId } = await cfn.send(
       new CreateChangeSetCommand({

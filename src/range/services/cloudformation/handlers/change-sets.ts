@@ -96,6 +96,17 @@ export function createChangeSet(env: CloudFormationEnv) {
       checkUpdatable(stack);
     }
     const stackIdNow = stack?.stackId;
+    // An executed change set no longer blocks its name: the AWS CLI's `deploy` names change sets by the
+    // second, and two deploys within one second must not collide with the first one's record.
+    for (const c of Object.values(changeSets(ctx))) {
+      if (
+        c.stackId === stackIdNow &&
+        c.changeSetName === name &&
+        /^EXECUTE_(COMPLETE|FAILED)$/.test(c.executionStatus)
+      ) {
+        delete changeSets(ctx)[c.changeSetId];
+      }
+    }
     if (
       stackIdNow &&
       Object.values(changeSets(ctx)).some((c) => c.stackId === stackIdNow && c.changeSetName === name)
