@@ -80,7 +80,8 @@ export function createObserver(opts: ObserverOptions): Observer {
     rates: { 'cloudtrail:LookupEvents': opts.lookupEventsPerSecond ?? 2 },
     random: opts.random,
     clock: opts.clock,
-    backoff: opts.backoff,
+    // Backing off protects AWS's quotas; the range is local and ticks fast, so it is retried sooner.
+    backoff: opts.backoff ?? (onRange ? { baseMs: 250, maxMs: 2_000 } : undefined),
   });
   // AWS delivers events to CloudTrail and Logs minutes late and out of order; the range records them as
   // the call returns, so one second (CloudTrail's time resolution) is overlap enough there.
