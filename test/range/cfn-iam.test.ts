@@ -24,7 +24,7 @@ import {
   ListUserPoliciesCommand,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { startTestRange, type TestRange } from './harness.js';
+import { failure, startTestRange, type TestRange } from './harness.js';
 
 const template = readFileSync(fileURLToPath(new URL('./templates/iam.yaml', import.meta.url)), 'utf8');
 
@@ -35,15 +35,6 @@ async function settled(cfn: CloudFormationClient, name: string): Promise<Stack> 
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`stack ${name} never settled`);
-}
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 const outputs = (stack: Stack) =>

@@ -34,19 +34,10 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { startTestRange, type TestRange } from './harness.js';
+import { failure, startTestRange, type TestRange } from './harness.js';
 
 const templatePath = (name: string) => fileURLToPath(new URL(`./templates/${name}`, import.meta.url));
 const template = (name: string) => readFileSync(templatePath(name), 'utf8');
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function settled(cfn: CloudFormationClient, name: string): Promise<Stack> {
   for (let i = 0; i < 400; i++) {

@@ -23,19 +23,10 @@ import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ListTagsForResourceCommand, SNSClient, GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { startTestRange, type TestRange } from './harness.js';
+import { failure, startTestRange, type TestRange } from './harness.js';
 
 const templatePath = (name: string) => fileURLToPath(new URL(`./templates/${name}`, import.meta.url));
 const template = (name: string) => readFileSync(templatePath(name), 'utf8');
-
-async function failure(p: Promise<unknown>): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error & { $metadata: { httpStatusCode?: number } };
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** Poll as a client would until the stack leaves its *_IN_PROGRESS statuses. */
 async function settled(cfn: CloudFormationClient, name: string): Promise<Stack> {

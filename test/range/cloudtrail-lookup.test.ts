@@ -12,16 +12,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ManualClock } from '../../src/range/clock.js';
 import type { CloudTrailRecord } from '../../src/range/history.js';
-import { startTestRange, type TestRange } from './harness.js';
-
-async function failure(p: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the call to fail');
-}
+import { failure, startTestRange, type TestRange } from './harness.js';
 
 interface CliLookup {
   Events: Array<{ EventName: string; EventId: string; Username?: string; CloudTrailEvent: string }>;

@@ -10,16 +10,7 @@ import {
   RemoveTagsCommand,
 } from '@aws-sdk/client-cloudtrail';
 import { CreateBucketCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
-import { startTestRange, type TestRange } from './harness.js';
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the call to fail');
-}
+import { failure, startTestRange, type TestRange } from './harness.js';
 
 describe('range: CloudTrail event selectors and tags', function () {
   this.timeout(60_000);

@@ -18,21 +18,9 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { ManualClock } from '../../src/range/clock.js';
 import { publishedMessages } from '../../src/range/services/sns/index.js';
-import { startTestRange, type TestRange } from './harness.js';
+import { failure, startTestRange, type TestRange } from './harness.js';
 
 const MIN = 60_000;
-
-/** The error an SDK call fails with (never resolves silently). */
-async function failure(
-  p: Promise<unknown>,
-): Promise<Error & { Code?: string; $metadata: { httpStatusCode?: number } }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error & { Code?: string; $metadata: { httpStatusCode?: number } };
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** A raw query-protocol POST (CloudWatch's oldest protocol). */
 async function queryPost(

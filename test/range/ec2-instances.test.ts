@@ -27,14 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/range/clock.js';
 import { identityState, rootPrincipal } from '../../src/range/identity.js';
-import { startTestRange, type TestRange } from './harness.js';
-
-type Failure = Error & { $metadata?: { httpStatusCode?: number } };
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => expect.fail('expected the call to fail'),
-    (e: Failure) => e,
-  );
+import { failure, startTestRange, type TestRange } from './harness.js';
 
 describe('range: EC2 instances, volumes and snapshots', () => {
   const clock = new ManualClock(Date.parse('2026-06-01T09:00:00Z'));

@@ -35,14 +35,7 @@ import {
   type NetworkAcl,
   type Vpc,
 } from '@aws-sdk/client-ec2';
-import { startTestRange, type TestRange } from './harness.js';
-
-type Failure = Error & { $metadata?: { httpStatusCode?: number } };
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => expect.fail('expected the call to fail'),
-    (e: Failure) => e,
-  );
+import { failure, startTestRange, type TestRange } from './harness.js';
 
 describe('range: EC2 networks (VPCs, subnets, network ACLs, gateways, routes, tags, flow logs)', () => {
   let range: TestRange;

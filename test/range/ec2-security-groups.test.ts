@@ -15,14 +15,7 @@ import {
   type SecurityGroup,
   type SecurityGroupRule,
 } from '@aws-sdk/client-ec2';
-import { startTestRange, type TestRange } from './harness.js';
-
-type Failure = Error & { $metadata?: { httpStatusCode?: number } };
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => expect.fail('expected the call to fail'),
-    (e: Failure) => e,
-  );
+import { failure, startTestRange, type TestRange } from './harness.js';
 
 describe('range: EC2 security groups', () => {
   let range: TestRange;

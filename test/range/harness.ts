@@ -86,3 +86,16 @@ export async function startTestRange(opts: RangeOptions = {}): Promise<TestRange
     },
   });
 }
+
+/** An SDK error as the tests inspect it: the AWS code (`name`, and `Code` for query services) and status. */
+export type SdkError = Error & { Code?: string; $metadata: { httpStatusCode?: number } };
+
+/** The error a call fails with; a call that succeeds fails the test. */
+export async function failure(p: Promise<unknown>): Promise<SdkError> {
+  try {
+    await p;
+  } catch (err) {
+    return err as SdkError;
+  }
+  throw new Error('expected the call to fail');
+}

@@ -31,18 +31,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { ManualClock } from '../../src/range/clock.js';
-import { startTestRange, type TestRange } from './harness.js';
-
-type SdkError = Error & { $metadata?: { httpStatusCode?: number } };
-
-async function failure(p: Promise<unknown>): Promise<SdkError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as SdkError;
-  }
-  throw new Error('expected the call to fail');
-}
+import { failure, startTestRange, type TestRange } from './harness.js';
 
 describe('range: IAM passwords, MFA, account summary and credential report', function () {
   this.timeout(150_000);

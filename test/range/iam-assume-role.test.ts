@@ -7,18 +7,7 @@ import {
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { startTestRange, type TestRange } from './harness.js';
-
-type SdkError = Error & { $metadata?: { httpStatusCode?: number } };
-
-async function failure(p: Promise<unknown>): Promise<SdkError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as SdkError;
-  }
-  throw new Error('expected the call to fail');
-}
+import { failure, startTestRange, type TestRange } from './harness.js';
 
 const trust = (statement: Record<string, unknown>) =>
   JSON.stringify({

@@ -17,18 +17,7 @@ import {
   PutRolePolicyCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
-import { startTestRange, type TestRange } from './harness.js';
-
-type SdkError = Error & { $metadata?: { httpStatusCode?: number } };
-
-async function failure(p: Promise<unknown>): Promise<SdkError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as SdkError;
-  }
-  throw new Error('expected the call to fail');
-}
+import { failure, startTestRange, type TestRange } from './harness.js';
 
 const policy = (action: string | string[], resource: string | string[] = '*') =>
   JSON.stringify({

@@ -29,19 +29,9 @@ import {
   UpdateUserCommand,
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { startTestRange, type TestRange } from './harness.js';
-
-type SdkError = Error & { $metadata?: { httpStatusCode?: number } };
+import { failure, startTestRange, type TestRange } from './harness.js';
 
 /** The error an SDK call fails with (never resolves silently). */
-async function failure(p: Promise<unknown>): Promise<SdkError> {
-  try {
-    await p;
-  } catch (err) {
-    return err as SdkError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('range: IAM users, groups and access keys', function () {
   this.timeout(120_000);

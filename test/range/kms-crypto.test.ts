@@ -15,7 +15,7 @@ import {
   ReEncryptCommand,
 } from '@aws-sdk/client-kms';
 import { ManualClock } from '../../src/range/clock.js';
-import { startTestRange, type TestRange } from './harness.js';
+import { failure, startTestRange, type TestRange } from './harness.js';
 
 interface KeyMeta {
   KeyId: string;
@@ -27,14 +27,6 @@ interface KeyMeta {
 }
 
 /** The error an SDK call fails with (never resolves silently). */
-async function failure(p: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('range: KMS cryptography', function () {
   this.timeout(60_000);

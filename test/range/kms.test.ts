@@ -16,7 +16,7 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-kms';
 import { ManualClock } from '../../src/range/clock.js';
-import { startTestRange, type TestRange } from './harness.js';
+import { failure, startTestRange, type TestRange } from './harness.js';
 
 const DAY = 86_400_000;
 
@@ -30,14 +30,6 @@ interface KeyMeta {
 }
 
 /** The error an SDK call fails with (never resolves silently). */
-async function failure(p: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('range: KMS', function () {
   this.timeout(60_000);

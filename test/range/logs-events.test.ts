@@ -11,20 +11,12 @@ import {
   PutLogEventsCommand,
   PutRetentionPolicyCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { startTestRange, type TestRange } from './harness.js';
+import { failure, startTestRange, type TestRange } from './harness.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /** The error a call fails with (a call that succeeds fails the test). */
-async function failure(p: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 interface CliEvents {
   events: Array<{ message: string; timestamp: number; logStreamName?: string }>;

@@ -11,20 +11,11 @@ import {
   TestMetricFilterCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
-import { startTestRange, type TestRange } from './harness.js';
+import { failure, startTestRange, type TestRange } from './harness.js';
 import type { ServiceDefinition } from '../../src/range/context.js';
 import { iamService } from '../../src/range/services/iam/index.js';
 import { logsService } from '../../src/range/services/logs/index.js';
 import { stsService } from '../../src/range/services/sts/index.js';
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const apache = '127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /index.html HTTP/1.0" 404 1534';
 

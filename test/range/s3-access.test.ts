@@ -19,14 +19,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { identityState } from '../../src/range/identity.js';
 import { canonicalId } from '../../src/range/services/s3/store.js';
-import { startTestRange, type TestRange } from './harness.js';
+import { failure as fails, startTestRange, type TestRange } from './harness.js';
 
-type Failure = Error & { $metadata: { httpStatusCode: number } };
-const fails = (p: Promise<unknown>) =>
-  p.then(
-    () => expect.fail('expected the call to fail'),
-    (e: Failure) => e,
-  );
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 const AUTHENTICATED_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
 

@@ -23,14 +23,7 @@ import {
 import type { CloudTrailRecord } from '../../src/range/history.js';
 import type { ServiceDefinition } from '../../src/range/context.js';
 import { rangeServices } from '../../src/range/services/index.js';
-import { startTestRange, type TestRange } from './harness.js';
-
-type Failure = Error & { $metadata: { httpStatusCode: number } };
-const fails = (p: Promise<unknown>) =>
-  p.then(
-    () => expect.fail('expected the call to fail'),
-    (e: Failure) => e,
-  );
+import { failure as fails, startTestRange, type TestRange } from './harness.js';
 
 /** Data events reach services' onEvent only (never LookupEvents); this spy collects them. */
 

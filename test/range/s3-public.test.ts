@@ -16,14 +16,8 @@ import {
 } from '@aws-sdk/client-s3-control';
 import type { CloudTrailRecord } from '../../src/range/history.js';
 import { rangeServices } from '../../src/range/services/index.js';
-import { startTestRange, type TestRange } from './harness.js';
+import { failure as fails, startTestRange, type TestRange } from './harness.js';
 
-type Failure = Error & { $metadata: { httpStatusCode: number } };
-const fails = (p: Promise<unknown>) =>
-  p.then(
-    () => expect.fail('expected the call to fail'),
-    (e: Failure) => e,
-  );
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 const allOff =
   'BlockPublicAcls=false,IgnorePublicAcls=false,BlockPublicPolicy=false,RestrictPublicBuckets=false';

@@ -18,17 +18,9 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-sns';
 import { pendingConfirmations, publishedMessages } from '../../src/range/services/sns/index.js';
-import { startTestRange, type TestRange } from './harness.js';
+import { failure, startTestRange, type TestRange } from './harness.js';
 
 /** The error an SDK call fails with (never resolves silently). */
-async function failure(p: Promise<unknown>): Promise<Error & { $metadata: { httpStatusCode?: number } }> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error & { $metadata: { httpStatusCode?: number } };
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('range: SNS', function () {
   this.timeout(60_000);

@@ -9,16 +9,7 @@ import {
 import { GetCommandInvocationCommand, SendCommandCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { ManualClock } from '../../src/range/clock.js';
 import { runTimes } from '../../src/range/services/ssm/runs.js';
-import { startTestRange, type TestRange } from './harness.js';
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the call to fail');
-}
+import { failure, startTestRange, type TestRange } from './harness.js';
 
 describe('range: SSM commands: errors, stopped instances and cancellation', function () {
   this.timeout(90_000);

@@ -18,16 +18,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { ManualClock } from '../../src/range/clock.js';
 import { runTimes } from '../../src/range/services/ssm/runs.js';
-import { startTestRange, type TestRange } from './harness.js';
-
-async function failure(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the call to fail');
-}
+import { failure, startTestRange, type TestRange } from './harness.js';
 
 describe('range: SSM State Manager, Automation and documents (what runbooks use)', function () {
   this.timeout(90_000);

@@ -1,41 +1,12 @@
 import type { Dimension } from '@aws-sdk/client-cloudwatch';
 import { ServiceError } from '../../errors.js';
+import { STANDARD_UNITS as UNITS } from '../../metric-units.js';
 
 /**
  * CloudWatch's parameter errors. The service names parameters the query-protocol way
  * (`MetricData.member.1.Value`) whatever protocol the call came in, and reports several problems of one
  * request at once, one per line.
  */
-
-export const UNITS = [
-  'Seconds',
-  'Microseconds',
-  'Milliseconds',
-  'Bytes',
-  'Kilobytes',
-  'Megabytes',
-  'Gigabytes',
-  'Terabytes',
-  'Bits',
-  'Kilobits',
-  'Megabits',
-  'Gigabits',
-  'Terabits',
-  'Percent',
-  'Count',
-  'Bytes/Second',
-  'Kilobytes/Second',
-  'Megabytes/Second',
-  'Gigabytes/Second',
-  'Terabytes/Second',
-  'Bits/Second',
-  'Kilobits/Second',
-  'Megabits/Second',
-  'Gigabits/Second',
-  'Terabits/Second',
-  'Count/Second',
-  'None',
-];
 
 export function invalidValue(message: string): ServiceError {
   return new ServiceError('InvalidParameterValue', message);

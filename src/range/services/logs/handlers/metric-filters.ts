@@ -26,37 +26,9 @@ import {
   type FilterPattern,
 } from '../filter-pattern.js';
 import { logsState, type StoredLogEvent, type StoredLogGroup } from '../store.js';
+import { STANDARD_UNITS as UNITS } from '../../../metric-units.js';
 
 const METRIC_PATTERN_MESSAGE = 'Invalid metric filter pattern';
-const UNITS = [
-  'Seconds',
-  'Microseconds',
-  'Milliseconds',
-  'Bytes',
-  'Kilobytes',
-  'Megabytes',
-  'Gigabytes',
-  'Terabytes',
-  'Bits',
-  'Kilobits',
-  'Megabits',
-  'Gigabits',
-  'Terabits',
-  'Percent',
-  'Count',
-  'Bytes/Second',
-  'Kilobytes/Second',
-  'Megabytes/Second',
-  'Gigabytes/Second',
-  'Terabytes/Second',
-  'Bits/Second',
-  'Kilobits/Second',
-  'Megabits/Second',
-  'Gigabits/Second',
-  'Terabits/Second',
-  'Count/Second',
-  'None',
-];
 const LITERAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 function checkFilterName(name: string, member = 'filterName'): void {
