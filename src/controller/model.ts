@@ -52,4 +52,6 @@ export interface Evidence {
   eventId?: string;
   eventName?: string;
   userAgent?: string;
+  /** Where the call came from (CloudTrail's sourceIPAddress: an IP address, or the AWS service that acted). */
+  sourceIp?: string;
 }

@@ -56,6 +56,11 @@ export interface Observer {
 interface Memory {
   /** When the condition was last seen not met (epoch ms). */
   lastNotMetAt?: number;
+  /**
+   * When the current run of `not-met` observations began: the first one since the condition was last
+   * met (or since the exercise started). Unknown observations do not end a run.
+   */
+  notMetSince?: number;
   /** How the current run of `met` observations is dated: the first one's evidence and what dated it. */
   metSince?: { evidence: Evidence; note: string };
 }
@@ -113,12 +118,17 @@ export function createObserver(opts: ObserverOptions): Observer {
     },
   });
 
-  /** The newest successful event that brings the state about, after it was last seen otherwise. */
-  async function cause(spec: Attribution, lastNotMetAt: number | undefined): Promise<TrailEvent | undefined> {
+  /**
+   * The newest successful event that brings the state about, after it was last seen otherwise; for a
+   * slow change, after the first contrary observation of the current run (a patch run started before
+   * the last "not met" reading is still what fixed it, one started before the run began is not).
+   */
+  async function cause(spec: Attribution, mem: Memory): Promise<TrailEvent | undefined> {
     const events = await trail.events('now');
     const names = spec.resource === undefined ? [] : [spec.resource, ...(aliases.get(spec.resource) ?? [])];
+    const contrary = spec.slow ? (mem.notMetSince ?? mem.lastNotMetAt) : mem.lastNotMetAt;
     // Event times have whole seconds: one stamped in the second of the contrary observation may follow it.
-    const since = lastNotMetAt === undefined ? -Infinity : lastNotMetAt - 1000 - slack;
+    const since = contrary === undefined ? -Infinity : contrary - 1000 - slack;
     return events
       .filter(
         (e) =>
@@ -157,11 +167,13 @@ export function createObserver(opts: ObserverOptions): Observer {
     }
     if (obs.status === 'not-met') {
       mem.lastNotMetAt = at.getTime();
+      mem.notMetSince ??= at.getTime();
       mem.metSince = undefined;
     }
     if (obs.status !== 'met' || !kind.attribution) return obs;
     const dated = (evidence: Evidence, note: string): Observation => {
       mem.metSince = { evidence, note };
+      mem.notMetSince = undefined;
       return { status: 'met', evidence: { ...evidence, summary: `${obs.evidence.summary}${note}` } };
     };
     // Still met since it was dated: the same change explains it.
@@ -169,7 +181,7 @@ export function createObserver(opts: ObserverOptions): Observer {
     const spec = kind.attribution(parsed.data);
     if (!spec) return dated(obs.evidence, '');
     try {
-      const event = await cause(spec, mem.lastNotMetAt);
+      const event = await cause(spec, mem);
       return event ? dated(eventEvidence(event, ''), ` (${describeEvent(event)})`) : dated(obs.evidence, '');
     } catch (err) {
       if (

@@ -4,6 +4,7 @@ import { ack } from './kinds/ack.js';
 import { alarmState } from './kinds/alarmState.js';
 import { bucketPublic } from './kinds/bucketPublic.js';
 import { cloudtrailEvent } from './kinds/cloudtrailEvent.js';
+import { exists } from './kinds/exists.js';
 import { flowLogs } from './kinds/flowLogs.js';
 import { kmsKeyState } from './kinds/kmsKeyState.js';
 import { logEvents } from './kinds/logEvents.js';
@@ -41,6 +42,7 @@ export const signalKinds = [
   kmsKeyState,
   patchCompliance,
   alarmState,
+  exists,
   cloudtrailEvent,
   logEvents,
 ] as const;

@@ -19,6 +19,8 @@ export interface TrailEvent {
   actor?: string;
   userArn?: string;
   userAgent?: string;
+  /** sourceIPAddress: where the call came from (an IP address, or the AWS service that acted). */
+  sourceIp?: string;
   errorCode?: string;
   requestParameters: unknown;
   /** Resource names and ARNs the event lists. */
@@ -168,6 +170,7 @@ function parseEvent(item: Record<string, unknown>, seq: number): TrailEvent | un
     userArn: str(identity.arn),
     actor: str(identity.arn) ?? str(identity.invokedBy) ?? str(identity.type),
     userAgent: str(record.userAgent),
+    sourceIp: str(record.sourceIPAddress),
     errorCode: str(record.errorCode),
     requestParameters: record.requestParameters ?? null,
     resources,
@@ -220,5 +223,6 @@ export function eventEvidence(e: TrailEvent, summary: string): Evidence {
     eventId: e.eventId,
     eventName: e.eventName,
     ...(e.userAgent ? { userAgent: e.userAgent } : {}),
+    ...(e.sourceIp ? { sourceIp: e.sourceIp } : {}),
   };
 }

@@ -47,6 +47,12 @@ export interface Attribution {
   resource?: string;
   /** A further test, e.g. that the root user acted on its own keys. */
   accept?(event: TrailEvent): boolean;
+  /**
+   * The change takes effect a while after the call (a patch run, a volume deleted with its instance):
+   * the state may be seen unchanged after the call, so the cause is looked for since the first of the
+   * current run of contrary observations rather than since the last one.
+   */
+  slow?: boolean;
 }
 
 export interface SignalKind<P = unknown> {
@@ -60,7 +66,8 @@ export interface SignalKind<P = unknown> {
   probe?(ctx: ProbeContext, params: P): Promise<Observation>;
   /**
    * Resource-state kinds: the events that bring about the expected state. When the state is met, the
-   * newest such event since the state was last seen otherwise dates the change and names the actor.
+   * newest such event since the state was last seen otherwise (for `slow` changes: since it was first
+   * seen otherwise in the current run) dates the change and names the actor.
    */
   attribution?(params: P): Attribution | undefined;
 }

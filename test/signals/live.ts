@@ -15,6 +15,8 @@ export interface Live {
   range: TestRange;
   /** sirs' own session (the range's admin user). */
   sirs: ApiSession;
+  /** The responder through the SDK, where the CLI's process start would be too slow for many calls. */
+  responder: ApiSession;
   observer: Observer;
   responderArn: string;
   /** The AWS CLI as the responder (or as the account root). */
@@ -47,6 +49,11 @@ export async function startLive(
     SecretAccessKey: string;
   };
   const env = { AWS_ACCESS_KEY_ID: key.AccessKeyId, AWS_SECRET_ACCESS_KEY: key.SecretAccessKey };
+  const responder = new ApiSession({
+    ...range.clientConfig(),
+    credentials: { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey },
+    disableHostPrefix: true,
+  });
   const observer = createObserver({
     session: sirs,
     exercise: {
@@ -61,6 +68,7 @@ export async function startLive(
   return {
     range,
     sirs,
+    responder,
     observer,
     responderArn: `arn:aws:iam::${range.accountId}:user/responder`,
     cli: (args, as) =>
@@ -81,12 +89,16 @@ export async function startLive(
     async stop() {
       observer.close();
       sirs.destroy();
+      responder.destroy();
       await range.stop();
     },
   };
 }
 
-/** The observation is met, dated and signed by the latest `eventName` call (the responder's by default). */
+/**
+ * The observation is met, dated and signed by the latest `eventName` call (the responder's by default),
+ * and says where the call came from.
+ */
 export function expectFixedBy(
   live: Live,
   obs: Observation | undefined,
@@ -103,6 +115,13 @@ export function expectFixedBy(
     actor,
     at: new Date(event!.eventTime).toISOString(),
   });
+  // The responder's CLI runs on this machine: its calls come from the loopback address.
+  expect(obs?.status === 'met' && obs.evidence.sourceIp).to.be.oneOf([
+    '127.0.0.1',
+    '::1',
+    '::ffff:127.0.0.1',
+  ]);
+  expect(obs?.status === 'met' && obs.evidence.sourceIp).to.equal(event!.sourceIPAddress);
 }
 
 /**

@@ -24,6 +24,7 @@ interface FakeEvent {
   errorCode?: string;
   params?: Record<string, unknown>;
   userAgent?: string;
+  sourceIp?: string;
 }
 
 /** An account whose one security group, CloudTrail history and log group the test sets. */
@@ -59,6 +60,7 @@ function fakeAccount(clock: FakeClock) {
             eventSource: 'ec2.amazonaws.com',
             userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::123456789012:user/${e.by ?? 'bob'}` },
             userAgent: e.userAgent ?? 'aws-cli/2.15',
+            sourceIPAddress: e.sourceIp ?? '198.51.100.20',
             requestParameters: e.params ?? { groupId: GROUP },
             ...(e.errorCode ? { errorCode: e.errorCode } : {}),
             readOnly: e.readOnly ?? false,
@@ -130,6 +132,7 @@ describe('the observer', () => {
         at: t + 3000,
         by: 'bob',
         userAgent: 'aws-cli/2.15 bob',
+        sourceIp: '203.0.113.7',
       },
       {
         id: 'other-group',
@@ -152,6 +155,7 @@ describe('the observer', () => {
         eventId: 'fix',
         eventName: 'RevokeSecurityGroupIngress',
         userAgent: 'aws-cli/2.15 bob',
+        sourceIp: '203.0.113.7',
       },
     });
 

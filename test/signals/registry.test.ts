@@ -31,6 +31,7 @@ const examples: Record<string, Record<string, unknown>> = {
   kmsKeyState: { key: 'alias/k', expect: 'pending-deletion' },
   patchCompliance: { instance: 'i-1', expect: 'compliant' },
   alarmState: { alarm: 'a', expect: 'ALARM' },
+  exists: { type: 'iamUser', id: 'backdoor', expect: 'absent' },
   cloudtrailEvent: { eventName: 'StopLogging' },
   logEvents: { logGroup: '/g', filterPattern: '{ $.eventName = "StopLogging" }' },
 };
@@ -114,5 +115,113 @@ describe('signal kinds', () => {
 
   it('requires at least one field of a CloudTrail event', () => {
     expect(findSignalKind('cloudtrailEvent')!.params.safeParse({}).success).to.equal(false);
+  });
+
+  describe('exists', () => {
+    const kind = findSignalKind('exists')!;
+    const errors = (p: object) =>
+      kind.params.safeParse(p).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+
+    it('accepts every type with its names, and placeholders anywhere', () => {
+      const good: object[] = [
+        { type: 's3Object', bucket: 'b', key: 'a/k.csv', expect: 'present' },
+        { type: 's3Object', bucket: 'b', key: 'k', sha256: 'AB'.repeat(32), expect: 'present' },
+        {
+          type: 's3Object',
+          bucket: '{{outputs.Bucket}}',
+          key: 'k',
+          sha256: '{{outputs.Sha}}',
+          expect: 'absent',
+        },
+        { type: 's3Bucket', id: 'my-bucket', expect: 'present' },
+        { type: 'ec2Instance', id: 'i-0123456789abcdef0', expect: 'present' },
+        { type: 'ec2Instance', id: '{{outputs.InstanceId}}', expect: 'absent' },
+        { type: 'ebsVolume', id: 'vol-0abc', expect: 'present' },
+        { type: 'ebsSnapshot', id: 'snap-0abc', expect: 'present' },
+        { type: 'kmsKey', id: 'alias/payments', expect: 'present' },
+        { type: 'iamUser', id: 'backdoor', expect: 'absent' },
+        { type: 'iamRole', id: 'ci-deploy', expect: 'absent' },
+        { type: 'accessKey', id: 'AKIAIOSFODNN7EXAMPLE', expect: 'absent' },
+        { type: 'accessKey', id: 'AKIAIOSFODNN7EXAMPLE', user: 'deploy', expect: 'absent' },
+        { type: 'logGroup', id: '/aws/cloudtrail/main', expect: 'present' },
+        { type: 'securityGroup', id: 'sg-0abc', expect: 'absent' },
+        { type: 'trail', id: 'main', expect: 'present' },
+        { type: 'flowLog', id: 'fl-0abc', expect: 'present' },
+      ];
+      for (const p of good) expect(errors(p), JSON.stringify(p)).to.deep.equal([]);
+    });
+
+    it('says which names each type needs, and refuses the others', () => {
+      expect(errors({ type: 's3Object', bucket: 'b', expect: 'present' })).to.deep.equal([
+        'key: type s3Object names the object with bucket and key; add key',
+      ]);
+      expect(errors({ type: 's3Object', bucket: 'b', key: 'k', id: 'b/k', expect: 'present' })).to.deep.equal(
+        ['id: type s3Object names the object with bucket and key, not id'],
+      );
+      expect(errors({ type: 'iamUser', expect: 'absent' })).to.deep.equal([
+        'id: type iamUser needs id: the user name',
+      ]);
+      expect(errors({ type: 's3Bucket', bucket: 'b', expect: 'present' })).to.deep.equal([
+        'id: type s3Bucket needs id: the bucket name',
+        'bucket: type s3Bucket takes the bucket name as id, not bucket',
+      ]);
+      expect(errors({ type: 'trail', id: 'main', key: 'k', expect: 'present' })).to.deep.equal([
+        'key: key is for type s3Object; type trail takes id',
+      ]);
+      expect(errors({ type: 'iamRole', id: 'r', user: 'u', expect: 'absent' })).to.deep.equal([
+        'user: user is for type accessKey only',
+      ]);
+      expect(errors({ type: 'logGroup', id: '/g', sha256: 'a'.repeat(64), expect: 'present' })).to.deep.equal(
+        ['sha256: sha256 is for type s3Object only'],
+      );
+      expect(errors({ type: 'ec2Instance', id: 'web-1', expect: 'present' })).to.deep.equal([
+        'id: type ec2Instance takes the instance id (i-...), like i-0123456789abcdef0',
+      ]);
+      expect(
+        errors({ type: 's3Object', bucket: 'b', key: 'k', sha256: 'abc', expect: 'present' }),
+      ).to.deep.equal(['sha256: must be 64 hex digits: the SHA-256 of the content (sha256sum prints it)']);
+      expect(errors({ type: 'rdsInstance', id: 'db', expect: 'present' })).to.have.length(1);
+      expect(errors({ type: 'iamUser', id: 'u', expect: 'deleted' })).to.have.length(1);
+      expect(errors({ type: 'iamUser', id: '', expect: 'absent' })).to.deep.equal(['id: must not be empty']);
+    });
+
+    it('describes each condition in one sentence', () => {
+      const said = (p: object) => describeCondition({ exists: p } as never);
+      expect(
+        said({ type: 's3Object', bucket: 'b', key: 'k', sha256: 'a'.repeat(64), expect: 'present' }),
+      ).to.equal('Object s3://b/k still exists with its original content');
+      expect(said({ type: 's3Object', bucket: 'b', key: 'k', expect: 'absent' })).to.equal(
+        'Object s3://b/k is gone',
+      );
+      expect(said({ type: 'iamUser', id: 'backdoor', expect: 'absent' })).to.equal(
+        'IAM user backdoor is gone',
+      );
+      expect(said({ type: 'ec2Instance', id: 'i-1', expect: 'present' })).to.equal(
+        'EC2 instance i-1 still exists (not terminated)',
+      );
+      expect(said({ type: 'kmsKey', id: 'alias/k', expect: 'absent' })).to.equal(
+        'KMS key alias/k is gone (deleted or pending deletion)',
+      );
+      expect(said({ type: 'accessKey', id: 'AKIA1', user: 'deploy', expect: 'absent' })).to.equal(
+        'Access key AKIA1 of user deploy is gone',
+      );
+      expect(said({ type: 'ebsSnapshot', id: 'snap-1', expect: 'present' })).to.equal(
+        'EBS snapshot snap-1 still exists',
+      );
+    });
+
+    it('credits deletions and creations to their calls; object changes are left to the probe', () => {
+      const spec = (p: object) => kind.attribution!(kind.params.parse(p));
+      expect(spec({ type: 'iamUser', id: 'backdoor', expect: 'absent' })).to.deep.equal({
+        eventNames: ['DeleteUser'],
+        resource: 'backdoor',
+      });
+      expect(spec({ type: 'kmsKey', id: 'alias/k', expect: 'present' })?.eventNames).to.deep.equal([
+        'CreateKey',
+        'CancelKeyDeletion',
+      ]);
+      expect(spec({ type: 'ebsVolume', id: 'vol-1', expect: 'absent' })).to.deep.include({ slow: true });
+      expect(spec({ type: 's3Object', bucket: 'b', key: 'k', expect: 'absent' })).to.equal(undefined);
+    });
   });
 });

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { observed } from '../evidence.js';
-import { defineSignalKind } from '../types.js';
+import { defineSignalKind, type ProbeContext } from '../types.js';
 import { expect, resource } from '../params.js';
-import { patchState } from '../reads/operations.js';
+import { associations, patchState, targetsInstance } from '../reads/operations.js';
 
 export const patchCompliance = defineSignalKind({
   name: 'patchCompliance',
@@ -29,11 +29,36 @@ export const patchCompliance = defineSignalKind({
       ? ` (last ${state.Operation ?? 'scan'} ${new Date(state.OperationEndTime).toISOString()})`
       : '';
     const summary = `Instance ${p.instance} is ${compliant ? 'patch compliant' : 'not patch compliant'}: ${missing} missing, ${failed} failed${scanned}`;
+    if (compliant && p.expect === 'compliant') await learnAssociations(ctx, p.instance);
     return observed(ctx, compliant === (p.expect === 'compliant'), summary);
   },
-  // A patch run a responder started (AWS-RunPatchBaseline); its send time and sender stand for the fix.
+  // A patch run a responder started (AWS-RunPatchBaseline by SendCommand, a State Manager association,
+  // an automation); its start time and starter stand for the fix. The run takes minutes, during which
+  // the instance is still seen non-compliant: the cause is looked for since it was first seen so.
   attribution: (p) =>
     p.expect === 'compliant'
-      ? { eventNames: ['SendCommand', 'StartAutomationExecution'], resource: p.instance }
+      ? {
+          eventNames: [
+            'SendCommand',
+            'StartAutomationExecution',
+            'CreateAssociation',
+            'StartAssociationsOnce',
+          ],
+          resource: p.instance,
+          slow: true,
+        }
       : undefined,
 });
+
+/**
+ * StartAssociationsOnce names associations, not instances: the ids of the associations that target the
+ * instance count as its names. Only for dating; an answer missing here leaves the probe's time.
+ */
+async function learnAssociations(ctx: ProbeContext, instance: string): Promise<void> {
+  try {
+    const mine = (await associations(ctx.reader)).filter((a) => targetsInstance(a, instance));
+    ctx.knownAs(instance, ...mine.map((a) => a.AssociationId));
+  } catch {
+    // Not readable (not permitted, throttled): StartAssociationsOnce cannot be attributed this time.
+  }
+}

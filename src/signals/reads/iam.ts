@@ -1,6 +1,9 @@
-/** IAM reads, each once a tick per user, group or policy (a policy version's document once per exercise). */
-import type { AccessKeyMetadata, AttachedPolicy, Group, LoginProfile } from '@aws-sdk/client-iam';
-import { Absent, type Reader } from '../reader.js';
+/**
+ * IAM reads, each once a tick per user, role, group or policy (a policy version's document, and who owns
+ * an access key, once per exercise).
+ */
+import type { AccessKeyMetadata, AttachedPolicy, Group, LoginProfile, Role, User } from '@aws-sdk/client-iam';
+import { Absent, ReadError, type Reader } from '../reader.js';
 
 /** All items of an IAM list call (Marker paging); undefined when the user or group does not exist. */
 async function iamList<T>(reader: Reader, api: string, input: object, key: string): Promise<T[] | undefined> {
@@ -23,6 +26,48 @@ function onceList<T>(reader: Reader, api: string, input: Record<string, string>,
 
 export function accessKeys(reader: Reader, user: string): Promise<AccessKeyMetadata[] | undefined> {
   return onceList(reader, 'iam:ListAccessKeys', { UserName: user }, 'AccessKeyMetadata');
+}
+
+export function user(reader: Reader, name: string): Promise<User | undefined> {
+  return reader.once(`iam:GetUser ${name}`, async () => {
+    const out = await reader.callOrAbsent('iam:GetUser', { UserName: name }, ['NoSuchEntity']);
+    return out instanceof Absent ? undefined : (out.User as User);
+  });
+}
+
+export function role(reader: Reader, name: string): Promise<Role | undefined> {
+  return reader.once(`iam:GetRole ${name}`, async () => {
+    const out = await reader.callOrAbsent('iam:GetRole', { RoleName: name }, ['NoSuchEntity']);
+    return out instanceof Absent ? undefined : (out.Role as Role);
+  });
+}
+
+/** Every IAM user of the account. */
+export async function users(reader: Reader): Promise<User[]> {
+  return (await onceList<User>(reader, 'iam:ListUsers', {}, 'Users')) ?? [];
+}
+
+/**
+ * The user an access key belongs to ('root' for the account root's keys). IAM answers AccessDenied, not
+ * NoSuchEntity, for a key that does not exist, so that answer proves nothing: it is not kept, and the
+ * caller looks further. A key never changes hands: an answer is kept for the exercise.
+ */
+export function accessKeyOwner(reader: Reader, accessKeyId: string): Promise<string | undefined> {
+  const key = `iam:GetAccessKeyLastUsed ${accessKeyId}`;
+  const read = async () => {
+    const out = await reader.callOrAbsent('iam:GetAccessKeyLastUsed', { AccessKeyId: accessKeyId }, [
+      'AccessDenied',
+    ]);
+    // A rejection is not kept by `lasting`: the next tick asks again.
+    if (out instanceof Absent) throw new ReadError('iam:GetAccessKeyLastUsed', out.message, out.code);
+    return out.UserName as string | undefined;
+  };
+  return reader
+    .once(key, () => reader.lasting(key, read))
+    .catch((err: unknown) => {
+      if (err instanceof ReadError && err.code === 'AccessDenied') return undefined;
+      throw err;
+    });
 }
 
 export function loginProfile(reader: Reader, user: string): Promise<LoginProfile | undefined> {

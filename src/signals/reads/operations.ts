@@ -1,7 +1,10 @@
-/** KMS keys once a tick each; CloudWatch alarms and SSM patch states batched by name / instance id. */
+/**
+ * KMS keys once a tick each; CloudWatch alarms and SSM patch states batched by name / instance id;
+ * State Manager associations once a tick.
+ */
 import type { CompositeAlarm, MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { KeyMetadata } from '@aws-sdk/client-kms';
-import type { InstancePatchState } from '@aws-sdk/client-ssm';
+import type { Association, InstancePatchState } from '@aws-sdk/client-ssm';
 import { Absent, allPages, type BatchSpec, type Reader } from '../reader.js';
 
 export function kmsKey(reader: Reader, key: string): Promise<KeyMetadata | undefined> {
@@ -60,4 +63,20 @@ const patchStates: BatchSpec<InstancePatchState> = {
 
 export function patchState(reader: Reader, instanceId: string): Promise<InstancePatchState | undefined> {
   return reader.load(patchStates, instanceId);
+}
+
+/** Every State Manager association of the account and region. */
+export function associations(reader: Reader): Promise<Association[]> {
+  return reader.once('ssm:ListAssociations', async () => {
+    const pages = await allPages(reader, 'ssm:ListAssociations', { MaxResults: 50 });
+    return pages.flatMap((p) => (p.Associations as Association[] | undefined) ?? []);
+  });
+}
+
+/** Whether an association applies to the instance by its id (or to every instance); tag targets are not resolved. */
+export function targetsInstance(a: Association, instanceId: string): boolean {
+  if (a.InstanceId === instanceId) return true;
+  return (a.Targets ?? []).some(
+    (t) => t.Key === 'InstanceIds' && (t.Values ?? []).some((v) => v === instanceId || v === '*'),
+  );
 }

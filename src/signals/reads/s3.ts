@@ -1,6 +1,10 @@
-/** S3 reads: each bucket's access settings once a tick, account-level Block Public Access once a tick. */
+/**
+ * S3 reads: each bucket's access settings once a tick, account-level Block Public Access once a tick,
+ * buckets and objects looked up (HEAD) once a tick, an object's content hashed once per version.
+ */
+import { createHash } from 'node:crypto';
 import type { Grant, PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
-import { Absent, type Reader } from '../reader.js';
+import { Absent, ReadError, type Reader } from '../reader.js';
 
 export interface BucketFacts {
   exists: boolean;
@@ -14,6 +18,85 @@ export interface BucketFacts {
 }
 
 const NO_BUCKET = 'NoSuchBucket';
+/** A HEAD request's errors have no body: the SDK names a 404 `NotFound`. */
+const NOT_FOUND = 'NotFound';
+
+/** Whether the bucket exists. A 403 (someone else's bucket, or no permission) is a failed read. */
+export function bucketExists(reader: Reader, bucket: string): Promise<boolean> {
+  return reader.once(`s3:HeadBucket ${bucket}`, async () => {
+    const out = await reader.callOrAbsent('s3:HeadBucket', { Bucket: bucket }, [NOT_FOUND, NO_BUCKET]);
+    return !(out instanceof Absent);
+  });
+}
+
+export interface ObjectHead {
+  etag?: string;
+  size?: number;
+  lastModified?: Date;
+  versionId?: string;
+}
+
+/**
+ * The object's current version, undefined when there is none (no object, a delete marker, or no
+ * bucket). S3 answers 403 rather than 404 to a caller without s3:ListBucket: that is a failed read.
+ */
+export function objectHead(reader: Reader, bucket: string, key: string): Promise<ObjectHead | undefined> {
+  return reader.once(`s3:HeadObject ${bucket}/${key}`, async () => {
+    const out = await reader.callOrAbsent('s3:HeadObject', { Bucket: bucket, Key: key }, [
+      NOT_FOUND,
+      'NoSuchKey',
+      NO_BUCKET,
+    ]);
+    if (out instanceof Absent) return undefined;
+    return {
+      etag: out.ETag as string | undefined,
+      size: out.ContentLength as number | undefined,
+      lastModified: out.LastModified as Date | undefined,
+      versionId: out.VersionId as string | undefined,
+    };
+  });
+}
+
+/**
+ * The hex SHA-256 of the object's content as of `head` (GetObject If-Match its ETag, streamed through
+ * the hash): read once per exercise for each version, since a version's content never changes.
+ */
+export function objectSha256(reader: Reader, bucket: string, key: string, head: ObjectHead): Promise<string> {
+  const id = `s3:GetObject sha256 ${bucket}/${key} ${head.versionId ?? ''} ${head.etag ?? ''} ${head.lastModified?.getTime() ?? ''}`;
+  return reader.once(id, () =>
+    reader.lasting(id, async () => {
+      const input = { Bucket: bucket, Key: key, ...(head.etag ? { IfMatch: head.etag } : {}) };
+      // Changed or deleted since the HEAD (a 412 or a 404): this tick cannot say, the next one will.
+      const out = await reader.call('s3:GetObject', input);
+      try {
+        return await sha256Of(out.Body);
+      } catch (err) {
+        throw new ReadError(
+          's3:GetObject',
+          `s3:GetObject: reading s3://${bucket}/${key} failed: ${(err as Error).message}`,
+          undefined,
+          { cause: err },
+        );
+      }
+    }),
+  );
+}
+
+async function sha256Of(body: unknown): Promise<string> {
+  const hash = createHash('sha256');
+  if (typeof body === 'string' || body instanceof Uint8Array) hash.update(body);
+  else if (body && typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') {
+    for await (const chunk of body as AsyncIterable<Uint8Array | string>) hash.update(chunk);
+  } else if (
+    body &&
+    typeof (body as { transformToByteArray?: unknown }).transformToByteArray === 'function'
+  ) {
+    hash.update(await (body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+  } else if (body !== undefined && body !== null) {
+    throw new Error('the response body cannot be read');
+  }
+  return hash.digest('hex');
+}
 
 export function bucketFacts(reader: Reader, bucket: string): Promise<BucketFacts> {
   return reader.once(`s3 bucket ${bucket}`, async () => {
