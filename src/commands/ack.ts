@@ -27,7 +27,11 @@ Naming the wrong resource counts as a wrong identification, not a detection.`;
     }),
   };
   static override flags = {
-    exercise: Flags.string({ description: 'The exercise id.', required: true }),
+    exercise: Flags.string({
+      description: 'The exercise id (default: $SIRS_EXERCISE, which sirs start prints with the environment).',
+      required: true,
+      env: 'SIRS_EXERCISE',
+    }),
     resource: Flags.string({ description: 'The resource the finding is about (an id, name or ARN).' }),
     note: Flags.string({ description: 'What you think happened.' }),
     region: Flags.string({ description: 'Region of the exercise (default: your shell’s).' }),

@@ -70,7 +70,7 @@ Resources responders created are reported, never deleted.`;
       for (const e of report.exercises) {
         const verb = report.dryRun ? 'would remove' : 'removed';
         const what = report.dryRun
-          ? [...e.stacks.map((s) => `stack ${s}`), ...e.keys.map((k) => `access key ${k}`)]
+          ? [...e.created, ...e.stacks.map((s) => `stack ${s}`), ...e.keys.map((k) => `access key ${k}`)]
           : e.removed;
         this.log(
           `${e.exerciseId} (${e.target}): ${what.length ? `${verb} ${what.join(', ')}` : `nothing to remove`}${e.note ? ` (${e.note})` : ''}`,

@@ -34,6 +34,10 @@ cron expression, never two at once.`;
       allowNo: true,
     }),
     'time-limit': Flags.string({ description: 'Shorten every scenario’s time limit, like 5m.' }),
+    'time-scale': Flags.string({
+      description:
+        'Run exercise time faster than the clock: 3 facilitates a 45-minute scenario in 15 minutes (targets, hints and the time limit scale with it).',
+    }),
     tick: Flags.string({ description: 'Controller tick interval, like 1s or 250ms.' }),
     junit: Flags.string({ description: 'JUnit XML file (default: .sirs/drills/<id>/junit.xml).' }),
     results: Flags.string({ description: 'JSON results file (default: .sirs/drills/<id>/results.json).' }),
@@ -63,8 +67,9 @@ cron expression, never two at once.`;
     const { trapInterrupts } = await import('../cli/exercise/interrupts.js');
     const limit = flags['time-limit'] ? parseDuration(flags['time-limit']) : undefined;
     if (limit && !limit.ok) throw new UsageError('bad-time-limit', `--time-limit: ${limit.error}`);
-    const { parseTick } = await import('../cli/exercise/flags.js');
+    const { parseTick, parseTimeScale } = await import('../cli/exercise/flags.js');
     const tickMs = flags.tick ? parseTick(flags.tick) : undefined;
+    const timeScale = flags['time-scale'] ? parseTimeScale(flags['time-scale']) : undefined;
     const write = (s: string) => process.stdout.write(s);
     const emit = flags.json ? jsonLines(write) : plainLines(write);
     const interrupts = trapInterrupts({
@@ -83,6 +88,7 @@ cron expression, never two at once.`;
         autopilot: flags.autopilot,
         ...(limit?.ok ? { timeLimitMs: limit.ms } : {}),
         ...(tickMs ? { tickMs } : {}),
+        ...(timeScale ? { timeScale } : {}),
         ...(flags['exercise-id'] ? { exerciseId: flags['exercise-id'] } : {}),
         ...(flags.junit ? { junitPath: flags.junit } : {}),
         ...(flags.results ? { resultsPath: flags.results } : {}),

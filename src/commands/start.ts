@@ -52,6 +52,10 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
       description: 'Leave everything in place at the end, for inspection (clean up later with sirs cleanup).',
     }),
     autopilot: Flags.boolean({ description: "Run the scenarios' scripted responder steps." }),
+    'time-scale': Flags.string({
+      description:
+        'Run exercise time faster than the clock: 3 facilitates a 45-minute scenario in 15 minutes (targets, hints and the time limit scale with it).',
+    }),
     tick: Flags.string({
       description: 'Controller tick interval, like 1s or 15s (default: 1s on the range, 15s on AWS).',
     }),
@@ -68,8 +72,9 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
     const { controllerLivePhase } = await import('../controller/live.js');
     const { describeControllerEvent, LiveBoard } = await import('../cli/exercise/controller-render.js');
     const { renderScore } = await import('../cli/exercise/score-render.js');
-    const { parseTick } = await import('../cli/exercise/flags.js');
+    const { parseTick, parseTimeScale } = await import('../cli/exercise/flags.js');
     const tickMs = flags.tick ? parseTick(flags.tick) : undefined;
+    const timeScale = flags['time-scale'] ? parseTimeScale(flags['time-scale']) : undefined;
     let board: InstanceType<typeof LiveBoard> | undefined;
     const write = (s: string) => process.stdout.write(s);
     const tty = !flags.json && process.stdout.isTTY === true;
@@ -96,6 +101,7 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
         ...(flags['exercise-id'] ? { exerciseId: flags['exercise-id'] } : {}),
         keep: flags.keep,
         autopilot: flags.autopilot,
+        ...(timeScale ? { timeScale } : {}),
         ...(flags.config ? { configPath: flags.config } : {}),
         emit,
         live: controllerLivePhase({
@@ -148,6 +154,7 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
       if (flags.json) write(`${JSON.stringify({ type: 'result', ...result })}\n`);
       else {
         if (result.score) this.log(renderScore(result.score));
+        for (const r of result.runbooks) this.log(`Runbook (${r.scenario}): ${r.file}`);
         this.log(`Journal: ${result.journal}`);
       }
       if (result.error) {

@@ -45,7 +45,8 @@ export async function ackFinding(opts: AckOptions): Promise<AckRecord> {
     opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? local?.region ?? 'us-east-1';
   const session = new ApiSession({
     region,
-    customUserAgent: userAgentFor(opts.exerciseId),
+    // A responder's own call, marked so reports count it as the responder's and not as sirs' work.
+    customUserAgent: [...userAgentFor(opts.exerciseId), ['ack', '1']],
     ...(endpoint ? { endpoint } : {}),
     ...(credentials ? { credentials } : {}),
     ...(opts.profile ? { profile: opts.profile } : {}),

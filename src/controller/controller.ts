@@ -54,9 +54,15 @@ export interface ControllerDeps {
   runStep(scenario: ControlledScenario, step: AutopilotStep): Promise<void>;
   journal: { append(entry: JournalEntryBody): unknown };
   emit(event: ControllerEvent): void;
+  /** Clock time between ticks, in ms. */
   tickMs: number;
   signal: AbortSignal;
   autopilot: boolean;
+  /**
+   * Exercise time runs this many times faster than the clock (default 1): targets, hints, autopilot
+   * steps and the time limit are in exercise time, so a 45-minute scenario at 3 takes 15 minutes.
+   */
+  timeScale?: number;
 }
 
 const ORDER: PhaseName[] = ['detect', 'contain', 'recover'];
@@ -88,8 +94,13 @@ export class Controller {
     }));
   }
 
+  private get scale(): number {
+    return this.deps.timeScale ?? 1;
+  }
+
+  /** Exercise time since the start. */
   get elapsedMs(): number {
-    return Date.now() - this.startedAt;
+    return Math.round((Date.now() - this.startedAt) * this.scale);
   }
 
   states(): Record<string, ScenarioState> {
@@ -103,6 +114,7 @@ export class Controller {
       type: 'controller.started',
       tickMs: this.deps.tickMs,
       scenarios: this.tracks.map((t) => t.s.scoring),
+      ...(this.scale !== 1 ? { timeScale: this.scale } : {}),
     });
     const onAbort = () => this.finish('interrupted');
     this.deps.signal.addEventListener('abort', onAbort, { once: true });
@@ -342,7 +354,7 @@ export class Controller {
       const latest = Math.max(...evidence.map((e) => Date.parse(e.at)));
       const atMs = Math.min(
         this.elapsedMs,
-        Math.max(0, (Number.isNaN(latest) ? Date.now() : latest) - this.startedAt),
+        Math.max(0, Math.round(((Number.isNaN(latest) ? Date.now() : latest) - this.startedAt) * this.scale)),
       );
       // A later phase met first implies the earlier ones (a team that fixed it found it).
       for (const earlier of ORDER.slice(0, ORDER.indexOf(phase))) {

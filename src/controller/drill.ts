@@ -20,6 +20,7 @@ export interface DrillOptions {
   autopilot: boolean;
   timeLimitMs?: number;
   tickMs?: number;
+  timeScale?: number;
   exerciseId?: string;
   junitPath?: string;
   resultsPath?: string;
@@ -46,6 +47,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
     ...(opts.exerciseId ? { exerciseId: opts.exerciseId } : {}),
     autopilot: opts.autopilot,
     ...(opts.timeLimitMs ? { timeLimitMs: opts.timeLimitMs } : {}),
+    ...(opts.timeScale ? { timeScale: opts.timeScale } : {}),
     ...(opts.configPath ? { configPath: opts.configPath } : {}),
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
     keep: false,

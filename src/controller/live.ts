@@ -8,7 +8,10 @@ import { resolvePlaceholders } from '../exercise/plan.js';
 import { withPrincipal } from '../exercise/apply.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { durationMs } from '../scenario/duration.js';
-import type { Condition } from '../signals/registry.js';
+import { conditionParts, describeCondition, type Condition } from '../signals/registry.js';
+import type { ConditionFacts, ScenarioFacts } from '../exercise/entries.js';
+import { redactSecrets } from '../exercise/journal.js';
+import { runbookOf, type PhaseName } from '../scenario/schema.js';
 import { AckReader, channelName, createChannel, writeAck } from './channel.js';
 import { Controller, type ControlledScenario, type ControllerEvent } from './controller.js';
 import { scoringScenario } from './model.js';
@@ -24,11 +27,14 @@ export interface LiveOptions {
 
 export function controlled(
   loaded: LoadedScenario,
-  ctx: Pick<LiveContext, 'outputs' | 'exerciseId' | 'identity' | 'timeLimitMs'>,
+  ctx: Pick<LiveContext, 'outputs' | 'exerciseId' | 'identity' | 'timeLimitMs'> & {
+    actions?: LiveContext['actions'];
+  },
 ): ControlledScenario {
   const s = loaded.scenario;
   const values = {
     outputs: ctx.outputs[s.id] ?? {},
+    actions: ctx.actions?.[s.id] ?? {},
     exerciseId: ctx.exerciseId,
     accountId: ctx.identity.accountId,
     region: ctx.identity.region,
@@ -48,7 +54,11 @@ export function controlled(
     scoring: scoringScenario(s, ctx.timeLimitMs),
     phases,
     steadyState: resolve(s.steadyState),
-    hints: (s.hints ?? []).map((h) => ({ atMs: durationMs(h.at), cost: h.cost, text: h.text })),
+    hints: (s.hints ?? []).map((h) => ({
+      atMs: durationMs(h.at),
+      cost: h.cost,
+      text: resolvePlaceholders(h.text, values),
+    })),
     autopilot: (s.autopilot ?? []).map((step) => ({
       atMs: durationMs(step.at),
       step: resolvePlaceholders(step, values),
@@ -77,6 +87,12 @@ export function controllerLivePhase(opts: LiveOptions): LivePhase {
     const acks = new AckReader(probeSession, ctx.exerciseId, startedAt);
     const autopilotBy = `${ctx.identity.principalArn} (sirs autopilot)`;
     const scenarios = ctx.scenarios.map((l) => controlled(l, ctx));
+    for (const [i, l] of ctx.scenarios.entries()) {
+      ctx.journal.append({ type: 'scenario.defined', scenario: scenarioFacts(l, scenarios[i]!, ctx) });
+    }
+    // The autopilot's calls say so in their user agent: reports count it as a responder, not as sirs.
+    const autopilotAgent: typeof ctx.userAgent = [...ctx.userAgent, ['autopilot', '1']];
+    const autopilotSession = ctx.target.session({ userAgent: autopilotAgent });
     const controller = new Controller({
       scenarios,
       observe: (condition, scenario) => observer.observe(condition, scenario),
@@ -89,22 +105,95 @@ export function controllerLivePhase(opts: LiveOptions): LivePhase {
         }
         if (step.call) {
           const call = step.call;
-          await withPrincipal({ ...ctx, signal: ctx.signal }, scenario.id, step.as ?? 'default', (session) =>
-            session.call(call, step.input ?? {}, { abortSignal: ctx.signal }),
+          await withPrincipal(
+            { ...ctx, session: autopilotSession, userAgent: autopilotAgent, signal: ctx.signal },
+            scenario.id,
+            step.as ?? 'default',
+            (session) => session.call(call, step.input ?? {}, { abortSignal: ctx.signal }),
           );
         }
       },
       journal: ctx.journal,
       emit: opts.onEvent,
-      tickMs: opts.tickMs ?? (ctx.target.kind === 'range' ? 1000 : 15_000),
+      tickMs: opts.tickMs ?? defaultTickMs(ctx.target.kind, ctx.timeScale ?? 1),
       signal: ctx.signal,
       autopilot: ctx.autopilot,
+      timeScale: ctx.timeScale ?? 1,
     });
     opts.onController?.(controller, scenarios);
     try {
       return await controller.run();
     } finally {
       probeSession.destroy();
+      autopilotSession.destroy();
     }
   };
+}
+
+/** 1 s on the range and 15 s on AWS, in exercise time: a compressed exercise ticks more often (at least every 100 ms). */
+export function defaultTickMs(kind: 'range' | 'aws', timeScale: number): number {
+  const base = kind === 'range' ? 1000 : 15_000;
+  return Math.max(kind === 'range' ? 100 : 1000, Math.round(base / timeScale));
+}
+
+/** What reports need of a scenario, with its conditions described as they are checked. */
+export function scenarioFacts(
+  loaded: LoadedScenario,
+  c: ControlledScenario,
+  ctx: Pick<LiveContext, 'outputs' | 'actions'>,
+): ScenarioFacts {
+  const s = loaded.scenario;
+  const describe = (cond: Condition): ConditionFacts => {
+    const { kind } = conditionParts(cond);
+    let description: string;
+    try {
+      description = describeCondition(cond);
+    } catch {
+      description = kind.summary;
+    }
+    return { kind: kind.name, description, family: kind.family };
+  };
+  const phases: ScenarioFacts['phases'] = {};
+  for (const [name, p] of Object.entries(c.phases) as Array<
+    [PhaseName, NonNullable<ControlledScenario['phases'][PhaseName]>]
+  >) {
+    phases[name] = {
+      targetMs: c.scoring.phases[name]!.targetMs,
+      mode: p.mode,
+      conditions: p.conditions.map(describe),
+    };
+  }
+  const resources = new Set<string>(Object.values(ctx.outputs[s.id] ?? {}));
+  // Action results hold secrets in memory (a created key's secret): only what the journal may hold is used.
+  for (const out of Object.values(ctx.actions[s.id] ?? {}))
+    for (const v of leafStrings(redactSecrets(out))) if (v !== '[redacted]') resources.add(v);
+  return {
+    id: s.id,
+    title: s.title,
+    summary: s.summary,
+    severity: s.severity,
+    layer: s.layer,
+    control: s.control,
+    monitor: s.monitor,
+    fix: s.fix,
+    mitre: s.mitre ?? [],
+    runbook: runbookOf(s).name,
+    timeLimitMs: c.scoring.timeLimitMs,
+    phases,
+    steadyState: c.steadyState.map(describe),
+    hints: c.hints,
+    detections: s.detections ?? [],
+    // Ids worth matching: not CIDRs, numbers or flags that any call might mention.
+    resources: [...resources].filter(
+      (r) => r.length >= 6 && !/^[\d./:]+$/.test(r) && !/^(true|false)$/.test(r),
+    ),
+  };
+}
+
+function leafStrings(value: unknown, depth = 0): string[] {
+  if (depth > 10) return [];
+  if (typeof value === 'string') return [value];
+  if (value && typeof value === 'object')
+    return Object.values(value).flatMap((v) => leafStrings(v, depth + 1));
+  return [];
 }

@@ -10,6 +10,8 @@ import type { JournalWriter } from './journal.js';
 import type { ExerciseListener } from './events.js';
 import { resolvePlaceholders, type InjectionPlan } from './plan.js';
 import { followStack, sleep } from './stacks.js';
+import { createdBy } from './undo.js';
+import { KEY_PRINCIPAL } from '../scenario/schema.js';
 
 export interface ApplyContext {
   plan: InjectionPlan;
@@ -25,6 +27,16 @@ export interface ApplyContext {
 }
 
 export type StackOutputs = Record<string, Record<string, string>>;
+/** Responses of inject actions that have an id, by scenario then action id (secrets included: memory only). */
+export type ActionOutputs = Record<string, Record<string, Record<string, unknown>>>;
+
+/** What injection produced, for the live phase: stack outputs, action results, keys actions created. */
+export interface Injected {
+  outputs: StackOutputs;
+  actions: ActionOutputs;
+  /** Access keys created by inject actions, by `<scenario>/<action id>`, for `as: key:<id>`. Never journaled. */
+  keys: Map<string, Credentials>;
+}
 
 export class InjectionFailed extends SirsError {
   constructor(message: string, suggestions: string[] = []) {
@@ -32,8 +44,9 @@ export class InjectionFailed extends SirsError {
   }
 }
 
-export async function applyPlan(ctx: ApplyContext): Promise<StackOutputs> {
+export async function applyPlan(ctx: ApplyContext): Promise<Injected> {
   const outputs: StackOutputs = {};
+  const injected: Injected = { outputs, actions: {}, keys: new Map() };
   const results = await Promise.allSettled(ctx.plan.stacks.map((s) => createStack(ctx, s, outputs)));
   const failures = results
     .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
@@ -46,9 +59,9 @@ export async function applyPlan(ctx: ApplyContext): Promise<StackOutputs> {
   }
   for (const action of ctx.plan.actions) {
     ctx.signal.throwIfAborted();
-    await runAction(ctx, action, outputs[action.scenario] ?? {});
+    await runAction(ctx, action, injected);
   }
-  return outputs;
+  return injected;
 }
 
 async function createStack(
@@ -126,26 +139,30 @@ async function createStack(
 async function runAction(
   ctx: ApplyContext,
   action: InjectionPlan['actions'][number],
-  outputs: Record<string, string>,
+  injected: Injected,
 ): Promise<void> {
   const values = {
-    outputs,
+    outputs: injected.outputs[action.scenario] ?? {},
+    actions: injected.actions[action.scenario] ?? {},
     exerciseId: ctx.plan.exerciseId,
     accountId: ctx.accountId,
     region: ctx.target.region,
   };
   const as = resolvePlaceholders(action.as, values);
   const input = resolvePlaceholders(action.input, values);
+  const id = action.id ? { id: action.id } : {};
   ctx.journal.append({
     type: 'action.started',
     scenario: action.scenario,
     index: action.index,
     call: action.call,
     as,
+    ...id,
   });
   ctx.emit({ type: 'action.start', scenario: action.scenario, call: action.call, as });
+  let output: Record<string, unknown>;
   try {
-    await withPrincipal(ctx, action.scenario, as, (session) =>
+    output = await withPrincipal({ ...ctx, keys: injected.keys }, action.scenario, as, (session) =>
       session.call(action.call, input, { abortSignal: ctx.signal }),
     );
   } catch (err) {
@@ -161,11 +178,34 @@ async function runAction(
     ctx.emit({ type: 'action.failed', scenario: action.scenario, call: action.call, error });
     throw new InjectionFailed(`${action.scenario}: inject action ${action.call} failed: ${error}`);
   }
+  // What it created is journaled first, so that teardown and `sirs cleanup` remove it whatever happens next.
+  for (const c of createdBy(action.call, input, output, as)) {
+    ctx.journal.append({
+      type: 'action.created',
+      scenario: action.scenario,
+      index: action.index,
+      resource: c.resource,
+      undo: c.undo,
+    });
+  }
+  if (action.id) {
+    (injected.actions[action.scenario] ??= {})[action.id] = output;
+    const key = output.AccessKey as { AccessKeyId?: string; SecretAccessKey?: string } | undefined;
+    if (action.call === 'iam:CreateAccessKey' && key?.AccessKeyId && key.SecretAccessKey) {
+      injected.keys.set(`${action.scenario}/${action.id}`, {
+        accessKeyId: key.AccessKeyId,
+        secretAccessKey: key.SecretAccessKey,
+      });
+    }
+  }
   ctx.journal.append({
     type: 'action.done',
     scenario: action.scenario,
     index: action.index,
     call: action.call,
+    ...id,
+    // The journal writer redacts secrets (SecretAccessKey, passwords) from what it writes.
+    ...(action.id ? { output } : {}),
   });
   ctx.emit({ type: 'action.done', scenario: action.scenario, call: action.call });
 }
@@ -176,12 +216,30 @@ async function runAction(
  * never its secret, so teardown can remove it even after a crash).
  */
 export async function withPrincipal<T>(
-  ctx: Pick<ApplyContext, 'journal' | 'target' | 'session' | 'userAgent' | 'signal'>,
+  ctx: Pick<ApplyContext, 'journal' | 'target' | 'session' | 'userAgent' | 'signal'> & {
+    keys?: ReadonlyMap<string, Credentials>;
+  },
   scenario: string,
   as: string,
   fn: (session: ApiSession) => Promise<T>,
 ): Promise<T> {
   if (as === 'default') return fn(ctx.session);
+  const keyRef = KEY_PRINCIPAL.exec(as);
+  if (keyRef) {
+    const credentials = ctx.keys?.get(`${scenario}/${keyRef[1]}`);
+    if (!credentials) {
+      throw new SirsError(
+        'no-such-key',
+        `as: ${as} names no access key: no earlier inject action with id ${keyRef[1]} created one (iam:CreateAccessKey)`,
+      );
+    }
+    const session = ctx.target.session({ userAgent: ctx.userAgent, as: credentials });
+    try {
+      return await retryingNewKey(ctx, () => fn(session));
+    } finally {
+      session.destroy();
+    }
+  }
   if (as === 'root') {
     if (!ctx.target.canActAsRoot)
       throw new SirsError('root-unavailable', 'this target cannot act as the account root');
@@ -198,24 +256,28 @@ export async function withPrincipal<T>(
   const credentials: Credentials = { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey };
   const session = ctx.target.session({ userAgent: ctx.userAgent, as: credentials });
   try {
-    // New IAM keys take a few seconds to work on AWS; the range accepts them at once.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await fn(session);
-      } catch (err) {
-        if (
-          attempt >= 5 ||
-          !/InvalidClientTokenId|InvalidAccessKeyId|UnrecognizedClient|AuthFailure/.test(
-            awsErrorCode(err) ?? '',
-          )
-        )
-          throw err;
-        await sleep(2000, ctx.signal);
-      }
-    }
+    return await retryingNewKey(ctx, () => fn(session));
   } finally {
     session.destroy();
     await ctx.session.call('iam:DeleteAccessKey', { UserName: as, AccessKeyId: key.AccessKeyId });
     ctx.journal.append({ type: 'temp-key.deleted', userName: as, accessKeyId: key.AccessKeyId });
+  }
+}
+
+/** New IAM keys take a few seconds to work on AWS; the range accepts them at once. */
+async function retryingNewKey<T>(ctx: { signal: AbortSignal }, fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (
+        attempt >= 5 ||
+        !/InvalidClientTokenId|InvalidAccessKeyId|UnrecognizedClient|AuthFailure/.test(
+          awsErrorCode(err) ?? '',
+        )
+      )
+        throw err;
+      await sleep(2000, ctx.signal);
+    }
   }
 }

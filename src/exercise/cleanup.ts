@@ -8,7 +8,7 @@ import type { ApiSession } from '../aws/api.js';
 import { UsageError } from '../errors.js';
 import type { Leftover, TargetRecord } from './entries.js';
 import type { ExerciseListener } from './events.js';
-import { deriveExercise, hasLiveResources } from './derive.js';
+import { deriveExercise, hasLiveResources, type LiveCreated } from './derive.js';
 import { JournalWriter, journalPath, listJournals, readJournal, stateDir } from './journal.js';
 import { teardown } from './teardown.js';
 import { taggedStacks } from './stacks.js';
@@ -29,6 +29,8 @@ export interface CleanupItem {
   target: string;
   stacks: string[];
   keys: string[];
+  /** What inject actions created (root keys, snapshots, ...) and is removed with the stacks. */
+  created: string[];
   removed: string[];
   leftovers: Leftover[];
   note?: string;
@@ -65,6 +67,7 @@ export async function cleanup(opts: CleanupOptions): Promise<CleanupReport> {
       target: summary.target.description,
       stacks: summary.liveStacks,
       keys: summary.liveKeys.map((k) => k.accessKeyId),
+      created: summary.liveCreated.map((c) => c.resource),
       removed: [],
       leftovers: [],
     };
@@ -78,6 +81,13 @@ export async function cleanup(opts: CleanupOptions): Promise<CleanupReport> {
         for (const name of summary.liveStacks) journal.append({ type: 'stack.deleted', stackName: name });
         for (const k of summary.liveKeys) journal.append({ type: 'temp-key.deleted', ...k });
         for (const logGroup of summary.liveChannels) journal.append({ type: 'channel.deleted', logGroup });
+        for (const c of summary.liveCreated)
+          journal.append({
+            type: 'action.undone',
+            scenario: c.scenario,
+            index: c.index,
+            resource: c.resource,
+          });
         journal.append({ type: 'teardown.done', leftovers: [] });
         journal.close();
       }
@@ -94,6 +104,7 @@ export async function cleanup(opts: CleanupOptions): Promise<CleanupReport> {
         summary.liveStacks,
         summary.liveKeys,
         summary.liveChannels,
+        summary.liveCreated,
       );
     } finally {
       await target.close();
@@ -119,6 +130,7 @@ export async function cleanup(opts: CleanupOptions): Promise<CleanupReport> {
           target: target.description,
           stacks,
           keys: [],
+          created: [],
           removed: [],
           leftovers: [],
           note: 'found by its sirs:exercise tag',
@@ -142,6 +154,7 @@ async function cleanOne(
   stacks: readonly string[],
   keys: ReadonlyArray<{ userName: string; accessKeyId: string }>,
   channels: readonly string[] = [],
+  created: readonly LiveCreated[] = [],
 ): Promise<void> {
   const session = target.session({ userAgent: userAgentFor(id) });
   try {
@@ -170,6 +183,10 @@ async function cleanOne(
         stackNames: mine,
         tempKeys: keys,
         channels,
+        created,
+        ...(target.canActAsRoot
+          ? { rootSession: () => target.session({ userAgent: userAgentFor(id), as: 'root' }) }
+          : {}),
         journal,
         session,
         emit: opts.emit,
@@ -180,6 +197,7 @@ async function cleanOne(
       item.removed = [
         ...mine.filter((n) => !failed.has(n)),
         ...keys.map((k) => `access key ${k.accessKeyId}`),
+        ...created.map((c) => c.resource).filter((r) => !leftovers.some((l) => l.resource === r)),
       ];
     } finally {
       journal.close();

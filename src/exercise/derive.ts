@@ -2,7 +2,7 @@
  * What an exercise is, derived from its journal alone: state, scenarios, target, and every stack with
  * its last known status. `sirs status`, `sirs exercises` and `sirs cleanup` read nothing else.
  */
-import type { JournalEntry, TargetRecord } from './entries.js';
+import type { JournalEntry, TargetRecord, UndoCall } from './entries.js';
 
 export type ExerciseState = 'starting' | 'injecting' | 'live' | 'tearing-down' | 'ended' | 'failed' | 'kept';
 
@@ -32,8 +32,17 @@ export interface ExerciseSummary {
   liveKeys: Array<{ userName: string; accessKeyId: string }>;
   /** Exercise channels (log groups) sirs created and has not deleted yet. */
   liveChannels: string[];
+  /** What inject actions created and teardown has not removed yet, in creation order. */
+  liveCreated: LiveCreated[];
   errors: string[];
   interrupted?: string;
+}
+
+export interface LiveCreated {
+  scenario: string;
+  index: number;
+  resource: string;
+  undo: UndoCall;
 }
 
 export function deriveExercise(id: string, entries: readonly JournalEntry[]): ExerciseSummary {
@@ -45,8 +54,10 @@ export function deriveExercise(id: string, entries: readonly JournalEntry[]): Ex
     liveStacks: [],
     liveKeys: [],
     liveChannels: [],
+    liveCreated: [],
     errors: [],
   };
+  const created: LiveCreated[] = [];
   const channels = new Set<string>();
   const stacks = new Map<string, StackSummary>();
   const keys = new Map<string, { userName: string; accessKeyId: string }>();
@@ -97,6 +108,16 @@ export function deriveExercise(id: string, entries: readonly JournalEntry[]): Ex
       case 'temp-key.deleted':
         keys.delete(e.accessKeyId);
         break;
+      case 'action.created':
+        created.push({ scenario: e.scenario, index: e.index, resource: e.resource, undo: e.undo });
+        break;
+      case 'action.undone': {
+        const i = created.findIndex(
+          (c) => c.resource === e.resource && c.index === e.index && c.scenario === e.scenario,
+        );
+        if (i >= 0) created.splice(i, 1);
+        break;
+      }
       case 'channel.created':
         channels.add(e.logGroup);
         break;
@@ -140,11 +161,14 @@ export function deriveExercise(id: string, entries: readonly JournalEntry[]): Ex
   s.liveStacks = s.stacks.filter((x) => x.state !== 'deleted').map((x) => x.stackName);
   s.liveKeys = [...keys.values()];
   s.liveChannels = [...channels];
+  s.liveCreated = created;
   if (s.state === 'ended' && s.liveStacks.length > 0) s.state = 'failed';
   return s;
 }
 
 /** True when the journal says resources may still exist in the target. */
 export function hasLiveResources(s: ExerciseSummary): boolean {
-  return s.liveStacks.length > 0 || s.liveKeys.length > 0 || s.liveChannels.length > 0;
+  return (
+    s.liveStacks.length > 0 || s.liveKeys.length > 0 || s.liveChannels.length > 0 || s.liveCreated.length > 0
+  );
 }

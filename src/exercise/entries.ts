@@ -27,6 +27,7 @@ export interface PlannedStack {
 export interface PlannedAction {
   scenario: string;
   index: number;
+  id?: string;
   call: string;
   as: string;
 }
@@ -38,7 +39,9 @@ export type JournalEntryBody =
       scenarios: string[];
       target: TargetRecord;
       sirsVersion: string;
-      options: { keep: boolean; autopilot: boolean; timeLimitMs?: number };
+      options: { keep: boolean; autopilot: boolean; timeLimitMs?: number; timeScale?: number };
+      /** Who ran it: the local user name (the principal is in `target`). */
+      facilitator?: string;
     }
   | { type: 'plan'; stacks: PlannedStack[]; actions: PlannedAction[] }
   | { type: 'stack.create-requested'; scenario: string; stackName: string }
@@ -52,8 +55,19 @@ export type JournalEntryBody =
       resource?: string;
     }
   | { type: 'stack.outputs'; scenario: string; stackName: string; outputs: Record<string, string> }
-  | { type: 'action.started'; scenario: string; index: number; call: string; as: string }
-  | { type: 'action.done'; scenario: string; index: number; call: string }
+  | { type: 'action.started'; scenario: string; index: number; call: string; as: string; id?: string }
+  | {
+      type: 'action.done';
+      scenario: string;
+      index: number;
+      call: string;
+      id?: string;
+      /** The response, secrets redacted: later actions, signals and runbooks refer to it by the action id. */
+      output?: Record<string, unknown>;
+    }
+  /** Something an inject action created (from its response), and the call that removes it at teardown. */
+  | { type: 'action.created'; scenario: string; index: number; resource: string; undo: UndoCall }
+  | { type: 'action.undone'; scenario: string; index: number; resource: string }
   | { type: 'action.failed'; scenario: string; index: number; call: string; error: string }
   | { type: 'temp-key.created'; scenario: string; userName: string; accessKeyId: string }
   | { type: 'temp-key.deleted'; userName: string; accessKeyId: string }
@@ -70,8 +84,18 @@ export type JournalEntryBody =
   | { type: 'exercise.error'; message: string; code?: string }
   | { type: 'channel.created'; logGroup: string }
   | { type: 'channel.deleted'; logGroup: string }
+  /** What reports need to know of a scenario, with placeholders resolved (written when it goes live). */
+  | { type: 'scenario.defined'; scenario: ScenarioFacts }
+  /** Runbooks rendered for responders (files under the exercise folder). */
+  | { type: 'runbooks.written'; files: Array<{ scenario: string; runbook: string; file: string }> }
   // The controller (live phase): every transition is journaled before it is shown.
-  | { type: 'controller.started'; tickMs: number; scenarios: ScoringScenario[] }
+  | {
+      type: 'controller.started';
+      tickMs: number;
+      scenarios: ScoringScenario[];
+      /** Exercise time runs this many times faster than the clock (1 when absent): atMs are exercise time. */
+      timeScale?: number;
+    }
   | {
       type: 'phase.met';
       scenario: string;
@@ -108,6 +132,46 @@ export type JournalEntryBody =
       error?: string;
     }
   | { type: 'controller.ended'; reason: EndReason; atMs: number };
+
+/** An API call that undoes what an inject action created. */
+export interface UndoCall {
+  call: string;
+  input: Record<string, unknown>;
+  /** `default` (sirs) or `root`. */
+  as: 'default' | 'root';
+}
+
+/** A signal condition as reports show it. */
+export interface ConditionFacts {
+  kind: string;
+  /** One sentence, placeholders resolved. */
+  description: string;
+  family: 'ack' | 'state' | 'audit';
+}
+
+/**
+ * A scenario as reports and the board need it, from the journal alone: the closed loop, the phases with
+ * their conditions described, steady state, hints, and the detections a team could add.
+ */
+export interface ScenarioFacts {
+  id: string;
+  title: string;
+  summary: string;
+  severity: ScoringScenario['severity'];
+  layer: string;
+  control: string;
+  monitor: string;
+  fix: string;
+  mitre: string[];
+  runbook: string;
+  timeLimitMs: number;
+  phases: Partial<Record<PhaseName, { targetMs: number; mode: 'any' | 'all'; conditions: ConditionFacts[] }>>;
+  steadyState: ConditionFacts[];
+  hints: Array<{ atMs: number; cost: number; text: string }>;
+  detections: Array<{ title: string; how: string }>;
+  /** Resource ids the fault involves (stack outputs and action results): a responder call naming one touched it. */
+  resources: string[];
+}
 
 /** A responder's acknowledgement, as read from the exercise channel. */
 export interface AckRecord {

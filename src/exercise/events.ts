@@ -27,8 +27,9 @@ export type ExerciseEvent =
   | { type: 'action.start'; scenario: string; call: string; as: string }
   | { type: 'action.done'; scenario: string; call: string }
   | { type: 'action.failed'; scenario: string; call: string; error: string }
-  | { type: 'live'; exerciseId: string; env?: Record<string, string> }
+  | { type: 'live'; exerciseId: string; env?: Record<string, string>; runbooks?: string[] }
   | { type: 'teardown.start'; exerciseId: string }
+  | { type: 'action.undone'; resource: string }
   | { type: 'bucket.emptied'; stackName: string; bucket: string; objects: number }
   | { type: 'stack.deleting'; stackName: string }
   | { type: 'stack.deleted'; stackName: string }

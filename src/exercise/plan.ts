@@ -98,6 +98,7 @@ export function planExercise(input: PlanInput): InjectionPlan {
       actions.push({
         scenario: scenario.id,
         index,
+        ...(a.id ? { id: a.id } : {}),
         call: a.call,
         as: a.as ?? 'default',
         input: a.input ?? {},

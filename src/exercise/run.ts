@@ -4,8 +4,10 @@
  * module owns the lifecycle around it.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { SirsError } from '../errors.js';
+import { userInfo } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { SirsError, UsageError } from '../errors.js';
+import { writeRunbooks } from '../runbook/write.js';
 import { loadScenario, type LoadedScenario } from '../scenario/load.js';
 import type { ApiSession } from '../aws/api.js';
 import {
@@ -16,7 +18,8 @@ import {
   type TargetOptions,
   type UserAgent,
 } from '../aws/target.js';
-import { applyPlan, type StackOutputs } from './apply.js';
+import { applyPlan, type ActionOutputs, type Injected, type StackOutputs } from './apply.js';
+import type { ExerciseFacts } from '../runbook/render.js';
 import { loadConfig } from './config.js';
 import type { EndReason, Leftover } from './entries.js';
 import type { ExerciseListener } from './events.js';
@@ -31,6 +34,10 @@ export interface LiveContext {
   exerciseId: string;
   scenarios: readonly LoadedScenario[];
   outputs: StackOutputs;
+  /** Responses of inject actions with an id, by scenario. */
+  actions: ActionOutputs;
+  /** Access keys inject actions created (`as: key:<id>`), in memory only. */
+  keys: Injected['keys'];
   identity: Identity;
   target: Target;
   session: ApiSession;
@@ -42,6 +49,8 @@ export interface LiveContext {
   autopilot: boolean;
   /** Shortened time limit (drills), if any. */
   timeLimitMs?: number;
+  /** Exercise time runs this many times faster than the clock (a 45-minute scenario in 15 at 3). */
+  timeScale?: number;
 }
 
 export type LivePhase = (ctx: LiveContext) => Promise<EndReason>;
@@ -60,6 +69,8 @@ export interface StartOptions {
   keep?: boolean;
   autopilot?: boolean;
   timeLimitMs?: number;
+  /** Exercise time runs this many times faster than the clock (default 1). */
+  timeScale?: number;
   configPath?: string;
   cwd?: string;
   emit: ExerciseListener;
@@ -80,6 +91,8 @@ export interface ExerciseResult {
   journal: string;
   endReason: EndReason;
   outputs: StackOutputs;
+  /** The responders' runbooks written for this exercise. */
+  runbooks: Array<{ scenario: string; runbook: string; file: string }>;
   leftovers: Leftover[];
   kept: boolean;
   error?: { code: string; message: string };
@@ -98,8 +111,10 @@ export async function startExercise(opts: StartOptions): Promise<ExerciseResult>
   const loaded = opts.scenarios.map((s) => loadScenario(s, { cwd }));
   const exerciseId = opts.exerciseId ?? generateExerciseId(new Date());
   checkExerciseId(exerciseId);
-  const stateRoot = stateDir(cwd);
+  checkTimeScale(opts.timeScale);
+  checkTargets(loaded, opts.target.target ?? 'range');
   const target = await resolveTarget(opts.target);
+  const stateRoot = stateDir(cwd);
   const userAgent = userAgentFor(exerciseId);
   const session = target.session({ userAgent });
   let journal: JournalWriter | undefined;
@@ -160,7 +175,9 @@ export async function startExercise(opts: StartOptions): Promise<ExerciseResult>
         keep: !!opts.keep,
         autopilot: !!opts.autopilot,
         ...(opts.timeLimitMs ? { timeLimitMs: opts.timeLimitMs } : {}),
+        ...(opts.timeScale && opts.timeScale !== 1 ? { timeScale: opts.timeScale } : {}),
       },
+      facilitator: facilitatorName(),
     });
     journal.append({
       type: 'plan',
@@ -201,6 +218,7 @@ async function runPlanned(p: {
   const { opts, journal } = p;
   const pollMs = opts.pollMs ?? (p.target.kind === 'range' ? 100 : 5000);
   let outputs: StackOutputs = {};
+  let runbooks: ExerciseResult['runbooks'] = [];
   let endReason: EndReason = 'failed';
   let error: ExerciseResult['error'];
   let leftovers: Leftover[] = [];
@@ -208,7 +226,7 @@ async function runPlanned(p: {
     journal.append({ type: 'exercise.interrupted', signal: String(opts.signal.reason ?? 'SIGINT') });
   opts.signal.addEventListener('abort', onInterrupt, { once: true });
   try {
-    outputs = await applyPlan({
+    const injected = await applyPlan({
       plan: p.plan,
       journal,
       target: p.target,
@@ -219,13 +237,22 @@ async function runPlanned(p: {
       signal: opts.signal,
       pollMs,
     });
+    outputs = injected.outputs;
+    runbooks = writeExerciseRunbooks(p, injected);
     journal.append({ type: 'exercise.live' });
     const env = p.target.responderEnv();
-    opts.emit({ type: 'live', exerciseId: p.exerciseId, ...(env ? { env } : {}) });
+    opts.emit({
+      type: 'live',
+      exerciseId: p.exerciseId,
+      ...(env ? { env: { ...env, SIRS_EXERCISE: p.exerciseId } } : {}),
+      runbooks: runbooks.map((r) => r.file),
+    });
     endReason = await (opts.live ?? waitForInterrupt)({
       exerciseId: p.exerciseId,
       scenarios: p.loaded,
       outputs,
+      actions: injected.actions,
+      keys: injected.keys,
       identity: p.identity,
       target: p.target,
       session: p.session,
@@ -235,6 +262,7 @@ async function runPlanned(p: {
       signal: opts.signal,
       autopilot: !!opts.autopilot,
       ...(opts.timeLimitMs ? { timeLimitMs: opts.timeLimitMs } : {}),
+      ...(opts.timeScale ? { timeScale: opts.timeScale } : {}),
     });
     journal.append({ type: 'exercise.ending', reason: endReason });
   } catch (err) {
@@ -257,6 +285,10 @@ async function runPlanned(p: {
         stackNames: summary.liveStacks,
         tempKeys: summary.liveKeys,
         channels: summary.liveChannels,
+        created: summary.liveCreated,
+        ...(p.target.canActAsRoot
+          ? { rootSession: () => p.target.session({ userAgent: p.userAgent, as: 'root' }) }
+          : {}),
         journal,
         session: p.session,
         emit: opts.emit,
@@ -271,9 +303,90 @@ async function runPlanned(p: {
     journal: p.path,
     endReason,
     outputs,
+    runbooks,
     leftovers,
     kept: !!opts.keep,
     ...(score ? { score } : {}),
     ...(error ? { error } : {}),
   };
+}
+
+/** The scenarios' runbooks for responders, without spoilers, next to the journal. */
+function writeExerciseRunbooks(
+  p: {
+    path: string;
+    exerciseId: string;
+    loaded: LoadedScenario[];
+    identity: Identity;
+    target: Target;
+    journal: JournalWriter;
+    opts: StartOptions;
+  },
+  injected: Injected,
+): ExerciseResult['runbooks'] {
+  const files = writeRunbooks(
+    join(dirname(p.path), 'runbooks'),
+    p.loaded,
+    (id) => exerciseFacts(p, injected, id),
+    (scenario, err) =>
+      p.opts.emit({ type: 'warning', message: `no runbook for ${scenario}: ${err.message}` }),
+  );
+  p.journal.append({ type: 'runbooks.written', files });
+  return files;
+}
+
+export function exerciseFacts(
+  p: { exerciseId: string; identity: Identity; target: Target },
+  injected: Pick<Injected, 'outputs' | 'actions'>,
+  scenarioId: string,
+): ExerciseFacts {
+  return {
+    exerciseId: p.exerciseId,
+    accountId: p.identity.accountId,
+    region: p.identity.region,
+    target: {
+      kind: p.target.kind,
+      description: p.target.description,
+      ...(p.target.endpoint ? { endpoint: p.target.endpoint } : {}),
+    },
+    outputs: injected.outputs[scenarioId] ?? {},
+    actions: injected.actions[scenarioId] ?? {},
+  };
+}
+
+function facilitatorName(): string {
+  try {
+    return process.env.SIRS_FACILITATOR || userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export const MAX_TIME_SCALE = 3600;
+
+function checkTimeScale(scale: number | undefined): void {
+  if (scale === undefined) return;
+  if (!Number.isFinite(scale) || scale < 1 || scale > MAX_TIME_SCALE) {
+    throw new UsageError('bad-time-scale', `--time-scale must be a number from 1 to ${MAX_TIME_SCALE}`, {
+      suggestions: ['e.g. --time-scale 3 runs a 45-minute scenario in 15 minutes'],
+    });
+  }
+}
+
+/** A scenario that names its targets runs only there (one that drives the account root: the range only). */
+function checkTargets(loaded: readonly LoadedScenario[], kind: Target['kind']): void {
+  for (const l of loaded) {
+    const targets = l.scenario.targets ?? ['range', 'aws'];
+    if (!targets.includes(kind)) {
+      throw new UsageError(
+        'unsupported-target',
+        `scenario ${l.scenario.id} runs only on ${targets.join(' and ')}, not on ${kind === 'aws' ? 'AWS' : 'the range'}`,
+        {
+          suggestions: [
+            kind === 'aws' ? 'run it on the range: leave out --target aws' : 'run it with --target aws',
+          ],
+        },
+      );
+    }
+  }
 }

@@ -10,6 +10,8 @@ import type { Leftover } from './entries.js';
 import type { ExerciseListener } from './events.js';
 import type { JournalWriter } from './journal.js';
 import { followStack, isStackMissing } from './stacks.js';
+import type { LiveCreated } from './derive.js';
+import { ALREADY_GONE } from './undo.js';
 
 export interface TeardownContext {
   exerciseId: string;
@@ -17,6 +19,10 @@ export interface TeardownContext {
   tempKeys: ReadonlyArray<{ userName: string; accessKeyId: string }>;
   /** Exercise channel log groups to delete. */
   channels?: readonly string[];
+  /** What inject actions created, in creation order (removed newest first). */
+  created?: readonly LiveCreated[];
+  /** A session as the account root, for undoing what a root action created (the range only). */
+  rootSession?: () => ApiSession;
   journal: JournalWriter;
   session: ApiSession;
   emit: ExerciseListener;
@@ -37,6 +43,7 @@ export async function teardown(ctx: TeardownContext): Promise<Leftover[]> {
   ctx.journal.append({ type: 'teardown.started' });
   ctx.emit({ type: 'teardown.start', exerciseId: ctx.exerciseId });
   const leftovers: Leftover[] = [];
+  leftovers.push(...(await undoCreated(ctx)));
   for (const key of ctx.tempKeys) {
     try {
       await ctx.session.call('iam:DeleteAccessKey', { UserName: key.userName, AccessKeyId: key.accessKeyId });
@@ -66,6 +73,45 @@ export async function teardown(ctx: TeardownContext): Promise<Leftover[]> {
   leftovers.push(...results.flat());
   ctx.journal.append({ type: 'teardown.done', leftovers });
   ctx.emit({ type: 'teardown.done', exerciseId: ctx.exerciseId, leftovers });
+  return leftovers;
+}
+
+/** Remove what inject actions created, newest first; what responders already removed counts as done. */
+async function undoCreated(ctx: TeardownContext): Promise<Leftover[]> {
+  const leftovers: Leftover[] = [];
+  let root: ApiSession | undefined;
+  try {
+    for (const c of [...(ctx.created ?? [])].reverse()) {
+      let session = ctx.session;
+      if (c.undo.as === 'root') {
+        if (!ctx.rootSession) {
+          leftovers.push({
+            resource: c.resource,
+            reason: 'only the account root can remove it, and sirs cannot act as root here',
+          });
+          continue;
+        }
+        session = root ??= ctx.rootSession();
+      }
+      try {
+        await session.call(c.undo.call, c.undo.input);
+      } catch (err) {
+        if (!ALREADY_GONE.has(awsErrorCode(err) ?? '')) {
+          leftovers.push({ resource: c.resource, reason: (err as Error).message });
+          continue;
+        }
+      }
+      ctx.journal.append({
+        type: 'action.undone',
+        scenario: c.scenario,
+        index: c.index,
+        resource: c.resource,
+      });
+      ctx.emit({ type: 'action.undone', resource: c.resource });
+    }
+  } finally {
+    root?.destroy();
+  }
   return leftovers;
 }
 

@@ -1,7 +1,7 @@
 import { packageRoot } from '../paths.js';
 import { SirsError } from '../errors.js';
 import type { CfnTemplate } from './cfn-template.js';
-import { resolveTargets } from './catalog.js';
+import { catalogRootOf, resolveTargets } from './catalog.js';
 import { formatProblem } from './problem.js';
 import type { Scenario } from './schema.js';
 import { checkScenarioFile, type CatalogOptions } from './validate.js';
@@ -11,6 +11,8 @@ export interface LoadedScenario {
   template: CfnTemplate;
   /** The scenario file, as shown to the user. */
   file: string;
+  /** The catalog root (the folder with scenarios/, templates/ and runbooks/), absolute. */
+  root: string;
 }
 
 /**
@@ -34,5 +36,10 @@ export function loadScenario(idOrPath: string, opts: CatalogOptions = {}): Loade
       },
     );
   }
-  return { scenario: checked.scenario, template: checked.template, file: checked.report.file };
+  return {
+    scenario: checked.scenario,
+    template: checked.template,
+    file: checked.report.file,
+    root: catalogRootOf(abs!),
+  };
 }

@@ -41,11 +41,17 @@ export const ApiCall = z
   .regex(API_CALL, { error: 'must be <service>:<Operation>, like ec2:RevokeSecurityGroupIngress' })
   .describe('An AWS API call as <service>:<Operation>, e.g. s3:PutObject, ec2:RevokeSecurityGroupIngress.');
 
+export const ACTION_ID = KEBAB_CASE;
+/** `key:<action-id>`: sign with the access key an earlier inject action created. */
+export const KEY_PRINCIPAL = /^key:([a-z0-9]+(?:-[a-z0-9]+)*)$/;
+
 export const Principal = z
   .string()
-  .regex(/^(?:[\w+=,.@-]|\{\{[^{}]*\}\})+$/, { error: 'must be root, default, or an IAM user name' })
+  .regex(/^(?:key:[a-z0-9]+(?:-[a-z0-9]+)*|(?:[\w+=,.@-]|\{\{[^{}]*\}\})+)$/, {
+    error: 'must be root, default, key:<action-id>, or an IAM user name',
+  })
   .describe(
-    'Who makes the call: `root`, `default` (the facilitator) or an IAM user the stack creates (a name or {{outputs.<Name>}}).',
+    'Who makes the call: `root`, `default` (the facilitator), `key:<action-id>` (the access key an earlier inject action created with iam:CreateAccessKey, so CloudTrail names a key that stays until teardown) or an IAM user the stack creates (a name or {{outputs.<Name>}}; sirs signs with a key it creates for the call and deletes right after).',
   );
 
 /**
@@ -104,6 +110,13 @@ export const Stack = z
 
 export const Action = z
   .strictObject({
+    id: z
+      .string()
+      .regex(ACTION_ID, { error: 'must be kebab-case, like intruder-key' })
+      .optional()
+      .describe(
+        'Names the action so later actions, signals, hints and runbooks can use its result: {{actions.<id>.<Member.Path>}} (e.g. {{actions.intruder-key.AccessKey.AccessKeyId}}) and `as: key:<id>`.',
+      ),
     call: ApiCall,
     input: z
       .record(z.string(), z.unknown())
@@ -139,6 +152,38 @@ export const AutopilotStep = z
   .meta({ oneOf: [{ required: ['ack'] }, { required: ['call'] }] })
   .describe('A scripted responder step: either an ack or an API call.');
 
+const RunbookName = z
+  .string()
+  .regex(KEBAB_CASE, { error: 'must be a runbook name (kebab-case), like network-exposure' })
+  .describe('Runbook name: runbooks/<name>.md.hbs.');
+
+export const RunbookRef = z
+  .strictObject({
+    name: RunbookName,
+    values: z
+      .record(
+        z
+          .string()
+          .regex(/^[A-Za-z][A-Za-z0-9]*$/, { error: 'must be a name of letters and digits, like groupId' }),
+        z.union([z.string(), z.number(), z.boolean()]),
+      )
+      .optional()
+      .describe(
+        'Facts the runbook template reads as {{values.<name>}}; strings may use placeholders. Mark what responders must find themselves with the template helper {{discover "<label>" values.<name>}}.',
+      ),
+  })
+  .describe('A runbook with values for this scenario.');
+
+export const Detection = z
+  .strictObject({
+    title: z.string().min(1).describe('The control, e.g. "CloudWatch alarm on StopLogging".'),
+    how: z
+      .string()
+      .min(1)
+      .describe('How to build it: the metric filter pattern, the rule, the alarm; one paragraph.'),
+  })
+  .describe('A detective control that would catch this fault.');
+
 export const Scenario = z
   .strictObject({
     id: ScenarioId,
@@ -166,9 +211,30 @@ export const Scenario = z
       .describe('Resource-state conditions that must stay true; a breach is collateral damage.'),
     hints: z.array(Hint).optional().describe('Hints released on schedule; each costs points.'),
     runbook: z
+      .union([RunbookName, RunbookRef])
+      .describe(
+        'The runbook of the incident class: a name (runbooks/<name>.md.hbs) or { name, values } to give a shared runbook this scenario’s facts.',
+      ),
+    detections: z
+      .array(Detection)
+      .optional()
+      .describe(
+        'Controls a team could add that would catch this fault (the after-action report lists them where a signal never fired).',
+      ),
+    targets: z
+      .array(z.enum(['range', 'aws']))
+      .min(1)
+      .optional()
+      .describe(
+        'Where the scenario can run (default: both). A scenario that must drive the account root is range only.',
+      ),
+    awsCost: z
       .string()
-      .regex(KEBAB_CASE, { error: 'must be a runbook name (kebab-case), like network-exposure' })
-      .describe('Runbook name: runbooks/<name>.md.hbs.'),
+      .min(1)
+      .optional()
+      .describe(
+        'What one run costs on a real AWS account ("none", or the instance hours and storage it creates).',
+      ),
     timeLimit: Duration.describe('The exercise stops at this time.'),
     autopilot: z
       .array(AutopilotStep)
@@ -184,6 +250,16 @@ export type Hint = z.output<typeof Hint>;
 export type AutopilotStep = z.output<typeof AutopilotStep>;
 export type Action = z.output<typeof Action>;
 export type PhaseName = keyof Scenario['phases'];
+export type RunbookRef = z.output<typeof RunbookRef>;
+
+/** The runbook a scenario names, in its long form. */
+export function runbookOf(s: Pick<Scenario, 'runbook'>): { name: string; values: Record<string, string> } {
+  if (typeof s.runbook === 'string') return { name: s.runbook, values: {} };
+  return {
+    name: s.runbook.name,
+    values: Object.fromEntries(Object.entries(s.runbook.values ?? {}).map(([k, v]) => [k, String(v)])),
+  };
+}
 export const PHASE_NAMES: readonly PhaseName[] = ['detect', 'contain', 'recover'];
 
 /** The JSON Schema published for editors (draft-07: what the YAML language server supports best). */

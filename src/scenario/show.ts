@@ -2,7 +2,7 @@ import { conditionParts, type Condition } from '../signals/registry.js';
 import type { SignalFamily } from '../signals/types.js';
 import type { Layer, Severity } from './enums.js';
 import { loadScenario } from './load.js';
-import { PHASE_NAMES, type PhaseName } from './schema.js';
+import { PHASE_NAMES, runbookOf, type PhaseName } from './schema.js';
 import type { CatalogOptions } from './validate.js';
 
 export interface SignalView {
@@ -33,7 +33,7 @@ export interface ScenarioView {
     capabilities: string[];
     resources: Array<{ id: string; type: string }>;
     outputs: string[];
-    actions: Array<{ call: string; as?: string; input: Record<string, unknown> }>;
+    actions: Array<{ id?: string; call: string; as?: string; input: Record<string, unknown> }>;
   };
   runbook: { name: string; file: string };
   autopilot: Array<{ at: string; description: string }>;
@@ -73,12 +73,13 @@ export function showScenario(idOrPath: string, opts: CatalogOptions = {}): Scena
       resources: [...template.resources.entries()].map(([id, r]) => ({ id, type: r.type })),
       outputs: [...template.outputs],
       actions: (s.inject.actions ?? []).map((a) => ({
+        ...(a.id ? { id: a.id } : {}),
         call: a.call,
         ...(a.as ? { as: a.as } : {}),
         input: a.input ?? {},
       })),
     },
-    runbook: { name: s.runbook, file: `runbooks/${s.runbook}.md.hbs` },
+    runbook: { name: runbookOf(s).name, file: `runbooks/${runbookOf(s).name}.md.hbs` },
     autopilot: (s.autopilot ?? []).map((step) => ({
       at: step.at,
       description: step.ack

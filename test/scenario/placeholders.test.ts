@@ -45,7 +45,8 @@ describe('placeholders', () => {
       expect(r.hint).to.equal('did you mean "{{region}}"?');
     }
     const far = parsePlaceholder('totally.else');
-    if (!far.ok) expect(far.hint).to.contain('{{outputs.<Name>}}, {{exercise.id}}');
+    if (!far.ok)
+      expect(far.hint).to.contain('{{outputs.<Name>}}, {{actions.<id>.<Member>}}, {{exercise.id}}');
     const bad = parsePlaceholder('outputs.Web-Sg');
     expect(bad.ok).to.equal(false);
   });
@@ -68,5 +69,43 @@ describe('placeholders', () => {
   it('knows when a whole value is a placeholder', () => {
     expect(isPlaceholderOnly('{{outputs.BastionCidr}}')).to.equal(true);
     expect(isPlaceholderOnly('10.0.0.0/{{outputs.Bits}}')).to.equal(false);
+  });
+
+  it('refers to results of inject actions by id and member path, checking ids when known', () => {
+    const ok = parsePlaceholder(
+      'actions.intruder-key.AccessKey.AccessKeyId',
+      undefined,
+      new Set(['intruder-key']),
+    );
+    expect(ok).to.deep.equal({
+      ok: true,
+      ref: { kind: 'action', id: 'intruder-key', path: ['AccessKey', 'AccessKeyId'] },
+    });
+    const unknown = parsePlaceholder(
+      'actions.intruder-kye.AccessKey.AccessKeyId',
+      undefined,
+      new Set(['intruder-key']),
+    );
+    expect(unknown.ok).to.equal(false);
+    if (!unknown.ok) expect(unknown.hint).to.equal('did you mean "actions.intruder-key"?');
+    expect(parsePlaceholder('actions.key').ok, 'a member path is required').to.equal(false);
+    const values = {
+      outputs: {},
+      actions: {
+        'intruder-key': { AccessKey: { AccessKeyId: 'AKIA1' } },
+        run: { Instances: [{ InstanceId: 'i-1' }] },
+      },
+      exerciseId: 'ex1',
+      accountId: '123456789012',
+      region: 'eu-west-1',
+    };
+    expect(substitutePlaceholders('{{actions.intruder-key.AccessKey.AccessKeyId}}', values)).to.equal(
+      'AKIA1',
+    );
+    expect(substitutePlaceholders('{{actions.run.Instances.0.InstanceId}}', values)).to.equal('i-1');
+    expect(() => substitutePlaceholders('{{actions.intruder-key.AccessKey}}', values)).to.throw(
+      /not a single value/,
+    );
+    expect(() => substitutePlaceholders('{{actions.run.Nope}}', values)).to.throw(/has no Nope/);
   });
 });

@@ -12,3 +12,15 @@ export function parseTick(text: string): number {
   }
   return ms;
 }
+
+/** `--time-scale`: how many times faster than the clock exercise time runs (1 to 3600; `3`, `2.5`). */
+export function parseTimeScale(text: string): number {
+  const n = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= 3600)) {
+    throw new UsageError(
+      'bad-time-scale',
+      `--time-scale must be a number from 1 to 3600, like 3 (a 45-minute scenario in 15 minutes); got '${text}'`,
+    );
+  }
+  return n;
+}

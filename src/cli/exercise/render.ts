@@ -36,9 +36,12 @@ export function describeEvent(e: ExerciseEvent): string | undefined {
               ...Object.entries(e.env).map(([k, v]) => `  export ${k}=${v}`),
             ]
           : []),
+        ...(e.runbooks?.length ? ['Runbooks for responders:', ...e.runbooks.map((f) => `  ${f}`)] : []),
       ].join('\n');
     case 'teardown.start':
       return `Tearing down exercise ${e.exerciseId}...`;
+    case 'action.undone':
+      return `  removed ${e.resource}`;
     case 'bucket.emptied':
       return `  emptied bucket ${e.bucket} (${e.objects} object${e.objects === 1 ? '' : 's'})`;
     case 'stack.deleting':
