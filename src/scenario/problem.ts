@@ -15,6 +15,17 @@ export interface Problem {
   message: string;
   /** What to do about it, e.g. `did you mean "group"?`. */
   hint?: string;
+  /**
+   * An error makes the file invalid; a warning (like a call the range does not implement) does not.
+   * Absent means error; reports from validation always say.
+   */
+  severity?: ProblemSeverity;
+}
+
+export type ProblemSeverity = 'error' | 'warning';
+
+export function isWarning(p: Problem): boolean {
+  return p.severity === 'warning';
 }
 
 export type PathSegment = string | number;
@@ -30,9 +41,10 @@ export function formatPath(path: readonly PathSegment[]): string {
   return out;
 }
 
-/** `file:line:col: message (hint)`, the form editors and terminals turn into links. */
+/** `file:line:col: message (hint)`, the form editors and terminals turn into links; warnings say so. */
 export function formatProblem(p: Problem): string {
-  return `${p.file}:${p.line}:${p.col}: ${p.message}${p.hint ? ` (${p.hint})` : ''}`;
+  const warning = isWarning(p) ? 'warning: ' : '';
+  return `${p.file}:${p.line}:${p.col}: ${warning}${p.message}${p.hint ? ` (${p.hint})` : ''}`;
 }
 
 export function sortProblems(problems: Problem[]): Problem[] {

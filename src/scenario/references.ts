@@ -72,13 +72,23 @@ export function checkParameters(ctx: CheckContext): void {
   }
 }
 
-const NAMED_IAM_PROPERTIES = [
-  'UserName',
-  'RoleName',
-  'GroupName',
-  'ManagedPolicyName',
-  'InstanceProfileName',
-];
+/**
+ * IAM resource types CloudFormation creates only with CAPABILITY_IAM or CAPABILITY_NAMED_IAM, and the
+ * property that gives each a custom name (which needs CAPABILITY_NAMED_IAM). From the CreateStack
+ * reference, "Capabilities": AccessKey, Group, InstanceProfile, ManagedPolicy, Policy, Role, User and
+ * UserToGroupAddition. A property that refers to an existing name (an AccessKey's UserName, a Policy's
+ * PolicyName) names nothing new.
+ */
+const IAM_CAPABILITY_TYPES: Readonly<Record<string, string | undefined>> = {
+  'AWS::IAM::AccessKey': undefined,
+  'AWS::IAM::Group': 'GroupName',
+  'AWS::IAM::InstanceProfile': 'InstanceProfileName',
+  'AWS::IAM::ManagedPolicy': 'ManagedPolicyName',
+  'AWS::IAM::Policy': undefined,
+  'AWS::IAM::Role': 'RoleName',
+  'AWS::IAM::User': 'UserName',
+  'AWS::IAM::UserToGroupAddition': undefined,
+};
 
 /** CloudFormation refuses IAM resources unless the caller acknowledges the matching capability. */
 export function checkCapabilities(ctx: CheckContext): void {
@@ -86,23 +96,30 @@ export function checkCapabilities(ctx: CheckContext): void {
   if (!template) return;
   const given = valueAt(ctx.data, ['inject', 'stack', 'capabilities']);
   const caps = Array.isArray(given) ? given : [];
-  const iam = [...template.resources.entries()].filter(([, r]) => r.type.startsWith('AWS::IAM::'));
+  const iam = [...template.resources.entries()].filter(([, r]) =>
+    Object.hasOwn(IAM_CAPABILITY_TYPES, r.type),
+  );
   if (iam.length === 0) return;
-  const named = iam.find(([, r]) => NAMED_IAM_PROPERTIES.some((prop) => r.properties[prop] !== undefined));
+  const named = iam.find(([, r]) => {
+    const nameProperty = IAM_CAPABILITY_TYPES[r.type];
+    return nameProperty !== undefined && r.properties[nameProperty] !== undefined;
+  });
   const where = Array.isArray(given) ? ['inject', 'stack', 'capabilities'] : ['inject', 'stack'];
-  if (named && !caps.includes('CAPABILITY_NAMED_IAM')) {
+  if (named) {
+    if (caps.includes('CAPABILITY_NAMED_IAM')) return;
+    const property = IAM_CAPABILITY_TYPES[named[1].type]!;
     ctx.at(
       where,
       'missing-capability',
-      `the template names IAM resources (${named[0]}), so the stack needs CAPABILITY_NAMED_IAM`,
+      `the template names IAM resources (${named[0]} has a ${property}), so the stack needs CAPABILITY_NAMED_IAM`,
       'add capabilities: [CAPABILITY_NAMED_IAM] under inject.stack',
     );
-  } else if (!named && caps.length === 0) {
+  } else if (!caps.includes('CAPABILITY_IAM') && !caps.includes('CAPABILITY_NAMED_IAM')) {
     ctx.at(
       where,
       'missing-capability',
       `the template creates IAM resources (${iam[0]![0]}), so the stack needs CAPABILITY_IAM`,
-      'add capabilities: [CAPABILITY_IAM] under inject.stack',
+      'add capabilities: [CAPABILITY_IAM] under inject.stack; CAPABILITY_NAMED_IAM also does',
     );
   }
 }
@@ -137,19 +154,21 @@ export function checkPlaceholders(ctx: CheckContext): void {
 }
 
 export function checkRunbook(ctx: CheckContext): void {
-  const name = ctx.data.runbook;
+  // `runbook: <name>`, or `runbook: { name, values }`.
+  const ref = ctx.data.runbook;
+  const at = isRecord(ref) ? ['runbook', 'name'] : ['runbook'];
+  const name = isRecord(ref) ? ref.name : ref;
   if (typeof name !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) return;
   const runbooksDir = join(ctx.root, 'runbooks');
   const resolved = resolveInside(runbooksDir, `${name}.md.hbs`, 'runbooks');
   if (!resolved.ok) {
-    if (resolved.issue.code !== 'file-not-found')
-      return reportIssue(ctx, ['runbook'], resolved.issue, 'runbook');
+    if (resolved.issue.code !== 'file-not-found') return reportIssue(ctx, at, resolved.issue, 'runbook');
     const known = runbookNames(runbooksDir);
     const hint =
       didYouMean(name, known) ??
       (known.length > 0 ? `runbooks: ${known.join(', ')}` : 'runbooks/ has no *.md.hbs files');
     return ctx.at(
-      ['runbook'],
+      at,
       'runbook-not-found',
       `runbook "${name}" not found: there is no runbooks/${name}.md.hbs`,
       hint,

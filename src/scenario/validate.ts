@@ -1,12 +1,13 @@
 import { basename, extname } from 'node:path';
 import { packageRoot } from '../paths.js';
+import { checkApiCalls } from './api-calls.js';
 import type { CfnTemplate } from './cfn-template.js';
 import { catalogRootOf, displayPath, resolveTargets } from './catalog.js';
 import { checkStructure } from './checks.js';
 import type { CheckContext } from './context.js';
 import { parseYaml } from './document.js';
 import { isRecord, schemaProblems } from './issues.js';
-import { sortProblems, type Problem } from './problem.js';
+import { isWarning, sortProblems, type Problem } from './problem.js';
 import {
   checkCapabilities,
   checkParameters,
@@ -22,14 +23,17 @@ export interface FileReport {
   file: string;
   /** The scenario id, when the file has a string id. */
   id?: string;
+  /** No problem is an error (warnings allowed). */
   valid: boolean;
+  /** Errors and warnings, in file order, each with its severity. */
   problems: Problem[];
 }
 
 export interface ValidationReport {
   valid: boolean;
   files: FileReport[];
-  summary: { files: number; valid: number; invalid: number; problems: number };
+  /** `problems` counts errors; `warnings` the problems that do not make a file invalid. */
+  summary: { files: number; valid: number; invalid: number; problems: number; warnings: number };
 }
 
 export interface CatalogOptions {
@@ -54,9 +58,10 @@ export function checkScenarioFile(abs: string, opts: { cwd?: string } = {}): Che
   const display = (p: string) => displayPath(p, cwd);
   const file = display(abs);
   const done = (problems: Problem[], extra: Partial<CheckedScenario> = {}, id?: string): CheckedScenario => {
-    const unique = dedupe(sortProblems(problems));
+    const unique = dedupe(sortProblems(problems)).map(withSeverity);
+    const valid = !unique.some((p) => p.severity === 'error');
     return {
-      report: { file, ...(id === undefined ? {} : { id }), valid: unique.length === 0, problems: unique },
+      report: { file, ...(id === undefined ? {} : { id }), valid, problems: unique },
       ...extra,
     };
   };
@@ -106,6 +111,7 @@ export function checkScenarioFile(abs: string, opts: { cwd?: string } = {}): Che
     at: (path, code, message, hint, o) => problems.push(source.problem(path, code, message, hint, o)),
   };
   checkStructure(ctx);
+  checkApiCalls(ctx);
   checkTemplate(ctx);
   checkParameters(ctx);
   checkCapabilities(ctx);
@@ -114,7 +120,7 @@ export function checkScenarioFile(abs: string, opts: { cwd?: string } = {}): Che
 
   const id = typeof data.id === 'string' ? data.id : undefined;
   const idProblem = (code: string, message: string, hint?: string) =>
-    source.problem(['id'], code, message, hint);
+    withSeverity(source.problem(['id'], code, message, hint));
   const result = done(problems, { idProblem, ...(ctx.template ? { template: ctx.template } : {}) }, id);
   if (result.report.valid) result.scenario = Scenario.parse(data);
   return result;
@@ -161,6 +167,8 @@ function addDuplicateIdProblems(checked: Array<CheckedScenario & { abs: string }
 
 export function summarize(files: FileReport[]): ValidationReport {
   const invalid = files.filter((f) => !f.valid).length;
+  const all = files.flatMap((f) => f.problems);
+  const warnings = all.filter(isWarning).length;
   return {
     valid: invalid === 0,
     files,
@@ -168,9 +176,15 @@ export function summarize(files: FileReport[]): ValidationReport {
       files: files.length,
       valid: files.length - invalid,
       invalid,
-      problems: files.reduce((n, f) => n + f.problems.length, 0),
+      problems: all.length - warnings,
+      warnings,
     },
   };
+}
+
+/** Problems are errors unless they say otherwise; reports always say. */
+function withSeverity(p: Problem): Problem {
+  return { ...p, severity: p.severity ?? 'error' };
 }
 
 function dedupe(problems: Problem[]): Problem[] {

@@ -25,9 +25,10 @@ interface Expected {
   message: string;
   hint?: string;
   file?: string;
+  severity?: 'error' | 'warning';
 }
 
-/** Every expected problem is reported (code, position, message, hint, file) and nothing else is. */
+/** Every expected problem is reported (code, position, message, hint, file, severity) and nothing else is. */
 function expectExactly(file: string, actual: Problem[], expected: Expected[]): void {
   const left = [...actual];
   for (const e of expected) {
@@ -37,7 +38,8 @@ function expectExactly(file: string, actual: Problem[], expected: Expected[]): v
         `${p.line}:${p.col}` === e.at &&
         p.file === (e.file ?? file) &&
         p.message.includes(e.message) &&
-        (e.hint === undefined || (p.hint ?? '').includes(e.hint)),
+        (e.hint === undefined || (p.hint ?? '').includes(e.hint)) &&
+        p.severity === (e.severity ?? 'error'),
     );
     if (i < 0) {
       expect.fail(
