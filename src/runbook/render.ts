@@ -52,14 +52,15 @@ const SHELL_SAFE = /^[A-Za-z0-9_./:@%+=,~^-]+$/;
 const LABEL = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /**
- * A value from outside, safe in a shell command and in Markdown: as it is when it has only harmless
- * characters, otherwise single-quoted for the shell, with control characters and backticks (which would
- * end a Markdown code span) replaced.
+ * A value from outside, safe in a shell command and in Markdown prose or code: as it is when it has only
+ * harmless characters (every AWS id and name does), otherwise single-quoted for the shell, with the
+ * characters replaced that would end a code span or make Markdown markup (backticks, brackets, angle
+ * brackets: links, images, raw HTML) and control characters. A hostile value is garbled, never obeyed.
  */
 export function shellValue(value: string): string {
   if (value === '' || SHELL_SAFE.test(value)) return value;
   // eslint-disable-next-line no-control-regex
-  const clean = value.replace(/[\u0000-\u001f\u007f`]/g, '?');
+  const clean = value.replace(/[\u0000-\u001f\u007f`<>[\]()]/g, '?');
   return `'${clean.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -83,8 +84,12 @@ function deepMap(value: unknown, fn: (s: string) => string, depth = 0): unknown 
   if (typeof value === 'number' || typeof value === 'boolean') return fn(String(value));
   if (Array.isArray(value)) return value.map((v) => deepMap(v, fn, depth + 1));
   if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-    for (const [k, v] of Object.entries(value)) out[k] = deepMap(v, fn, depth + 1);
+    // Plain objects (Handlebars' strict mode prints them in errors); keys defined, never assigned, so a
+    // key named __proto__ from outside stays an ordinary property.
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      Object.defineProperty(out, k, { value: deepMap(v, fn, depth + 1), enumerable: true, writable: true });
+    }
     return out;
   }
   return value;
@@ -118,7 +123,7 @@ export function runbookContext(
     generated.add(p);
     return p;
   };
-  const outputs: Record<string, string> = Object.create(null) as Record<string, string>;
+  const outputs: Record<string, string> = {};
   for (const name of outputNames) outputs[name] = facts?.outputs[name] ?? placeholder(name);
   const values: PlaceholderValues = {
     outputs,

@@ -7,6 +7,8 @@ import { didYouMean } from './did-you-mean.js';
 import { stringScalars } from './document.js';
 import { isRecord, valueAt } from './issues.js';
 import { parsePlaceholder, scanPlaceholders } from './placeholders.js';
+import { KEY_PRINCIPAL, runbookOf, type Scenario } from './schema.js';
+import { renderRunbook, runbookContext, RunbookError } from '../runbook/render.js';
 import { readTextFile, resolveInside, type SourceIssue } from './source.js';
 
 /**
@@ -124,9 +126,74 @@ export function checkCapabilities(ctx: CheckContext): void {
   }
 }
 
+/** Ids of inject actions, in order (malformed entries skipped). */
+function actionIds(ctx: CheckContext): Array<{ id: string; index: number; call: unknown }> {
+  const actions = valueAt(ctx.data, ['inject', 'actions']);
+  if (!Array.isArray(actions)) return [];
+  return actions.flatMap((a, index) =>
+    isRecord(a) && typeof a.id === 'string' ? [{ id: a.id, index, call: a.call }] : [],
+  );
+}
+
+/**
+ * Action ids are unique; `{{actions.<id>...}}` in an inject action names an earlier action, elsewhere any;
+ * `as: key:<id>` names an earlier (for actions) iam:CreateAccessKey action.
+ */
+export function checkActionRefs(ctx: CheckContext): void {
+  const ids = actionIds(ctx);
+  const seen = new Set<string>();
+  for (const a of ids) {
+    if (seen.has(a.id)) {
+      ctx.at(
+        ['inject', 'actions', a.index, 'id'],
+        'duplicate-action-id',
+        `action id "${a.id}" is used twice`,
+      );
+    }
+    seen.add(a.id);
+  }
+  const keyUse = (steps: unknown, path: (string | number)[], before: (i: number) => number) => {
+    if (!Array.isArray(steps)) return;
+    steps.forEach((step, i) => {
+      if (!isRecord(step) || typeof step.as !== 'string') return;
+      const m = KEY_PRINCIPAL.exec(step.as);
+      if (!m) return;
+      const known = ids.filter((a) => a.index < before(i));
+      const target = known.find((a) => a.id === m[1]);
+      if (!target) {
+        ctx.at(
+          [...path, i, 'as'],
+          'unknown-key-action',
+          `as: ${step.as} names no earlier inject action with id ${m[1]}`,
+          didYouMean(
+            m[1]!,
+            known.map((a) => a.id),
+          ) ??
+            'add an inject action { id: <id>, call: iam:CreateAccessKey, input: { UserName: ... } } before it',
+        );
+      } else if (target.call !== 'iam:CreateAccessKey') {
+        ctx.at(
+          [...path, i, 'as'],
+          'not-a-key-action',
+          `as: ${step.as}: action ${m[1]} calls ${String(target.call)}, not iam:CreateAccessKey, so it creates no key to sign with`,
+        );
+      }
+    });
+  };
+  keyUse(valueAt(ctx.data, ['inject', 'actions']), ['inject', 'actions'], (i) => i);
+  keyUse(ctx.data.autopilot, ['autopilot'], () => Number.POSITIVE_INFINITY);
+}
+
 export function checkPlaceholders(ctx: CheckContext): void {
   const outputs = ctx.template?.outputs;
+  const ids = actionIds(ctx);
+  const allIds = new Set(ids.map((a) => a.id));
   for (const { value, offset, path } of stringScalars(ctx.source)) {
+    // In an inject action, only earlier actions have results.
+    const inAction = path[0] === 'inject' && path[1] === 'actions' && typeof path[2] === 'number';
+    const actions = inAction
+      ? new Set(ids.filter((a) => a.index < (path[2] as number)).map((a) => a.id))
+      : allIds;
     const scan = scanPlaceholders(value);
     // Point into the string when the source spells it out verbatim (plain or simply quoted scalars).
     const raw = ctx.source.text.slice(offset, offset + value.length + 2);
@@ -137,9 +204,13 @@ export function checkPlaceholders(ctx: CheckContext): void {
       ctx.report({ ...ctx.source.problem(path, code, message, hint), ...position(index) });
     };
     for (const token of scan.tokens) {
-      const parsed = parsePlaceholder(token.expr, outputs);
+      const parsed = parsePlaceholder(token.expr, outputs, actions);
       if (parsed.ok) continue;
-      const code = token.expr.startsWith('outputs.') ? 'unknown-output' : 'unknown-placeholder';
+      const code = token.expr.startsWith('outputs.')
+        ? 'unknown-output'
+        : token.expr.startsWith('actions.')
+          ? 'unknown-action'
+          : 'unknown-placeholder';
       report(token.start, code, parsed.message, parsed.hint);
     }
     if (scan.unclosedAt !== undefined) {
@@ -189,6 +260,38 @@ export function checkRunbook(ctx: CheckContext): void {
       path: '',
       code: 'runbook-invalid',
       ...handlebarsError((err as Error).message),
+    });
+  }
+}
+
+/**
+ * A valid scenario's runbook must render: strict templates fail on a misspelt value or helper, which
+ * would otherwise surface only when an exercise goes live (and the responders get no runbook).
+ */
+export function checkRunbookRenders(ctx: CheckContext, scenario: Scenario): void {
+  const { name } = runbookOf(scenario);
+  const resolved = resolveInside(join(ctx.root, 'runbooks'), `${name}.md.hbs`, 'runbooks');
+  if (!resolved.ok || !ctx.template) return;
+  const read = readTextFile(resolved.abs, 'the runbook');
+  if (!read.ok) return;
+  try {
+    renderRunbook(read.text, scenario, runbookContext(scenario, ctx.template.outputs, undefined), {
+      file: ctx.display(resolved.abs),
+    });
+  } catch (err) {
+    const message =
+      err instanceof RunbookError ? err.message.slice(err.file.length + 2) : (err as Error).message;
+    const where = handlebarsError(message);
+    ctx.report({
+      file: ctx.display(resolved.abs),
+      path: '',
+      code: 'runbook-render',
+      line: where.line,
+      col: where.col,
+      message: `the runbook does not render for ${scenario.id}: ${where.message.replace(/^Handlebars: /, '')}`,
+      hint: /not defined/.test(message)
+        ? 'runbooks see exercise, account, region, target, outputs, actions, values, finding, findings and scenario; give scenario-specific facts under runbook.values'
+        : undefined,
     });
   }
 }

@@ -12,7 +12,9 @@ import {
   checkCapabilities,
   checkParameters,
   checkPlaceholders,
+  checkActionRefs,
   checkRunbook,
+  checkRunbookRenders,
   checkTemplate,
 } from './references.js';
 import { Scenario } from './schema.js';
@@ -116,13 +118,19 @@ export function checkScenarioFile(abs: string, opts: { cwd?: string } = {}): Che
   checkParameters(ctx);
   checkCapabilities(ctx);
   checkPlaceholders(ctx);
+  checkActionRefs(ctx);
   checkRunbook(ctx);
 
   const id = typeof data.id === 'string' ? data.id : undefined;
   const idProblem = (code: string, message: string, hint?: string) =>
     withSeverity(source.problem(['id'], code, message, hint));
   const result = done(problems, { idProblem, ...(ctx.template ? { template: ctx.template } : {}) }, id);
-  if (result.report.valid) result.scenario = Scenario.parse(data);
+  if (!result.report.valid) return result;
+  const scenario = Scenario.parse(data);
+  const late: Problem[] = [];
+  checkRunbookRenders({ ...ctx, report: (p) => late.push(p) }, scenario);
+  if (late.length) return done([...problems, ...late], { idProblem }, id);
+  result.scenario = scenario;
   return result;
 }
 
