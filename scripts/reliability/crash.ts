@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cleanup } from '../../src/exercise/cleanup.js';
-import type { ApiSession } from '../../src/aws/api.js';
+import { ApiSession } from '../../src/aws/api.js';
+import { DEFAULT_ADMIN_USER, wellKnownKeys } from '../../src/range/identity.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 // Resolved here: `--import tsx` would be looked up from the child's working directory.
@@ -24,7 +25,7 @@ export interface CrashRun {
 }
 
 /** Everything on the range that an exercise could have created. */
-export async function rangeLeftovers(session: ApiSession): Promise<string[]> {
+export async function rangeLeftovers(session: ApiSession, rootSession?: ApiSession): Promise<string[]> {
   const out: string[] = [];
   const stacks = await session.call('cloudformation:DescribeStacks', {});
   for (const s of (stacks.Stacks as Array<{ StackName: string; StackStatus: string }>) ?? []) {
@@ -41,6 +42,16 @@ export async function rangeLeftovers(session: ApiSession): Promise<string[]> {
   for (const l of logs ?? []) out.push(`log group ${l.logGroupName}`);
   const buckets = (await session.call('s3:ListBuckets', {})).Buckets as Array<{ Name: string }>;
   for (const b of buckets ?? []) out.push(`bucket ${b.Name}`);
+  // What inject actions create outside the stacks: IAM users (with their keys) and the root's own keys.
+  const users = (await session.call('iam:ListUsers', {})).Users as Array<{ UserName: string }>;
+  for (const u of users ?? []) if (u.UserName !== DEFAULT_ADMIN_USER) out.push(`IAM user ${u.UserName}`);
+  if (rootSession) {
+    const keys = (await rootSession.call('iam:ListAccessKeys', {})).AccessKeyMetadata as Array<{
+      AccessKeyId: string;
+    }>;
+    for (const k of keys ?? [])
+      if (k.AccessKeyId !== wellKnownKeys.root.accessKeyId) out.push(`root key ${k.AccessKeyId}`);
+  }
   return out;
 }
 
@@ -115,7 +126,8 @@ export async function crashOnce(opts: {
     pollMs: 50,
   });
   // Anything of this exercise left is a leak; so is anything at all, since the range starts empty.
-  const leftovers = await rangeLeftovers(opts.session);
+  const asRoot = new ApiSession({ ...opts.session.config, credentials: { ...wellKnownKeys.root } });
+  const leftovers = await rangeLeftovers(opts.session, asRoot).finally(() => asRoot.destroy());
   rmSync(cwd, { recursive: true, force: true });
   return { id: opts.id, phase: opts.phase, delayMs: opts.delayMs, killedAfter, leftovers };
 }
