@@ -20,6 +20,7 @@ import { trailExists } from './kinds/trailExists.js';
 import { trailLogging } from './kinds/trailLogging.js';
 import { trailManagementEvents } from './kinds/trailManagementEvents.js';
 import { userAdmin } from './kinds/userAdmin.js';
+import { userDenied } from './kinds/userDenied.js';
 import type { SignalKind } from './types.js';
 
 /** Every signal kind, in the order docs list them. Adding a kind means adding its file and a line here. */
@@ -36,6 +37,7 @@ export const signalKinds = [
   objectPublic,
   accessKey,
   userAdmin,
+  userDenied,
   loginProfile,
   rootAccessKeys,
   rootMfa,

@@ -25,6 +25,7 @@ const examples: Record<string, Record<string, unknown>> = {
   objectPublic: { bucket: 'b', key: 'k', expect: 'private' },
   accessKey: { user: 'u', expect: 'inactive' },
   userAdmin: { user: 'u', expect: 'absent' },
+  userDenied: { user: 'u', expect: 'denied' },
   loginProfile: { user: 'u', expect: 'absent' },
   rootAccessKeys: { expect: 'absent' },
   rootMfa: { expect: 'enabled' },
