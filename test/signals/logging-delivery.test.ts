@@ -136,7 +136,20 @@ describe('logging destinations and explicit denies on a live range', () => {
     const vpc = (
       (await live.sirs.call('ec2:CreateVpc', { CidrBlock: '10.30.0.0/16' })).Vpc as { VpcId: string }
     ).VpcId;
-    const deliver = `arn:aws:iam::${account}:role/flow-logs`;
+    await live.sirs.call('iam:CreateRole', {
+      RoleName: 'flow-logs',
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      }),
+    });
+    let deliver = `arn:aws:iam::${account}:role/flow-logs`;
     const anyFlowLog: Condition = { flowLogs: { resource: vpc, expect: 'enabled' } };
     const toGroup: Condition = {
       flowLogs: { resource: vpc, expect: 'enabled', logGroup: '/vpc/flow', trafficType: 'ALL' },
@@ -172,8 +185,19 @@ describe('logging destinations and explicit denies on a live range', () => {
     expect(all?.status).to.equal('not-met');
     expectFixedBy(live, rejected, 'CreateFlowLogs');
 
-    // The group named by its ARN (the console's and SDK's LogDestination form) is the same group.
+    // To the right group, but through a role VPC Flow Logs cannot assume: nothing arrives there.
     await live.cli(['ec2', 'delete-flow-logs', '--flow-log-ids', rejects.FlowLogIds[0]!]);
+    deliver = role();
+    const failing = await create('--traffic-type', 'ALL', '--log-group-name', '/vpc/flow');
+    const [stillSome, undelivered] = await live.tick(anyFlowLog, toGroup);
+    expect(stillSome?.status).to.equal('met');
+    expect(undelivered?.status === 'not-met' && undelivered.evidence.summary).to.contain(
+      `${failing.FlowLogIds[0]} to log group /vpc/flow, ALL traffic, delivery FAILED: Access error`,
+    );
+
+    // The group named by its ARN (the console's and SDK's LogDestination form) is the same group.
+    await live.cli(['ec2', 'delete-flow-logs', '--flow-log-ids', failing.FlowLogIds[0]!]);
+    deliver = `arn:aws:iam::${account}:role/flow-logs`;
     await create(
       '--traffic-type',
       'ALL',

@@ -17,7 +17,7 @@ const params = z.strictObject({
     .min(1)
     .optional()
     .describe(
-      'The CloudWatch Logs group (name or ARN) the flow log must deliver to: a flow log to another destination does not count.',
+      'The CloudWatch Logs group (name or ARN) the flow log must deliver to: a flow log to another destination, or whose delivery failed (DeliverLogsStatus FAILED: a role VPC Flow Logs cannot use), does not count.',
     ),
   trafficType: z
     .enum(['ALL', 'ACCEPT', 'REJECT'])
@@ -43,14 +43,23 @@ function groupOf(f: FlowLog): string | undefined {
 }
 
 function matches(p: Params, f: FlowLog): boolean {
-  if (p.logGroup !== undefined && groupOf(f) !== logGroupName(p.logGroup)) return false;
+  // "Delivers to the group": records must arrive there, which a role VPC Flow Logs cannot use prevents.
+  if (
+    p.logGroup !== undefined &&
+    (groupOf(f) !== logGroupName(p.logGroup) || f.DeliverLogsStatus === 'FAILED')
+  )
+    return false;
   if (p.trafficType !== undefined && f.TrafficType !== 'ALL' && f.TrafficType !== p.trafficType) return false;
   return true;
 }
 
 function label(f: FlowLog): string {
   const dest = groupOf(f) ? `log group ${groupOf(f)}` : (f.LogDestination ?? f.LogDestinationType ?? '?');
-  return `${f.FlowLogId} to ${dest}, ${f.TrafficType ?? '?'} traffic`;
+  const failed =
+    f.DeliverLogsStatus === 'FAILED'
+      ? `, delivery FAILED: ${f.DeliverLogsErrorMessage ?? 'no reason given'}`
+      : '';
+  return `${f.FlowLogId} to ${dest}, ${f.TrafficType ?? '?'} traffic${failed}`;
 }
 
 export const flowLogs = defineSignalKind({

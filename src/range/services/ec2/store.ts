@@ -193,6 +193,8 @@ export interface FlowLogRecord {
   logGroupName?: string;
   destination?: string;
   deliverLogsPermissionArn?: string;
+  /** Why delivery fails (DeliverLogsErrorMessage), judged when the flow log was created. */
+  deliverLogsError?: string;
   logFormat: string;
   maxAggregationInterval: number;
   createdAt: Date;

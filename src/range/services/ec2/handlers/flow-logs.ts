@@ -9,6 +9,7 @@ import type {
 } from '@aws-sdk/client-ec2';
 import type { CallContext } from '../../../context.js';
 import { ServiceError } from '../../../errors.js';
+import { rootPrincipal } from '../../../identity.js';
 import { ec2Id } from '../../../ids.js';
 import { applyFilters, applyTagSpecs, page, tagSpecsFor, tagsOf, type FilterTable } from '../query.js';
 import {
@@ -79,7 +80,66 @@ function destinationOf(ctx: CallContext, input: CreateFlowLogsRequest) {
   throw invalidParameter(`Value (${type}) for parameter logDestinationType is invalid.`);
 }
 
-export function createFlowLogs(ctx: CallContext, input: CreateFlowLogsRequest): CreateFlowLogsResult {
+const FLOW_LOGS_SERVICE = 'vpc-flow-logs.amazonaws.com';
+
+function asList(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : v === undefined ? [] : [v];
+}
+
+/** Does a trust policy let VPC Flow Logs assume the role? (Conditions such as aws:SourceAccount hold.) */
+function trustsFlowLogs(document: string): boolean {
+  let doc: { Statement?: unknown };
+  try {
+    doc = JSON.parse(document.trimStart().startsWith('{') ? document : decodeURIComponent(document)) as {
+      Statement?: unknown;
+    };
+  } catch {
+    return false;
+  }
+  return asList(doc.Statement).some((s) => {
+    const st = s as { Effect?: unknown; Action?: unknown; Principal?: unknown };
+    const services = asList((st.Principal as { Service?: unknown } | undefined)?.Service);
+    const actions = asList(st.Action);
+    return (
+      st.Effect === 'Allow' &&
+      services.includes(FLOW_LOGS_SERVICE) &&
+      actions.some((a) => a === 'sts:AssumeRole' || a === 'sts:*' || a === '*')
+    );
+  });
+}
+
+/**
+ * Why CloudWatch Logs delivery will fail, in DescribeFlowLogs' words: "Access error indicates that the
+ * IAM role associated with the flow log does not have sufficient permissions to publish to CloudWatch
+ * Logs" (EC2 API reference, FlowLog.DeliverLogsErrorMessage). AWS accepts the flow log and reports the
+ * failure; the range checks once, when the flow log is created, that the role exists in the account
+ * and trusts VPC Flow Logs (the role's permissions policies are not evaluated).
+ */
+async function deliveryError(ctx: CallContext, roleArn: string): Promise<string | undefined> {
+  const role = /^arn:aws[\w-]*:iam::(\d{12}):role\/(?:[\w+=,.@/-]*\/)?([\w+=,.@-]+)$/.exec(roleArn);
+  if (!role || role[1] !== ctx.accountId) return 'Access error';
+  let out: { Role?: { AssumeRolePolicyDocument?: string } };
+  try {
+    out = (await ctx.dispatch(
+      'iam',
+      'GetRole',
+      { RoleName: role[2] },
+      { record: false, principal: rootPrincipal(ctx.accountId) },
+    )) as typeof out;
+  } catch (err) {
+    const code = err instanceof ServiceError ? err.code : undefined;
+    if (code === 'NoSuchEntity') return 'Access error';
+    // A range without IAM cannot judge the role: delivery is assumed to work.
+    if (code === 'InvalidAction' || code === 'NotImplemented') return undefined;
+    throw err;
+  }
+  return trustsFlowLogs(out.Role?.AssumeRolePolicyDocument ?? '') ? undefined : 'Access error';
+}
+
+export async function createFlowLogs(
+  ctx: CallContext,
+  input: CreateFlowLogsRequest,
+): Promise<CreateFlowLogsResult> {
   const s = ec2Of(ctx);
   const resourceType = input.ResourceType ?? '';
   const ids = input.ResourceIds ?? [];
@@ -96,12 +156,19 @@ export function createFlowLogs(ctx: CallContext, input: CreateFlowLogsRequest): 
     );
   }
   const dest = destinationOf(ctx, input);
+  const deliverLogsError =
+    dest.type === 'cloud-watch-logs' ? await deliveryError(ctx, input.DeliverLogsPermissionArn!) : undefined;
   const specs = tagSpecsFor(input.TagSpecifications, ['vpc-flow-log']);
   const out: CreateFlowLogsResult = { ClientToken: input.ClientToken, FlowLogIds: [], Unsuccessful: [] };
   for (const resourceId of ids) {
+    // One log group is one destination, whether named by LogGroupName or by its ARN (with or without `:*`).
     const twin = Object.values(s.flowLogs).find(
       (f) =>
-        f.resourceId === resourceId && f.trafficType === trafficType && f.destination === dest.destination,
+        f.resourceId === resourceId &&
+        f.trafficType === trafficType &&
+        (dest.logGroupName !== undefined
+          ? f.logGroupName === dest.logGroupName
+          : f.destination === dest.destination),
     );
     if (twin) {
       out.Unsuccessful!.push({
@@ -122,6 +189,7 @@ export function createFlowLogs(ctx: CallContext, input: CreateFlowLogsRequest): 
       logGroupName: dest.logGroupName,
       destination: dest.destination,
       deliverLogsPermissionArn: input.DeliverLogsPermissionArn,
+      deliverLogsError,
       logFormat: input.LogFormat ?? DEFAULT_FORMAT,
       maxAggregationInterval: interval,
       createdAt: ctx.now,
@@ -137,7 +205,8 @@ function view(s: Ec2State, f: FlowLogRecord): FlowLog {
   return {
     CreationTime: f.createdAt,
     DeliverLogsPermissionArn: f.deliverLogsPermissionArn,
-    DeliverLogsStatus: 'SUCCESS',
+    DeliverLogsStatus: f.deliverLogsError ? 'FAILED' : 'SUCCESS',
+    DeliverLogsErrorMessage: f.deliverLogsError,
     FlowLogId: f.id,
     FlowLogStatus: 'ACTIVE',
     LogGroupName: f.logGroupName,
@@ -157,7 +226,7 @@ const filters: FilterTable<FlowLogRecord> = {
   'log-group-name': (f) => f.logGroupName,
   'log-destination-type': (f) => f.destinationType,
   'traffic-type': (f) => f.trafficType,
-  'deliver-log-status': () => 'SUCCESS',
+  'deliver-log-status': (f) => (f.deliverLogsError ? 'FAILED' : 'SUCCESS'),
 };
 
 /** FlowLogIds narrow the list like a filter: EC2 answers an empty list for ids it does not know. */
