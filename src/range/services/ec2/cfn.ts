@@ -27,6 +27,7 @@ import type {
   ProviderContext,
   ResourceProvider,
 } from '../cloudformation/provider.js';
+import { volume } from './cfn-volumes.js';
 
 // CloudFormation's AWS::EC2::* types, each driven through the range's EC2 API (see cloudformation/provider.ts).
 
@@ -859,6 +860,7 @@ export const ec2Providers: Record<string, ResourceProvider> = {
   'AWS::EC2::NetworkAclEntry': networkAclEntry,
   'AWS::EC2::SubnetNetworkAclAssociation': subnetNetworkAclAssociation,
   'AWS::EC2::Instance': instance,
+  'AWS::EC2::Volume': volume,
   'AWS::EC2::FlowLog': flowLog,
   'AWS::EC2::InternetGateway': internetGateway,
   'AWS::EC2::VPCGatewayAttachment': vpcGatewayAttachment,

@@ -13,6 +13,7 @@ import * as groups from './handlers/security-groups.js';
 import * as snapshots from './handlers/snapshots.js';
 import * as tags from './handlers/tags.js';
 import * as attributes from './handlers/vpc-attributes.js';
+import * as volumes from './handlers/volumes.js';
 import * as vpcs from './handlers/vpcs.js';
 import { kindOfId } from './resources.js';
 import { ec2TrailParameters } from './trail.js';
@@ -63,10 +64,13 @@ const handlers: Record<string, AnyHandler> = {
   DescribeFlowLogs: flowLogs.describeFlowLogs,
   DeleteFlowLogs: flowLogs.deleteFlowLogs,
   DescribeVolumes: snapshots.describeVolumes,
+  CreateVolume: volumes.createVolume,
+  DeleteVolume: volumes.deleteVolume,
   CreateSnapshot: snapshots.createSnapshot,
   DescribeSnapshots: snapshots.describeSnapshots,
   ModifySnapshotAttribute: snapshots.modifySnapshotAttribute,
   DescribeSnapshotAttribute: snapshots.describeSnapshotAttribute,
+  ResetSnapshotAttribute: snapshots.resetSnapshotAttribute,
   DeleteSnapshot: snapshots.deleteSnapshot,
   CreateInternetGateway: gateways.createInternetGateway,
   DeleteInternetGateway: gateways.deleteInternetGateway,

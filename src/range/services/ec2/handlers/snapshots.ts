@@ -8,6 +8,7 @@ import type {
   DescribeVolumesRequest,
   DescribeVolumesResult,
   ModifySnapshotAttributeRequest,
+  ResetSnapshotAttributeRequest,
   Snapshot,
   Volume,
 } from '@aws-sdk/client-ec2';
@@ -21,6 +22,7 @@ import {
   isWellFormed,
   kinds,
   malformed,
+  missingParameter,
   notFound,
   selectByIds,
 } from '../resources.js';
@@ -268,6 +270,27 @@ export function describeSnapshotAttribute(
       ...snap.sharedWithUsers.map((UserId) => ({ UserId })),
     ],
   };
+}
+
+/**
+ * Back to the default permissions: nobody but the owner may create volumes from the snapshot (shared
+ * with no account, not public). Only createVolumePermission can be reset (ResetSnapshotAttribute).
+ */
+export function resetSnapshotAttribute(
+  ctx: CallContext,
+  input: ResetSnapshotAttributeRequest,
+): Record<string, never> {
+  const s = ec2Of(ctx);
+  const snap = find(s.snapshots, kinds.snapshot, input.SnapshotId);
+  if (input.Attribute === undefined) throw missingParameter('attribute');
+  if (input.Attribute !== 'createVolumePermission') {
+    throw invalidParameter(
+      `Value (${String(input.Attribute)}) for parameter attribute is invalid. Only createVolumePermission can be reset.`,
+    );
+  }
+  snap.public = false;
+  snap.sharedWithUsers = [];
+  return {};
 }
 
 export function deleteSnapshot(ctx: CallContext, input: DeleteSnapshotRequest): Record<string, never> {
