@@ -1,4 +1,5 @@
 import type { CreateKeyResponse } from '@aws-sdk/client-kms';
+import { isServiceError } from '../../errors.js';
 import type { Properties, ProviderContext, ResourceProvider } from '../cloudformation/provider.js';
 
 // CloudFormation's AWS::KMS::Key and AWS::KMS::Alias, driven through the range's KMS API.
@@ -81,11 +82,18 @@ export const key: ResourceProvider = {
     return { physicalId: id, attributes: current.attributes };
   },
   // CloudFormation cannot delete a key at once: it schedules the deletion (PendingWindowInDays, default 30).
+  // A key someone already scheduled for deletion is done: AWS's handler takes KMSInvalidStateException
+  // as success (aws-cloudformation-resource-providers-kms, key DeleteHandler).
   async delete(ctx, current) {
-    await ctx.call('kms', 'ScheduleKeyDeletion', {
-      KeyId: current.physicalId,
-      PendingWindowInDays: current.properties.num('PendingWindowInDays') ?? 30,
-    });
+    try {
+      await ctx.call('kms', 'ScheduleKeyDeletion', {
+        KeyId: current.physicalId,
+        PendingWindowInDays: current.properties.num('PendingWindowInDays') ?? 30,
+      });
+    } catch (err) {
+      if (isServiceError(err) && err.code === 'KMSInvalidStateException') return;
+      throw err;
+    }
   },
 };
 

@@ -45,12 +45,20 @@ export interface FindOptions {
    * (`alias/aws/ssm`) on first use, as AWS services do.
    */
   createManaged?: boolean;
+  /**
+   * The key-management operations (EnableKey, DisableKey, ScheduleKeyDeletion, CancelKeyDeletion,
+   * UpdateKeyDescription) take a key id or key ARN only; AWS's API reference for each: "Specify the key
+   * ID or key ARN of the KMS key". An alias is not found there.
+   */
+  idOrArnOnly?: boolean;
 }
 
 /** Resolve a KeyId parameter (key id, key ARN, alias name or alias ARN) to a key of this account and region. */
 export function findKey(ctx: CallContext, ref: string, opts: FindOptions = {}): StoredKey {
   const s = kmsStore(ctx);
   const arn = ARN.exec(ref);
+  if (opts.idOrArnOnly && (ref.startsWith('alias/') || arn?.[3] === 'alias'))
+    throw new ServiceError('NotFoundException', `Invalid keyId ${ref}`);
   if (arn) {
     const [, region, account, type, rest = ''] = arn;
     if (region !== ctx.region || account !== ctx.accountId) {

@@ -95,7 +95,7 @@ export function listKeys(ctx: CallContext, input: ListKeysRequest): ListKeysResp
 }
 
 export function enableKey(ctx: CallContext, input: EnableKeyRequest): Record<string, never> {
-  const key = findKey(ctx, input.KeyId ?? '');
+  const key = findKey(ctx, input.KeyId ?? '', { idOrArnOnly: true });
   requireCustomerManaged(ctx, key);
   requireNotPendingDeletion(key);
   key.state = 'Enabled';
@@ -103,7 +103,7 @@ export function enableKey(ctx: CallContext, input: EnableKeyRequest): Record<str
 }
 
 export function disableKey(ctx: CallContext, input: DisableKeyRequest): Record<string, never> {
-  const key = findKey(ctx, input.KeyId ?? '');
+  const key = findKey(ctx, input.KeyId ?? '', { idOrArnOnly: true });
   requireCustomerManaged(ctx, key);
   requireNotPendingDeletion(key);
   key.state = 'Disabled';
@@ -120,7 +120,7 @@ export function scheduleKeyDeletion(
       `Value '${days}' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value ${days < 7 ? 'greater than or equal to 7' : 'less than or equal to 30'}`,
     );
   }
-  const key = findKey(ctx, input.KeyId ?? '');
+  const key = findKey(ctx, input.KeyId ?? '', { idOrArnOnly: true });
   requireCustomerManaged(ctx, key);
   requireNotPendingDeletion(key);
   key.state = 'PendingDeletion';
@@ -139,7 +139,7 @@ export function cancelKeyDeletion(
   ctx: CallContext,
   input: CancelKeyDeletionRequest,
 ): CancelKeyDeletionResponse {
-  const key = findKey(ctx, input.KeyId ?? '');
+  const key = findKey(ctx, input.KeyId ?? '', { idOrArnOnly: true });
   requireCustomerManaged(ctx, key);
   if (key.state !== 'PendingDeletion') {
     throw new ServiceError('KMSInvalidStateException', `${key.arn} is not pending deletion.`);
@@ -155,7 +155,7 @@ export function updateKeyDescription(
   ctx: CallContext,
   input: UpdateKeyDescriptionRequest,
 ): Record<string, never> {
-  const key = findKey(ctx, input.KeyId ?? '');
+  const key = findKey(ctx, input.KeyId ?? '', { idOrArnOnly: true });
   requireCustomerManaged(ctx, key);
   requireNotPendingDeletion(key);
   if ((input.Description ?? '').length > 8192) {
