@@ -6,6 +6,8 @@ import { bucketPublic } from './kinds/bucketPublic.js';
 import { cloudtrailEvent } from './kinds/cloudtrailEvent.js';
 import { exists } from './kinds/exists.js';
 import { flowLogs } from './kinds/flowLogs.js';
+import { kmsAlias } from './kinds/kmsAlias.js';
+import { kmsDecrypts } from './kinds/kmsDecrypts.js';
 import { kmsKeyState } from './kinds/kmsKeyState.js';
 import { logEvents } from './kinds/logEvents.js';
 import { loginProfile } from './kinds/loginProfile.js';
@@ -16,6 +18,7 @@ import { rootAccessKeys } from './kinds/rootAccessKeys.js';
 import { rootMfa } from './kinds/rootMfa.js';
 import { sgEgress } from './kinds/sgEgress.js';
 import { sgIngress } from './kinds/sgIngress.js';
+import { snapshotPublic } from './kinds/snapshotPublic.js';
 import { trailExists } from './kinds/trailExists.js';
 import { trailLogging } from './kinds/trailLogging.js';
 import { trailManagementEvents } from './kinds/trailManagementEvents.js';
@@ -35,6 +38,7 @@ export const signalKinds = [
   trailManagementEvents,
   bucketPublic,
   objectPublic,
+  snapshotPublic,
   accessKey,
   userAdmin,
   userDenied,
@@ -42,6 +46,8 @@ export const signalKinds = [
   rootAccessKeys,
   rootMfa,
   kmsKeyState,
+  kmsDecrypts,
+  kmsAlias,
   patchCompliance,
   alarmState,
   exists,

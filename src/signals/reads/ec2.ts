@@ -2,8 +2,16 @@
  * EC2 reads: security groups, network ACLs, instances, volumes and snapshots batched by id; flow logs
  * once a tick.
  */
-import type { FlowLog, Instance, NetworkAcl, SecurityGroup, Snapshot, Volume } from '@aws-sdk/client-ec2';
-import { allPages, type BatchSpec, type Reader } from '../reader.js';
+import type {
+  CreateVolumePermission,
+  FlowLog,
+  Instance,
+  NetworkAcl,
+  SecurityGroup,
+  Snapshot,
+  Volume,
+} from '@aws-sdk/client-ec2';
+import { Absent, allPages, type BatchSpec, type Reader } from '../reader.js';
 
 /**
  * Ids go in as a filter rather than GroupIds/NetworkAclIds: a filter answers without the ids that do
@@ -89,5 +97,24 @@ export function flowLogs(reader: Reader): Promise<FlowLog[]> {
   return reader.once('ec2:DescribeFlowLogs', async () => {
     const pages = await allPages(reader, 'ec2:DescribeFlowLogs', {});
     return pages.flatMap((p) => (p.FlowLogs as FlowLog[] | undefined) ?? []);
+  });
+}
+
+/**
+ * Who may create volumes from a snapshot (DescribeSnapshotAttribute createVolumePermission): `all`
+ * for everyone, or account ids. Once a tick per snapshot; undefined when the snapshot does not exist.
+ */
+export function snapshotVolumePermissions(
+  reader: Reader,
+  id: string,
+): Promise<CreateVolumePermission[] | undefined> {
+  return reader.once(`ec2:DescribeSnapshotAttribute ${id}`, async () => {
+    const out = await reader.callOrAbsent(
+      'ec2:DescribeSnapshotAttribute',
+      { SnapshotId: id, Attribute: 'createVolumePermission' },
+      ['InvalidSnapshot.NotFound'],
+    );
+    if (out instanceof Absent) return undefined;
+    return (out.CreateVolumePermissions as CreateVolumePermission[] | undefined) ?? [];
   });
 }

@@ -1,9 +1,10 @@
 /**
- * KMS keys once a tick each; CloudWatch alarms and SSM patch states batched by name / instance id;
+ * KMS keys once a tick each, aliases once a tick, ciphertexts decrypted once a tick each (plaintext
+ * wiped at once); CloudWatch alarms and SSM patch states batched by name / instance id;
  * State Manager associations once a tick.
  */
 import type { CompositeAlarm, MetricAlarm } from '@aws-sdk/client-cloudwatch';
-import type { KeyMetadata } from '@aws-sdk/client-kms';
+import type { AliasListEntry, KeyMetadata } from '@aws-sdk/client-kms';
 import type { Association, InstancePatchState } from '@aws-sdk/client-ssm';
 import { Absent, allPages, type BatchSpec, type Reader } from '../reader.js';
 
@@ -79,4 +80,65 @@ export function targetsInstance(a: Association, instanceId: string): boolean {
   return (a.Targets ?? []).some(
     (t) => t.Key === 'InstanceIds' && (t.Values ?? []).some((v) => v === instanceId || v === '*'),
   );
+}
+
+/** Every KMS alias of the account and region, once a tick. */
+export function kmsAliases(reader: Reader): Promise<AliasListEntry[]> {
+  return reader.once('kms:ListAliases', async () => {
+    const aliases: AliasListEntry[] = [];
+    let marker: string | undefined;
+    do {
+      const out = await reader.call('kms:ListAliases', { Limit: 100, ...(marker ? { Marker: marker } : {}) });
+      aliases.push(...((out.Aliases as AliasListEntry[] | undefined) ?? []));
+      marker = out.Truncated ? (out.NextMarker as string | undefined) : undefined;
+    } while (marker);
+    return aliases;
+  });
+}
+
+/** What a Decrypt answered: the plaintext's length only (the plaintext itself is wiped), or why it failed. */
+export type DecryptAnswer =
+  { decrypts: true; keyArn?: string; bytes: number } | { decrypts: false; code: string; message: string };
+
+/**
+ * Errors that mean "this ciphertext does not decrypt now" (the key disabled, pending deletion, deleted,
+ * another key, a wrong encryption context), as opposed to a failed read: KMS Decrypt's error list.
+ */
+const UNDECRYPTABLE = [
+  'DisabledException',
+  'KMSInvalidStateException',
+  'NotFoundException',
+  'IncorrectKeyException',
+  'InvalidCiphertextException',
+];
+
+/**
+ * Decrypt a base64 ciphertext, once a tick per ciphertext, key and context. The plaintext never leaves
+ * this function: it is overwritten as soon as its length is known, so nothing secret reaches the
+ * evidence or the journal.
+ */
+export function kmsDecrypt(
+  reader: Reader,
+  ciphertext: string,
+  key: string,
+  context?: Record<string, string>,
+): Promise<DecryptAnswer> {
+  const id = `kms:Decrypt ${key} ${JSON.stringify(context ?? {})} ${ciphertext}`;
+  return reader.once(id, async (): Promise<DecryptAnswer> => {
+    const out = await reader.callOrAbsent(
+      'kms:Decrypt',
+      {
+        CiphertextBlob: Buffer.from(ciphertext, 'base64'),
+        KeyId: key,
+        ...(context ? { EncryptionContext: context } : {}),
+      },
+      UNDECRYPTABLE,
+    );
+    if (out instanceof Absent) return { decrypts: false, code: out.code, message: out.message };
+    const plaintext = out.Plaintext as Uint8Array | undefined;
+    const bytes = plaintext?.length ?? 0;
+    plaintext?.fill(0);
+    delete out.Plaintext;
+    return { decrypts: true, keyArn: out.KeyId as string | undefined, bytes };
+  });
 }
