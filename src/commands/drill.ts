@@ -113,6 +113,8 @@ cron expression, never two at once.`;
         this.log(
           `Drill ${result.exercise.exerciseId}: ${result.passed ? 'PASSED' : 'FAILED'} (JUnit: ${result.junit}, results: ${result.results})`,
         );
+        if (result.exercise.reports.length)
+          this.log(`After-action report: ${result.exercise.reports.join(', ')}`);
       }
       return result;
     };

@@ -156,6 +156,7 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
         if (result.score) this.log(renderScore(result.score));
         for (const r of result.runbooks) this.log(`Runbook (${r.scenario}): ${r.file}`);
         this.log(`Journal: ${result.journal}`);
+        if (result.reports.length) this.log(`After-action report: ${result.reports.join(', ')}`);
       }
       if (result.error) {
         throw new SirsError(result.error.code, result.error.message, {

@@ -131,7 +131,39 @@ export type JournalEntryBody =
       ok: boolean;
       error?: string;
     }
-  | { type: 'controller.ended'; reason: EndReason; atMs: number };
+  | { type: 'controller.ended'; reason: EndReason; atMs: number }
+  // After-action reports (src/report).
+  /** Responder and autopilot API calls read from CloudTrail into `file`, in the exercise folder. */
+  | {
+      type: 'activity.recorded';
+      /** `activity.jsonl`: relative to the exercise folder. */
+      file: string;
+      /** Calls kept (sirs' own calls are left out). */
+      events: number;
+      /** The CloudTrail window read: from the exercise going live to its end (ISO times). */
+      window: { from: string; to: string };
+      pages: number;
+      /** The read stopped before the start of the window (a page limit or an error): `note` says why. */
+      truncated?: boolean;
+      note?: string;
+      /** Written by `sirs report --refresh`, after the exercise. */
+      refreshed?: boolean;
+    }
+  /**
+   * A phase dated by a probe, for which CloudTrail later delivered the call that caused it (`sirs report
+   * --refresh`). Reports show both times; scoring keeps the time the controller journaled.
+   */
+  | {
+      type: 'evidence.redated';
+      scenario: string;
+      phase: PhaseName;
+      /** The phase's time as journaled (exercise time) and as now dated by the event. */
+      previousAtMs: number;
+      atMs: number;
+      evidence: Evidence;
+    }
+  /** After-action reports written into the exercise folder. */
+  | { type: 'reports.written'; files: string[] };
 
 /** An API call that undoes what an inject action created. */
 export interface UndoCall {

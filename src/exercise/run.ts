@@ -29,6 +29,7 @@ import { scoreJournal, type ExerciseScore } from '../controller/scoring.js';
 import { checkExerciseId, generateExerciseId, planExercise, type InjectionPlan } from './plan.js';
 import { preflight, type Identity } from './preflight.js';
 import { teardown } from './teardown.js';
+import { recordActivityBeforeTeardown, writeReportsAtEnd } from '../report/write.js';
 
 export interface LiveContext {
   exerciseId: string;
@@ -93,6 +94,8 @@ export interface ExerciseResult {
   outputs: StackOutputs;
   /** The responders' runbooks written for this exercise. */
   runbooks: Array<{ scenario: string; runbook: string; file: string }>;
+  /** The after-action reports written into the exercise folder (report.md, .html, .json). */
+  reports: string[];
   leftovers: Leftover[];
   kept: boolean;
   error?: { code: string; message: string };
@@ -222,6 +225,8 @@ async function runPlanned(p: {
   let endReason: EndReason = 'failed';
   let error: ExerciseResult['error'];
   let leftovers: Leftover[] = [];
+  let wentLive = false;
+  const warn = (message: string) => opts.emit({ type: 'warning', message });
   const onInterrupt = () =>
     journal.append({ type: 'exercise.interrupted', signal: String(opts.signal.reason ?? 'SIGINT') });
   opts.signal.addEventListener('abort', onInterrupt, { once: true });
@@ -240,6 +245,7 @@ async function runPlanned(p: {
     outputs = injected.outputs;
     runbooks = writeExerciseRunbooks(p, injected);
     journal.append({ type: 'exercise.live' });
+    wentLive = true;
     const env = p.target.responderEnv();
     opts.emit({
       type: 'live',
@@ -276,6 +282,19 @@ async function runPlanned(p: {
     journal.append({ type: 'exercise.ending', reason: endReason });
   } finally {
     opts.signal.removeEventListener('abort', onInterrupt);
+    // The responders' CloudTrail activity, before teardown closes the window (and an in-process range
+    // takes its CloudTrail with it).
+    if (wentLive) {
+      await recordActivityBeforeTeardown({
+        exerciseId: p.exerciseId,
+        journal,
+        session: p.session,
+        targetKind: p.target.kind,
+        interrupted: opts.signal.aborted,
+        ...(opts.teardownSignal ? { signal: opts.teardownSignal } : {}),
+        warn,
+      });
+    }
     if (opts.keep) {
       journal.append({ type: 'teardown.skipped', reason: '--keep: everything is left for inspection' });
     } else {
@@ -298,12 +317,14 @@ async function runPlanned(p: {
     }
   }
   const score = scoreJournal(readJournal(p.path));
+  const reports = writeReportsAtEnd({ journal, warn });
   return {
     exerciseId: p.exerciseId,
     journal: p.path,
     endReason,
     outputs,
     runbooks,
+    reports,
     leftovers,
     kept: !!opts.keep,
     ...(score ? { score } : {}),
