@@ -46,6 +46,15 @@ const specs: Spec[] = [
     statements: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
   },
   {
+    // What responders attach to contain a compromised user or role: an explicit deny wins over every allow.
+    name: 'AWSDenyAll',
+    description: 'Deny all access.',
+    version: 'v2',
+    created: '2019-05-01T22:36:14Z',
+    updated: '2023-12-18T16:42:00Z',
+    statements: [{ Sid: 'DenyAll', Effect: 'Deny', Action: ['*'], Resource: '*' }],
+  },
+  {
     name: 'PowerUserAccess',
     description:
       'Provides full access to AWS services and resources, but does not allow management of Users and groups.',
