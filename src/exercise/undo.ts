@@ -80,6 +80,38 @@ const UNDOERS: Record<string, Undoer> = {
       ? one(`virtual MFA device ${serial}`, 'iam:DeleteVirtualMFADevice', { SerialNumber: serial }, as)
       : [];
   },
+  // Faults that take root's MFA away are undone by putting it back (the range accepts any two codes;
+  // on AWS root MFA is managed in the console, so a scenario that removes it runs on the range only).
+  'iam:DeactivateMFADevice': (i, _o, as) => {
+    // Without a user name the device was the caller's: only root's can be named again (user `root`).
+    const user = str(i.UserName) ?? (as === 'root' ? 'root' : undefined);
+    return str(i.SerialNumber) && user
+      ? one(
+          `MFA device ${str(i.SerialNumber)} deactivated for ${user}`,
+          'iam:EnableMFADevice',
+          {
+            UserName: user,
+            SerialNumber: i.SerialNumber,
+            AuthenticationCode1: '123456',
+            AuthenticationCode2: '654321',
+          },
+          as,
+        )
+      : [];
+  },
+  'iam:DeleteVirtualMFADevice': (i, _o, as) => {
+    // arn:aws:iam::<account>:mfa/<path><name>: recreated with the same path and name, so the serial is
+    // the same and the EnableMFADevice undo of an earlier DeactivateMFADevice finds it.
+    const m = /^arn:aws[\w-]*:iam::\d{12}:mfa(\/(?:.*\/)?)([^/]+)$/.exec(str(i.SerialNumber) ?? '');
+    return m
+      ? one(
+          `virtual MFA device ${str(i.SerialNumber)} deleted`,
+          'iam:CreateVirtualMFADevice',
+          { Path: m[1], VirtualMFADeviceName: m[2] },
+          as,
+        )
+      : [];
+  },
   'ec2:CreateSnapshot': (_i, o) =>
     str(o.SnapshotId)
       ? one(`EBS snapshot ${str(o.SnapshotId)}`, 'ec2:DeleteSnapshot', { SnapshotId: o.SnapshotId })
@@ -166,4 +198,6 @@ export const ALREADY_GONE = new Set([
   'ParameterNotFound',
   'AssociationDoesNotExist',
   'KMSInvalidStateException',
+  // An undo that puts something back (root's MFA device) finds it already back: a responder restored it.
+  'EntityAlreadyExists',
 ]);
