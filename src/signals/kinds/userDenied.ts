@@ -19,7 +19,7 @@ function asList(v: unknown): unknown[] {
  * Whether a policy document denies every action on every resource unconditionally (like the AWS
  * managed AWSDenyAll): an explicit deny beats any allow, so the principal's credentials are dead.
  */
-function deniesEverything(document: string): boolean {
+export function deniesEverything(document: string): boolean {
   let doc: { Statement?: unknown };
   try {
     doc = JSON.parse(document) as { Statement?: unknown };
