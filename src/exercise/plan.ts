@@ -5,7 +5,13 @@
 import { randomBytes } from 'node:crypto';
 import { UsageError } from '../errors.js';
 import type { Scenario } from '../scenario/schema.js';
-import { substitutePlaceholders, type PlaceholderValues } from '../scenario/placeholders.js';
+import {
+  isPlaceholderOnly,
+  parsePlaceholder,
+  scanPlaceholders,
+  substitutePlaceholders,
+  type PlaceholderValues,
+} from '../scenario/placeholders.js';
 import type { SirsConfig } from './config.js';
 import type { PlannedAction, PlannedStack } from './entries.js';
 
@@ -108,9 +114,14 @@ export function planExercise(input: PlanInput): InjectionPlan {
   return { exerciseId: input.exerciseId, stacks, actions };
 }
 
-/** Substitute placeholders in every string of a value (an action's or autopilot step's input). */
+/**
+ * Substitute placeholders in every string of a value (an action's or autopilot step's input). A string
+ * that is exactly one reference to a number or boolean an earlier action returned keeps that type: API
+ * members such as a log event's `timestamp` are numbers, and AWS refuses a quoted one.
+ */
 export function resolvePlaceholders<T>(value: T, values: PlaceholderValues): T {
-  if (typeof value === 'string') return substitutePlaceholders(value, values) as T;
+  if (typeof value === 'string')
+    return (typedActionValue(value, values) ?? substitutePlaceholders(value, values)) as T;
   if (Array.isArray(value)) return value.map((v) => resolvePlaceholders(v, values)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -118,4 +129,17 @@ export function resolvePlaceholders<T>(value: T, values: PlaceholderValues): T {
     return out as T;
   }
   return value;
+}
+
+/** The number or boolean a string that is one `{{actions.<id>.<path>}}` refers to, if it is one. */
+function typedActionValue(text: string, values: PlaceholderValues): number | boolean | undefined {
+  if (!isPlaceholderOnly(text)) return undefined;
+  const parsed = parsePlaceholder(scanPlaceholders(text).tokens[0]!.expr);
+  if (!parsed.ok || parsed.ref.kind !== 'action') return undefined;
+  let cur: unknown = values.actions?.[parsed.ref.id];
+  for (const key of parsed.ref.path) {
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, key)) return undefined;
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return typeof cur === 'number' || typeof cur === 'boolean' ? cur : undefined;
 }
