@@ -288,13 +288,16 @@ async function applyRules(
   for (const egress of [false, true]) {
     const name = egress ? 'SecurityGroupEgress' : 'SecurityGroupIngress';
     const kind = egress ? 'Egress' : 'Ingress';
-    // Without SecurityGroupEgress a VPC group keeps EC2's default allow-all egress rule.
+    // Without egress rules (no SecurityGroupEgress, or an empty list) a VPC group keeps EC2's default
+    // allow-all egress rule: "if you do not add egress rules, we add egress rules that allow all
+    // outbound traffic" (AWS::EC2::SecurityGroup reference). Quarantine groups name 127.0.0.1/32.
     const defaults = egress
       ? new Map([[JSON.stringify(ALL_TRAFFIC), ALL_TRAFFIC]])
       : new Map<string, IpPermission>();
-    const want = egress && !props.has(name) ? defaults : rulesOf(ctx, props, name, egress);
+    const listsRules = (p: Properties) => (p.objects(name)?.length ?? 0) > 0;
+    const want = egress && !listsRules(props) ? defaults : rulesOf(ctx, props, name, egress);
     const had = before
-      ? egress && !before.has(name)
+      ? egress && !listsRules(before)
         ? defaults
         : rulesOf(ctx, before, name, egress)
       : defaults;

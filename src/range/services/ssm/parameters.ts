@@ -27,6 +27,7 @@ import {
   selectVersion,
   valueFor,
 } from './parameter-values.js';
+import { publicParameter } from './public-parameters.js';
 import { ssmState, type StoredParameter, type StoredParameterVersion } from './store.js';
 
 const MAX_VALUE = { Standard: 4096, Advanced: 8192 };
@@ -184,6 +185,8 @@ export async function getParameter(
 ): Promise<GetParameterResult> {
   const ref = parseReference(input.Name ?? '');
   const p = lookup(ctx.state(ssmState).parameters, ref.name);
+  const shared = p || ref.selector ? undefined : publicParameter(ctx, ref.name);
+  if (shared) return { Parameter: shared };
   if (!p) throw new ServiceError('ParameterNotFound', '');
   return {
     Parameter: await parameterView(
@@ -211,6 +214,11 @@ export async function getParameters(
   for (const name of [...new Set(names)]) {
     const ref = parseReference(name);
     const p = lookup(ctx.state(ssmState).parameters, ref.name);
+    const shared = p || ref.selector ? undefined : publicParameter(ctx, ref.name);
+    if (shared) {
+      found.push(shared);
+      continue;
+    }
     let v: StoredParameterVersion | undefined;
     try {
       v = p ? selectVersion(p, ref.selector) : undefined;
