@@ -6,6 +6,7 @@ import { bucketPublic } from './kinds/bucketPublic.js';
 import { cloudtrailEvent } from './kinds/cloudtrailEvent.js';
 import { exists } from './kinds/exists.js';
 import { flowLogs } from './kinds/flowLogs.js';
+import { instanceIsolated } from './kinds/instanceIsolated.js';
 import { kmsAlias } from './kinds/kmsAlias.js';
 import { kmsDecrypts } from './kinds/kmsDecrypts.js';
 import { kmsKeyState } from './kinds/kmsKeyState.js';
@@ -24,6 +25,7 @@ import { trailLogging } from './kinds/trailLogging.js';
 import { trailManagementEvents } from './kinds/trailManagementEvents.js';
 import { userAdmin } from './kinds/userAdmin.js';
 import { userDenied } from './kinds/userDenied.js';
+import { volumeSnapshot } from './kinds/volumeSnapshot.js';
 import type { SignalKind } from './types.js';
 
 /** Every signal kind, in the order docs list them. Adding a kind means adding its file and a line here. */
@@ -49,6 +51,8 @@ export const signalKinds = [
   kmsDecrypts,
   kmsAlias,
   patchCompliance,
+  instanceIsolated,
+  volumeSnapshot,
   alarmState,
   exists,
   cloudtrailEvent,

@@ -34,6 +34,8 @@ const examples: Record<string, Record<string, unknown>> = {
   kmsDecrypts: { key: 'alias/k', ciphertext: 'AQIDBA==', expect: 'decrypts' },
   kmsAlias: { alias: 'alias/k', key: '1234abcd-12ab-34cd-56ef-1234567890ab', expect: 'present' },
   patchCompliance: { instance: 'i-1', expect: 'compliant' },
+  instanceIsolated: { instance: 'i-1', egress: true, expect: 'isolated' },
+  volumeSnapshot: { volume: 'vol-1', expect: 'present' },
   alarmState: { alarm: 'a', expect: 'ALARM' },
   exists: { type: 'iamUser', id: 'backdoor', expect: 'absent' },
   cloudtrailEvent: { eventName: 'StopLogging' },

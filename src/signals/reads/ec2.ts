@@ -118,3 +118,48 @@ export function snapshotVolumePermissions(
     return (out.CreateVolumePermissions as CreateVolumePermission[] | undefined) ?? [];
   });
 }
+
+/**
+ * The network ACL each subnet is associated with (a subnet always has exactly one), asked by the
+ * `association.subnet-id` filter so that a deleted subnet simply has none.
+ */
+const subnetAcls: BatchSpec<NetworkAcl> = {
+  name: 'ec2:DescribeNetworkAcls association.subnet-id',
+  maxSize: 200,
+  async fetch(reader, ids) {
+    const pages = await allPages(reader, 'ec2:DescribeNetworkAcls', {
+      Filters: [{ Name: 'association.subnet-id', Values: ids }],
+    });
+    const found = new Map<string, NetworkAcl>();
+    for (const acl of pages.flatMap((p) => (p.NetworkAcls as NetworkAcl[] | undefined) ?? [])) {
+      for (const a of acl.Associations ?? []) if (a.SubnetId) found.set(a.SubnetId, acl);
+    }
+    return found;
+  },
+};
+
+export function subnetNetworkAcl(reader: Reader, subnetId: string): Promise<NetworkAcl | undefined> {
+  return reader.load(subnetAcls, subnetId);
+}
+
+/** The account's own snapshots of each volume (shared and public ones of others are not evidence kept). */
+const volumeSnapshotLists: BatchSpec<Snapshot[]> = {
+  name: 'ec2:DescribeSnapshots volume-id',
+  maxSize: 200,
+  async fetch(reader, ids) {
+    const pages = await allPages(reader, 'ec2:DescribeSnapshots', {
+      OwnerIds: ['self'],
+      Filters: [{ Name: 'volume-id', Values: ids }],
+    });
+    const found = new Map<string, Snapshot[]>(ids.map((id) => [id, []]));
+    for (const s of pages.flatMap((p) => (p.Snapshots as Snapshot[] | undefined) ?? [])) {
+      if (s.VolumeId) found.get(s.VolumeId)?.push(s);
+    }
+    return found;
+  },
+};
+
+/** Snapshots of a volume the account owns (none: an empty list). */
+export async function snapshotsOfVolume(reader: Reader, volumeId: string): Promise<Snapshot[]> {
+  return (await reader.load(volumeSnapshotLists, volumeId)) ?? [];
+}
