@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { observed } from '../evidence.js';
 import { defineSignalKind, type ProbeContext } from '../types.js';
 import { expect, resource } from '../params.js';
-import { associations, patchState, targetsInstance } from '../reads/operations.js';
+import { instance as ec2Instance } from '../reads/ec2.js';
+import { associations, patchState, selectsInstance } from '../reads/operations.js';
 
 export const patchCompliance = defineSignalKind({
   name: 'patchCompliance',
@@ -51,12 +52,19 @@ export const patchCompliance = defineSignalKind({
 });
 
 /**
- * StartAssociationsOnce names associations, not instances: the ids of the associations that target the
- * instance count as its names. Only for dating; an answer missing here leaves the probe's time.
+ * StartAssociationsOnce names associations, not instances, and CreateAssociation by tag names neither
+ * (only its resources name the association): the ids of the associations that select the instance, by
+ * id or by its tags, count as its names. Only for dating; an answer missing here leaves the probe's time.
  */
 async function learnAssociations(ctx: ProbeContext, instance: string): Promise<void> {
   try {
-    const mine = (await associations(ctx.reader)).filter((a) => targetsInstance(a, instance));
+    const [all, i] = await Promise.all([
+      associations(ctx.reader),
+      // Without the tags (not readable), associations by id still count.
+      ec2Instance(ctx.reader, instance).catch(() => undefined),
+    ]);
+    const tags = Object.fromEntries((i?.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+    const mine = all.filter((a) => selectsInstance(a, instance, tags));
     ctx.knownAs(instance, ...mine.map((a) => a.AssociationId));
   } catch {
     // Not readable (not permitted, throttled): StartAssociationsOnce cannot be attributed this time.

@@ -142,3 +142,26 @@ export function kmsDecrypt(
     return { decrypts: true, keyArn: out.KeyId as string | undefined, bytes };
   });
 }
+
+/**
+ * Whether an association applies to the instance, given the instance's tags: by id (or every instance),
+ * or by `tag:<key>` / `tag-key` targets, as State Manager selects them. Resource groups are not resolved.
+ */
+export function selectsInstance(
+  a: Association,
+  instanceId: string,
+  tags: Readonly<Record<string, string>>,
+): boolean {
+  const targets = a.Targets ?? [];
+  if (a.InstanceId === instanceId || targetsInstance(a, instanceId)) return true;
+  if (targets.length === 0) return false;
+  return targets.every((t) => {
+    const values = t.Values ?? [];
+    if (t.Key === 'tag-key') return values.some((k) => Object.hasOwn(tags, k));
+    if (t.Key?.startsWith('tag:')) {
+      const key = t.Key.slice(4);
+      return Object.hasOwn(tags, key) && values.includes(tags[key]!);
+    }
+    return false;
+  });
+}
