@@ -138,6 +138,14 @@ const UNDOERS: Record<string, Undoer> = {
     str(i.logGroupName)
       ? one(`log group ${str(i.logGroupName)}`, 'logs:DeleteLogGroup', { logGroupName: i.logGroupName })
       : [],
+  // A log stream an action writes into (a host's syslog): removed with it, before the stack's group.
+  'logs:CreateLogStream': (i) =>
+    str(i.logGroupName) && str(i.logStreamName)
+      ? one(`log stream ${str(i.logStreamName)} in ${str(i.logGroupName)}`, 'logs:DeleteLogStream', {
+          logGroupName: i.logGroupName,
+          logStreamName: i.logStreamName,
+        })
+      : [],
   'kms:CreateKey': (_i, o) => {
     const id = str((o.KeyMetadata as Input | undefined)?.KeyId);
     return id
