@@ -4,7 +4,7 @@ import { LAYERS, SEVERITIES } from '../scenario/enums.js';
 import type { ScenarioList } from '../scenario/list.js';
 
 export default class List extends SirsCommand {
-  static override summary = 'List scenarios: id, title, severity, layer, control.';
+  static override summary = 'List scenarios and campaigns: id, title, severity, layer, targets, control.';
   static override description = `Lists the valid scenarios shipped with sirs, sorted by id. Files that fail validation are named at the end; \`sirs validate\` explains why.`;
 
   static override examples = [

@@ -18,6 +18,14 @@ export type Observation =
 export interface ControlledScenario {
   id: string;
   scoring: ScoringScenario;
+  /**
+   * A campaign stage injected later: until the controller injects it (through `injectStage`) it is
+   * `pending` and its conditions are not known yet. Its targets, hints and time limit count from when it
+   * went live.
+   */
+  startMs?: number;
+  /** A campaign decoy: no phases, only steady state (what responders must leave alone); never resolved. */
+  decoy?: boolean;
   /** Conditions with placeholders already resolved. */
   phases: Partial<Record<PhaseName, { mode: 'any' | 'all'; conditions: Condition[] }>>;
   steadyState: Condition[];
@@ -41,6 +49,7 @@ export type ControllerEvent =
   | { type: 'breach'; scenario: string; index: number; evidence: Evidence }
   | { type: 'restored'; scenario: string; index: number }
   | { type: 'autopilot'; scenario: string; index: number; step: string; ok: boolean; error?: string }
+  | { type: 'stage'; scenario: string; state: 'injecting' | 'live' | 'failed'; error?: string }
   | { type: 'controller.ended'; reason: EndReason; elapsedMs: number };
 
 export interface ControllerDeps {
@@ -52,6 +61,8 @@ export interface ControllerDeps {
   /** Acknowledgements that arrived since the last call. */
   newAcks(): Promise<AckRecord[]>;
   runStep(scenario: ControlledScenario, step: AutopilotStep): Promise<void>;
+  /** Inject a campaign stage now; resolves with its conditions resolved against what was created. */
+  injectStage?(scenario: ControlledScenario): Promise<ControlledScenario>;
   journal: { append(entry: JournalEntryBody): unknown };
   emit(event: ControllerEvent): void;
   /** Clock time between ticks, in ms. */
@@ -70,6 +81,8 @@ const ORDER: PhaseName[] = ['detect', 'contain', 'recover'];
 interface Track {
   s: ControlledScenario;
   state: ScenarioState;
+  /** Exercise time at which it went live (0, or when its campaign stage was injected). */
+  startMs: number;
   met: Partial<Record<PhaseName, number>>;
   hintsReleased: Set<number>;
   stepsDone: Set<number>;
@@ -86,7 +99,8 @@ export class Controller {
   constructor(private readonly deps: ControllerDeps) {
     this.tracks = deps.scenarios.map((s) => ({
       s,
-      state: 'live',
+      state: (s.startMs ?? 0) > 0 && !s.decoy ? 'pending' : 'live',
+      startMs: 0,
       met: {},
       hintsReleased: new Set(),
       stepsDone: new Set(),
@@ -110,10 +124,14 @@ export class Controller {
   /** Run until every scenario is resolved or timed out, the facilitator ends it, or the signal aborts. */
   async run(): Promise<EndReason> {
     this.startedAt = Date.now();
+    const decoys = this.tracks.filter((t) => t.s.decoy).map((t) => t.s.id);
     this.record({
       type: 'controller.started',
       tickMs: this.deps.tickMs,
-      scenarios: this.tracks.map((t) => t.s.scoring),
+      scenarios: this.tracks
+        .filter((t) => !t.s.decoy)
+        .map((t) => ({ ...t.s.scoring, ...(t.s.startMs ? { startMs: t.s.startMs } : {}) })),
+      ...(decoys.length ? { decoys } : {}),
       ...(this.scale !== 1 ? { timeScale: this.scale } : {}),
     });
     const onAbort = () => this.finish('interrupted');
@@ -145,7 +163,7 @@ export class Controller {
   /** The facilitator releases the next hint of the first unresolved scenario that has one left. */
   releaseHint(): boolean {
     for (const t of this.tracks) {
-      if (this.terminal(t)) continue;
+      if (this.terminal(t) || !this.isLive(t)) continue;
       const index = t.s.hints.findIndex((_, i) => !t.hintsReleased.has(i));
       if (index >= 0) {
         this.hint(t, index, 'facilitator');
@@ -170,8 +188,15 @@ export class Controller {
     this.deps.journal.append(entry);
   }
 
+  /** Live and judged: not a decoy, not a stage still waiting for its injection. */
+  private isLive(t: Track): boolean {
+    return !t.s.decoy && t.state !== 'pending' && t.state !== 'injecting';
+  }
+
   private terminal(t: Track): boolean {
+    if (t.s.decoy) return false;
     if (t.state === 'timed-out' || t.state === 'aborted') return true;
+    if (t.state === 'pending' || t.state === 'injecting') return false;
     const last = ORDER.filter((p) => t.s.phases[p]).at(-1);
     return last !== undefined && t.met[last] !== undefined;
   }
@@ -203,29 +228,59 @@ export class Controller {
     const elapsed = this.elapsedMs;
     await this.readAcks();
     for (const t of this.tracks) {
-      if (this.terminal(t)) continue;
-      if (elapsed >= t.s.scoring.timeLimitMs) {
+      if (t.state === 'pending' && elapsed >= (t.s.startMs ?? 0)) this.injectStage(t);
+      if (this.terminal(t) || !this.isLive(t)) continue;
+      const since = elapsed - t.startMs;
+      if (since >= t.s.scoring.timeLimitMs) {
         this.transition(t, 'timed-out');
         continue;
       }
       t.s.hints.forEach((h, i) => {
-        if (h.atMs <= elapsed && !t.hintsReleased.has(i)) this.hint(t, i, 'schedule');
+        if (h.atMs <= since && !t.hintsReleased.has(i)) this.hint(t, i, 'schedule');
       });
-      if (this.deps.autopilot) await this.runDueSteps(t, elapsed);
+      if (this.deps.autopilot) await this.runDueSteps(t, since);
     }
     let unknown = 0;
     await Promise.all(
       this.tracks.map(async (t) => {
-        if (this.terminal(t)) return;
-        unknown += await this.evaluatePhases(t);
+        if (this.terminal(t) || t.state === 'pending' || t.state === 'injecting') return;
+        if (!t.s.decoy) unknown += await this.evaluatePhases(t);
         unknown += await this.evaluateSteadyState(t);
       }),
     );
     this.deps.emit({ type: 'controller.tick', elapsedMs: this.elapsedMs, states: this.states(), unknown });
     if (this.ended) return;
-    if (this.tracks.every((t) => this.terminal(t))) {
-      this.finish(this.tracks.some((t) => t.state === 'timed-out') ? 'time-limit' : 'resolved');
+    const judged = this.tracks.filter((t) => !t.s.decoy);
+    if (judged.length > 0 && judged.every((t) => this.terminal(t))) {
+      this.finish(judged.some((t) => t.state === 'timed-out') ? 'time-limit' : 'resolved');
     }
+  }
+
+  /** A campaign stage is due: inject it in the background; it goes live on the tick after it is up. */
+  private injectStage(t: Track): void {
+    const inject = this.deps.injectStage;
+    this.transition(t, 'injecting');
+    this.record({ type: 'stage.injecting', scenario: t.s.id, atMs: this.elapsedMs });
+    this.deps.emit({ type: 'stage', scenario: t.s.id, state: 'injecting' });
+    const done = inject ? inject(t.s) : Promise.reject(new Error('this controller cannot inject stages'));
+    done.then(
+      (resolved) => {
+        if (this.ended) return;
+        t.s = { ...resolved, startMs: t.s.startMs };
+        t.startMs = this.elapsedMs;
+        this.record({ type: 'stage.live', scenario: t.s.id, atMs: t.startMs });
+        this.deps.emit({ type: 'stage', scenario: t.s.id, state: 'live' });
+        this.transition(t, 'live');
+        this.wake?.();
+      },
+      (err: unknown) => {
+        if (this.ended) return;
+        const error = err instanceof Error ? err.message : String(err);
+        this.record({ type: 'stage.failed', scenario: t.s.id, atMs: this.elapsedMs, error });
+        this.deps.emit({ type: 'stage', scenario: t.s.id, state: 'failed', error });
+        this.transition(t, 'aborted');
+      },
+    );
   }
 
   private async runDueSteps(t: Track, elapsed: number): Promise<void> {
@@ -275,8 +330,9 @@ export class Controller {
         }
       }
       const m = dedupe(matched);
-      // A finding named correctly for one scenario is not wrong because another expects it elsewhere.
-      const w = dedupe(wrong).filter((x) => !m.some((y) => y.scenario === x.scenario));
+      // A finding named correctly for one scenario is not wrong because another expects it elsewhere
+      // (two stages of a campaign may share a finding name): it is wrong only when it matches none.
+      const w = m.length > 0 ? [] : dedupe(wrong);
       this.acks.push(ack);
       this.record({
         type: 'ack.received',

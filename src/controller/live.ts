@@ -6,7 +6,7 @@
 import type { LiveContext, LivePhase } from '../exercise/run.js';
 import { resolvePlaceholders } from '../exercise/plan.js';
 import { withPrincipal } from '../exercise/apply.js';
-import type { LoadedScenario } from '../scenario/load.js';
+import type { LoadedDecoy, LoadedScenario } from '../scenario/load.js';
 import { durationMs } from '../scenario/duration.js';
 import { conditionParts, describeCondition, type Condition } from '../signals/registry.js';
 import type { ConditionFacts, ScenarioFacts } from '../exercise/entries.js';
@@ -86,9 +86,19 @@ export function controllerLivePhase(opts: LiveOptions): LivePhase {
     });
     const acks = new AckReader(probeSession, ctx.exerciseId, startedAt);
     const autopilotBy = `${ctx.identity.principalArn} (sirs autopilot)`;
-    const scenarios = ctx.scenarios.map((l) => controlled(l, ctx));
+    // A campaign stage due later is a placeholder until it is injected: its conditions name resources
+    // that do not exist yet.
+    const scenarios: ControlledScenario[] = ctx.scenarios.map((l) =>
+      (l.atMs ?? 0) > 0 ? pendingStage(l, ctx) : controlled(l, ctx),
+    );
     for (const [i, l] of ctx.scenarios.entries()) {
+      if ((l.atMs ?? 0) > 0) continue;
       ctx.journal.append({ type: 'scenario.defined', scenario: scenarioFacts(l, scenarios[i]!, ctx) });
+    }
+    for (const d of ctx.decoys) {
+      const c = controlledDecoy(d, ctx);
+      scenarios.push(c);
+      ctx.journal.append({ type: 'scenario.defined', scenario: decoyFacts(d, c) });
     }
     // The autopilot's calls say so in their user agent: reports count it as a responder, not as sirs.
     const autopilotAgent: typeof ctx.userAgent = [...ctx.userAgent, ['autopilot', '1']];
@@ -113,6 +123,13 @@ export function controllerLivePhase(opts: LiveOptions): LivePhase {
           );
         }
       },
+      injectStage: async (pending) => {
+        const loaded = ctx.scenarios.find((l) => l.scenario.id === pending.id)!;
+        await ctx.injectStage(pending.id);
+        const c = { ...controlled(loaded, ctx), startMs: pending.startMs };
+        ctx.journal.append({ type: 'scenario.defined', scenario: scenarioFacts(loaded, c, ctx) });
+        return c;
+      },
       journal: ctx.journal,
       emit: opts.onEvent,
       tickMs: opts.tickMs ?? defaultTickMs(ctx.target.kind, ctx.timeScale ?? 1),
@@ -127,6 +144,68 @@ export function controllerLivePhase(opts: LiveOptions): LivePhase {
       probeSession.destroy();
       autopilotSession.destroy();
     }
+  };
+}
+
+/** A campaign stage before its injection: its scoring and start; conditions come when it is injected. */
+function pendingStage(loaded: LoadedScenario, ctx: Pick<LiveContext, 'timeLimitMs'>): ControlledScenario {
+  return {
+    id: loaded.scenario.id,
+    scoring: scoringScenario(loaded.scenario, ctx.timeLimitMs),
+    startMs: loaded.atMs ?? 0,
+    phases: {},
+    steadyState: [],
+    hints: [],
+    autopilot: [],
+  };
+}
+
+/** A campaign decoy: only its steady state, for as long as the exercise runs. */
+export function controlledDecoy(
+  d: LoadedDecoy,
+  ctx: Pick<LiveContext, 'outputs' | 'actions' | 'exerciseId' | 'identity'>,
+): ControlledScenario {
+  const values = {
+    outputs: ctx.outputs[d.decoy.id] ?? {},
+    actions: ctx.actions[d.decoy.id] ?? {},
+    exerciseId: ctx.exerciseId,
+    accountId: ctx.identity.accountId,
+    region: ctx.identity.region,
+  };
+  return {
+    id: d.decoy.id,
+    decoy: true,
+    scoring: { id: d.decoy.id, title: d.decoy.title, severity: 'low', timeLimitMs: 0, phases: {}, hints: [] },
+    phases: {},
+    steadyState: d.decoy.steadyState.map((c) => resolvePlaceholders(c, values)),
+    hints: [],
+    autopilot: [],
+  };
+}
+
+function decoyFacts(d: LoadedDecoy, c: ControlledScenario): ScenarioFacts {
+  const describe = (cond: Condition): ConditionFacts => {
+    const { kind } = conditionParts(cond);
+    return { kind: kind.name, description: describeCondition(cond), family: kind.family };
+  };
+  return {
+    id: d.decoy.id,
+    title: d.decoy.title,
+    summary: d.decoy.ticket,
+    severity: 'low',
+    layer: 'network',
+    control: 'Approved changes are left as they are.',
+    monitor: 'The change calendar, before reverting anything.',
+    fix: 'None: this change is benign.',
+    mitre: [],
+    runbook: '',
+    timeLimitMs: 0,
+    phases: {},
+    steadyState: c.steadyState.map(describe),
+    hints: [],
+    detections: [],
+    resources: [],
+    decoy: { ticket: d.decoy.ticket, campaign: d.campaign },
   };
 }
 

@@ -6,7 +6,8 @@ import type { Severity } from '../scenario/enums.js';
 import type { PhaseName, Scenario } from '../scenario/schema.js';
 import { durationMs } from '../scenario/duration.js';
 
-export type ScenarioState = 'live' | 'detected' | 'contained' | 'recovered' | 'timed-out' | 'aborted';
+export type ScenarioState =
+  'pending' | 'injecting' | 'live' | 'detected' | 'contained' | 'recovered' | 'timed-out' | 'aborted';
 
 export interface ScoringScenario {
   id: string;
@@ -15,6 +16,11 @@ export interface ScoringScenario {
   timeLimitMs: number;
   phases: Partial<Record<PhaseName, { targetMs: number }>>;
   hints: Array<{ atMs: number; cost: number }>;
+  /**
+   * A campaign stage: planned injection time (exercise time). Its phase targets and time limit count
+   * from when it actually went live (the journal's `stage.live`), or from this when that is missing.
+   */
+  startMs?: number;
 }
 
 export function scoringScenario(s: Scenario, timeLimitMs?: number): ScoringScenario {

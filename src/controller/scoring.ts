@@ -8,6 +8,10 @@
  * (collateral damage), 5 per wrong identification (an ack naming the wrong resource). A scenario scores
  * between 0 and 100. The exercise total is the severity-weighted mean (low 1, medium 2, high 3,
  * critical 4), and the grade is A (>= 90), B (>= 80), C (>= 70), D (>= 60) or F.
+ *
+ * Campaigns: a stage's times count from when it went live (its `stage.live` entry). A decoy (a benign
+ * change responders must leave alone) has no points of its own; each breach of its steady state costs
+ * the exercise total 10 points.
  */
 import type { JournalEntry } from '../exercise/entries.js';
 import type { PhaseName } from '../scenario/schema.js';
@@ -39,8 +43,16 @@ export interface ScenarioScore {
   points: number;
 }
 
+export interface DecoyScore {
+  id: string;
+  breaches: number;
+  penalty: number;
+}
+
 export interface ExerciseScore {
   scenarios: ScenarioScore[];
+  /** Campaign decoys touched by responders (collateral damage on the whole exercise). */
+  decoys: DecoyScore[];
   total: number;
   grade: 'A' | 'B' | 'C' | 'D' | 'F';
   /** True when some phase missed its target (drills exit non-zero on this). */
@@ -119,14 +131,21 @@ export function scoreJournal(entries: readonly JournalEntry[]): ExerciseScore | 
       },
     ]),
   );
+  // Phase times are exercise time; a campaign stage's count from when it went live.
+  const startOf = new Map(started.scenarios.map((s) => [s.id, s.startMs ?? 0]));
+  const decoys = new Map((started.decoys ?? []).map((id) => [id, 0]));
   for (const e of entries) {
-    if (e.type === 'phase.met') {
+    if (e.type === 'stage.live') {
+      if (startOf.has(e.scenario)) startOf.set(e.scenario, e.atMs);
+    } else if (e.type === 'phase.met') {
       const f = facts.get(e.scenario);
-      if (f && f.metAtMs[e.phase] === undefined) f.metAtMs[e.phase] = e.atMs;
+      if (f && f.metAtMs[e.phase] === undefined)
+        f.metAtMs[e.phase] = Math.max(0, e.atMs - (startOf.get(e.scenario) ?? 0));
     } else if (e.type === 'hint.released') facts.get(e.scenario)?.hintCosts.push(e.cost);
     else if (e.type === 'steady-state.breached') {
       const f = facts.get(e.scenario);
       if (f) f.breaches++;
+      else if (decoys.has(e.scenario)) decoys.set(e.scenario, decoys.get(e.scenario)! + 1);
     } else if (e.type === 'ack.received') {
       for (const w of e.wrong) {
         const f = facts.get(w.scenario);
@@ -137,9 +156,17 @@ export function scoreJournal(entries: readonly JournalEntry[]): ExerciseScore | 
   const scenarios = started.scenarios.map((s) => scoreScenario(s, facts.get(s.id)!));
   const weight = (s: ScenarioScore) => SEVERITY_WEIGHTS[s.severity];
   const weights = scenarios.reduce((n, s) => n + weight(s), 0) || 1;
-  const total = round(scenarios.reduce((n, s) => n + s.points * weight(s), 0) / weights);
+  const decoyScores = [...decoys].map(([id, breaches]) => ({
+    id,
+    breaches,
+    penalty: breaches * BREACH_PENALTY,
+  }));
+  const decoyPenalty = decoyScores.reduce((n, d) => n + d.penalty, 0);
+  const mean = scenarios.reduce((n, s) => n + s.points * weight(s), 0) / weights;
+  const total = round(Math.max(0, mean - decoyPenalty));
   return {
     scenarios,
+    decoys: decoyScores,
     total,
     grade: gradeOf(total),
     missedTargets: scenarios.some((s) => s.phases.some((p) => p.verdict !== 'on-target')),

@@ -44,9 +44,10 @@ export class InjectionFailed extends SirsError {
   }
 }
 
-export async function applyPlan(ctx: ApplyContext): Promise<Injected> {
-  const outputs: StackOutputs = {};
-  const injected: Injected = { outputs, actions: {}, keys: new Map() };
+/** Apply a plan (or part of one); `into` collects the results of earlier parts (campaign stages). */
+export async function applyPlan(ctx: ApplyContext, into?: Injected): Promise<Injected> {
+  const injected: Injected = into ?? { outputs: {}, actions: {}, keys: new Map() };
+  const outputs = injected.outputs;
   const results = await Promise.allSettled(ctx.plan.stacks.map((s) => createStack(ctx, s, outputs)));
   const failures = results
     .filter((r): r is PromiseRejectedResult => r.status === 'rejected')

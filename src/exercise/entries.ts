@@ -37,6 +37,9 @@ export type JournalEntryBody =
       type: 'exercise.created';
       exerciseId: string;
       scenarios: string[];
+      /** Campaign decoys and the campaigns named. */
+      decoys?: string[];
+      campaigns?: string[];
       target: TargetRecord;
       sirsVersion: string;
       options: { keep: boolean; autopilot: boolean; timeLimitMs?: number; timeScale?: number };
@@ -95,7 +98,12 @@ export type JournalEntryBody =
       scenarios: ScoringScenario[];
       /** Exercise time runs this many times faster than the clock (1 when absent): atMs are exercise time. */
       timeScale?: number;
+      /** Campaign decoys: their steady-state breaches cost the exercise total. */
+      decoys?: string[];
     }
+  | { type: 'stage.injecting'; scenario: string; atMs: number }
+  | { type: 'stage.live'; scenario: string; atMs: number }
+  | { type: 'stage.failed'; scenario: string; atMs: number; error: string }
   | {
       type: 'phase.met';
       scenario: string;
@@ -203,6 +211,10 @@ export interface ScenarioFacts {
   detections: Array<{ title: string; how: string }>;
   /** Resource ids the fault involves (stack outputs and action results): a responder call naming one touched it. */
   resources: string[];
+  /** A campaign decoy (a benign change to leave alone), with its change ticket. */
+  decoy?: { ticket: string; campaign: string };
+  /** A campaign stage: planned injection time (exercise time). */
+  startMs?: number;
 }
 
 /** A responder's acknowledgement, as read from the exercise channel. */

@@ -27,7 +27,15 @@ export type ExerciseEvent =
   | { type: 'action.start'; scenario: string; call: string; as: string }
   | { type: 'action.done'; scenario: string; call: string }
   | { type: 'action.failed'; scenario: string; call: string; error: string }
-  | { type: 'live'; exerciseId: string; env?: Record<string, string>; runbooks?: string[] }
+  | {
+      type: 'live';
+      exerciseId: string;
+      env?: Record<string, string>;
+      runbooks?: string[];
+      /** The change calendar: approved changes in the account (campaign decoys), for responders. */
+      changes?: Array<{ title: string; ticket: string }>;
+    }
+  | { type: 'stage.live'; scenario: string; runbooks: string[] }
   | { type: 'teardown.start'; exerciseId: string }
   | { type: 'action.undone'; resource: string }
   | { type: 'bucket.emptied'; stackName: string; bucket: string; objects: number }

@@ -20,7 +20,8 @@ const MAX_STACK_NAME = 128;
 
 export interface PlanInput {
   exerciseId: string;
-  scenarios: ReadonlyArray<{ scenario: Scenario; templateBody: string }>;
+  /** Scenarios and campaign decoys: anything with an id and a stack (and actions) to inject. */
+  scenarios: ReadonlyArray<{ scenario: Pick<Scenario, 'id' | 'inject'>; templateBody: string }>;
   config: SirsConfig;
   /** Known before anything is created (preflight), so parameters may use {{account.id}} and {{region}}. */
   accountId: string;

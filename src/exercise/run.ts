@@ -8,7 +8,12 @@ import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { SirsError, UsageError } from '../errors.js';
 import { writeRunbooks } from '../runbook/write.js';
-import { loadScenario, type LoadedScenario } from '../scenario/load.js';
+import {
+  loadExercise,
+  type LoadedDecoy,
+  type LoadedExercise,
+  type LoadedScenario,
+} from '../scenario/load.js';
 import type { ApiSession } from '../aws/api.js';
 import {
   resolveTarget,
@@ -39,6 +44,10 @@ export interface LiveContext {
   actions: ActionOutputs;
   /** Access keys inject actions created (`as: key:<id>`), in memory only. */
   keys: Injected['keys'];
+  /** Campaign decoys (benign changes responders must leave alone), injected with the first stage. */
+  decoys: readonly LoadedDecoy[];
+  /** Inject a campaign stage that was due later (its stack and actions); outputs join `outputs`/`actions`. */
+  injectStage(scenarioId: string): Promise<void>;
   identity: Identity;
   target: Target;
   session: ApiSession;
@@ -111,7 +120,9 @@ export const waitForInterrupt: LivePhase = (ctx) =>
 export async function startExercise(opts: StartOptions): Promise<ExerciseResult> {
   const cwd = opts.cwd ?? process.cwd();
   const { config, file: configFile } = loadConfig({ path: opts.configPath, cwd });
-  const loaded = opts.scenarios.map((s) => loadScenario(s, { cwd }));
+  const units = loadExercise(opts.scenarios, { cwd });
+  const loaded = units.scenarios;
+  checkUnique(units);
   const exerciseId = opts.exerciseId ?? generateExerciseId(new Date());
   checkExerciseId(exerciseId);
   checkTimeScale(opts.timeScale);
@@ -142,10 +153,16 @@ export async function startExercise(opts: StartOptions): Promise<ExerciseResult>
     });
     const plan = planExercise({
       exerciseId,
-      scenarios: loaded.map((l) => ({
-        scenario: l.scenario,
-        templateBody: readFileSync(resolve(cwd, l.template.file), 'utf8'),
-      })),
+      scenarios: [
+        ...loaded.map((l) => ({
+          scenario: l.scenario,
+          templateBody: readFileSync(resolve(cwd, l.template.file), 'utf8'),
+        })),
+        ...units.decoys.map((d) => ({
+          scenario: { id: d.decoy.id, inject: { stack: d.decoy.stack, actions: d.decoy.actions } },
+          templateBody: readFileSync(resolve(cwd, d.template.file), 'utf8'),
+        })),
+      ],
       config,
       accountId: identity.accountId,
       region: identity.region,
@@ -162,6 +179,8 @@ export async function startExercise(opts: StartOptions): Promise<ExerciseResult>
       type: 'exercise.created',
       exerciseId,
       scenarios: loaded.map((l) => l.scenario.id),
+      ...(units.decoys.length ? { decoys: units.decoys.map((d) => d.decoy.id) } : {}),
+      ...(units.campaigns.length ? { campaigns: units.campaigns.map((c) => c.id) } : {}),
       target: {
         kind: target.kind,
         region: identity.region,
@@ -197,6 +216,7 @@ export async function startExercise(opts: StartOptions): Promise<ExerciseResult>
       session,
       identity,
       loaded,
+      decoys: units.decoys,
       userAgent,
     });
   } finally {
@@ -216,6 +236,7 @@ async function runPlanned(p: {
   session: ApiSession;
   identity: Identity;
   loaded: LoadedScenario[];
+  decoys: LoadedDecoy[];
   userAgent: UserAgent;
 }): Promise<ExerciseResult> {
   const { opts, journal } = p;
@@ -231,19 +252,33 @@ async function runPlanned(p: {
     journal.append({ type: 'exercise.interrupted', signal: String(opts.signal.reason ?? 'SIGINT') });
   opts.signal.addEventListener('abort', onInterrupt, { once: true });
   try {
-    const injected = await applyPlan({
-      plan: p.plan,
-      journal,
-      target: p.target,
-      session: p.session,
-      userAgent: p.userAgent,
-      accountId: p.identity.accountId,
-      emit: opts.emit,
-      signal: opts.signal,
-      pollMs,
-    });
+    // Campaign stages due later are injected by the controller when their time comes.
+    const later = new Set(p.loaded.filter((l) => (l.atMs ?? 0) > 0).map((l) => l.scenario.id));
+    const apply = (only: (scenario: string) => boolean, into?: Injected) =>
+      applyPlan(
+        {
+          plan: {
+            ...p.plan,
+            stacks: p.plan.stacks.filter((st) => only(st.scenario)),
+            actions: p.plan.actions.filter((a) => only(a.scenario)),
+          },
+          journal,
+          target: p.target,
+          session: p.session,
+          userAgent: p.userAgent,
+          accountId: p.identity.accountId,
+          emit: opts.emit,
+          signal: opts.signal,
+          pollMs,
+        },
+        into,
+      );
+    const injected = await apply((id) => !later.has(id));
     outputs = injected.outputs;
-    runbooks = writeExerciseRunbooks(p, injected);
+    runbooks = writeExerciseRunbooks(
+      { ...p, loaded: p.loaded.filter((l) => !later.has(l.scenario.id)) },
+      injected,
+    );
     journal.append({ type: 'exercise.live' });
     wentLive = true;
     const env = p.target.responderEnv();
@@ -252,6 +287,9 @@ async function runPlanned(p: {
       exerciseId: p.exerciseId,
       ...(env ? { env: { ...env, SIRS_EXERCISE: p.exerciseId } } : {}),
       runbooks: runbooks.map((r) => r.file),
+      ...(p.decoys.length
+        ? { changes: p.decoys.map((d) => ({ title: d.decoy.title, ticket: d.decoy.ticket })) }
+        : {}),
     });
     endReason = await (opts.live ?? waitForInterrupt)({
       exerciseId: p.exerciseId,
@@ -259,6 +297,14 @@ async function runPlanned(p: {
       outputs,
       actions: injected.actions,
       keys: injected.keys,
+      decoys: p.decoys,
+      injectStage: async (scenarioId) => {
+        await apply((id) => id === scenarioId, injected);
+        const stage = p.loaded.filter((l) => l.scenario.id === scenarioId);
+        const written = writeExerciseRunbooks({ ...p, loaded: stage }, injected);
+        runbooks.push(...written);
+        opts.emit({ type: 'stage.live', scenario: scenarioId, runbooks: written.map((r) => r.file) });
+      },
       identity: p.identity,
       target: p.target,
       session: p.session,
@@ -409,5 +455,24 @@ function checkTargets(loaded: readonly LoadedScenario[], kind: Target['kind']): 
         },
       );
     }
+  }
+}
+
+/** Each scenario and decoy runs once per exercise (a campaign's stages included). */
+function checkUnique(units: LoadedExercise): void {
+  const seen = new Set<string>();
+  for (const id of [...units.scenarios.map((l) => l.scenario.id), ...units.decoys.map((d) => d.decoy.id)]) {
+    if (seen.has(id)) {
+      throw new UsageError(
+        'duplicate-scenario',
+        `scenario ${id} is named twice; an exercise runs each scenario once`,
+        {
+          suggestions: [
+            'a campaign already includes its stages: name the campaign or the scenarios, not both',
+          ],
+        },
+      );
+    }
+    seen.add(id);
   }
 }

@@ -1,4 +1,4 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { closest } from './did-you-mean.js';
@@ -38,6 +38,21 @@ export function scenarioFilesIn(dir: string): string[] {
 
 export function catalogIds(root: string): string[] {
   return scenarioFilesIn(scenariosDir(root)).map((f) => basename(f, extname(f)));
+}
+
+/** The catalog's scenarios and campaigns apart (a campaign file has a top-level `stages:` key). */
+export function catalogEntries(root: string): { scenarios: string[]; campaigns: string[] } {
+  const out = { scenarios: [] as string[], campaigns: [] as string[] };
+  for (const f of scenarioFilesIn(scenariosDir(root))) {
+    let text = '';
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch {
+      // unreadable: validation says why
+    }
+    (/^stages\s*:/m.test(text) ? out.campaigns : out.scenarios).push(basename(f, extname(f)));
+  }
+  return out;
 }
 
 /** The catalog a scenario file belongs to: the parent of its scenarios/ folder, else its own folder. */

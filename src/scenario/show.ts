@@ -1,7 +1,8 @@
 import { conditionParts, type Condition } from '../signals/registry.js';
 import type { SignalFamily } from '../signals/types.js';
 import type { Layer, Severity } from './enums.js';
-import { loadScenario } from './load.js';
+import { loadExercise, loadScenario } from './load.js';
+import { UsageError } from '../errors.js';
 import { PHASE_NAMES, runbookOf, type PhaseName } from './schema.js';
 import type { CatalogOptions } from './validate.js';
 
@@ -85,6 +86,51 @@ export function showScenario(idOrPath: string, opts: CatalogOptions = {}): Scena
       description: step.ack
         ? `ack ${step.ack.finding}${step.ack.resource ? ` on ${step.ack.resource}` : ''}`
         : `call ${step.call}${step.as ? ` as ${step.as}` : ''}`,
+    })),
+  };
+}
+
+/** A campaign as a facilitator reads it: the storyline's stages with their offsets, and the decoys. */
+export interface CampaignView {
+  kind: 'campaign';
+  id: string;
+  title: string;
+  summary: string;
+  file: string;
+  stages: Array<{ scenario: string; at: string; title: string; severity: string; timeLimit: string }>;
+  decoys: Array<{ id: string; title: string; ticket: string; template: string; steadyState: SignalView[] }>;
+}
+
+export function showCampaign(idOrPath: string, opts: CatalogOptions = {}): CampaignView {
+  const units = loadExercise([idOrPath], opts);
+  const campaign = units.campaigns[0];
+  if (!campaign) throw new UsageError('not-a-campaign', `${idOrPath} is a scenario, not a campaign`);
+  const signal = (c: Condition): SignalView => {
+    const { kind, params } = conditionParts(c);
+    return { kind: kind.name, family: kind.family, params, description: kind.describe(params) };
+  };
+  return {
+    kind: 'campaign',
+    id: campaign.id,
+    title: campaign.title,
+    summary: campaign.summary,
+    file: units.scenarios[0]?.file.replace(/[^/]+$/, `${campaign.id}.yaml`) ?? `${campaign.id}.yaml`,
+    stages: campaign.stages.map((st) => {
+      const l = units.scenarios.find((x) => x.scenario.id === st.scenario)!;
+      return {
+        scenario: st.scenario,
+        at: st.at ?? '0s',
+        title: l.scenario.title,
+        severity: l.scenario.severity,
+        timeLimit: l.scenario.timeLimit,
+      };
+    }),
+    decoys: units.decoys.map((d) => ({
+      id: d.decoy.id,
+      title: d.decoy.title,
+      ticket: d.decoy.ticket,
+      template: d.template.file,
+      steadyState: d.decoy.steadyState.map(signal),
     })),
   };
 }

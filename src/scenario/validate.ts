@@ -18,6 +18,10 @@ import {
   checkTemplate,
 } from './references.js';
 import { Scenario } from './schema.js';
+import { Campaign, checkCampaign, isCampaignData } from './campaign.js';
+import type { YamlSource } from './document.js';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { readTextFile } from './source.js';
 
 export interface FileReport {
@@ -47,8 +51,12 @@ export interface CatalogOptions {
 
 export interface CheckedScenario {
   report: FileReport;
-  /** Present only when the file is valid. */
+  /** Present only when the file is a valid scenario. */
   scenario?: Scenario;
+  /** Present only when the file is a valid campaign. */
+  campaign?: Campaign;
+  /** A campaign's decoy templates, by decoy id. */
+  decoyTemplates?: Map<string, CfnTemplate>;
   template?: CfnTemplate;
   /** Where the id is, for problems found across files. */
   idProblem?: (code: string, message: string, hint?: string) => Problem;
@@ -102,6 +110,7 @@ export function checkScenarioFile(abs: string, opts: { cwd?: string } = {}): Che
     ]);
   }
 
+  if (isCampaignData(data)) return checkCampaignFile(abs, source, data, display, done);
   const problems = schemaProblems(Scenario, data, source);
   const ctx: CheckContext = {
     source,
@@ -131,6 +140,45 @@ export function checkScenarioFile(abs: string, opts: { cwd?: string } = {}): Che
   checkRunbookRenders({ ...ctx, report: (p) => late.push(p) }, scenario);
   if (late.length) return done([...problems, ...late], { idProblem }, id);
   result.scenario = scenario;
+  return result;
+}
+
+function checkCampaignFile(
+  abs: string,
+  source: YamlSource,
+  data: Record<string, unknown>,
+  display: (p: string) => string,
+  done: (problems: Problem[], extra?: Partial<CheckedScenario>, id?: string) => CheckedScenario,
+): CheckedScenario {
+  const problems = schemaProblems(Campaign, data, source);
+  const root = catalogRootOf(abs);
+  const ctx: CheckContext = {
+    source,
+    data,
+    file: abs,
+    root,
+    display,
+    report: (p) => problems.push(p),
+    at: (path, code, message, hint, o) => problems.push(source.problem(path, code, message, hint, o)),
+  };
+  const stem = basename(abs, extname(abs));
+  if (typeof data.id === 'string' && data.id !== stem) {
+    ctx.at(['id'], 'id-mismatch', `id "${data.id}" does not match the file name "${basename(abs)}"`);
+  }
+  const decoyTemplates = checkCampaign(ctx, (id) => {
+    const file = join(root, 'scenarios', `${id}.yaml`);
+    if (!existsSync(file)) return undefined;
+    const checked = checkScenarioFile(file, { cwd: dirname(root) });
+    return { valid: checked.report.valid && checked.scenario !== undefined };
+  });
+  const id = typeof data.id === 'string' ? data.id : undefined;
+  const idProblem = (code: string, message: string, hint?: string) =>
+    withSeverity(source.problem(['id'], code, message, hint));
+  const result = done(problems, { idProblem }, id);
+  if (result.report.valid) {
+    result.campaign = Campaign.parse(data);
+    result.decoyTemplates = decoyTemplates;
+  }
   return result;
 }
 

@@ -3,13 +3,13 @@ import type { ScenarioList } from '../../src/scenario/list.js';
 import { sirs } from '../cli/helpers.js';
 
 describe('sirs list', () => {
-  it('prints a table of id, title, severity, layer and control', async () => {
+  it('prints a table of id, title, severity, layer, targets and control', async () => {
     const r = await sirs(['list']);
     expect(r.exitCode).to.equal(0);
     const [header, ...rows] = r.stdout.split('\n');
-    expect(header).to.match(/^ID\s+TITLE\s+SEVERITY\s+LAYER\s+CONTROL$/);
+    expect(header).to.match(/^ID\s+TITLE\s+SEVERITY\s+LAYER\s+TARGETS\s+CONTROL$/);
     expect(rows.find((l) => l.startsWith('ssh-open-to-world'))).to.match(
-      /^ssh-open-to-world\s+SSH open to the world\s+high\s+network\s+SSH is reachable only from the bastion subnet\.$/,
+      /^ssh-open-to-world\s+SSH open to the world\s+high\s+network\s+range,aws\s+SSH is reachable only from the bastion subnet\.$/,
     );
   });
 
@@ -27,6 +27,8 @@ describe('sirs list', () => {
     expect(list.invalid).to.deep.equal([]);
     expect(list.scenarios.find((s) => s.id === 'ssh-open-to-world')).to.deep.equal({
       id: 'ssh-open-to-world',
+      kind: 'scenario',
+      targets: ['range', 'aws'],
       title: 'SSH open to the world',
       severity: 'high',
       layer: 'network',

@@ -29,7 +29,11 @@ function key(c: Condition): string {
   return JSON.stringify(c);
 }
 
-function harness(scenarios: ControlledScenario[], world: World, opts: { autopilot?: boolean } = {}) {
+function harness(
+  scenarios: ControlledScenario[],
+  world: World,
+  opts: { autopilot?: boolean; injectStage?: (s: ControlledScenario) => Promise<ControlledScenario> } = {},
+) {
   const entries: JournalEntry[] = [];
   const events: ControllerEvent[] = [];
   let seq = 0;
@@ -65,6 +69,7 @@ function harness(scenarios: ControlledScenario[], world: World, opts: { autopilo
     tickMs: 30_000,
     signal: new AbortController().signal,
     autopilot: opts.autopilot ?? false,
+    ...(opts.injectStage ? { injectStage: opts.injectStage } : {}),
   });
   return { controller, entries, events, steps };
 }
@@ -338,5 +343,53 @@ describe('controller (fake timers)', () => {
     expect(phasePoints(40, 10 * MIN, 45 * MIN, 45 * MIN)).to.deep.include({ points: 10, verdict: 'late' });
     expect(phasePoints(40, 10 * MIN, 45 * MIN, 27.5 * MIN)).to.deep.include({ points: 25, verdict: 'late' });
     expect(phasePoints(40, 10 * MIN, 45 * MIN, undefined)).to.deep.include({ points: 0, verdict: 'missed' });
+  });
+
+  it('runs a campaign: a stage is injected at its offset and judged from when it went live; a decoy touched costs the total', async () => {
+    // Stage 1 (high) from the start; stage 2 (high) due at 10m, live at 11m (its injection took a
+    // minute); a decoy (a planned change) that responders revert at 12m.
+    const s1Fixed = sg('sg-1', 22, '0.0.0.0/0', 'absent');
+    const s2Fixed = sg('sg-2', 22, '0.0.0.0/0', 'absent');
+    const decoyKept = sg('sg-decoy', 22, '198.51.100.0/24', 'present');
+    const world: World = {
+      truth: (c, t) =>
+        key(c) === key(s1Fixed) ? t >= 4 * MIN : key(c) === key(s2Fixed) ? t >= 25 * MIN : t < 12 * MIN,
+      acks: [],
+    };
+    const one = (id: string, fixed: Condition, over: Partial<ControlledScenario> = {}) =>
+      scenario(id, 'high', { phases: { detect: { mode: 'all', conditions: [fixed] } }, ...over });
+    const s1 = one('s1', s1Fixed);
+    s1.scoring.phases = { detect: { targetMs: 10 * MIN } };
+    // Pending until injected: no conditions yet.
+    const s2: ControlledScenario = { ...scenario('s2', 'high'), startMs: 10 * MIN };
+    s2.scoring.phases = { detect: { targetMs: 10 * MIN } };
+    const decoy: ControlledScenario = { ...scenario('decoy', 'low'), decoy: true, steadyState: [decoyKept] };
+    let injectedAt = -1;
+    const { controller, entries } = harness([s1, s2, decoy], world, {
+      injectStage: async () => {
+        injectedAt = Date.now() - T0;
+        await new Promise((r) => setTimeout(r, MIN));
+        const live = one('s2', s2Fixed);
+        live.scoring.phases = { detect: { targetMs: 10 * MIN } };
+        return live;
+      },
+    });
+    const done = controller.run();
+    await clock.tickAsync(30 * MIN);
+    expect(await done).to.equal('resolved');
+    expect(injectedAt).to.equal(10 * MIN);
+    const live = entries.find((e) => e.type === 'stage.live');
+    expect(live).to.include({ scenario: 's2', atMs: 11 * MIN });
+    // s2 was fixed at 25m: 14 minutes after it went live, so late against its 10-minute target.
+    const score = scoreJournal(entries)!;
+    const s2Score = score.scenarios.find((x) => x.id === 's2')!;
+    expect(s2Score.phases[0]).to.deep.include({ verdict: 'late', metAtMs: 14 * MIN });
+    // Hand-computed: 100 − 75% × (14−10)/(45−10) × 100 = 91.4 for s2; s1 on target: 100.
+    expect(s2Score.points).to.equal(91.4);
+    expect(score.scenarios.find((x) => x.id === 's1')!.points).to.equal(100);
+    expect(score.scenarios.map((x) => x.id)).to.deep.equal(['s1', 's2']);
+    // The decoy was reverted at 12m: one breach, 10 points off the severity-weighted mean (95.7).
+    expect(score.decoys).to.deep.equal([{ id: 'decoy', breaches: 1, penalty: 10 }]);
+    expect(score.total).to.equal(85.7);
   });
 });

@@ -7,7 +7,7 @@ import { startExercise, exerciseFacts, type LivePhase } from '../../src/exercise
 import { controllerLivePhase } from '../../src/controller/live.js';
 import { readJournal } from '../../src/exercise/journal.js';
 import { scoreJournal } from '../../src/controller/scoring.js';
-import { catalogIds } from '../../src/scenario/catalog.js';
+import { catalogEntries } from '../../src/scenario/catalog.js';
 import { packageRoot } from '../../src/paths.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { renderScenarioRunbook } from '../../src/runbook/write.js';
@@ -27,7 +27,7 @@ describe('runbooks: every command of every shipped runbook works on a live exerc
   });
   after(() => range.stop());
 
-  for (const id of catalogIds(packageRoot())) {
+  for (const id of catalogEntries(packageRoot()).scenarios) {
     it(`${id}: followed to the letter, the runbook's commands all work and resolve the incident`, async () => {
       const cwd = mkdtempSync(join(tmpdir(), 'sirs-runbook-test-'));
       const abort = new AbortController();

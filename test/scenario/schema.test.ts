@@ -9,6 +9,7 @@ import {
   scenarioJsonSchema,
 } from '../../src/scenario/schema.js';
 import { signalKinds } from '../../src/signals/registry.js';
+import { renderCampaignJsonSchema } from '../../src/scenario/campaign.js';
 
 type JsonSchema = { [k: string]: unknown; properties?: Record<string, JsonSchema>; description?: string };
 
@@ -19,6 +20,13 @@ describe('scenario JSON Schema', () => {
     const committed = readFileSync(committedFile, 'utf8');
     if (committed !== renderScenarioJsonSchema()) {
       expect.fail(`scenarios/scenario.schema.json is stale: run \`${SCHEMA_COMMAND}\` and commit the result`);
+    }
+  });
+
+  it('has a campaign counterpart, committed up to date too', () => {
+    const committed = readFileSync(join(packageRoot(), 'scenarios', 'campaign.schema.json'), 'utf8');
+    if (committed !== renderCampaignJsonSchema()) {
+      expect.fail(`scenarios/campaign.schema.json is stale: run \`${SCHEMA_COMMAND}\` and commit the result`);
     }
   });
 

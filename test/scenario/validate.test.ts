@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SirsError, UsageError } from '../../src/errors.js';
 import { packageRoot } from '../../src/paths.js';
-import { catalogIds, resolveTargets } from '../../src/scenario/catalog.js';
+import { catalogEntries, resolveTargets } from '../../src/scenario/catalog.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { formatProblem } from '../../src/scenario/problem.js';
 import { validateScenarios } from '../../src/scenario/validate.js';
@@ -20,7 +20,7 @@ describe('validating the shipped catalog', () => {
   });
 
   it('names each scenario, its file and its template by the same id', () => {
-    for (const id of catalogIds(root)) {
+    for (const id of catalogEntries(root).scenarios) {
       const { scenario } = loadScenario(id, { cwd: root });
       expect(scenario.id).to.equal(id);
       expect(scenario.inject.stack.template).to.equal(`${id}.cfn.yaml`);

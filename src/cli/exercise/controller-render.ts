@@ -41,6 +41,12 @@ export function describeControllerEvent(e: ControllerEvent): string | undefined 
       return `steady state restored in ${e.scenario}`;
     case 'autopilot':
       return `autopilot ${e.scenario}: ${e.step}${e.ok ? '' : ` FAILED: ${e.error}`}`;
+    case 'stage':
+      return e.state === 'injecting'
+        ? `campaign stage ${e.scenario}: injecting`
+        : e.state === 'live'
+          ? `campaign stage ${e.scenario} is live`
+          : `campaign stage ${e.scenario} FAILED to inject: ${e.error}`;
     case 'controller.ended':
       return `The exercise ended (${e.reason}) after ${formatDuration(Math.round(e.elapsedMs / 1000) * 1000 || 1000)}.`;
   }
@@ -53,6 +59,8 @@ export interface BoardScenario {
 }
 
 const PHASE_OF_STATE: Record<ScenarioState, number> = {
+  pending: 0,
+  injecting: 0,
   live: 0,
   detected: 1,
   contained: 2,

@@ -37,9 +37,17 @@ export function describeEvent(e: ExerciseEvent): string | undefined {
             ]
           : []),
         ...(e.runbooks?.length ? ['Runbooks for responders:', ...e.runbooks.map((f) => `  ${f}`)] : []),
+        ...(e.changes?.length
+          ? [
+              'Change calendar (approved changes in this account; leave them alone):',
+              ...e.changes.map((c) => `  - ${c.title}: ${c.ticket}`),
+            ]
+          : []),
       ].join('\n');
     case 'teardown.start':
       return `Tearing down exercise ${e.exerciseId}...`;
+    case 'stage.live':
+      return `Campaign stage ${e.scenario} is injected.${e.runbooks.length ? ` Runbook: ${e.runbooks.join(', ')}` : ''}`;
     case 'action.undone':
       return `  removed ${e.resource}`;
     case 'bucket.emptied':

@@ -7,8 +7,8 @@ export function renderList(list: ScenarioList, width: number): string {
   else {
     out.push(
       table(
-        ['ID', 'TITLE', 'SEVERITY', 'LAYER', 'CONTROL'],
-        list.scenarios.map((s) => [s.id, s.title, s.severity, s.layer, s.control]),
+        ['ID', 'TITLE', 'SEVERITY', 'LAYER', 'TARGETS', 'CONTROL'],
+        list.scenarios.map((s) => [s.id, s.title, s.severity, s.layer, s.targets.join(','), s.control]),
         width,
       ),
     );
@@ -18,6 +18,9 @@ export function renderList(list: ScenarioList, width: number): string {
     out.push(`Not listed, invalid: ${list.invalid.map((f) => f.file).join(', ')} (run \`sirs validate\`).`);
   }
   out.push('');
-  out.push(`${plural(list.scenarios.length, 'scenario')}.`);
+  const campaigns = list.scenarios.filter((s) => s.kind === 'campaign').length;
+  out.push(
+    `${plural(list.scenarios.length - campaigns, 'scenario')}${campaigns ? ` and ${plural(campaigns, 'campaign')}` : ''}.`,
+  );
   return out.join('\n');
 }

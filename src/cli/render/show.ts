@@ -1,4 +1,4 @@
-import type { ScenarioView, SignalView } from '../../scenario/show.js';
+import type { CampaignView, ScenarioView, SignalView } from '../../scenario/show.js';
 import { wrap } from './text.js';
 
 /** A scenario as a facilitator reads it: what breaks, the closed loop, how the response is judged. */
@@ -52,6 +52,22 @@ export function renderScenario(v: ScenarioView, width: number): string {
   if (v.autopilot.length > 0) {
     section('AUTOPILOT (scripted responder)');
     for (const a of v.autopilot) out.push(`  ${a.at.padEnd(6)} ${wrap(a.description, width, 9)}`);
+  }
+  return out.join('\n');
+}
+
+export function renderCampaign(v: CampaignView): string {
+  const out = [`${v.title} (${v.id}) · campaign`, '', v.summary, '', 'STAGES'];
+  for (const st of v.stages)
+    out.push(
+      `  at ${st.at.padEnd(6)} ${st.scenario} — ${st.title} (${st.severity}, time limit ${st.timeLimit})`,
+    );
+  if (v.decoys.length) {
+    out.push('', 'DECOYS (benign changes responders must leave alone)');
+    for (const d of v.decoys) {
+      out.push(`  ${d.id} — ${d.title}`, `    ticket: ${d.ticket}`);
+      for (const c of d.steadyState) out.push(`    • ${c.description}`);
+    }
   }
   return out.join('\n');
 }
