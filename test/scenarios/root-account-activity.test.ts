@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiSession } from '../../src/aws/api.js';
@@ -180,6 +180,8 @@ describe('scenario root-account-activity on the range', function () {
       expect((err as Error).message).to.equal(
         'scenario root-account-activity runs only on range, not on AWS',
       );
+      // Refused before anything: no journal, no exercise folder.
+      expect(existsSync(join(cwd, '.sirs'))).to.equal(false);
     } finally {
       rmSync(cwd, { recursive: true, force: true });
     }
