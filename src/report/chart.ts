@@ -8,7 +8,7 @@
  * (red when wrong), steady-state breaches (red band until restored), and the responders' calls: all of
  * them as a histogram, those that touched the scenario's resources in blue, the first touch marked.
  */
-import { escapeHtml as esc } from './escape.js';
+import { cap, escapeHtml, MAX_VALUE } from './escape.js';
 import { formatMs } from './format.js';
 import type { ExerciseReport, ScenarioReport, Trend } from './schema.js';
 
@@ -24,6 +24,9 @@ function ticks(spanMs: number): number[] {
   for (let t = 0; t <= spanMs + 1; t += step) out.push(t);
   return out;
 }
+
+/** Text in the SVG: capped like every outside value, then escaped. */
+const esc = (s: string) => escapeHtml(cap(s, MAX_VALUE));
 
 const n = (v: number) => (Math.round(v * 10) / 10).toString();
 

@@ -34,6 +34,9 @@ export function escapeMarkdown(value: string): string {
   return markdownText(value);
 }
 
+/** Longest outside value a Markdown or HTML report shows; the JSON report has every value in full. */
+export const MAX_VALUE = 500;
+
 /** At most `max` characters, saying how many were left out (the JSON report has every value in full). */
 export function cap(value: string, max: number): string {
   if (value.length <= max) return value;

@@ -15,15 +15,14 @@ import { junitXml } from '../controller/results.js';
 import { SirsError, UsageError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import { timelineSvg, trendSvg } from './chart.js';
-import { cap, escapeHtml, escapeMarkdown, markdownToHtml, safeMarkdown } from './escape.js';
+import { cap, escapeHtml, escapeMarkdown, markdownToHtml, MAX_VALUE, safeMarkdown } from './escape.js';
+
+export { MAX_VALUE };
 import { formatMs, formatPoints, formatSigned, formatTime } from './format.js';
 import type { ExerciseReport, ReportDocument } from './schema.js';
 
 export const REPORT_FORMATS = ['md', 'html', 'json', 'junit'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-/** Longest outside value a Markdown or HTML report shows; the JSON report has every value in full. */
-export const MAX_VALUE = 500;
 
 export const FILE_EXTENSION: Record<ReportFormat, string> = {
   md: 'md',

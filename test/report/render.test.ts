@@ -1,33 +1,13 @@
 import { expect } from 'chai';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
-import { z } from 'zod';
 import { scoreJournal } from '../../src/controller/scoring.js';
-import { packageRoot } from '../../src/paths.js';
 import { formatMs, formatPoints } from '../../src/report/format.js';
 import { buildHistoryReport } from '../../src/report/history.js';
 import { buildReport } from '../../src/report/model.js';
 import { renderReport } from '../../src/report/render.js';
-import { ReportDocument, renderReportJsonSchema } from '../../src/report/schema.js';
-import { fixture } from './helpers.js';
-
-const schemaFile = join(packageRoot(), 'reports', 'report.schema.json');
-
-/** Every JSON report is checked against the zod schema and against the committed JSON Schema. */
-export function expectValidJsonReport(text: string): void {
-  const doc = JSON.parse(text) as unknown;
-  const zodResult = ReportDocument.safeParse(doc);
-  expect(zodResult.success, JSON.stringify(zodResult.error?.issues.slice(0, 3))).to.equal(true);
-  const committed = z.fromJSONSchema(JSON.parse(readFileSync(schemaFile, 'utf8')) as Record<string, unknown>);
-  const jsonResult = committed.safeParse(doc);
-  expect(jsonResult.success, JSON.stringify(jsonResult.error?.issues.slice(0, 3))).to.equal(true);
-}
-
-/** The unescaped cell separators of a Markdown table row. */
-function cells(row: string): number {
-  return row.replace(/\\\\/g, '').replace(/\\\|/g, '').split('|').length - 2;
-}
+import { renderReportJsonSchema } from '../../src/report/schema.js';
+import { expectTablesIntact, expectValidJsonReport, fixture, schemaFile } from './helpers.js';
 
 describe('report renderers: all four formats from a recorded three-scenario journal', () => {
   const { entries, activity } = fixture();
@@ -77,15 +57,7 @@ describe('report renderers: all four formats from a recorded three-scenario jour
       }
       if (s.hints.count) expect(section).to.match(/\| −\d+ \|/);
     }
-    // Every row of every table has the header's number of cells.
-    const lines = md.split('\n');
-    lines.forEach((line, i) => {
-      if (!/^\| --- |^\| --: |^\| ---/.test(line)) return;
-      const want = cells(line);
-      for (let j = i + 1; j < lines.length && lines[j]!.startsWith('|'); j++)
-        expect(cells(lines[j]!), `line ${j + 1}: ${lines[j]}`).to.equal(want);
-      expect(cells(lines[i - 1]!), `header of line ${i + 1}`).to.equal(want);
-    });
+    expectTablesIntact(md);
     expect(md).to.contain('## Lessons learned\n\nAlice found the group **fast** through CloudTrail.');
     expect(md).to.contain('1. Add the EventBridge rule');
     expect(md).to.contain('⭐ first touch of ssh-open-to-world');
