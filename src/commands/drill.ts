@@ -20,13 +20,19 @@ cron expression, never two at once.`;
       command: '<%= config.bin %> <%= command.id %> ssh-open-to-world --no-autopilot --time-limit 5m',
     },
     {
+      description: 'The whole library on the range, one JUnit file',
+      command: '<%= config.bin %> <%= command.id %> --all --junit reports/library.xml',
+    },
+    {
       description: 'Every weekday at 09:00 on a sandbox account',
       command: '<%= config.bin %> <%= command.id %> ssh-open-to-world --target aws --schedule "0 9 * * 1-5"',
     },
   ];
   static override strict = false;
   static override enableJsonFlag = false;
-  static override args = { scenario: Args.string({ description: 'Scenario ids or paths.', required: true }) };
+  static override args = {
+    scenario: Args.string({ description: 'Scenario or campaign ids or paths (or --all).' }),
+  };
   static override flags = {
     autopilot: Flags.boolean({
       description: 'Run the scripted responder (default on).',
@@ -42,6 +48,10 @@ cron expression, never two at once.`;
     junit: Flags.string({ description: 'JUnit XML file (default: .sirs/drills/<id>/junit.xml).' }),
     results: Flags.string({ description: 'JSON results file (default: .sirs/drills/<id>/results.json).' }),
     schedule: Flags.string({ description: 'Cron expression: keep running and drill at each time.' }),
+    all: Flags.boolean({
+      description:
+        'Every scenario of the library in one exercise (those that cannot run on the target are skipped and named), one JUnit file.',
+    }),
     target: Flags.option({
       options: ['range', 'aws'] as const,
       description: 'Where to run: the range (default) or AWS.',
@@ -59,6 +69,22 @@ cron expression, never two at once.`;
 
   async run(): Promise<DrillResult | void> {
     const { argv, flags } = await this.parse(Drill);
+    if (flags.all === argv.length > 0) {
+      throw new UsageError(
+        flags.all ? 'drill-all-and-scenarios' : 'drill-what',
+        flags.all
+          ? '--all runs the whole library: name no scenarios with it'
+          : 'name the scenarios to drill, or --all',
+        { suggestions: ['sirs drill ssh-open-to-world', 'sirs drill --all --junit drills.xml'] },
+      );
+    }
+    let scenarios = argv as string[];
+    if (flags.all) {
+      const { libraryFor } = await import('../controller/drill.js');
+      const library = libraryFor(flags.target ?? 'range');
+      for (const s of library.skipped) process.stderr.write(`skipping ${s.id}: ${s.reason}\n`);
+      scenarios = library.scenarios;
+    }
     const { runDrill, scheduleDrills } = await import('../controller/drill.js');
     const { parseDuration } = await import('../scenario/duration.js');
     const { jsonLines, plainLines } = await import('../cli/exercise/render.js');
@@ -78,7 +104,7 @@ cron expression, never two at once.`;
     });
     const once = async (): Promise<DrillResult> => {
       const result = await runDrill({
-        scenarios: argv as string[],
+        scenarios,
         target: {
           ...(flags.target ? { target: flags.target } : {}),
           ...(flags.profile ? { profile: flags.profile } : {}),

@@ -13,6 +13,7 @@ import { startExercise, type ExerciseResult } from '../exercise/run.js';
 import type { ControllerEvent } from './controller.js';
 import { controllerLivePhase } from './live.js';
 import { junitXml } from './results.js';
+import { listScenarios } from '../scenario/list.js';
 
 export interface DrillOptions {
   scenarios: readonly string[];
@@ -120,4 +121,29 @@ export async function scheduleDrills(
     opts.signal.addEventListener('abort', () => resolve(), { once: true });
   });
   job.stop();
+}
+
+/**
+ * The library for `sirs drill --all`: every valid scenario of the shipped catalog (campaigns repeat their
+ * stages, so they are left out), without those that cannot run on the target.
+ */
+export function libraryFor(target: 'range' | 'aws'): {
+  scenarios: string[];
+  skipped: Array<{ id: string; reason: string }>;
+} {
+  const list = listScenarios();
+  const skipped: Array<{ id: string; reason: string }> = list.invalid.map((f) => ({
+    id: f.file,
+    reason: `invalid (${f.problems} problem${f.problems === 1 ? '' : 's'}): sirs validate ${f.file}`,
+  }));
+  const scenarios: string[] = [];
+  for (const s of list.scenarios) {
+    if (s.kind !== 'scenario') continue;
+    if (!s.targets.includes(target))
+      skipped.push({ id: s.id, reason: `runs only on ${s.targets.join(', ')}` });
+    else scenarios.push(s.id);
+  }
+  if (scenarios.length === 0)
+    throw new SirsError('empty-library', `no scenario of the library can run on ${target}`);
+  return { scenarios, skipped };
 }

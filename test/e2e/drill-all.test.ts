@@ -1,0 +1,61 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { libraryFor } from '../../src/controller/drill.js';
+import { catalogEntries } from '../../src/scenario/catalog.js';
+import { packageRoot } from '../../src/paths.js';
+import { startTestRange, type TestRange } from '../range/harness.js';
+import { leftoversOn } from './helpers.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const tsxLoader = import.meta.resolve('tsx');
+
+describe('e2e: sirs drill --all runs the whole library unattended', function () {
+  this.timeout(300_000);
+  let range: TestRange;
+  let cwd: string;
+  before(async () => {
+    range = await startTestRange();
+    cwd = mkdtempSync(join(tmpdir(), 'sirs-drill-all-'));
+  });
+  after(async () => {
+    await range.stop();
+    rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it('every scenario of the library passes in one exercise, with one JUnit file, and nothing is left', async () => {
+    const junit = join(cwd, 'library.xml');
+    // Exercise time ten times faster than the clock: the autopilots' minute-long scripts take seconds.
+    const args = ['drill', '--all', '--endpoint-url', range.endpoint, '--time-scale', '10', '--junit', junit];
+    const run = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'bin', 'dev.js'), ...args], {
+        cwd,
+        env: { ...process.env, SIRS_STATE_DIR: join(cwd, '.sirs') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+      child.on('exit', (code) => resolve({ code, out }));
+    });
+    expect(run.code, run.out.slice(-3000)).to.equal(0);
+    const scenarios = catalogEntries(packageRoot()).scenarios;
+    const xml = readFileSync(junit, 'utf8');
+    for (const id of scenarios) expect(xml, id).to.contain(`name="${id} detect"`);
+    expect(xml).to.match(/<testsuites[^>]* failures="0"/);
+    expect(run.out).to.contain('PASSED');
+    expect(await leftoversOn(range)).to.deep.equal([]);
+  });
+
+  it('on AWS it leaves out, and names, the scenarios that run only on the range', () => {
+    const onAws = libraryFor('aws');
+    const onRange = libraryFor('range');
+    expect(onRange.skipped).to.deep.equal([]);
+    expect(onAws.skipped.map((s) => s.id)).to.include('root-account-activity');
+    for (const s of onAws.skipped) expect(s.reason).to.equal('runs only on range');
+    expect([...onAws.scenarios, ...onAws.skipped.map((s) => s.id)].sort()).to.deep.equal(onRange.scenarios);
+  });
+});
