@@ -34,6 +34,7 @@ const SECTIONS: Record<string, () => Promise<{ run(): Promise<BenchSection> }>> 
   faults: () => import('./bench/faults.js'),
   controller: () => import('./bench/controller.js'),
   reliability: () => import('./bench/reliability.js'),
+  report: () => import('./bench/report.js'),
 };
 
 function selected(argv: string[]): string[] {

@@ -253,7 +253,7 @@ export async function readActivity(opts: ReadActivityOptions): Promise<ActivityR
     }
     token = typeof page.NextToken === 'string' && page.NextToken ? page.NextToken : undefined;
   } while (token);
-  const events = [...byId.values()].sort((a, b) => a.time.localeCompare(b.time));
+  const events = [...byId.values()].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
   return { events, pages, truncated: note !== undefined, ...(note ? { note } : {}), skipped };
 }
 
@@ -264,19 +264,22 @@ export function writeActivity(file: string, events: readonly ActivityEvent[]): v
   chmodSync(file, 0o600);
 }
 
-/** Read activity.jsonl; lines that are not events (a crash mid-write) are skipped. */
+/** Read activity.jsonl; lines that are not events (a torn last line after a crash) are skipped. */
 export function readActivityFile(file: string): ActivityEvent[] {
   if (!existsSync(file)) return [];
   const out: ActivityEvent[] = [];
   for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
+    if (!line) continue;
+    let e: Partial<ActivityEvent> | null;
     try {
-      const e = JSON.parse(line) as Partial<ActivityEvent>;
-      if (typeof e.eventId === 'string' && typeof e.time === 'string' && typeof e.eventName === 'string')
-        out.push({ ...e, resources: Array.isArray(e.resources) ? e.resources : [] } as ActivityEvent);
+      e = JSON.parse(line) as Partial<ActivityEvent> | null;
     } catch {
-      // A torn last line.
+      continue;
     }
+    if (!e || typeof e.eventId !== 'string' || typeof e.time !== 'string' || typeof e.eventName !== 'string')
+      continue;
+    if (!Array.isArray(e.resources)) e.resources = [];
+    out.push(e as ActivityEvent);
   }
   return out;
 }

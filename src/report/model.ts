@@ -94,7 +94,7 @@ export function buildReport(
   const calls = activity
     .filter((e) => e.by === 'responder' || e.by === 'autopilot' || e.by === 'ack')
     .slice()
-    .sort((a, b) => a.time.localeCompare(b.time) || a.eventId.localeCompare(b.eventId));
+    .sort((a, b) => byText(a.time, b.time) || byText(a.eventId, b.eventId));
   const spanMs = Math.max(limitMs, ended?.atMs ?? 0, calls.length ? clock(calls.at(-1)!.time) : 0, 1000);
   const binMs = Math.max(1000, Math.ceil(spanMs / binCount / 1000) * 1000);
   const binOf = (ms: number) => Math.min(binCount - 1, Math.max(0, Math.floor(ms / binMs)));
@@ -282,13 +282,16 @@ function resourceIndex(
   for (const [scenario, f] of facts)
     for (const resource of new Set(f.resources))
       for (const key of new Set([resource, ...tails(resource)])) add(key, { scenario, resource });
+  const lookup = (name: string, key: string, out: Array<{ scenario: string; resource: string }>) => {
+    for (const hit of byKey.get(key) ?? [])
+      if (sameResource(name, hit.resource) && !out.some((o) => o.scenario === hit.scenario)) out.push(hit);
+  };
   return (names) => {
     const out: Array<{ scenario: string; resource: string }> = [];
-    for (const name of names)
-      for (const key of new Set([name, ...tails(name)]))
-        for (const hit of byKey.get(key) ?? [])
-          if (sameResource(name, hit.resource) && !out.some((o) => o.scenario === hit.scenario))
-            out.push(hit);
+    for (const name of names) {
+      lookup(name, name, out);
+      if (name.startsWith('arn:')) for (const tail of tails(name)) if (tail !== name) lookup(name, tail, out);
+    }
     return out;
   };
 }
@@ -313,6 +316,11 @@ function weightedMean(scenarios: readonly ScenarioScore[]): number {
     Math.round((scenarios.reduce((n, s) => n + s.points * SEVERITY_WEIGHTS[s.severity], 0) / weights) * 10) /
     10
   );
+}
+
+/** Code-unit order: ISO times and ids sort right, and far faster than localeCompare on 100,000 calls. */
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
