@@ -98,7 +98,13 @@ export function controllerLivePhase(opts: LiveOptions): LivePhase {
     for (const d of ctx.decoys) {
       const c = controlledDecoy(d, ctx);
       scenarios.push(c);
-      ctx.journal.append({ type: 'scenario.defined', scenario: decoyFacts(d, c) });
+      const ticket = resolvePlaceholders(d.decoy.ticket, {
+        outputs: ctx.outputs[d.decoy.id] ?? {},
+        exerciseId: ctx.exerciseId,
+        accountId: ctx.identity.accountId,
+        region: ctx.identity.region,
+      });
+      ctx.journal.append({ type: 'scenario.defined', scenario: decoyFacts(d, c, ticket) });
     }
     // The autopilot's calls say so in their user agent: reports count it as a responder, not as sirs.
     const autopilotAgent: typeof ctx.userAgent = [...ctx.userAgent, ['autopilot', '1']];
@@ -183,7 +189,7 @@ export function controlledDecoy(
   };
 }
 
-function decoyFacts(d: LoadedDecoy, c: ControlledScenario): ScenarioFacts {
+function decoyFacts(d: LoadedDecoy, c: ControlledScenario, ticket: string): ScenarioFacts {
   const describe = (cond: Condition): ConditionFacts => {
     const { kind } = conditionParts(cond);
     return { kind: kind.name, description: describeCondition(cond), family: kind.family };
@@ -191,7 +197,7 @@ function decoyFacts(d: LoadedDecoy, c: ControlledScenario): ScenarioFacts {
   return {
     id: d.decoy.id,
     title: d.decoy.title,
-    summary: d.decoy.ticket,
+    summary: ticket,
     severity: 'low',
     layer: 'network',
     control: 'Approved changes are left as they are.',
@@ -205,7 +211,7 @@ function decoyFacts(d: LoadedDecoy, c: ControlledScenario): ScenarioFacts {
     hints: [],
     detections: [],
     resources: [],
-    decoy: { ticket: d.decoy.ticket, campaign: d.campaign },
+    decoy: { ticket, campaign: d.campaign },
   };
 }
 

@@ -31,7 +31,13 @@ import type { ExerciseListener } from './events.js';
 import { JournalWriter, journalPath, readJournal, stateDir } from './journal.js';
 import { deriveExercise } from './derive.js';
 import { scoreJournal, type ExerciseScore } from '../controller/scoring.js';
-import { checkExerciseId, generateExerciseId, planExercise, type InjectionPlan } from './plan.js';
+import {
+  checkExerciseId,
+  generateExerciseId,
+  planExercise,
+  resolvePlaceholders,
+  type InjectionPlan,
+} from './plan.js';
 import { preflight, type Identity } from './preflight.js';
 import { teardown } from './teardown.js';
 import { recordActivityBeforeTeardown, writeReportsAtEnd } from '../report/write.js';
@@ -288,7 +294,18 @@ async function runPlanned(p: {
       ...(env ? { env: { ...env, SIRS_EXERCISE: p.exerciseId } } : {}),
       runbooks: runbooks.map((r) => r.file),
       ...(p.decoys.length
-        ? { changes: p.decoys.map((d) => ({ title: d.decoy.title, ticket: d.decoy.ticket })) }
+        ? {
+            changes: p.decoys.map((d) => ({
+              title: d.decoy.title,
+              ticket: resolvePlaceholders(d.decoy.ticket, {
+                outputs: injected.outputs[d.decoy.id] ?? {},
+                actions: injected.actions[d.decoy.id] ?? {},
+                exerciseId: p.exerciseId,
+                accountId: p.identity.accountId,
+                region: p.identity.region,
+              }),
+            })),
+          }
         : {}),
     });
     endReason = await (opts.live ?? waitForInterrupt)({

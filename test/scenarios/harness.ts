@@ -24,6 +24,9 @@ export interface Responder {
   outputs: Record<string, string>;
   /** Results of the scenario's inject actions that have an id (secrets included). */
   actions: Record<string, Record<string, unknown>>;
+  /** Another scenario's outputs and action results (a campaign's stages, as they are injected). */
+  outputsOf(scenario: string): Record<string, string>;
+  actionsOf(scenario: string): Record<string, Record<string, unknown>>;
   /** An AWS call as a responder (the range's administrator, no sirs user agent). */
   call(api: string, input?: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** `sirs ack` as a responder. */
@@ -85,6 +88,8 @@ export async function runScenario(
         exerciseId: ctx.exerciseId,
         outputs: ctx.outputs[scenario] ?? {},
         actions: ctx.actions[scenario] ?? {},
+        outputsOf: (id) => ctx.outputs[id] ?? {},
+        actionsOf: (id) => ctx.actions[id] ?? {},
         call: (api, input = {}) => session.call(api, input),
         ack: async (finding, resource, note) => {
           await writeAck(session, ctx.exerciseId, {
