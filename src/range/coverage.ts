@@ -1,8 +1,12 @@
 import { loadModel } from './model/index.js';
 import type { ServiceDefinition } from './context.js';
+import { resourceProviders } from './services/cloudformation/providers.js';
 
 /** The coverage list (RANGE-COVERAGE.md), generated from the services' handler tables and the models. */
-export function coverageMarkdown(services: readonly ServiceDefinition[]): string {
+export function coverageMarkdown(
+  services: readonly ServiceDefinition[],
+  resourceTypes: readonly string[] = Object.keys(resourceProviders),
+): string {
   const lines = [
     '# What the range implements',
     '',
@@ -27,6 +31,17 @@ export function coverageMarkdown(services: readonly ServiceDefinition[]): string
     if (s.unrecorded?.size)
       lines.push('', `Not recorded by CloudTrail: ${[...s.unrecorded].sort().join(', ')}.`);
   }
+  lines.push(
+    '',
+    '## CloudFormation resource types',
+    '',
+    'What scenario templates can use on the range; any other type fails the stack with a clear reason.',
+    '',
+    [...resourceTypes]
+      .sort()
+      .map((t) => `\`${t}\``)
+      .join(', '),
+  );
   return `${lines.join('\n')}\n`;
 }
 
