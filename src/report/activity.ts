@@ -96,7 +96,7 @@ export function trimEvent(
   item: Record<string, unknown>,
   exerciseId: string,
   knownResources: readonly string[] = [],
-  injectedUntil?: number,
+  injecting: ReadonlyArray<readonly [number, number]> = [],
 ): ActivityEvent | 'sirs' | 'other-exercise' | undefined {
   let record: Record<string, unknown> = {};
   try {
@@ -115,9 +115,9 @@ export function trimEvent(
   if (by === 'sirs' || by === 'other-exercise') return by;
   const identity = (record.userIdentity ?? {}) as Record<string, unknown>;
   const invokedBy = str(identity.invokedBy);
-  // CloudFormation's calls carry its own user agent, not sirs': those made while sirs' stacks were
-  // being created are the inject.
-  if (invokedBy === 'cloudformation.amazonaws.com' && injectedUntil !== undefined && when <= injectedUntil)
+  // CloudFormation's calls carry its own user agent, not sirs': those made while one of sirs' stacks
+  // was being created (a campaign stage's too) are the inject.
+  if (invokedBy === 'cloudformation.amazonaws.com' && injecting.some(([a, b]) => when >= a && when <= b))
     return 'sirs';
   const listed = [
     ...((item.Resources as Array<{ ResourceName?: unknown }> | undefined) ?? []).map((r) => r.ResourceName),
@@ -158,8 +158,8 @@ export interface ReadActivityOptions {
   to: Date;
   /** Ids the scenarios involve: request members naming them are kept whatever their name. */
   knownResources?: readonly string[];
-  /** When sirs' stacks were all created: CloudFormation's calls until then are the inject, not responders'. */
-  injectedUntil?: Date;
+  /** When sirs' stacks were being created (epoch ms): CloudFormation's calls then are the inject. */
+  injecting?: ReadonlyArray<readonly [number, number]>;
   /** LookupEvents requests per second (AWS allows 2 per account and region). */
   perSecond: number;
   /** Stop (with a note) after this many pages of 50 events. */
@@ -198,10 +198,10 @@ export async function readActivity(opts: ReadActivityOptions): Promise<ActivityR
   // CloudTrail times have whole seconds.
   const from = new Date(Math.floor(opts.from.getTime() / 1000) * 1000);
   const to = new Date(Math.ceil(opts.to.getTime() / 1000) * 1000);
-  // CloudTrail times have whole seconds: a call in the second the last stack completed is the inject's.
-  const injectedUntil = opts.injectedUntil
-    ? Math.ceil(opts.injectedUntil.getTime() / 1000) * 1000
-    : undefined;
+  // CloudTrail times have whole seconds: a call in the second a stack started or completed is the inject's.
+  const injecting = (opts.injecting ?? []).map(
+    ([a, b]) => [Math.floor(a / 1000) * 1000, Math.ceil(b / 1000) * 1000] as const,
+  );
   const byId = new Map<string, ActivityEvent>();
   const skipped = { sirs: 0, otherExercise: 0 };
   let pages = 0;
@@ -243,7 +243,7 @@ export async function readActivity(opts: ReadActivityOptions): Promise<ActivityR
     if (!page) break;
     pages++;
     for (const item of (page.Events as Array<Record<string, unknown>> | undefined) ?? []) {
-      const e = trimEvent(item, opts.exerciseId, opts.knownResources, injectedUntil);
+      const e = trimEvent(item, opts.exerciseId, opts.knownResources, injecting);
       if (e === 'sirs') skipped.sirs++;
       else if (e === 'other-exercise') skipped.otherExercise++;
       else if (e) {

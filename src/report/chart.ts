@@ -119,7 +119,7 @@ export function timelineSvg(s: ScenarioReport, activity: ExerciseReport['activit
       );
   });
   if (s.firstTouch) {
-    const fx = x(s.firstTouch.atMs);
+    const fx = x(s.startMs + s.firstTouch.atMs);
     parts.push(
       `<line x1="${n(fx)}" y1="${top}" x2="${n(fx)}" y2="${plotBottom}" class="first"><title>${esc(`first touch at ${formatMs(s.firstTouch.atMs)}: ${s.firstTouch.eventName} by ${s.firstTouch.actor} on ${s.firstTouch.resource}`)}</title></line>`,
     );

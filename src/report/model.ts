@@ -84,7 +84,7 @@ export function buildReport(
   const stageStart = new Map<string, number>();
   for (const e of entries) {
     if (e.type === 'scenario.defined') facts.set(e.scenario.id, e.scenario);
-    else if (isStageLive(e)) stageStart.set(e.scenario, e.atMs);
+    else if (e.type === 'stage.live') stageStart.set(e.scenario, e.atMs);
   }
 
   // The exercise time axis of the activity and charts: the longest time limit, or the end if later.
@@ -122,7 +122,9 @@ export function buildReport(
     const sc = score!.scenarios.find((x) => x.id === s.id)!;
     if (!f)
       warnings.push(
-        `the journal does not describe scenario ${s.id} (an older sirs): its report is scores only`,
+        (s.startMs ?? 0) > 0 && !stageStart.has(s.id)
+          ? `campaign stage ${s.id} never went live (due at ${formatMs(s.startMs)}): it scores nothing`
+          : `the journal does not describe scenario ${s.id} (an older sirs): its report is scores only`,
       );
     return scenarioReport(s.id, sc, f, entries, {
       clock,
@@ -131,7 +133,7 @@ export function buildReport(
       touchBins: bins(touching.get(s.id) ?? [], binCount, (e) => binOf(clock(e.time))),
       touchCount: touching.get(s.id)?.length ?? 0,
       timeLimitMs: s.timeLimitMs,
-      startMs: stageStart.get(s.id) ?? (s as { startMs?: number }).startMs ?? 0,
+      startMs: stageStart.get(s.id) ?? s.startMs ?? 0,
       title: s.title,
       severity: s.severity,
     });
@@ -215,13 +217,10 @@ export function buildReport(
                 points: s.points,
               })),
               mean: weightedMean(score.scenarios),
-              decoys: decoysOf(score).map((d) => ({
+              decoys: score.decoys.map((d) => ({
                 id: d.id,
                 ...opt('title', facts.get(d.id)?.title),
-                ...opt(
-                  'ticket',
-                  (facts.get(d.id) as { decoy?: { ticket?: string } } | undefined)?.decoy?.ticket,
-                ),
+                ...opt('ticket', facts.get(d.id)?.decoy?.ticket),
                 breaches: d.breaches,
                 penalty: d.penalty,
               })),
@@ -294,19 +293,6 @@ function resourceIndex(
     }
     return out;
   };
-}
-
-/*
- * Campaigns (stages that go live later, decoys whose breaches cost the total) are read structurally, so
- * that journals written before and after them report alike.
- */
-function isStageLive(e: JournalEntry): e is JournalEntry & { scenario: string; atMs: number } {
-  const x = e as { type: string; scenario?: unknown; atMs?: unknown };
-  return x.type === 'stage.live' && typeof x.scenario === 'string' && typeof x.atMs === 'number';
-}
-
-function decoysOf(score: object): Array<{ id: string; breaches: number; penalty: number }> {
-  return (score as { decoys?: Array<{ id: string; breaches: number; penalty: number }> }).decoys ?? [];
 }
 
 /** The severity-weighted mean the total starts from (before decoy penalties), rounded like the total. */
@@ -527,7 +513,8 @@ function scenarioReport(
       ? {
           firstTouch: {
             at: ft.e.time,
-            atMs: ctx.clock(ft.e.time),
+            // Like the phase times: from when the scenario went live.
+            atMs: ctx.clock(ft.e.time) - ctx.startMs,
             actor: ft.e.actor,
             by: ft.e.by,
             eventId: ft.e.eventId,

@@ -31,7 +31,11 @@ export function parseNotes(markdown: string): Notes {
     bucket[into].push(line);
   }
   // A heading taken out leaves its blank lines: at most one blank line in a row.
-  const tidy = (xs: string[]) => xs.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  const tidy = (xs: string[]) =>
+    xs
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim();
   parts.lessons = tidy(bucket.lessons);
   parts.actions = tidy(bucket.actions);
   return parts;

@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { junitXml } from '../controller/results.js';
+import type { ExerciseScore } from '../controller/scoring.js';
 import { SirsError, UsageError } from '../errors.js';
 import { packageRoot } from '../paths.js';
 import { timelineSvg, trendSvg } from './chart.js';
@@ -75,8 +76,8 @@ function renderJunit(doc: ReportDocument): string {
     const reason = escapeHtml(e.errors[0] ?? 'the exercise never went live');
     return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="sirs drill" tests="1" failures="1"><testsuite name="${escapeHtml(e.id)}" tests="1" failures="1"><testcase classname="sirs" name="inject"><failure message="${reason}"/></testcase></testsuite></testsuites>\n`;
   }
-  // The scoring function's own result, as the model carries it (decoys only where campaigns exist).
-  const score = {
+  // The scoring function's own result, as the model carries it.
+  const score: ExerciseScore = {
     scenarios: doc.scenarios.map((s) => s.score),
     decoys: e.score.decoys.map((d) => ({ id: d.id, breaches: d.breaches, penalty: d.penalty })),
     total: e.score.total,

@@ -102,7 +102,7 @@ const ScenarioScore = z
 
 const Touch = z.object({
   at: Iso,
-  atMs: Ms,
+  atMs: Ms.describe('From when the scenario went live, like the phase times.'),
   actor: z.string(),
   by: ActorClass,
   eventId: z.string(),

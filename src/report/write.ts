@@ -34,12 +34,16 @@ export function knownResources(entries: readonly JournalEntry[]): string[] {
   return [...new Set(entries.flatMap((e) => (e.type === 'scenario.defined' ? e.scenario.resources : [])))];
 }
 
-/** When the inject's stacks were all up (or had failed): at the latest, when the exercise went live. */
-export function injectedUntil(entries: readonly JournalEntry[]): Date | undefined {
-  const times = entries.flatMap((e) =>
-    e.type === 'stack.created' || e.type === 'stack.failed' || e.type === 'exercise.live' ? [e.time] : [],
-  );
-  return times.length ? new Date(times.sort().at(-1)!) : undefined;
+/** When each of sirs' stacks was being created (from its request to its end), in epoch ms. */
+export function injectingWindows(entries: readonly JournalEntry[]): Array<[number, number]> {
+  const requested = new Map<string, number>();
+  const out: Array<[number, number]> = [];
+  for (const e of entries) {
+    if (e.type === 'stack.create-requested') requested.set(e.stackName, Date.parse(e.time));
+    else if ((e.type === 'stack.created' || e.type === 'stack.failed') && requested.has(e.stackName))
+      out.push([requested.get(e.stackName)!, Date.parse(e.time)]);
+  }
+  return out;
 }
 
 /**
@@ -69,7 +73,7 @@ export async function recordActivity(p: {
     from,
     to,
     knownResources: knownResources(entries),
-    injectedUntil: injectedUntil(entries),
+    injecting: injectingWindows(entries),
     perSecond: lookupRate(p.targetKind),
     ...(p.maxPages ? { maxPages: p.maxPages } : {}),
     ...(p.signal ? { signal: p.signal } : {}),

@@ -215,6 +215,59 @@ describe('after-action reports of whole exercises on the range', function () {
     expect(md).to.match(/DescribeSecurityGroups/);
   });
 
+  it('--refresh re-reads CloudTrail and re-dates a phase a probe dated, as new journal entries', async () => {
+    cpSync(join(repoRoot, 'test', 'e2e', 'fixtures', 'templates'), join(dirs.catalog, 'templates'), {
+      recursive: true,
+    });
+    const scenario = join(dirs.catalog, 'scenarios', 'fast-ssh.yaml');
+    writeFileSync(
+      scenario,
+      readFileSync(join(repoRoot, 'test', 'e2e', 'fixtures', 'scenarios', 'fast-ssh.yaml'), 'utf8').replace(
+        /^runbook:\n( {2}.*\n)+/m,
+        'runbook: report-test\n',
+      ),
+    );
+    const result = await startExercise(
+      options({
+        scenarios: [scenario],
+        exerciseId: 'refresh-1',
+        live: controllerLivePhase({ tickMs: 250, onEvent: () => {} }),
+      }),
+    );
+    expect(result.error).to.equal(undefined);
+    // As on AWS when CloudTrail was late: the controller saw the fix with its probe, a second later.
+    const lines = readFileSync(result.journal, 'utf8').trimEnd().split('\n');
+    const contain = lines.findIndex(
+      (l) => l.includes('"type":"phase.met"') && l.includes('"phase":"contain"'),
+    );
+    const entry = JSON.parse(lines[contain]!) as { atMs: number; evidence: Array<Record<string, unknown>> };
+    const probeAt = new Date(Date.parse(String(entry.evidence[0]!.at)) + 1500).toISOString();
+    entry.evidence = [{ summary: 'port 22 closed (seen by the probe)', source: 'probe', at: probeAt }];
+    entry.atMs += 1500;
+    lines[contain] = JSON.stringify(entry);
+    writeFileSync(result.journal, `${lines.join('\n')}\n`);
+    const before = readJournal(result.journal).length;
+
+    const r = await makeReport({ exerciseId: 'refresh-1', format: 'md', refresh: true, cwd: dirs.cwd });
+    expect(r.refresh!.redated.map((d) => [d.scenario, d.phase, d.eventName])).to.deep.equal([
+      ['fast-ssh', 'contain', 'RevokeSecurityGroupIngress'],
+    ]);
+    const added = readJournal(result.journal)
+      .slice(before)
+      .map((e) => e.type);
+    expect(added).to.deep.equal(['activity.recorded', 'evidence.redated', 'reports.written']);
+    expect(r.text).to.match(/CloudTrail says/);
+    // The score keeps the journaled time; the report shows what the event's time would give.
+    const doc = r.report as { exercise: { score: { total: number }; rescored?: { total: number } } };
+    expect(doc.exercise.rescored).to.not.equal(undefined);
+    expect(readFileSync(join(dirs.cwd, '.sirs', 'exercises', 'refresh-1', 'report.md'), 'utf8')).to.match(
+      /CloudTrail says/,
+    );
+    // Nothing more to re-date the second time.
+    const again = await makeReport({ exerciseId: 'refresh-1', format: 'json', refresh: true, cwd: dirs.cwd });
+    expect(again.refresh!.redated).to.deep.equal([]);
+  });
+
   it('no secret of any access key created during the exercise reaches a file in its folder', async () => {
     const secrets = new Set<string>();
     const original = ApiSession.prototype.call;
