@@ -347,16 +347,20 @@ async function runPlanned(p: {
     opts.signal.removeEventListener('abort', onInterrupt);
     // The responders' CloudTrail activity, before teardown closes the window (and an in-process range
     // takes its CloudTrail with it).
+    // Few SDK attempts: the reader waits out throttling itself, and an endpoint without CloudTrail
+    // (moto answers 500) must not hold up teardown.
     if (wentLive) {
+      const lookups = p.target.session({ userAgent: p.userAgent, maxAttempts: 2 });
       await recordActivityBeforeTeardown({
         exerciseId: p.exerciseId,
         journal,
-        session: p.session,
+        session: lookups,
         targetKind: p.target.kind,
         interrupted: opts.signal.aborted,
         ...(opts.teardownSignal ? { signal: opts.teardownSignal } : {}),
         warn,
       });
+      lookups.destroy();
     }
     if (opts.keep) {
       journal.append({ type: 'teardown.skipped', reason: '--keep: everything is left for inspection' });
