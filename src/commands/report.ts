@@ -5,21 +5,24 @@ import type { ReportResult } from '../report/make.js';
 export default class Report extends SirsCommand {
   static override summary =
     "An exercise's after-action report: Markdown, self-contained HTML, JSON or JUnit XML.";
-  static override description = `Rendered from the exercise's journal and the responders' CloudTrail activity recorded at its
-end: the exercise summary (scenarios, target, facilitator, duration, score and grade); per scenario
-the closed loop, TTD / TTC / TTR against their targets with the evidence behind each (the CloudTrail
-call, who made it, from where; or the probe that saw it), hints, steady-state breaches, wrong
-identifications, the detection gaps and how every point was earned or lost; the responders' calls
-grouped by principal with the first call that touched the fault; trends across past exercises; and
-lessons learned and action items from --notes.
+  static override description = `Rendered from the exercise's journal and the responders' CloudTrail
+activity recorded at its end: the exercise summary (scenarios, target,
+facilitator, duration, score and grade); per scenario the closed loop,
+TTD / TTC / TTR against their targets with the evidence behind each (the
+CloudTrail call, who made it, from where; or the probe that saw it), hints,
+steady-state breaches, wrong identifications, detection gaps and how every
+point was earned or lost; the responders' calls grouped by principal, with
+the first call that touched the fault; trends across past exercises; and the
+lessons learned and action items of --notes.
 
-sirs start and sirs drill write report.md, report.html and report.json into .sirs/exercises/<id>/.
-On AWS, CloudTrail delivers events minutes late: --refresh reads the exercise's window again,
-updates the activity and re-dates phases that a probe dated (the score keeps the journaled times).
---history compares TTD / TTC / TTR and scores of past exercises, per scenario.
+sirs start and sirs drill write report.md, report.html and report.json into
+.sirs/exercises/<id>/. On AWS, CloudTrail delivers events minutes late:
+--refresh reads the exercise's window again, updates the activity and
+re-dates phases a probe dated (the score keeps the journaled times).
 
-Templates are Handlebars files in the reports/ folder of the sirs package; copy one and pass it with
---template. Every value they get is already escaped for the format.`;
+Templates are Handlebars files in the reports/ folder of the sirs package:
+copy one and pass it with --template. Every value a template gets is already
+escaped for its format.`;
 
   static override examples = [
     { description: 'The latest exercise, as Markdown', command: '<%= config.bin %> <%= command.id %>' },
