@@ -194,7 +194,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export async function readActivity(opts: ReadActivityOptions): Promise<ActivityRead> {
   const sleep = opts.sleep ?? defaultSleep;
   const maxPages = opts.maxPages ?? DEFAULT_MAX_PAGES;
-  const spacing = opts.perSecond > 0 ? 1000 / opts.perSecond : 0;
+  let spacing = opts.perSecond > 0 ? 1000 / opts.perSecond : 0;
   // CloudTrail times have whole seconds.
   const from = new Date(Math.floor(opts.from.getTime() / 1000) * 1000);
   const to = new Date(Math.ceil(opts.to.getTime() / 1000) * 1000);
@@ -231,7 +231,9 @@ export async function readActivity(opts: ReadActivityOptions): Promise<ActivityR
         );
       } catch (err) {
         if (isThrottle(err) && attempt < THROTTLE_RETRIES && !opts.signal?.aborted) {
-          // Past the SDK's own retries: wait longer, as AWS asks, and try the same page again.
+          // Past the SDK's own retries: wait longer, as AWS asks, try the same page again, and go on
+          // at half the pace (the endpoint's limit is lower than we thought).
+          spacing = Math.max(500, spacing * 2);
           await sleep(Math.min(30_000, 2000 * 2 ** attempt));
           continue;
         }

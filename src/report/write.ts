@@ -8,7 +8,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { JournalWriter } from '../exercise/journal.js';
 import { readJournal, stateDir } from '../exercise/journal.js';
-import type { JournalEntry } from '../exercise/entries.js';
+import type { JournalEntry, TargetRecord } from '../exercise/entries.js';
 import {
   readActivity,
   readActivityFile,
@@ -24,9 +24,12 @@ export const ACTIVITY_FILE = 'activity.jsonl';
 /** The formats written into the exercise folder. */
 export const EXERCISE_FORMATS: readonly ReportFormat[] = ['md', 'html', 'json'];
 
-/** LookupEvents pace: AWS allows 2 requests/s per account and region; the in-process range 10 (target.ts). */
-export function lookupRate(kind: 'range' | 'aws'): number {
-  return kind === 'aws' ? 2 : 10;
+/**
+ * LookupEvents pace: AWS allows 2 requests/s per account and region, and so does a standalone range by
+ * default; the in-process range that sirs start runs for one exercise allows 10 (src/aws/target.ts).
+ */
+export function lookupRate(target: Pick<TargetRecord, 'kind' | 'ephemeral'>): number {
+  return target.kind === 'range' && target.ephemeral ? 10 : 2;
 }
 
 /** Resource ids the exercise's scenarios involve, from the journal. */
@@ -62,6 +65,7 @@ export async function recordActivity(p: {
   maxPages?: number;
 }): Promise<{ file: string; events: number; pages: number; truncated: boolean; note?: string }> {
   const entries = readJournal(p.journal.path);
+  const created = entries.find((e) => e.type === 'exercise.created');
   const live = entries.find((e) => e.type === 'exercise.live');
   if (!live) throw new Error('the exercise never went live: there is no activity to read');
   const file = join(dirname(p.journal.path), ACTIVITY_FILE);
@@ -74,7 +78,7 @@ export async function recordActivity(p: {
     to,
     knownResources: knownResources(entries),
     injecting: injectingWindows(entries),
-    perSecond: lookupRate(p.targetKind),
+    perSecond: lookupRate(created?.type === 'exercise.created' ? created.target : { kind: p.targetKind }),
     ...(p.maxPages ? { maxPages: p.maxPages } : {}),
     ...(p.signal ? { signal: p.signal } : {}),
   });
