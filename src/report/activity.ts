@@ -269,19 +269,30 @@ export function writeActivity(file: string, events: readonly ActivityEvent[]): v
 /** Read activity.jsonl; lines that are not events (a torn last line after a crash) are skipped. */
 export function readActivityFile(file: string): ActivityEvent[] {
   if (!existsSync(file)) return [];
+  // Line by line from the bytes: faster than one 40 MB string split in 100,000 pieces.
+  const buf = readFileSync(file);
   const out: ActivityEvent[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line) continue;
-    let e: Partial<ActivityEvent> | null;
-    try {
-      e = JSON.parse(line) as Partial<ActivityEvent> | null;
-    } catch {
-      continue;
+  for (let start = 0; start < buf.length;) {
+    const nl = buf.indexOf(10, start);
+    const end = nl < 0 ? buf.length : nl;
+    if (end > start) {
+      let e: Partial<ActivityEvent> | null = null;
+      try {
+        e = JSON.parse(buf.toString('utf8', start, end)) as Partial<ActivityEvent> | null;
+      } catch {
+        // A torn line.
+      }
+      if (
+        e &&
+        typeof e.eventId === 'string' &&
+        typeof e.time === 'string' &&
+        typeof e.eventName === 'string'
+      ) {
+        if (!Array.isArray(e.resources)) e.resources = [];
+        out.push(e as ActivityEvent);
+      }
     }
-    if (!e || typeof e.eventId !== 'string' || typeof e.time !== 'string' || typeof e.eventName !== 'string')
-      continue;
-    if (!Array.isArray(e.resources)) e.resources = [];
-    out.push(e as ActivityEvent);
+    start = end + 1;
   }
   return out;
 }

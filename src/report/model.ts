@@ -98,6 +98,17 @@ export function buildReport(
   const spanMs = Math.max(limitMs, ended?.atMs ?? 0, calls.length ? clock(calls.at(-1)!.time) : 0, 1000);
   const binMs = Math.max(1000, Math.ceil(spanMs / binCount / 1000) * 1000);
   const binOf = (ms: number) => Math.min(binCount - 1, Math.max(0, Math.floor(ms / binMs)));
+  // Each call's bin, computed once (calls are in time order: a second's calls share one parse).
+  const callBin = new Map<ActivityEvent, number>();
+  let lastTime = '';
+  let lastBin = 0;
+  for (const e of calls) {
+    if (e.time !== lastTime) {
+      lastTime = e.time;
+      lastBin = binOf(clock(e.time));
+    }
+    callBin.set(e, lastBin);
+  }
 
   // Touches: calls naming a scenario's resources; the first one per scenario is its time to first touch.
   const index = resourceIndex(facts);
@@ -130,7 +141,7 @@ export function buildReport(
       clock,
       exerciseId,
       firstTouch: firstTouch.get(s.id),
-      touchBins: bins(touching.get(s.id) ?? [], binCount, (e) => binOf(clock(e.time))),
+      touchBins: bins(touching.get(s.id) ?? [], binCount, (e) => callBin.get(e)!),
       touchCount: touching.get(s.id)?.length ?? 0,
       timeLimitMs: s.timeLimitMs,
       startMs: stageStart.get(s.id) ?? s.startMs ?? 0,
@@ -252,7 +263,7 @@ export function buildReport(
       ...opt('note', recorded?.note),
       calls: calls.length,
       binMs,
-      bins: bins(calls, binCount, (e) => binOf(clock(e.time))),
+      bins: bins(calls, binCount, (e) => callBin.get(e)!),
       principals,
     },
     trends: buildTrends(history, created.scenarios, created.time),
