@@ -101,7 +101,13 @@ function deepMap(value: unknown, fn: (s: string) => string): unknown {
 /** What a template sees: the model escaped for the format, plus the renderer's own fragments. */
 export function view(doc: ReportDocument, format: 'md' | 'html'): Record<string, unknown> {
   const escape = format === 'html' ? escapeHtml : escapeMarkdown;
-  const v = deepMap(doc, (s) => escape(cap(s, MAX_VALUE))) as Record<string, unknown>;
+  // The same names recur thousands of times (principals, calls, services): escape each once.
+  const escaped = new Map<string, string>();
+  const v = deepMap(doc, (s) => {
+    let out = escaped.get(s);
+    if (out === undefined) escaped.set(s, (out = escape(cap(s, MAX_VALUE))));
+    return out;
+  }) as Record<string, unknown>;
   v.format = format;
   const trends = v.trends as Array<Record<string, unknown>>;
   if (format === 'html') doc.trends.forEach((t, i) => (trends[i]!.chart = trendSvg(t)));
