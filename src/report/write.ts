@@ -25,11 +25,13 @@ export const ACTIVITY_FILE = 'activity.jsonl';
 export const EXERCISE_FORMATS: readonly ReportFormat[] = ['md', 'html', 'json'];
 
 /**
- * LookupEvents pace: AWS allows 2 requests/s per account and region, and so does a standalone range by
- * default; the in-process range that sirs start runs for one exercise allows 10 (src/aws/target.ts).
+ * LookupEvents pace: AWS allows 2 requests/s per account and region, and sirs keeps to it there. A range
+ * is local and answers a caller over its limit with ThrottlingException, which the reader waits out before
+ * going on at half the pace: there sirs reads as fast as the range lets it (a standalone range keeps AWS's
+ * 2/s unless started otherwise; the in-process one allows 10).
  */
 export function lookupRate(target: Pick<TargetRecord, 'kind' | 'ephemeral'>): number {
-  return target.kind === 'range' && target.ephemeral ? 10 : 2;
+  return target.kind === 'range' ? 0 : 2;
 }
 
 /** Resource ids the exercise's scenarios involve, from the journal. */

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { awsCli } from '../aws-cli/index.js';
 import { startRange, type Range, type RangeOptions } from '../../src/range/index.js';
 import type { StoredEvent } from '../../src/range/history.js';
 
@@ -37,18 +37,10 @@ export async function startTestRange(opts: RangeOptions = {}): Promise<TestRange
     AWS_MAX_ATTEMPTS: '1',
     ...range.env(),
   });
-  const runCli = (args: string[], env?: Record<string, string>, input?: string) =>
-    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-      const child = execFile(
-        'aws',
-        [...args, '--output', 'json'],
-        { env: { ...baseEnv(), ...env }, maxBuffer: 64 * 1024 * 1024 },
-        (err, stdout, stderr) => {
-          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-        },
-      );
-      if (input !== undefined) child.stdin?.end(input);
-    });
+  // The real AWS CLI, through a warm driver (test/aws-cli): the same entry point without a new Python
+  // interpreter importing awscli for every call.
+  const runCli = async (args: string[], env?: Record<string, string>, input?: string) =>
+    (await awsCli()).run([...args, '--output', 'json'], { ...baseEnv(), ...env }, input);
   return Object.assign(range, {
     clientConfig(overrides: Record<string, unknown> = {}) {
       return {

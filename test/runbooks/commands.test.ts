@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestRange, type TestRange } from '../range/harness.js';
+import { runTimes } from '../../src/range/services/ssm/runs.js';
+import { delays } from '../../src/range/services/ec2/handlers/instances.js';
 import { startExercise, exerciseFacts, type LivePhase } from '../../src/exercise/run.js';
 import { controllerLivePhase } from '../../src/controller/live.js';
 import { readJournal } from '../../src/exercise/journal.js';
@@ -22,10 +24,21 @@ import { describeFailures, runRunbook, type CommandRun } from './harness.js';
 describe('runbooks: every command of every shipped runbook works on a live exercise', function () {
   this.timeout(300_000);
   let range: TestRange;
+  // The range simulates how long instances take to launch and patch runs to finish (a minute for an
+  // install). Here they are ten times shorter: a runbook's own waits (`aws ssm wait command-executed`,
+  // polling for a snapshot) still wait for them, they just return sooner.
+  const realRunTimes = { ...runTimes };
+  const realDelays = { ...delays };
   before(async () => {
+    for (const [k, v] of Object.entries(realRunTimes)) runTimes[k as keyof typeof runTimes] = v / 10;
+    Object.assign(delays, { launch: 300, stop: 500, terminate: 500 });
     range = await startTestRange();
   });
-  after(() => range.stop());
+  after(async () => {
+    Object.assign(runTimes, realRunTimes);
+    Object.assign(delays, realDelays);
+    await range.stop();
+  });
 
   for (const id of catalogEntries(packageRoot()).scenarios) {
     it(`${id}: followed to the letter, the runbook's commands all work and resolve the incident`, async () => {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkExpectations, shellBlocks, type RunbookCommand } from '../../src/runbook/commands.js';
+import { awsCli } from '../aws-cli/index.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tsxLoader = import.meta.resolve('tsx');
@@ -30,6 +31,8 @@ export async function runRunbook(
   opts: { cwd: string },
 ): Promise<CommandRun[]> {
   const commands = shellBlocks(markdown).flatMap((b) => b.commands);
+  // `aws` is the real AWS CLI, kept warm (test/aws-cli) so that each command does not start Python anew.
+  const { binDir } = await awsCli();
   const dir = mkdtempSync(join(tmpdir(), 'sirs-runbook-'));
   try {
     const script = [
@@ -49,7 +52,7 @@ export async function runRunbook(
         {
           cwd: opts.cwd,
           env: {
-            PATH: process.env.PATH ?? '',
+            PATH: [binDir, process.env.PATH ?? ''].filter(Boolean).join(':'),
             HOME: process.env.HOME ?? '/tmp',
             AWS_CONFIG_FILE: '/dev/null',
             AWS_SHARED_CREDENTIALS_FILE: '/dev/null',

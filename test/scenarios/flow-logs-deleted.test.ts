@@ -25,7 +25,7 @@ describe('scenario flow-logs-deleted on the range', function () {
   });
 
   it('nobody responds: timed out, no phase met, no breach, only the hints cost points', async () => {
-    const run = await runScenario(range, 'flow-logs-deleted', { timeScale: 900, tickMs: 100 });
+    const run = await runScenario(range, 'flow-logs-deleted', { timeScale: 1800, tickMs: 100 });
     expect(run.result.endReason).to.equal('time-limit');
     expect(run.of('phase.met')).to.deep.equal([]);
     expect(run.of('steady-state.breached')).to.deep.equal([]);

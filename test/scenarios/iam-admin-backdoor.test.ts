@@ -34,7 +34,7 @@ describe('scenario iam-admin-backdoor on the range', function () {
   });
 
   it('nobody responds: timed out, no phase met, no breach; teardown removes the backdoor and the leaked key', async () => {
-    const run = await runScenario(range, 'iam-admin-backdoor', { timeScale: 900, tickMs: 100 });
+    const run = await runScenario(range, 'iam-admin-backdoor', { timeScale: 1800, tickMs: 100 });
     expect(run.result.endReason).to.equal('time-limit');
     expect(run.of('phase.met')).to.deep.equal([]);
     expect(run.of('steady-state.breached')).to.deep.equal([]);

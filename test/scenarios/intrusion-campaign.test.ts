@@ -34,11 +34,11 @@ describe('campaign intrusion-campaign on the range', function () {
   });
 
   it('nobody responds: every stage times out from its own start, nothing is met, no breach', async () => {
-    const run = await runScenario(range, 'intrusion-campaign', { timeScale: 900, tickMs: 100 });
+    const run = await runScenario(range, 'intrusion-campaign', { timeScale: 1800, tickMs: 100 });
     expect(run.result.endReason).to.equal('time-limit');
     expect(run.of('phase.met')).to.deep.equal([]);
     expect(run.of('steady-state.breached')).to.deep.equal([]);
-    // At 900× both later stages come due within a second of each other: either may be up first.
+    // At 1800× both later stages come due within a second of each other: either may be up first.
     expect(
       run
         .of('stage.live')

@@ -31,7 +31,7 @@ describe('scenario kms-key-deletion on the range', function () {
   });
 
   it('nobody responds: timed out, no phase met, no breach, only the hints cost points', async () => {
-    const run = await runScenario(range, 'kms-key-deletion', { timeScale: 900, tickMs: 100 });
+    const run = await runScenario(range, 'kms-key-deletion', { timeScale: 1800, tickMs: 100 });
     expect(run.result.endReason).to.equal('time-limit');
     expect(run.of('phase.met')).to.deep.equal([]);
     expect(run.of('steady-state.breached')).to.deep.equal([]);
@@ -47,7 +47,7 @@ describe('scenario kms-key-deletion on the range', function () {
 
   it('a human who waits for the first hint, then cancels (aws CLI) and enables (SDK) the key by ARN: 95', async () => {
     const run = await runScenario(range, 'kms-key-deletion', {
-      timeScale: 30,
+      timeScale: 60,
       respond: async (r) => {
         await r.waitFor((e) => e.type === 'hint' && e.index === 0);
         await r.ack('key-deletion', r.outputs.KeyId, 'pending deletion, 7-day window');

@@ -37,7 +37,7 @@ describe('scenario os-root-login on the range', function () {
   });
 
   it('nobody responds: timed out, no phase met, no breach, only the hints cost points', async () => {
-    const run = await runScenario(range, 'os-root-login', { timeScale: 900, tickMs: 100 });
+    const run = await runScenario(range, 'os-root-login', { timeScale: 1800, tickMs: 100 });
     expect(run.result.endReason).to.equal('time-limit');
     expect(run.of('phase.met')).to.deep.equal([]);
     // The alarm fired and the host kept running: neither is a response, nor collateral damage.

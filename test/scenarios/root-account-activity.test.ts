@@ -63,7 +63,7 @@ describe('scenario root-account-activity on the range', function () {
   });
 
   it('nobody responds: timed out, no phase met, no breach; teardown deletes the root key and gives root its MFA back', async () => {
-    const run = await runScenario(range, 'root-account-activity', { timeScale: 900, tickMs: 100 });
+    const run = await runScenario(range, 'root-account-activity', { timeScale: 1800, tickMs: 100 });
     expect(run.result.endReason).to.equal('time-limit');
     expect(run.of('phase.met')).to.deep.equal([]);
     expect(run.of('steady-state.breached')).to.deep.equal([]);

@@ -28,7 +28,7 @@ describe('scenario s3-public-object on the range', function () {
   });
 
   it('nobody responds: timed out, no phase met, no breach, only the hints cost points', async () => {
-    const run = await runScenario(range, 's3-public-object', { timeScale: 900, tickMs: 100 });
+    const run = await runScenario(range, 's3-public-object', { timeScale: 1800, tickMs: 100 });
     expect(run.result.endReason).to.equal('time-limit');
     expect(run.of('phase.met')).to.deep.equal([]);
     // The export stayed intact and the website public the whole time: no false breach.

@@ -23,7 +23,7 @@ describe('scenario ssh-open-to-world on the range', function () {
   });
 
   it('nobody responds: timed out, no phase met, no breach, only the hints cost points', async () => {
-    const run = await runScenario(range, 'ssh-open-to-world', { timeScale: 900, tickMs: 100 });
+    const run = await runScenario(range, 'ssh-open-to-world', { timeScale: 1800, tickMs: 100 });
     expect(run.result.endReason).to.equal('time-limit');
     expect(run.of('phase.met')).to.deep.equal([]);
     expect(run.of('steady-state.breached')).to.deep.equal([]);

@@ -48,8 +48,8 @@ describe('scenario unpatched-instance on the range', function () {
   });
 
   it('nobody responds: timed out, no phase met, no breach, only the hints cost points', async () => {
-    scaleRunTimes(900);
-    const run = await runScenario(range, 'unpatched-instance', { timeScale: 900, tickMs: 100 });
+    scaleRunTimes(1800);
+    const run = await runScenario(range, 'unpatched-instance', { timeScale: 1800, tickMs: 100 });
     expect(run.result.endReason).to.equal('time-limit');
     // The daily scan ran (it reports, it installs nothing): no false "patched".
     expect(run.of('phase.met')).to.deep.equal([]);
@@ -62,9 +62,9 @@ describe('scenario unpatched-instance on the range', function () {
   });
 
   it('a human who waits for the first hint, then patches by a State Manager association targeting a tag: 95', async () => {
-    scaleRunTimes(20);
+    scaleRunTimes(60);
     const run = await runScenario(range, 'unpatched-instance', {
-      timeScale: 20,
+      timeScale: 60,
       tickMs: 250,
       respond: async (r) => {
         const [web, worker] = [r.outputs.WebInstanceId!, r.outputs.WorkerInstanceId!];
