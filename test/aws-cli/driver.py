@@ -12,9 +12,11 @@ Protocol, one request per connection on the UNIX socket given as argv[1]: a JSON
 """
 import base64
 import io
+import runpy
 import json
 import os
 import signal
+import tempfile
 import socket
 import sys
 import threading
@@ -48,10 +50,23 @@ def serve(conn):
     os.environ.update(req.get('env') or {})
     if req.get('cwd'):
         os.chdir(req['cwd'])
+    # What a new interpreter would do with the caller's PYTHONPATH: search it, and run its sitecustomize
+    # (a test uses one to shorten the CLI's waiter sleeps).
+    for entry in reversed([p for p in os.environ.get('PYTHONPATH', '').split(os.pathsep) if p]):
+        sys.path.insert(0, entry)
+        custom = os.path.join(entry, 'sitecustomize.py')
+        if os.path.isfile(custom):
+            runpy.run_path(custom, run_name='sitecustomize')
     out, err = io.BytesIO(), io.BytesIO()
     sys.stdout = io.TextIOWrapper(out, encoding='utf-8', write_through=True)
     sys.stderr = io.TextIOWrapper(err, encoding='utf-8', write_through=True)
-    sys.stdin = io.TextIOWrapper(io.BytesIO(base64.b64decode(req.get('stdin') or '')), encoding='utf-8')
+    # Standard input is the request's, down to file descriptor 0 (file:///dev/stdin reads that).
+    data = tempfile.TemporaryFile()
+    data.write(base64.b64decode(req.get('stdin') or ''))
+    data.seek(0)
+    os.dup2(data.fileno(), 0)
+    sys.stdin = io.TextIOWrapper(io.FileIO(0, closefd=False), encoding='utf-8')
+    sys.argv = ['aws'] + list(req['args'])  # argparse names the program after argv[0]
     try:
         rc = driver.main(req['args'])
     except SystemExit as e:
