@@ -35,6 +35,7 @@ const SECTIONS: Record<string, () => Promise<{ run(): Promise<BenchSection> }>> 
   controller: () => import('./bench/controller.js'),
   reliability: () => import('./bench/reliability.js'),
   report: () => import('./bench/report.js'),
+  library: () => import('./bench/library.js'),
 };
 
 function selected(argv: string[]): string[] {
