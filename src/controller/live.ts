@@ -10,7 +10,7 @@ import type { LoadedDecoy, LoadedScenario } from '../scenario/load.js';
 import { durationMs } from '../scenario/duration.js';
 import { conditionParts, describeCondition, type Condition } from '../signals/registry.js';
 import type { ConditionFacts, ScenarioFacts } from '../exercise/entries.js';
-import { redactSecrets } from '../exercise/journal.js';
+import { isSecretName, redactSecrets } from '../exercise/journal.js';
 import { runbookOf, type PhaseName } from '../scenario/schema.js';
 import { AckReader, channelName, createChannel, writeAck } from './channel.js';
 import { Controller, type ControlledScenario, type ControllerEvent } from './controller.js';
@@ -116,7 +116,7 @@ export function controllerLivePhase(opts: LiveOptions): LivePhase {
       newAcks: () => acks.read(),
       runStep: async (scenario, step) => {
         if (step.ack) {
-          await writeAck(ctx.session, ctx.exerciseId, step.ack, { by: autopilotBy });
+          await writeAck(autopilotSession, ctx.exerciseId, step.ack, { by: autopilotBy });
           return;
         }
         if (step.call) {
@@ -248,7 +248,12 @@ export function scenarioFacts(
       conditions: p.conditions.map(describe),
     };
   }
-  const resources = new Set<string>(Object.values(ctx.outputs[s.id] ?? {}));
+  // Outputs are journaled by name, and a name that says secret is redacted there: never list its value.
+  const resources = new Set<string>(
+    Object.entries(ctx.outputs[s.id] ?? {})
+      .filter(([name]) => !isSecretName(name))
+      .map(([, value]) => value),
+  );
   // Action results hold secrets in memory (a created key's secret): only what the journal may hold is used.
   for (const out of Object.values(ctx.actions[s.id] ?? {}))
     for (const v of leafStrings(redactSecrets(out))) if (v !== '[redacted]') resources.add(v);

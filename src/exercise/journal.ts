@@ -33,6 +33,11 @@ export function journalPath(exerciseId: string, root = stateDir()): string {
 
 const SECRET_KEY = /secret|password|sessiontoken|privatekey|plaintext/i;
 
+/** A member or output name whose value is a secret (redacted wherever sirs writes). */
+export function isSecretName(name: string): boolean {
+  return SECRET_KEY.test(name);
+}
+
 /** Never let a secret reach the disk, whatever a caller put in an entry. */
 export function redactSecrets(value: unknown, depth = 0): unknown {
   if (depth > 20 || value === null || typeof value !== 'object') return value;
