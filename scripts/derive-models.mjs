@@ -1,8 +1,11 @@
 #!/usr/bin/env node
-// Derives, at build time, the service data sirs ships in models/ (Apache-2.0 licensed by Amazon;
-// models/NOTICE keeps their notice):
+// Derives the service data sirs ships in models/ (Apache-2.0 licensed by Amazon; models/NOTICE keeps
+// their notice):
 //   models/<service>.json          the range's service models, from the AWS service models published as
-//                                  data in the `aws-sdk` (v2) npm package;
+//                                  data in the `aws-sdk` (v2) npm package. They are committed: the build
+//                                  reads them, and only a maintainer adding a service or refreshing the
+//                                  models runs `npm install --no-save aws-sdk@2 && npm run models -- --from-aws-sdk`
+//                                  (the v2 SDK is 100 MB and out of support: users should not download it);
 //   models/inputs/<prefix>.json    the input shapes of every operation sirs can call, for `sirs validate`,
 //                                  from the SDK v3 clients that make the calls (see deriveInputs below);
 //   models/range-operations.json   the operations the range implements, from RANGE-COVERAGE.md (which is
@@ -14,8 +17,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const sdkDir = dirname(require.resolve('aws-sdk/package.json'));
 const out = join(root, 'models');
+const fromAwsSdk = process.argv.includes('--from-aws-sdk');
 
 /** service name on the range → model uid in aws-sdk/apis, plus facts the v2 model predates. */
 const services = {
@@ -253,21 +256,42 @@ function parseType(text) {
 
 mkdirSync(out, { recursive: true });
 const v2Models = {};
-for (const [name, spec] of Object.entries(services)) {
-  const model = JSON.parse(readFileSync(join(sdkDir, 'apis', `${spec.uid}.min.json`), 'utf8'));
-  model.metadata = { ...model.metadata, ...spec.metadata, rangeService: name };
-  v2Models[name] = model;
-  writeFileSync(join(out, `${name}.json`), JSON.stringify(model));
+if (fromAwsSdk) {
+  let sdkDir;
+  try {
+    sdkDir = dirname(require.resolve('aws-sdk/package.json'));
+  } catch {
+    console.error('--from-aws-sdk reads the aws-sdk (v2) package: npm install --no-save aws-sdk@2 first');
+    process.exit(2);
+  }
+  for (const [name, spec] of Object.entries(services)) {
+    const model = JSON.parse(readFileSync(join(sdkDir, 'apis', `${spec.uid}.min.json`), 'utf8'));
+    model.metadata = { ...model.metadata, ...spec.metadata, rangeService: name };
+    v2Models[name] = model;
+    writeFileSync(join(out, `${name}.json`), JSON.stringify(model));
+  }
+  const notice = [
+    'The service-model JSON files in this folder are derived from the AWS service models published',
+    `in the aws-sdk npm package (version ${JSON.parse(readFileSync(join(sdkDir, 'package.json'), 'utf8')).version}), licensed under the Apache License 2.0:`,
+    '',
+    readFileSync(join(sdkDir, 'NOTICE.txt'), 'utf8'),
+  ].join('\n');
+  writeFileSync(join(out, 'NOTICE'), notice);
+  if (existsSync(join(sdkDir, 'LICENSE.txt')))
+    copyFileSync(join(sdkDir, 'LICENSE.txt'), join(out, 'LICENSE'));
+  console.log(`derived ${Object.keys(services).length} service models into models/`);
+} else {
+  for (const name of Object.keys(services)) {
+    const file = join(out, `${name}.json`);
+    if (!existsSync(file)) {
+      console.error(
+        `models/${name}.json is missing: it is committed; restore it with git, or regenerate it (scripts/derive-models.mjs explains how)`,
+      );
+      process.exit(1);
+    }
+    v2Models[name] = JSON.parse(readFileSync(file, 'utf8'));
+  }
 }
-const notice = [
-  'The JSON files in this folder are derived at build time from the AWS service models published',
-  `in the aws-sdk npm package (version ${JSON.parse(readFileSync(join(sdkDir, 'package.json'), 'utf8')).version}), licensed under the Apache License 2.0:`,
-  '',
-  readFileSync(join(sdkDir, 'NOTICE.txt'), 'utf8'),
-].join('\n');
-writeFileSync(join(out, 'NOTICE'), notice);
-if (existsSync(join(sdkDir, 'LICENSE.txt'))) copyFileSync(join(sdkDir, 'LICENSE.txt'), join(out, 'LICENSE'));
-console.log(`derived ${Object.keys(services).length} service models into models/`);
 
 mkdirSync(join(out, 'inputs'), { recursive: true });
 let reused = 0;
