@@ -22,6 +22,11 @@ export interface WaitOptions {
   emit: ExerciseListener;
   /** Give up after this long (ms); the caller decides what a timeout means. */
   timeoutMs?: number;
+  /**
+   * The newest event before the operation was requested: it and everything older are history, not
+   * progress (compared by event id, not by timestamp, so clock skew cannot let old events through).
+   */
+  afterEventId?: string;
 }
 
 export type StackOutcome =
@@ -102,7 +107,10 @@ export async function followStack(
         { StackName: stackId ?? stackName },
         { abortSignal: opts.signal },
       );
-      const fresh = ((ev.StackEvents as StackEvent[] | undefined) ?? [])
+      const page = (ev.StackEvents as StackEvent[] | undefined) ?? [];
+      // Newest first: what comes before the mark happened after the request.
+      const mark = opts.afterEventId ? page.findIndex((e) => e.EventId === opts.afterEventId) : -1;
+      const fresh = (mark >= 0 ? page.slice(0, mark) : page)
         .filter((e) => e.EventId && !seen.has(e.EventId))
         .reverse();
       for (const e of fresh) {
@@ -157,6 +165,17 @@ export async function followStack(
     }
     outputs = {};
     await sleep(opts.pollMs, opts.signal);
+  }
+}
+
+/** The id of a stack's newest event (DescribeStackEvents lists newest first), to follow only what comes next. */
+export async function newestEventId(session: ApiSession, stackName: string): Promise<string | undefined> {
+  try {
+    const ev = await session.call('cloudformation:DescribeStackEvents', { StackName: stackName });
+    return (ev.StackEvents as StackEvent[] | undefined)?.[0]?.EventId;
+  } catch (err) {
+    if (isStackMissing(err)) return undefined;
+    throw err;
   }
 }
 

@@ -9,7 +9,7 @@ import { awsErrorCode } from '../aws/api.js';
 import type { Leftover } from './entries.js';
 import type { ExerciseListener } from './events.js';
 import type { JournalWriter } from './journal.js';
-import { followStack, isStackMissing } from './stacks.js';
+import { followStack, isStackMissing, newestEventId } from './stacks.js';
 import type { LiveCreated } from './derive.js';
 import { ALREADY_GONE } from './undo.js';
 
@@ -154,6 +154,8 @@ async function deleteStack(ctx: TeardownContext, name: string): Promise<Leftover
         await emptyBucket(ctx, name, r.PhysicalResourceId);
       }
     }
+    // Progress is what the delete does: the stack's history up to the request is not shown again.
+    const history = await newestEventId(ctx.session, name);
     ctx.journal.append({ type: 'stack.delete-requested', stackName: name });
     ctx.emit({ type: 'stack.deleting', stackName: name });
     await ctx.session.call('cloudformation:DeleteStack', { StackName: name });
@@ -161,6 +163,7 @@ async function deleteStack(ctx: TeardownContext, name: string): Promise<Leftover
       pollMs: ctx.pollMs,
       emit: ctx.emit,
       signal: ctx.signal,
+      ...(history ? { afterEventId: history } : {}),
     });
     if (outcome.ok) {
       ctx.journal.append({ type: 'stack.deleted', stackName: name });
