@@ -59,6 +59,10 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
     tick: Flags.string({
       description: 'Controller tick interval, like 1s or 15s (default: 1s on the range, 15s on AWS).',
     }),
+    'wrap-up': Flags.string({
+      description:
+        'After the last phase, keep the exercise up this long (exercise time, not scored) so responders can validate their fix, like 2m; 0 ends at once (default: 2m, 0 with --autopilot). The facilitator can end it sooner.',
+    }),
     config: Flags.string({ description: 'Project config file (default: sirs.config.yaml).' }),
     json: Flags.boolean({ description: 'One JSON object per event and a final result line.' }),
   };
@@ -72,8 +76,10 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
     const { controllerLivePhase } = await import('../controller/live.js');
     const { describeControllerEvent, LiveBoard } = await import('../cli/exercise/controller-render.js');
     const { renderScore } = await import('../cli/exercise/score-render.js');
-    const { parseTick, parseTimeScale } = await import('../cli/exercise/flags.js');
+    const { parseTick, parseTimeScale, parseWrapUp } = await import('../cli/exercise/flags.js');
     const tickMs = flags.tick ? parseTick(flags.tick) : undefined;
+    // People validate their fix after the last phase; the autopilot has nothing to validate.
+    const wrapUpMs = parseWrapUp(flags['wrap-up'] ?? (flags.autopilot ? '0' : '2m'));
     const timeScale = flags['time-scale'] ? parseTimeScale(flags['time-scale']) : undefined;
     let board: InstanceType<typeof LiveBoard> | undefined;
     const write = (s: string) => process.stdout.write(s);
@@ -106,6 +112,7 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
         emit,
         live: controllerLivePhase({
           ...(tickMs ? { tickMs } : {}),
+          wrapUpMs,
           onController: (controller, controlled) => {
             if (!tty) return;
             board = new LiveBoard(

@@ -4,6 +4,10 @@
  * hints that are due, evaluates the next phases' conditions and the steady-state checks, and writes every
  * transition to the journal before it is shown. Time is `Date.now()`/`setTimeout`, so a 45-minute exercise
  * runs in milliseconds under fake timers.
+ *
+ * Wrap-up: when the last phase of every scenario is met, the exercise can stay up a while longer (so
+ * responders can run their runbook's validation steps against resources that still exist) before it
+ * ends. The score is final at the last phase: during wrap-up nothing is probed, read or scored.
  */
 import type { AckRecord, EndReason, JournalEntryBody } from '../exercise/entries.js';
 import type { Condition } from '../signals/registry.js';
@@ -50,6 +54,8 @@ export type ControllerEvent =
   | { type: 'restored'; scenario: string; index: number }
   | { type: 'autopilot'; scenario: string; index: number; step: string; ok: boolean; error?: string }
   | { type: 'stage'; scenario: string; state: 'injecting' | 'live' | 'failed'; error?: string }
+  /** Every phase is met: the exercise stays up, unscored, until `until` (wall clock) or the facilitator ends it. */
+  | { type: 'wrap-up'; atMs: number; durationMs: number; untilMs: number; until: string }
   | { type: 'controller.ended'; reason: EndReason; elapsedMs: number };
 
 export interface ControllerDeps {
@@ -74,6 +80,11 @@ export interface ControllerDeps {
    * steps and the time limit are in exercise time, so a 45-minute scenario at 3 takes 15 minutes.
    */
   timeScale?: number;
+  /**
+   * Exercise time to stay up after every scenario is resolved (default 0: end at once). Not after a time
+   * limit: then the exercise is over.
+   */
+  wrapUpMs?: number;
 }
 
 const ORDER: PhaseName[] = ['detect', 'contain', 'recover'];
@@ -94,6 +105,8 @@ export class Controller {
   private readonly acks: AckRecord[] = [];
   private startedAt = 0;
   private ended?: EndReason;
+  /** In wrap-up: the reason the exercise will end with, and when (exercise time). */
+  private wrapUp?: { reason: EndReason; untilMs: number };
   private wake?: () => void;
 
   constructor(private readonly deps: ControllerDeps) {
@@ -134,14 +147,15 @@ export class Controller {
       ...(decoys.length ? { decoys } : {}),
       ...(this.scale !== 1 ? { timeScale: this.scale } : {}),
     });
-    const onAbort = () => this.finish('interrupted');
+    // Interrupted during wrap-up, the exercise was already resolved: only the wrap-up is cut short.
+    const onAbort = () => this.finish(this.wrapUp?.reason ?? 'interrupted');
     this.deps.signal.addEventListener('abort', onAbort, { once: true });
     try {
       while (!this.ended) {
         await this.tick();
         if (this.ended) break;
         await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, this.deps.tickMs);
+          const t = setTimeout(resolve, this.nextWaitMs());
           this.wake = () => {
             clearTimeout(t);
             resolve();
@@ -155,9 +169,21 @@ export class Controller {
     return this.ended!;
   }
 
-  /** The facilitator ends the exercise now. */
+  /** The facilitator ends the exercise now (during wrap-up: ends the wrap-up; the exercise stays resolved). */
   end(): void {
-    this.finish('facilitator');
+    this.finish(this.wrapUp?.reason ?? 'facilitator');
+  }
+
+  /** In wrap-up (every phase met, the score final) and until when, in exercise time. */
+  get wrapUpUntilMs(): number | undefined {
+    return this.ended ? undefined : this.wrapUp?.untilMs;
+  }
+
+  /** Clock time to the next tick: a tick, or less when the wrap-up ends sooner. */
+  private nextWaitMs(): number {
+    if (!this.wrapUp) return this.deps.tickMs;
+    const left = Math.ceil((this.wrapUp.untilMs - this.elapsedMs) / this.scale);
+    return Math.max(0, Math.min(this.deps.tickMs, left));
   }
 
   /** The facilitator releases the next hint of the first unresolved scenario that has one left. */
@@ -224,6 +250,11 @@ export class Controller {
   }
 
   async tick(): Promise<void> {
+    if (this.wrapUp) {
+      // Not scored: no probes, acks, hints or autopilot; only the clock runs out.
+      if (this.elapsedMs >= this.wrapUp.untilMs) this.finish(this.wrapUp.reason);
+      return;
+    }
     this.deps.beginTick?.();
     const elapsed = this.elapsedMs;
     await this.readAcks();
@@ -252,8 +283,20 @@ export class Controller {
     if (this.ended) return;
     const judged = this.tracks.filter((t) => !t.s.decoy);
     if (judged.length > 0 && judged.every((t) => this.terminal(t))) {
-      this.finish(judged.some((t) => t.state === 'timed-out') ? 'time-limit' : 'resolved');
+      const reason = judged.some((t) => t.state === 'timed-out') ? 'time-limit' : 'resolved';
+      if (reason === 'resolved' && (this.deps.wrapUpMs ?? 0) > 0) this.beginWrapUp(reason);
+      else this.finish(reason);
     }
+  }
+
+  private beginWrapUp(reason: EndReason): void {
+    const durationMs = this.deps.wrapUpMs!;
+    const atMs = this.elapsedMs;
+    const untilMs = atMs + durationMs;
+    const until = new Date(Date.now() + Math.ceil(durationMs / this.scale)).toISOString();
+    this.wrapUp = { reason, untilMs };
+    this.record({ type: 'wrap-up', atMs, durationMs, untilMs, until });
+    this.deps.emit({ type: 'wrap-up', atMs, durationMs, untilMs, until });
   }
 
   /** A campaign stage is due: inject it in the background; it goes live on the tick after it is up. */

@@ -23,6 +23,11 @@ export interface LiveOptions {
   onController?(controller: Controller, scenarios: readonly ControlledScenario[]): void;
   /** Controller events, for the board, plain lines or JSON. */
   onEvent(event: ControllerEvent): void;
+  /**
+   * Exercise time to stay up after every scenario is resolved, so responders can validate their fix
+   * (default 0; `sirs start` chooses 2m for people, 0 for the autopilot). Not scored.
+   */
+  wrapUpMs?: number;
 }
 
 export function controlled(
@@ -142,6 +147,7 @@ export function controllerLivePhase(opts: LiveOptions): LivePhase {
       signal: ctx.signal,
       autopilot: ctx.autopilot,
       timeScale: ctx.timeScale ?? 1,
+      ...(opts.wrapUpMs ? { wrapUpMs: opts.wrapUpMs } : {}),
     });
     opts.onController?.(controller, scenarios);
     try {

@@ -139,6 +139,12 @@ export type JournalEntryBody =
       ok: boolean;
       error?: string;
     }
+  /**
+   * Every scenario is resolved and the score is final; the exercise stays up (unscored) for `durationMs`
+   * of exercise time, until `until` (ISO wall clock) or until the facilitator ends it. `controller.ended`
+   * follows when it is over.
+   */
+  | { type: 'wrap-up'; atMs: number; durationMs: number; untilMs: number; until: string }
   | { type: 'controller.ended'; reason: EndReason; atMs: number }
   // After-action reports (src/report).
   /** Responder and autopilot API calls read from CloudTrail into `file`, in the exercise folder. */

@@ -6,6 +6,7 @@
 import type { Controller, ControllerEvent } from '../../controller/controller.js';
 import type { ScenarioState } from '../../controller/model.js';
 import { formatDuration } from '../../scenario/duration.js';
+import { wrapUpLine } from './render.js';
 
 function clock(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
@@ -47,6 +48,8 @@ export function describeControllerEvent(e: ControllerEvent): string | undefined 
         : e.state === 'live'
           ? `campaign stage ${e.scenario} is live`
           : `campaign stage ${e.scenario} FAILED to inject: ${e.error}`;
+    case 'wrap-up':
+      return wrapUpLine(e);
     case 'controller.ended':
       return `The exercise ended (${e.reason}) after ${formatDuration(Math.round(e.elapsedMs / 1000) * 1000 || 1000)}.`;
   }

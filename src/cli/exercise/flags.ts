@@ -1,4 +1,17 @@
 import { UsageError } from '../../errors.js';
+import { parseDuration } from '../../scenario/duration.js';
+
+/** `--wrap-up`: how long an exercise stays up after its last phase, like `2m`, or `0` for none. */
+export function parseWrapUp(text: string): number {
+  if (text === '0') return 0;
+  const d = parseDuration(text);
+  if (!d.ok) {
+    throw new UsageError('bad-wrap-up', `--wrap-up: ${d.error}`, {
+      suggestions: ['e.g. --wrap-up 2m (responders validate their fix), or --wrap-up 0 to end at once'],
+    });
+  }
+  return d.ms;
+}
 
 /** `--tick`: a controller interval such as `1s` or `250ms`, between 100 ms and 10 minutes. */
 export function parseTick(text: string): number {

@@ -4,6 +4,8 @@
  */
 import type { ExerciseEvent, ExerciseListener } from '../../exercise/events.js';
 import type { ConfirmationSummary } from '../../exercise/run.js';
+import type { ControllerEvent } from '../../controller/controller.js';
+import { formatDuration } from '../../scenario/duration.js';
 
 export function jsonLines(write: (s: string) => void): ExerciseListener {
   return (e) => write(`${JSON.stringify({ ...e, time: new Date().toISOString() })}\n`);
@@ -68,6 +70,15 @@ export function describeEvent(e: ExerciseEvent): string | undefined {
     case 'warning':
       return `warning: ${e.message}`;
   }
+}
+
+/** The wrap-up, announced to the room: the score is final, the resources stay up a while. */
+export function wrapUpLine(e: Extract<ControllerEvent, { type: 'wrap-up' }>): string {
+  const until = e.until.slice(11, 19);
+  return [
+    `Every phase is met: the score is final. Wrap-up: the exercise stays up for ${formatDuration(e.durationMs)} (until ${until} UTC)`,
+    '  so responders can run their validation steps; nothing is scored any more. The facilitator can end it sooner.',
+  ].join('\n');
 }
 
 export function plainLines(
