@@ -37,8 +37,7 @@ export abstract class SirsCommand extends Command {
     if (this.jsonEnabled()) return true;
     const supports = this.ctor.enableJsonFlag || Object.hasOwn(this.ctor.flags ?? {}, 'json');
     if (!supports) return false;
-    const end = this.argv.indexOf('--');
-    return (end === -1 ? this.argv : this.argv.slice(0, end)).includes('--json');
+    return jsonRequested(this.argv);
   }
 
   protected override async catch(
@@ -50,15 +49,8 @@ export abstract class SirsCommand extends Command {
     if (this.ctor.enableJsonFlag) flags.push('--json');
     const commandLine = `sirs ${(this.id ?? '').replaceAll(':', ' ')}`.trim();
     const failure = userError(err, { commandLine, flags }) ?? bugReport(err);
-    if (this.wantsJson()) {
-      this.logJson({
-        error: { code: failure.code, message: failure.message, suggestions: failure.suggestions },
-      });
-    } else {
-      process.stderr.write(`Error: ${failure.message}\n`);
-      for (const s of failure.suggestions) process.stderr.write(`  → ${s}\n`);
-      if (failure.code === 'bug') process.stderr.write(bugDetail(err));
-    }
+    reportFailure(failure, this.wantsJson());
+    if (failure.code === 'bug' && !this.wantsJson()) process.stderr.write(bugDetail(err));
     return this.exit(failure.exitCode);
   }
 }
@@ -66,11 +58,28 @@ export abstract class SirsCommand extends Command {
 /** EX_SOFTWARE from sysexits.h: an internal error, distinct from "invalid input" (1) and "usage" (2). */
 export const BUG_EXIT_CODE = 70;
 
-interface Failure {
+export interface Failure {
   code: string;
   message: string;
   suggestions: readonly string[];
   exitCode: number;
+}
+
+/** `--json` among the arguments (before a `--` that ends the flags). */
+export function jsonRequested(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/** How every error reaches the user: one JSON document on stdout, or `Error:` lines on stderr. */
+export function reportFailure(failure: Failure, json: boolean): void {
+  if (json) {
+    const error = { code: failure.code, message: failure.message, suggestions: failure.suggestions };
+    process.stdout.write(`${JSON.stringify({ error }, null, 2)}\n`);
+    return;
+  }
+  process.stderr.write(`Error: ${failure.message}\n`);
+  for (const s of failure.suggestions) process.stderr.write(`  → ${s}\n`);
 }
 
 function bugReport(err: Error): Failure {
