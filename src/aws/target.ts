@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
 import { UsageError } from '../errors.js';
 import { ApiSession, type ClientConfig } from './api.js';
+import { checkSelectedProfile } from './profiles.js';
 
 export type TargetKind = 'range' | 'aws';
 
@@ -126,6 +127,8 @@ async function rangeTarget(opts: TargetOptions): Promise<Target> {
 }
 
 async function awsTarget(opts: TargetOptions): Promise<Target> {
+  // An unknown profile first: the SDK would report it as a missing region or missing credentials.
+  checkSelectedProfile(opts.profile);
   const region =
     opts.region ??
     process.env.AWS_REGION ??

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { ApiSession } from '../aws/api.js';
+import { checkProfile } from '../aws/profiles.js';
 import { userAgentFor } from '../aws/target.js';
 import { deriveExercise } from '../exercise/derive.js';
 import type { AckRecord } from '../exercise/entries.js';
@@ -24,6 +25,7 @@ export interface AckOptions {
 
 export async function ackFinding(opts: AckOptions): Promise<AckRecord> {
   checkExerciseId(opts.exerciseId);
+  if (opts.profile) checkProfile(opts.profile, { via: '--profile' });
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const path = journalPath(opts.exerciseId, undefined);
   const local = existsSync(path) ? deriveExercise(opts.exerciseId, readJournal(path)).target : undefined;
