@@ -6,11 +6,15 @@ import { anonymousPrincipal, identityState, rootPrincipal, type Principal } from
 import { requestId as newRequestId } from './ids.js';
 import type { Codec, HttpRequest, HttpResponse } from './protocol/types.js';
 import { buildRecord, isReadOnly, resourcesOf } from './recorder.js';
-import { parseAuth, routeRequest, virtualHostBucket, type Auth } from './router.js';
+import { authOf, parseAuth, routeRequest, virtualHostBucket } from './router.js';
+import { readClaim, type Claim } from './auth/sigv4.js';
+import { verifyRequest } from './auth/verify.js';
+import { exposureRefusal, type ExposurePolicy } from './auth/exposure.js';
 import { StateRegistry, defineState, type StateDef } from './state.js';
 import type { RangeClock } from './clock.js';
 import type { FaultInjector } from './faults.js';
-import { gunzipSync } from 'node:zlib';
+import { gunzip } from 'node:zlib';
+import { promisify } from 'node:util';
 
 export interface EngineOptions {
   info: RangeInfo;
@@ -18,7 +22,19 @@ export interface EngineOptions {
   services: readonly ServiceDefinition[];
   faults?: FaultInjector;
   log?: (message: string) => void;
+  /** The largest request body the range reads, in bytes; gzip bodies are inflated up to this size. */
+  maxBodyBytes?: number;
+  /**
+   * The clock request signatures are dated against (15 minutes either way; presigned URLs until they
+   * expire). Default: the range's clock.
+   */
+  signatureClock?: RangeClock;
 }
+
+/** A body larger than this is refused (the range keeps objects in memory). */
+export const DEFAULT_MAX_BODY_BYTES = 128 * 1024 * 1024;
+
+const inflate = promisify(gunzip);
 
 const accountsState = defineState<{ seeded: string[] }>('accounts', 'range', () => ({ seeded: [] }));
 
@@ -32,8 +48,12 @@ export class RangeEngine {
   readonly info: RangeInfo;
   readonly clock: RangeClock;
   faults?: FaultInjector;
+  /** Host and Origin checks, set once the server listens (its port is part of the allowed Host). */
+  exposure?: ExposurePolicy;
+  private readonly signatureClock: RangeClock;
   private readonly services = new Map<string, ServiceDefinition>();
   private readonly log: (message: string) => void;
+  private readonly maxBodyBytes: number;
   /** Handlers' clock: work they schedule changes state outside any request, so it marks the state for saving. */
   private readonly handlerClock: RangeClock;
 
@@ -52,7 +72,9 @@ export class RangeEngine {
         }),
     };
     this.faults = opts.faults;
+    this.signatureClock = opts.signatureClock ?? opts.clock;
     this.log = opts.log ?? (() => {});
+    this.maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     for (const s of opts.services) this.services.set(s.name, s);
   }
 
@@ -81,32 +103,41 @@ export class RangeEngine {
   }
 
   async handleHttp(req: HttpRequest, sourceIp: string): Promise<HttpResponse> {
+    const since = this.state.begin();
+    const response = await this.answerHttp(req, sourceIp);
+    // Durability (--state-dir): the answer leaves once the call's changes and CloudTrail event are on disk.
+    const failure = await this.state.commit(since);
+    if (!failure) return response;
+    return { status: 503, headers: { 'content-type': 'text/plain' }, body: 'the range cannot save its state\n' };
+  }
+
+  private async answerHttp(req: HttpRequest, sourceIp: string): Promise<HttpResponse> {
     const requestId = newRequestId();
-    const auth = parseAuth(req);
+    const claim = readClaim(req);
+    const auth = authOf(claim);
     const route = routeRequest(req, auth, (s) => this.protocolOf(s));
     const codec = route.codec;
+    // The signature covers the request as the client sent it: path before the virtual-host bucket
+    // moves into it, body before gzip is undone.
+    const sent = req;
     const bucket = route.service === 's3' ? virtualHostBucket(req.headers['host'] ?? '') : undefined;
     if (bucket) req = { ...req, path: `/${bucket}${req.path === '/' ? '' : req.path}` };
     let op: Operation | undefined;
     try {
+      const refusal = this.exposure && exposureRefusal(req.headers, codec.protocol, this.exposure);
+      if (refusal) throw refusal;
       // SDKs and the CLI gzip large bodies of operations with the requestCompression trait (CloudWatch
       // PutMetricData). S3's Content-Encoding describes the object, not the request.
       if (route.service !== 's3' && /(^|,)\s*gzip\s*$/.test(req.headers['content-encoding'] ?? '')) {
-        req = { ...req, body: gunzipSync(req.body) };
+        req = { ...req, body: await this.inflateBody(req) };
       }
       const svc = this.services.get(route.service);
-      if (!svc) {
-        throw new ServiceError(
-          'UnknownService',
-          `The range does not emulate the service '${route.service}'.`,
-          400,
-        );
-      }
+      if (!svc) throw unknownService(codec, route.service);
       const model = loadModel(route.service);
       const opName = codec.operationName(model, req);
       op = opName ? model.operation(opName) : undefined;
       if (!op) throw unknownOperation(codec, route.service, opName, req);
-      const { principal, accessKeyId } = this.authenticate(auth, route.service, codec);
+      const { principal, accessKeyId } = this.authenticate(sent, claim, route.service, codec);
       const region = auth?.region ?? this.info.region;
       const accountId = principal.type === 'AWSAccount' ? this.info.accountId : principal.accountId;
       if (accessKeyId) {
@@ -159,7 +190,43 @@ export class RangeEngine {
     }
   }
 
+  /**
+   * A body too large to read, answered in the protocol of the service it was for. S3 answers
+   * EntityTooLarge (as for a PutObject over 5 GB); other services the common RequestEntityTooLargeException.
+   */
+  bodyTooLarge(req: HttpRequest, limit: number): HttpResponse {
+    const route = routeRequest(req, parseAuth(req), (s) => this.protocolOf(s));
+    const err =
+      route.codec.protocol === 'rest-xml'
+        ? new ServiceError(
+            'EntityTooLarge',
+            'Your proposed upload exceeds the maximum allowed object size.',
+            400,
+            {
+              fields: { MaxSizeAllowed: String(limit) },
+            },
+          )
+        : tooLarge(limit);
+    return route.codec.serializeError(err, { requestId: newRequestId() }, undefined, req);
+  }
+
+  /** Inflate a gzip body on the thread pool, stopping at the body limit (a small bomb must not take the range down). */
+  private async inflateBody(req: HttpRequest): Promise<Buffer> {
+    try {
+      return await inflate(req.body, { maxOutputLength: this.maxBodyBytes });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(this.maxBodyBytes);
+      // AWS's common error for a body that does not decode as its Content-Encoding says.
+      throw new ServiceError(
+        'MalformedHttpRequestException',
+        `The request body could not be decompressed as gzip: ${(err as Error).message}`,
+        400,
+      );
+    }
+  }
+
   private protocolOf(service: string): string {
+    if (!this.services.has(service)) return '';
     try {
       return loadModel(service).metadata.protocol;
     } catch {
@@ -168,22 +235,21 @@ export class RangeEngine {
   }
 
   private authenticate(
-    auth: Auth | undefined,
+    req: HttpRequest,
+    claim: Claim | undefined,
     service: string,
     codec: Codec,
   ): { principal: Principal; accessKeyId?: string } {
-    if (!auth) {
-      if (service === 's3') return { principal: anonymousPrincipal };
-      throw authError(codec.protocol, 'missing');
-    }
     const ids = this.state.get(identityState, '', '');
-    const cred = ids.credentials[auth.accessKeyId];
-    if (!cred || cred.status !== 'Active') throw authError(codec.protocol, 'invalid', auth.accessKeyId);
-    if (cred.sessionToken && auth.sessionToken !== cred.sessionToken)
-      throw authError(codec.protocol, 'invalid', auth.accessKeyId);
-    if (cred.expiration && cred.expiration.getTime() < this.clock.now().getTime()) {
-      throw authError(codec.protocol, 'expired', auth.accessKeyId);
-    }
+    const cred = verifyRequest({
+      req,
+      claim,
+      protocol: codec.protocol,
+      service,
+      now: this.signatureClock.now(),
+      credential: (id) => (Object.hasOwn(ids.credentials, id) ? ids.credentials[id] : undefined),
+    });
+    if (!cred) return { principal: anonymousPrincipal };
     return { principal: cred.principal, accessKeyId: cred.accessKeyId };
   }
 
@@ -375,59 +441,25 @@ function unknownOperation(
   }
 }
 
-function authError(
-  protocol: string,
-  kind: 'missing' | 'invalid' | 'expired',
-  accessKeyId?: string,
-): ServiceError {
-  if (kind === 'expired') {
-    return protocol === 'json'
-      ? new ServiceError(
-          'ExpiredTokenException',
-          'The security token included in the request is expired',
-          400,
-        )
-      : new ServiceError('ExpiredToken', 'The security token included in the request is expired', 400);
-  }
-  if (kind === 'missing') {
-    if (protocol === 'ec2')
-      return new ServiceError(
-        'AuthFailure',
-        'AWS was not able to validate the provided access credentials',
-        401,
-      );
-    if (protocol === 'json')
-      return new ServiceError('MissingAuthenticationTokenException', 'Missing Authentication Token', 400);
-    return new ServiceError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403);
-  }
-  switch (protocol) {
-    case 'ec2':
-      return new ServiceError(
-        'AuthFailure',
-        'AWS was not able to validate the provided access credentials',
-        401,
-      );
-    case 'rest-xml':
-      return new ServiceError(
-        'InvalidAccessKeyId',
-        'The AWS Access Key Id you provided does not exist in our records.',
-        403,
-        {
-          fields: { AWSAccessKeyId: accessKeyId ?? '' },
-        },
-      );
+function tooLarge(limit: number): ServiceError {
+  return new ServiceError(
+    'RequestEntityTooLargeException',
+    `The request entity is too large: the range accepts request bodies of at most ${limit} bytes.`,
+    413,
+  );
+}
+
+/** A service the range does not emulate, in the error shape its client parses. */
+function unknownService(codec: Codec, service: string): ServiceError {
+  const message = `The range does not emulate the service '${service}' (see RANGE-COVERAGE.md for the services it does).`;
+  switch (codec.protocol) {
     case 'json':
-      return new ServiceError(
-        'UnrecognizedClientException',
-        'The security token included in the request is invalid.',
-        400,
-      );
+    case 'smithy-rpc-v2-cbor':
+      return new ServiceError('UnknownOperationException', message);
+    case 'rest-xml':
+      return new ServiceError('NotImplemented', message, 501, { sender: false });
     default:
-      return new ServiceError(
-        'InvalidClientTokenId',
-        'The security token included in the request is invalid.',
-        403,
-      );
+      return new ServiceError('InvalidAction', message);
   }
 }
 

@@ -5,6 +5,7 @@ import { ec2Codec } from './protocol/ec2.js';
 import { jsonCodec } from './protocol/json.js';
 import { cborCodec } from './protocol/cbor.js';
 import { restXmlCodec } from './protocol/rest-xml.js';
+import { isIncomplete, isLegacy, readClaim, type Claim } from './auth/sigv4.js';
 
 export interface Auth {
   accessKeyId: string;
@@ -13,24 +14,23 @@ export interface Auth {
   sessionToken?: string;
 }
 
-/** The access key and credential scope of a SigV4 (header or presigned) or legacy SigV2 request. */
+/** The access key and credential scope a request names (its signature is verified in auth/verify.ts). */
 export function parseAuth(req: HttpRequest): Auth | undefined {
-  const header = req.headers['authorization'];
-  const token = req.headers['x-amz-security-token'] ?? req.query.get('X-Amz-Security-Token') ?? undefined;
-  if (header) {
-    const v4 = /Credential=([^/,\s]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request/.exec(header);
-    if (v4) return { accessKeyId: v4[1] as string, region: v4[3], signingName: v4[4], sessionToken: token };
-    const v2 = /^AWS ([^:]+):/.exec(header);
-    if (v2) return { accessKeyId: v2[1] as string, signingName: 's3', sessionToken: token };
+  return authOf(readClaim(req));
+}
+
+export function authOf(claim: Claim | undefined): Auth | undefined {
+  if (!claim) return undefined;
+  if (isLegacy(claim)) return { accessKeyId: claim.accessKeyId, signingName: 's3' };
+  if (isIncomplete(claim)) {
+    return { accessKeyId: claim.accessKeyId ?? '', region: claim.region, signingName: claim.service };
   }
-  const scope = req.query.get('X-Amz-Credential');
-  if (scope) {
-    const [accessKeyId, , region, signingName] = scope.split('/');
-    if (accessKeyId) return { accessKeyId, region, signingName, sessionToken: token };
-  }
-  const legacy = req.query.get('AWSAccessKeyId');
-  if (legacy) return { accessKeyId: legacy, signingName: 's3', sessionToken: token };
-  return undefined;
+  return {
+    accessKeyId: claim.accessKeyId,
+    region: claim.region,
+    signingName: claim.service,
+    sessionToken: claim.sessionToken,
+  };
 }
 
 const jsonTargets: Record<string, string> = {
@@ -74,7 +74,15 @@ export function routeRequest(
     if (target) return { service, codec: jsonCodec };
     return { service, codec: queryCodec };
   }
-  return { service, codec: codecs[modelProtocol(service)] ?? queryCodec };
+  return { service, codec: codecs[modelProtocol(service)] ?? codecOfRequest(req) };
+}
+
+/** A service the range lacks: answer in the protocol its client speaks, as far as the request shows it. */
+function codecOfRequest(req: HttpRequest): Codec {
+  const type = req.headers['content-type'] ?? '';
+  if (req.headers['x-amz-target'] || type.startsWith('application/x-amz-json-')) return jsonCodec;
+  if (type.startsWith('application/x-www-form-urlencoded') || req.query.has('Action')) return queryCodec;
+  return restXmlCodec;
 }
 
 /**

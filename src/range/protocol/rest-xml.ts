@@ -172,6 +172,18 @@ function headerValue(shape: Shape, v: unknown): string {
   return formatScalar(shape, v);
 }
 
+/**
+ * A URI label (an S3 bucket or key), percent-decoded. S3 documents no code for a key that is not valid
+ * UTF-8; InvalidURI ("Couldn't parse the specified URI", 400) is the documented code closest to it.
+ */
+function decodeLabel(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new ServiceError('InvalidURI', "Couldn't parse the specified URI.", 400);
+  }
+}
+
 /** REST-XML (S3, S3 Control): input from the URI, query string, headers and an XML or raw payload. */
 export const restXmlCodec: Codec = {
   protocol: 'rest-xml',
@@ -193,7 +205,7 @@ export const restXmlCodec: Codec = {
       switch (member.location) {
         case 'uri': {
           const raw = labels[loc];
-          if (raw !== undefined) out[name] = parseScalar(member, decodeURIComponent(raw), name);
+          if (raw !== undefined) out[name] = parseScalar(member, decodeLabel(raw), name);
           break;
         }
         case 'querystring':

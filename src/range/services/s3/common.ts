@@ -12,6 +12,17 @@ export function noSuchKey(key: string): ServiceError {
   return new ServiceError('NoSuchKey', 'The specified key does not exist.', 404, { fields: { Key: key } });
 }
 
+/** S3 keys are at most 1,024 bytes of UTF-8 (S3 User Guide, "Naming Amazon S3 objects"); longer ones fail with KeyTooLongError. */
+export const MAX_KEY_BYTES = 1024;
+
+export function checkNewKey(key: string): void {
+  if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
+    throw new ServiceError('KeyTooLongError', 'Your key is too long', 400, {
+      fields: { Size: String(Buffer.byteLength(key, 'utf8')), MaxSizeAllowed: String(MAX_KEY_BYTES) },
+    });
+  }
+}
+
 export function findBucket(ctx: CallContext, name: string): Bucket | undefined {
   return ctx.state(s3State).buckets[name];
 }

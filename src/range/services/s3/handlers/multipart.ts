@@ -14,7 +14,7 @@ import type { CallContext } from '../../../context.js';
 import { ServiceError } from '../../../errors.js';
 import { authorize } from '../access.js';
 import { checksumMember, uploadChecksum, type ChecksumAlgorithm } from '../checksums.js';
-import { getBucket, nextVersionId, putVersion, quoteEtag, versionIdHeader } from '../common.js';
+import { checkNewKey, getBucket, nextVersionId, putVersion, quoteEtag, versionIdHeader } from '../common.js';
 import { canonicalId, type Bucket, type MultipartUpload } from '../store.js';
 import { newObjectFields, sseOutput } from '../writes.js';
 
@@ -41,6 +41,7 @@ export async function createMultipartUpload(
 ): Promise<CreateMultipartUploadOutput> {
   const bucket = getBucket(ctx, input.Bucket);
   const key = input.Key ?? '';
+  checkNewKey(key);
   await authorize(ctx, bucket, 's3:PutObject', { key, context: { 's3:x-amz-acl': input.ACL } });
   const upload: MultipartUpload = {
     uploadId: randomBytes(48).toString('base64url'),

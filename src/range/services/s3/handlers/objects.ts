@@ -14,6 +14,7 @@ import { ServiceError } from '../../../errors.js';
 import { accessDenied, authorize } from '../access.js';
 import { checksumMember, uploadChecksum } from '../checksums.js';
 import {
+  checkNewKey,
   etagMatches,
   findVersion,
   getBucket,
@@ -39,6 +40,7 @@ type GetObjectResult = Omit<GetObjectOutput, 'Body'> & { Body?: Buffer };
 export async function putObject(ctx: CallContext, input: PutObjectInput): Promise<PutObjectOutput> {
   const bucket = getBucket(ctx, input.Bucket);
   const key = input.Key ?? '';
+  checkNewKey(key);
   await authorize(ctx, bucket, 's3:PutObject', {
     key,
     context: { 's3:x-amz-acl': input.ACL, 's3:x-amz-server-side-encryption': input.ServerSideEncryption },
@@ -240,6 +242,7 @@ export async function copyObject(ctx: CallContext, input: CopyObjectRequest): Pr
   );
   const bucket = getBucket(ctx, input.Bucket);
   const key = input.Key ?? '';
+  checkNewKey(key);
   await authorize(ctx, bucket, 's3:PutObject', { key, context: { 's3:x-amz-acl': input.ACL } });
   const replace = input.MetadataDirective === 'REPLACE';
   const changesSomething =
