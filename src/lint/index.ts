@@ -135,7 +135,7 @@ export function emptyReport(file: string, problems: Problem[]): TemplateReport {
   return { file, findings: [], suppressed: [], unresolved: [], notCreated: [], problems };
 }
 
-function resolveConfig(opts: LintOptions): LintConfig {
+export function resolveConfig(opts: LintOptions): LintConfig {
   const abs = opts.configFile ? resolve(opts.cwd, opts.configFile) : findConfig(opts.cwd);
   if (abs === undefined) return EMPTY_CONFIG;
   const { config, problems } = loadConfig(abs, displayPath(abs, opts.cwd));

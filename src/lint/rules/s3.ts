@@ -156,15 +156,20 @@ export const S3005: Rule = {
   },
 };
 
+/** `!Ref Bucket` in a template; the bucket's name in a deployed stack. */
+function names(v: unknown, bucket: LintResource): boolean {
+  return refersTo(v, bucket.id) || (typeof v === 'string' && v !== '' && v === bucket.properties.BucketName);
+}
+
 /** Whether the template uses the bucket as a destination of logs: trails, server access logs, flow logs. */
 function isLogBucket(bucket: LintResource, ctx: RuleContext): boolean {
   if (bucket.properties.AccessControl === 'LogDeliveryWrite') return true;
   return ctx.resources.some((r) => {
     const p = r.properties;
-    if (r.type === 'AWS::CloudTrail::Trail') return refersTo(p.S3BucketName, bucket.id);
+    if (r.type === 'AWS::CloudTrail::Trail') return names(p.S3BucketName, bucket);
     if (r.type === 'AWS::EC2::FlowLog') return refersTo(p.LogDestination, bucket.id);
     if (r.type === BUCKET && isRecord(p.LoggingConfiguration))
-      return refersTo(p.LoggingConfiguration.DestinationBucketName, bucket.id);
+      return names(p.LoggingConfiguration.DestinationBucketName, bucket);
     return false;
   });
 }
