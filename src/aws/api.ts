@@ -4,6 +4,7 @@
  * second on each command.
  */
 import { SirsError } from '../errors.js';
+import { callFailure, guessCallTarget, type CallTarget } from './failures.js';
 
 interface ClientModule {
   client: string;
@@ -60,7 +61,15 @@ export function parseApiCall(call: string): { service: string; operation: string
 export class ApiSession {
   private readonly clients = new Map<string, SdkClient>();
 
-  constructor(readonly config: ClientConfig) {}
+  /** Where the calls go, for the hints of the errors they end with (see ./failures.ts). */
+  readonly target: CallTarget;
+
+  constructor(
+    readonly config: ClientConfig,
+    target?: CallTarget,
+  ) {
+    this.target = target ?? guessCallTarget(config);
+  }
 
   async client(service: string): Promise<{ client: SdkClient; mod: Record<string, unknown> }> {
     const spec = modules[service];
@@ -95,7 +104,13 @@ export class ApiSession {
         ],
       });
     }
-    const out = (await client.send(new Command(input), opts)) as Record<string, unknown>;
+    let out: Record<string, unknown>;
+    try {
+      out = (await client.send(new Command(input), opts)) as Record<string, unknown>;
+    } catch (err) {
+      // Credentials, network and permission failures become user errors with a hint, in one place.
+      throw callFailure(err, call, this.target) ?? err;
+    }
     const { $metadata: _m, ...rest } = out;
     return rest;
   }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../paths.js';
 import { UsageError } from '../errors.js';
 import { ApiSession, type ClientConfig } from './api.js';
+import type { CallTarget } from './failures.js';
 import { checkSelectedProfile } from './profiles.js';
 
 export type TargetKind = 'range' | 'aws';
@@ -113,7 +114,10 @@ async function rangeTarget(opts: TargetOptions): Promise<Target> {
     canActAsRoot: true,
     session: ({ userAgent, as, maxAttempts = DEFAULT_MAX_ATTEMPTS }) => {
       const credentials = as === 'root' ? keys.root : as === undefined || as === 'default' ? keys.admin : as;
-      return new ApiSession({ ...base, credentials, customUserAgent: userAgent, maxAttempts });
+      return new ApiSession(
+        { ...base, credentials, customUserAgent: userAgent, maxAttempts },
+        { kind: 'range', description: `the range at ${endpoint}` },
+      );
     },
     responderEnv: () => ({
       AWS_ENDPOINT_URL: endpoint,
@@ -145,21 +149,31 @@ async function awsTarget(opts: TargetOptions): Promise<Target> {
     ...(opts.endpointUrl ? { endpoint: opts.endpointUrl, forcePathStyle: true } : {}),
     ...(opts.profile ? { profile: opts.profile } : {}),
   };
+  const description = `AWS${opts.profile ? ` (profile ${opts.profile})` : ''}${opts.endpointUrl ? ` at ${opts.endpointUrl}` : ''}, ${region}`;
+  const calls: CallTarget = {
+    kind: 'aws',
+    description,
+    ...(opts.profile ? { profile: opts.profile } : {}),
+    ...(opts.endpointUrl ? { endpoint: opts.endpointUrl } : {}),
+  };
   return {
     kind: 'aws',
     region,
     endpoint: opts.endpointUrl,
-    description: `AWS${opts.profile ? ` (profile ${opts.profile})` : ''}${opts.endpointUrl ? ` at ${opts.endpointUrl}` : ''}, ${region}`,
+    description,
     canActAsRoot: false,
     session: ({ userAgent, as, maxAttempts = DEFAULT_MAX_ATTEMPTS }) => {
       if (as === 'root')
         throw new UsageError('root-unavailable', 'sirs never holds root credentials of a real AWS account.');
-      return new ApiSession({
-        ...base,
-        customUserAgent: userAgent,
-        maxAttempts,
-        ...(as && as !== 'default' ? { credentials: as } : {}),
-      });
+      return new ApiSession(
+        {
+          ...base,
+          customUserAgent: userAgent,
+          maxAttempts,
+          ...(as && as !== 'default' ? { credentials: as } : {}),
+        },
+        calls,
+      );
     },
     responderEnv: () => undefined,
     close: async () => {},
