@@ -221,6 +221,22 @@ export const Scenario = z
       .describe(
         'Controls a team could add that would catch this fault (the after-action report lists them where a signal never fired).',
       ),
+    lint: z
+      .strictObject({
+        rules: z
+          .array(z.string().regex(/^[A-Z][A-Z0-9]{1,5}\d{3}$/, { error: 'must be a sirs lint rule id like SG001' }))
+          .min(1)
+          .describe('The `sirs lint` rules the fault violates; a library test fails if one does not fire.'),
+        template: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'For a fault that inject actions make (not the stack): a template under templates/ that declares the faulty state as infrastructure, linted instead of the injection template.',
+          ),
+      })
+      .optional()
+      .describe('The closed loop with `sirs lint`: which rules would have caught this fault before deployment.'),
     targets: z
       .array(z.enum(['range', 'aws']))
       .min(1)
