@@ -1,13 +1,15 @@
 import { Args, Flags } from '@oclif/core';
 import { SirsCommand } from '../cli/base.js';
-import type { AckRecord } from '../exercise/entries.js';
+import type { RecordedAck } from '../controller/ack-command.js';
 
 export default class Ack extends SirsCommand {
   static override summary = 'Declare a finding: "we found it" (which resource, what happened).';
   static override description = `Writes an acknowledgement to the exercise channel, a CloudWatch Logs group
 (/sirs/exercises/<id>) in the exercise's account, where the controller reads it. It uses your
 shell's AWS credentials and region: on the range, the exports printed by \`sirs start\`.
-Naming the wrong resource counts as a wrong identification, not a detection.`;
+sirs ack only records the acknowledgement: the facilitator's controller judges it (naming the
+wrong resource counts as a wrong identification, not a detection) and the board shows the verdict.
+Without --exercise or $SIRS_EXERCISE it uses the only live exercise in .sirs/exercises.`;
   static override examples = [
     {
       description: 'Found it',
@@ -28,8 +30,8 @@ Naming the wrong resource counts as a wrong identification, not a detection.`;
   };
   static override flags = {
     exercise: Flags.string({
-      description: 'The exercise id (default: $SIRS_EXERCISE, which sirs start prints with the environment).',
-      required: true,
+      description:
+        'The exercise id (default: $SIRS_EXERCISE, which sirs start prints with the environment; else the only live exercise here).',
       env: 'SIRS_EXERCISE',
     }),
     resource: Flags.string({ description: 'The resource the finding is about (an id, name or ARN).' }),
@@ -39,11 +41,11 @@ Naming the wrong resource counts as a wrong identification, not a detection.`;
     'endpoint-url': Flags.string({ description: 'Endpoint (default: your shell’s AWS_ENDPOINT_URL).' }),
   };
 
-  async run(): Promise<AckRecord> {
+  async run(): Promise<RecordedAck> {
     const { args, flags } = await this.parse(Ack);
     const { ackFinding } = await import('../controller/ack-command.js');
     const record = await ackFinding({
-      exerciseId: flags.exercise,
+      ...(flags.exercise ? { exerciseId: flags.exercise } : {}),
       finding: args.finding,
       ...(flags.resource ? { resource: flags.resource } : {}),
       ...(flags.note ? { note: flags.note } : {}),
@@ -51,11 +53,13 @@ Naming the wrong resource counts as a wrong identification, not a detection.`;
       ...(flags.profile ? { profile: flags.profile } : {}),
       ...(flags['endpoint-url'] ? { endpointUrl: flags['endpoint-url'] } : {}),
     });
-    if (!this.jsonEnabled()) {
-      this.log(
-        `Acknowledged "${record.finding}"${record.resource ? ` on ${record.resource}` : ''} as ${record.by} at ${record.at}.`,
-      );
-    }
+    // sirs ack cannot know whether the finding is right: the controller judges it. Say so, never "Acknowledged".
+    this.log(
+      `Recorded "${record.finding}"${record.resource ? ` on ${record.resource}` : ''} for exercise ${record.exerciseId}${record.exerciseFrom === 'only-live' ? ' (the only live exercise here)' : ''}, as ${record.by} at ${record.at}.`,
+    );
+    this.log(
+      `It is in the exercise channel (${record.channel}); the facilitator's controller judges it, right or wrong, on its next tick, and the board shows the verdict.`,
+    );
     return record;
   }
 }
