@@ -15,6 +15,7 @@ import type { RangeClock } from './clock.js';
 import type { FaultInjector } from './faults.js';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
+import { has } from './records.js';
 
 export interface EngineOptions {
   info: RangeInfo;
@@ -108,7 +109,11 @@ export class RangeEngine {
     // Durability (--state-dir): the answer leaves once the call's changes and CloudTrail event are on disk.
     const failure = await this.state.commit(since);
     if (!failure) return response;
-    return { status: 503, headers: { 'content-type': 'text/plain' }, body: 'the range cannot save its state\n' };
+    return {
+      status: 503,
+      headers: { 'content-type': 'text/plain' },
+      body: 'the range cannot save its state\n',
+    };
   }
 
   private async answerHttp(req: HttpRequest, sourceIp: string): Promise<HttpResponse> {
@@ -159,7 +164,7 @@ export class RangeEngine {
         userAgent: req.headers['user-agent'] ?? '',
         http: { host: req.headers['host'] ?? this.info.hostname, headers: req.headers, anonymous: !auth },
       });
-      const handler = svc.handlers[op.name];
+      const handler = has(svc.handlers, op.name) ? svc.handlers[op.name] : undefined;
       if (!handler) throw notImplemented(route.service, op.name);
       let input: Record<string, unknown> = {};
       try {
@@ -265,7 +270,7 @@ export class RangeEngine {
     const model = loadModel(service);
     const op = model.operation(operation);
     if (!svc || !op) throw new ServiceError('InvalidAction', `Unknown operation ${service}:${operation}`);
-    const handler = svc.handlers[operation];
+    const handler = has(svc.handlers, operation) ? svc.handlers[operation] : undefined;
     if (!handler) throw notImplemented(service, operation);
     const accountId = opts.accountId ?? parent?.accountId ?? this.info.accountId;
     const ctx = this.context({

@@ -1,4 +1,5 @@
 import { defineState } from './state.js';
+import { record } from './records.js';
 
 /** Who made a call, as CloudTrail's userIdentity and STS GetCallerIdentity describe it. */
 export interface Principal {
@@ -41,8 +42,8 @@ export interface IdentityState {
 
 /** Every credential the range accepts, across accounts: the access key selects the principal. */
 export const identityState = defineState<IdentityState>('identity', 'range', () => ({
-  credentials: {},
-  lastUsed: {},
+  credentials: record(),
+  lastUsed: record(),
 }));
 
 export function rootPrincipal(accountId: string): Principal {
@@ -56,7 +57,10 @@ export const anonymousPrincipal: Principal = {
   principalId: '',
 };
 
-/** Well-known credentials of the default account, so a responder's shell needs no set-up. */
+/**
+ * The default account's key ids, and the published demo secrets a range uses only when started with
+ * `wellKnownKeys` (tests and demos): otherwise its secrets are random (see auth/keys.ts).
+ */
 export const wellKnownKeys = {
   admin: {
     accessKeyId: 'AKIASIRSRANGEADMIN01',
@@ -66,3 +70,19 @@ export const wellKnownKeys = {
 } as const;
 
 export const DEFAULT_ADMIN_USER = 'range-admin';
+
+/** Give the default account's administrator and root keys the range's configured secrets. */
+export function installRangeKeys(
+  ids: IdentityState,
+  keys: {
+    admin: { accessKeyId: string; secretAccessKey: string };
+    root: { accessKeyId: string; secretAccessKey: string };
+  },
+): void {
+  for (const key of [keys.admin, keys.root]) {
+    const cred = Object.hasOwn(ids.credentials, key.accessKeyId)
+      ? ids.credentials[key.accessKeyId]
+      : undefined;
+    if (cred) cred.secretAccessKey = key.secretAccessKey;
+  }
+}

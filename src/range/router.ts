@@ -6,6 +6,7 @@ import { jsonCodec } from './protocol/json.js';
 import { cborCodec } from './protocol/cbor.js';
 import { restXmlCodec } from './protocol/rest-xml.js';
 import { isIncomplete, isLegacy, readClaim, type Claim } from './auth/sigv4.js';
+import { has } from './records.js';
 
 export interface Auth {
   accessKeyId: string;
@@ -64,7 +65,8 @@ export function routeRequest(
   modelProtocol: (service: string) => string,
 ): Route {
   const target = req.headers['x-amz-target'];
-  const targetService = target ? jsonTargets[target.slice(0, target.lastIndexOf('.'))] : undefined;
+  const prefix = target ? target.slice(0, target.lastIndexOf('.')) : '';
+  const targetService = has(jsonTargets, prefix) ? jsonTargets[prefix] : undefined;
   let service = auth?.signingName ?? targetService;
   if (!service) service = CBOR_PATH.test(req.path) ? 'monitoring' : 's3';
   if (service === 's3' && req.path.startsWith('/v20180820/')) service = 's3control';

@@ -27,12 +27,10 @@ async function queryPost(
   range: TestRange,
   params: Record<string, string>,
 ): Promise<{ status: number; text: string }> {
-  const res = await fetch(range.endpoint, {
+  const res = await range.signedFetch('/', {
+    service: 'monitoring',
     method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
-      authorization: `AWS4-HMAC-SHA256 Credential=${range.credentials.accessKeyId}/20260301/${range.region}/monitoring/aws4_request, SignedHeaders=host, Signature=x`,
-    },
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
     body: new URLSearchParams(params).toString(),
   });
   return { status: res.status, text: await res.text() };

@@ -18,12 +18,10 @@ async function queryPost(
   service: string,
   params: Record<string, string>,
 ): Promise<{ status: number; text: string }> {
-  const res = await fetch(range.endpoint, {
+  const res = await range.signedFetch('/', {
+    service: service,
     method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
-      authorization: `AWS4-HMAC-SHA256 Credential=${range.credentials.accessKeyId}/20260301/${range.region}/${service}/aws4_request, SignedHeaders=host, Signature=x`,
-    },
+    headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
     body: new URLSearchParams(params).toString(),
   });
   return { status: res.status, text: await res.text() };
@@ -223,12 +221,12 @@ describe('range: CloudWatch metrics', function () {
     expect(get.text).to.match(/<Datapoints><member>.*<Sum>2(\.0)?<\/Sum>.*<\/member><\/Datapoints>/s);
     // Request compression (core): a gzip-encoded body is read as its content.
     const { gzipSync } = await import('node:zlib');
-    const gz = await fetch(range.endpoint, {
+    const gz = await range.signedFetch('/', {
+      service: 'monitoring',
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
         'content-encoding': 'gzip',
-        authorization: `AWS4-HMAC-SHA256 Credential=${range.credentials.accessKeyId}/20260301/${range.region}/monitoring/aws4_request, SignedHeaders=host, Signature=x`,
       },
       body: gzipSync(
         'Action=PutMetricData&Version=2010-08-01&Namespace=Sirs%2FQuery&MetricData.member.1.MetricName=Gzipped&MetricData.member.1.Value=7',

@@ -449,12 +449,10 @@ describe('range: protocol codecs (echo services)', () => {
     });
 
     it('reports a missing required parameter as ValidationError', async () => {
-      const res = await fetch(range.endpoint, {
+      const res = await range.signedFetch('/', {
+        service: 'iam',
         method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          authorization: `AWS4-HMAC-SHA256 Credential=${range.credentials.accessKeyId}/20261128/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=x`,
-        },
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: 'Action=CreateUser&Version=2010-05-08',
       });
       expect(res.status).to.equal(400);

@@ -24,7 +24,7 @@ import type { CloudTrailRecord } from '../../src/range/history.js';
 import type { ServiceDefinition } from '../../src/range/context.js';
 import { identityState } from '../../src/range/identity.js';
 import { rangeServices } from '../../src/range/services/index.js';
-import { failure as fails, startTestRange, type TestRange } from './harness.js';
+import { failure as fails, signRequest, startTestRange, type TestRange } from './harness.js';
 
 /** Data events reach services' onEvent only (never LookupEvents); this spy collects them. */
 
@@ -340,16 +340,18 @@ describe('range: S3 buckets and objects', () => {
   });
 
   it('answers virtual-hosted-style requests (Host: <bucket>.localhost)', async () => {
+    // Signed for the virtual host, sent to 127.0.0.1 (where *.localhost resolves to).
+    const signed = await signRequest(`http://alpha.localhost:${range.port}`, '/docs/fox.txt', {
+      service: 's3',
+      credentials: range.credentials,
+    });
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = request(
         {
           host: '127.0.0.1',
           port: range.port,
           path: '/docs/fox.txt',
-          headers: {
-            host: `alpha.localhost:${range.port}`,
-            authorization: `AWS4-HMAC-SHA256 Credential=${range.credentials.accessKeyId}/20250101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0`,
-          },
+          headers: signed.headers,
         },
         (res) => {
           let text = '';

@@ -1,20 +1,23 @@
 import type { CallContext } from '../../context.js';
 import { DEFAULT_ADMIN_USER, identityState, rootPrincipal, wellKnownKeys } from '../../identity.js';
 import { iamId } from '../../ids.js';
+import { randomSecret } from '../../auth/keys.js';
 import { ROOT_MFA_OWNER, iamOf } from './store.js';
+import { record } from '../../records.js';
 
 /**
  * Every account on the range starts with an administrator IAM user whose access key responders use,
- * and root credentials (for simulating root activity honestly). The default account's keys are
- * well known; other accounts get keys derived from their id. The root starts with a virtual MFA
+ * and root credentials (for simulating root activity honestly). Key ids are fixed (the default
+ * account's) or derived from the account id; secrets are random here, and the range then installs
+ * its configured ones for the default account (see auth/keys.ts). The root starts with a virtual MFA
  * device, as a well-kept account's root does, so "root MFA removed" is a fault a scenario injects
  * (DeactivateMFADevice) rather than a finding every account starts with.
  */
 export function seedIamAccount(ctx: CallContext): void {
   const accountId = ctx.accountId;
   const isDefault = accountId === ctx.range.accountId;
-  const admin = isDefault ? wellKnownKeys.admin : derivedKeys(accountId, 'ADMIN');
-  const root = isDefault ? wellKnownKeys.root : derivedKeys(accountId, 'ROOT0');
+  const admin = isDefault ? keyWithId(wellKnownKeys.admin.accessKeyId) : derivedKeys(accountId, 'ADMIN');
+  const root = isDefault ? keyWithId(wellKnownKeys.root.accessKeyId) : derivedKeys(accountId, 'ROOT0');
   const iam = iamOf(ctx);
   iam.createdAt = ctx.now;
   const ids = ctx.state(identityState);
@@ -26,7 +29,7 @@ export function seedIamAccount(ctx: CallContext): void {
     Path: '/',
     CreateDate: ctx.now,
     Tags: [{ Key: 'sirs:range', Value: 'built-in' }],
-    inlinePolicies: {},
+    inlinePolicies: record(),
     attachedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'],
     groups: [],
     mfaDevices: [],
@@ -66,9 +69,10 @@ export function seedIamAccount(ctx: CallContext): void {
   };
 }
 
+function keyWithId(accessKeyId: string): { accessKeyId: string; secretAccessKey: string } {
+  return { accessKeyId, secretAccessKey: randomSecret() };
+}
+
 function derivedKeys(accountId: string, kind: string): { accessKeyId: string; secretAccessKey: string } {
-  return {
-    accessKeyId: `AKIA${kind}${accountId}`.slice(0, 20).padEnd(20, '0'),
-    secretAccessKey: `sirs-range-${kind.toLowerCase()}-${accountId}-not-a-real-key`.slice(0, 40),
-  };
+  return keyWithId(`AKIA${kind}${accountId}`.slice(0, 20).padEnd(20, '0'));
 }
