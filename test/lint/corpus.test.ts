@@ -31,7 +31,12 @@ export function corpusEntries(): CorpusEntry[] {
       const meta = read.template.data.Metadata;
       const label = isRecord(meta) ? meta['sirs-corpus'] : undefined;
       if (!isRecord(label)) throw new Error(`${f} has no sirs-corpus label`);
-      return { file: f, family: String(label.family), rule: String(label.rule), variant: label.variant as CorpusEntry['variant'] };
+      return {
+        file: f,
+        family: String(label.family),
+        rule: String(label.rule),
+        variant: label.variant as CorpusEntry['variant'],
+      };
     });
 }
 
@@ -49,7 +54,9 @@ describe('lint corpus', () => {
     for (const e of entries) {
       const read = readLintTemplate(join(CORPUS_DIR, e.file), e.file);
       if (!read.ok) throw new Error(e.file);
-      const fired = lintTemplate(read.template, { parameters: {}, config: EMPTY_CONFIG }).findings.some((f) => f.rule === e.rule);
+      const fired = lintTemplate(read.template, { parameters: {}, config: EMPTY_CONFIG }).findings.some(
+        (f) => f.rule === e.rule,
+      );
       if (e.variant === 'insecure' && !fired) wrong.push(`${e.file}: ${e.rule} missed`);
       if (e.variant === 'secure' && fired) wrong.push(`${e.file}: ${e.rule} false positive`);
     }
