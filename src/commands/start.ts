@@ -1,7 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { SirsCommand } from '../cli/base.js';
 import { SirsError } from '../errors.js';
-import type { ExerciseResult } from '../exercise/run.js';
+import type { ConfirmationSummary, ExerciseResult } from '../exercise/run.js';
 
 export default class Start extends SirsCommand {
   static override summary = 'Run a game day: inject scenarios, watch the response, tear everything down.';
@@ -19,6 +19,10 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
     {
       description: 'Unattended, with the scripted responder',
       command: '<%= config.bin %> start ssh-open-to-world --yes --autopilot',
+    },
+    {
+      description: "With the live board in the browser for the room (and the facilitator's actions)",
+      command: '<%= config.bin %> start ssh-open-to-world --board web',
     },
     {
       description: 'On a running `sirs range`',
@@ -63,6 +67,16 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
       description:
         'After the last phase, keep the exercise up this long (exercise time, not scored) so responders can validate their fix, like 2m; 0 ends at once (default: 2m, 0 with --autopilot). The facilitator can end it sooner.',
     }),
+    board: Flags.option({
+      options: ['terminal', 'web'] as const,
+      description:
+        "web: also serve the live board as a page on 127.0.0.1 for the room (the address printed with #token= is the facilitator's, with the actions); terminal (default): the board in this terminal only.",
+    })(),
+    'board-port': Flags.integer({
+      description: 'Port of the web board on 127.0.0.1 (default: a free one).',
+      min: 1,
+      max: 65535,
+    }),
     config: Flags.string({ description: 'Project config file (default: sirs.config.yaml).' }),
     json: Flags.boolean({ description: 'One JSON object per event and a final result line.' }),
   };
@@ -95,6 +109,33 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
       exerciseId: () => exerciseId,
       say: (l) => process.stderr.write(`${l}\n`),
     });
+    const ask = async (summary: ConfirmationSummary): Promise<boolean> => {
+      if (flags.yes) return true;
+      if (!process.stdin.isTTY || !process.stdout.isTTY) {
+        throw new SirsError(
+          'confirmation-required',
+          'sirs start asks before it creates anything, and this is not an interactive terminal: nothing was created',
+          {
+            suggestions: ['pass --yes to confirm non-interactively (drills, CI)'],
+          },
+        );
+      }
+      this.log(confirmationText(summary));
+      const { confirm } = await import('@inquirer/prompts');
+      return confirm({ message: 'Create these resources and start the exercise?', default: false });
+    };
+    const { followBoard } = await import('../board/attach.js');
+    const { journalPath } = await import('../exercise/journal.js');
+    const openWebBoard = async (id: string, port: number | undefined) => {
+      const { BoardServer } = await import('../board/server.js');
+      return BoardServer.start({
+        exerciseId: id,
+        journalPath: journalPath(id),
+        actions: true,
+        ...(port ? { port } : {}),
+      });
+    };
+    let web: Awaited<ReturnType<typeof openWebBoard>> | undefined;
     try {
       const result = await startExercise({
         scenarios,
@@ -113,22 +154,16 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
         live: controllerLivePhase({
           ...(tickMs ? { tickMs } : {}),
           wrapUpMs,
-          onController: (controller, controlled) => {
+          onController: (controller) => {
+            web?.attach(controller);
             if (!tty) return;
-            board = new LiveBoard(
-              controlled.map((c) => ({
-                id: c.id,
-                timeLimitMs: c.scoring.timeLimitMs,
-                targets: Object.fromEntries(
-                  Object.entries(c.scoring.phases).map(([k, v]) => [k, v!.targetMs]),
-                ),
-              })),
-              process.stdout,
-              () => process.kill(process.pid, 'SIGINT'),
+            board = new LiveBoard(followBoard(exerciseId!, journalPath(exerciseId!)), process.stdout, () =>
+              process.kill(process.pid, 'SIGINT'),
             );
             board.attach(controller);
           },
           onEvent: (e) => {
+            web?.refresh();
             if (flags.json) write(`${JSON.stringify({ ...e, time: new Date().toISOString() })}\n`);
             else if (board) board.handle(e);
             else {
@@ -142,19 +177,20 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
         teardownSignal: interrupts.teardownSignal,
         confirm: async (summary) => {
           exerciseId = summary.exerciseId;
-          if (flags.yes) return true;
-          if (!process.stdin.isTTY || !process.stdout.isTTY) {
-            throw new SirsError(
-              'confirmation-required',
-              'sirs start asks before it creates anything, and this is not an interactive terminal: nothing was created',
-              {
-                suggestions: ['pass --yes to confirm non-interactively (drills, CI)'],
-              },
-            );
+          const ok = await ask(summary);
+          // The web board follows the journal from the first entry; the token is printed, never stored.
+          if (ok && flags.board === 'web') {
+            web = await openWebBoard(summary.exerciseId, flags['board-port']);
+            if (flags.json)
+              write(
+                `${JSON.stringify({ type: 'board', url: web.url, facilitatorUrl: web.facilitatorUrl })}\n`,
+              );
+            else
+              this.log(
+                `Board for the room: ${web.url}\nFacilitator's board (keep the token private): ${web.facilitatorUrl}`,
+              );
           }
-          this.log(confirmationText(summary));
-          const { confirm } = await import('@inquirer/prompts');
-          return confirm({ message: 'Create these resources and start the exercise?', default: false });
+          return ok;
         },
       });
       board?.detach();
@@ -185,6 +221,8 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
       return result;
     } finally {
       board?.detach();
+      web?.refresh();
+      await web?.close();
       interrupts.dispose();
     }
   }

@@ -4,7 +4,8 @@
  * status. Log lines scroll above the board.
  */
 import type { Controller, ControllerEvent } from '../../controller/controller.js';
-import type { ScenarioState } from '../../controller/model.js';
+import { boardRows, red, statusBlock, wantsColour, type TextStyle } from '../../board/text.js';
+import type { BoardView } from '../../board/view.js';
 import { formatDuration } from '../../scenario/duration.js';
 import { wrapUpLine } from './render.js';
 
@@ -28,14 +29,14 @@ export function describeControllerEvent(e: ControllerEvent): string | undefined 
       return e.state === 'timed-out' || e.state === 'aborted' ? `${e.scenario}: ${e.state}` : undefined;
     case 'hint':
       return `HINT for ${e.scenario} (costs ${e.cost}): ${e.text}`;
-    case 'ack':
-      return `ack "${e.ack.finding}"${e.ack.resource ? ` on ${e.ack.resource}` : ''} by ${e.ack.by}: ${
-        e.matched.length
-          ? `matches ${e.matched.join(', ')}`
-          : e.wrong.length
-            ? `WRONG resource for ${e.wrong.join(', ')}`
-            : 'matches no scenario'
-      }`;
+    case 'ack': {
+      const what = `"${e.ack.finding}"${e.ack.resource ? ` on ${e.ack.resource}` : ''} by ${e.ack.by}`;
+      const note = e.ack.note ? ` (note: ${e.ack.note})` : '';
+      if (e.matched.length) return `ack ${what}: matches ${e.matched.join(', ')}${note}`;
+      // The facilitator's view of a wrong identification: which scenario, the resource named, the note.
+      if (e.wrong.length) return `WRONG identification for ${e.wrong.join(', ')}: ack ${what}${note}`;
+      return `ack ${what}: matches no scenario${note}`;
+    }
     case 'breach':
       return `STEADY STATE BREACHED in ${e.scenario}: ${e.evidence.summary}`;
     case 'restored':
@@ -55,80 +56,84 @@ export function describeControllerEvent(e: ControllerEvent): string | undefined 
   }
 }
 
-export interface BoardScenario {
-  id: string;
-  targets: Partial<Record<'detect' | 'contain' | 'recover', number>>;
-  timeLimitMs: number;
-}
+/** What the terminal board asks before it acts: the key pressed, waiting for y/N. */
+type Question = 'hint' | 'end';
 
-const PHASE_OF_STATE: Record<ScenarioState, number> = {
-  pending: 0,
-  injecting: 0,
-  live: 0,
-  detected: 1,
-  contained: 2,
-  recovered: 3,
-  'timed-out': -1,
-  aborted: -1,
+const QUESTIONS: Record<Question, string> = {
+  hint: 'Release the next hint now? It costs points. [y/N]',
+  end: 'End the exercise now? Scenarios not resolved are aborted, then teardown. [y/N]',
 };
 
-/** A redrawn block at the bottom of the terminal. */
+/**
+ * A redrawn block at the bottom of the terminal, rendered from the journal (the same view as the web
+ * board): per scenario its state, timers against targets, next hint and score so far. `h` and `e` ask
+ * y/N first; `s` prints everything the web board shows.
+ */
 export class LiveBoard {
   private lines = 0;
-  private elapsed = 0;
-  private readonly states = new Map<string, ScenarioState>();
-  private readonly met = new Map<string, Partial<Record<string, number>>>();
-  private readonly hints = new Map<string, number>();
-  private readonly acks = new Map<string, number>();
+  private question?: Question;
   private controller?: Controller;
   private onKey?: (data: Buffer) => void;
+  private readonly style: TextStyle;
 
   constructor(
-    private readonly scenarios: BoardScenario[],
+    private readonly view: () => BoardView,
     private readonly out: NodeJS.WriteStream,
     private readonly interrupt: () => void,
+    env: NodeJS.ProcessEnv = process.env,
   ) {
-    for (const s of scenarios) this.states.set(s.id, 'live');
+    this.style = { colour: wantsColour(out, env) };
   }
 
-  attach(controller: Controller): void {
+  attach(controller: Controller, input: NodeJS.ReadStream = process.stdin): void {
     this.controller = controller;
-    const stdin = process.stdin;
-    if (!stdin.isTTY) return;
-    stdin.setRawMode(true);
-    stdin.resume();
-    this.onKey = (data) => {
-      const k = data.toString();
-      if (k === '\u0003') this.interrupt();
-      else if (k === 'h')
-        this.log(this.controller?.releaseHint() ? 'hint released' : 'no hint left to release');
-      else if (k === 'e') {
-        this.log('ending the exercise');
-        this.controller?.end();
-      } else if (k === 's') this.log(this.statusText());
-    };
-    stdin.on('data', this.onKey);
+    if (!input.isTTY) return;
+    input.setRawMode(true);
+    input.resume();
+    this.onKey = (data) => this.key(data.toString());
+    input.on('data', this.onKey);
     this.draw();
   }
 
-  detach(): void {
+  detach(input: NodeJS.ReadStream = process.stdin): void {
     if (this.onKey) {
-      process.stdin.off('data', this.onKey);
-      if (process.stdin.isTTY) process.stdin.setRawMode(false);
-      process.stdin.pause();
+      input.off('data', this.onKey);
+      if (input.isTTY) input.setRawMode(false);
+      input.pause();
+      this.onKey = undefined;
     }
     this.clear();
   }
 
+  /** A key from the facilitator (raw mode: one keystroke at a time). */
+  key(k: string): void {
+    if (k === '\u0003') return this.interrupt();
+    if (this.question) {
+      const asked = this.question;
+      this.question = undefined;
+      if (k !== 'y' && k !== 'Y') {
+        this.log(asked === 'hint' ? 'no hint released' : 'the exercise goes on');
+        return;
+      }
+      if (asked === 'hint')
+        this.log(this.controller?.releaseHint() ? 'hint released' : 'no hint left to release');
+      else {
+        this.log('ending the exercise');
+        this.controller?.end();
+      }
+      return;
+    }
+    if (k === 'h' || k === 'e') {
+      this.question = k === 'h' ? 'hint' : 'end';
+      this.draw();
+    } else if (k === 's') this.log(statusBlock(this.view(), this.style).join('\n'));
+  }
+
   handle(e: ControllerEvent): void {
-    if (e.type === 'controller.tick') this.elapsed = e.elapsedMs;
-    if (e.type === 'scenario.state') this.states.set(e.scenario, e.state);
-    if (e.type === 'phase.met') this.met.set(e.scenario, { ...this.met.get(e.scenario), [e.phase]: e.atMs });
-    if (e.type === 'hint') this.hints.set(e.scenario, (this.hints.get(e.scenario) ?? 0) + 1);
-    if (e.type === 'ack')
-      for (const s of [...e.matched, ...e.wrong]) this.acks.set(s, (this.acks.get(s) ?? 0) + 1);
     const line = describeControllerEvent(e);
-    if (line) this.log(line);
+    const alarming =
+      (e.type === 'ack' && e.matched.length === 0 && e.wrong.length > 0) || e.type === 'breach';
+    if (line) this.log(alarming ? red(line, this.style) : line);
     else this.draw();
   }
 
@@ -138,10 +143,6 @@ export class LiveBoard {
     this.draw();
   }
 
-  private statusText(): string {
-    return this.scenarios.map((s) => `${s.id}: ${this.states.get(s.id)}`).join('\n');
-  }
-
   private clear(): void {
     if (this.lines > 0) this.out.write(`\x1b[${this.lines}A\x1b[0J`);
     this.lines = 0;
@@ -149,31 +150,28 @@ export class LiveBoard {
 
   private draw(): void {
     this.clear();
-    const rows = [
-      `── ${clock(this.elapsed)} elapsed ── keys: [h] release a hint  [e] end  [s] status  [Ctrl-C] stop ──`,
-    ];
-    for (const s of this.scenarios) {
-      const state = this.states.get(s.id) ?? 'live';
-      const met = this.met.get(s.id) ?? {};
-      const phases = (['detect', 'contain', 'recover'] as const)
-        .filter((p) => s.targets[p] !== undefined)
-        .map((p) => {
-          const at = met[p];
-          const target = s.targets[p]!;
-          const mark =
-            at !== undefined ? (at <= target ? '✔' : '✔ late') : this.elapsed > target ? '✘ over' : '…';
-          return `${p} ${mark} ${at !== undefined ? clock(at) : clock(this.elapsed)}/${clock(target)}`;
-        })
-        .join('  ');
-      const extra = `hints ${this.hints.get(s.id) ?? 0}  acks ${this.acks.get(s.id) ?? 0}`;
-      const progress = PHASE_OF_STATE[state] < 0 ? state : `${state}`;
-      rows.push(
-        `${s.id.padEnd(28).slice(0, 28)} ${progress.padEnd(10)} ${phases}  ${extra}  limit ${clock(s.timeLimitMs)}`,
-      );
-    }
+    const rows = boardRows(this.view(), this.style);
+    if (this.question) rows.push(QUESTIONS[this.question]);
     const width = this.out.columns || 120;
-    const text = rows.map((r) => r.slice(0, width - 1)).join('\n');
+    // Cut to the width by visible characters: a colour code must not be cut in half.
+    const text = rows.map((r) => fit(r, width - 1)).join('\n');
     this.out.write(`${text}\n`);
     this.lines = rows.length;
   }
+}
+
+/** Cut a line to `width` visible characters, keeping colour codes whole and closing any left open. */
+function fit(row: string, width: number): string {
+  let out = '';
+  let visible = 0;
+  // eslint-disable-next-line no-control-regex
+  for (const part of row.split(/(\x1b\[[0-9;]*m)/)) {
+    if (part.startsWith('\x1b[')) out += part;
+    else {
+      const take = [...part].slice(0, Math.max(0, width - visible));
+      out += take.join('');
+      visible += take.length;
+    }
+  }
+  return out.includes('\x1b[31m') && !out.endsWith('\x1b[39m') ? `${out}\x1b[39m` : out;
 }
