@@ -70,6 +70,6 @@ describe('sirs show', () => {
   it('requires an id', async () => {
     const r = await sirs(['show']);
     expect(r.exitCode).to.equal(2);
-    expect(r.stderr).to.contain('Missing 1 required arg');
+    expect(r.stderr).to.match(/^Error: sirs show needs <id>\n/);
   });
 });
