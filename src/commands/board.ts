@@ -29,7 +29,8 @@ Stop serving with Ctrl-C; the exercise is not affected.`;
     port: Flags.integer({ description: 'Port on 127.0.0.1 (default: a free one).', min: 1, max: 65535 }),
   };
 
-  async run(): Promise<BoardResult> {
+  /** With --json the result is one line, printed as soon as the board serves (it serves until Ctrl-C). */
+  async run(): Promise<void> {
     const { args, flags } = await this.parse(Board);
     const { exerciseStatus } = await import('../exercise/status.js');
     const { journalPath } = await import('../exercise/journal.js');
@@ -53,6 +54,5 @@ Stop serving with Ctrl-C; the exercise is not affected.`;
       process.on('SIGTERM', stop);
     });
     await board.close();
-    return result;
   }
 }
