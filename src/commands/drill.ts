@@ -9,7 +9,15 @@ export default class Drill extends SirsCommand {
 autopilot (unless --no-autopilot: then your detection and auto-remediation are what is tested),
 always torn down. It prints a summary, writes JUnit XML and JSON results, and exits 1 when any
 phase missed its target. With --schedule it keeps running and starts a drill at each time of a
-cron expression, never two at once.`;
+cron expression, never two at once.
+
+--time-limit compresses the drill rather than cutting it short: exercise time runs faster than the
+clock so the longest scenario ends at the limit, and targets, hints and autopilot steps scale with
+it (results say how, e.g. "met in 2.1s (target 13.3s = 10m00s × 1/45)").
+
+--emit-schedule writes the same drill as a definition for a scheduler you already run: a GitHub
+Actions workflow, a GitLab CI job, a systemd service and timer, or an EventBridge Scheduler schedule
+that starts a CodeBuild project (a CloudFormation template).`;
   static override examples = [
     {
       description: 'A drill on the range, results for CI',
@@ -27,6 +35,11 @@ cron expression, never two at once.`;
       description: 'Every weekday at 09:00 on a sandbox account',
       command: '<%= config.bin %> <%= command.id %> ssh-open-to-world --target aws --schedule "0 9 * * 1-5"',
     },
+    {
+      description: 'The same drill as a GitHub Actions workflow',
+      command:
+        '<%= config.bin %> <%= command.id %> ssh-open-to-world --schedule "0 9 * * 1-5" --emit-schedule github --out .github/workflows/sirs-drill.yml',
+    },
   ];
   static override strict = false;
   static override enableJsonFlag = false;
@@ -39,7 +52,11 @@ cron expression, never two at once.`;
       default: true,
       allowNo: true,
     }),
-    'time-limit': Flags.string({ description: 'Shorten every scenario’s time limit, like 5m.' }),
+    'time-limit': Flags.string({
+      description:
+        'Compress the drill into this much clock time, like 5m: the longest scenario ends at the limit, and targets, hints and autopilot steps scale with it.',
+      exclusive: ['time-scale'],
+    }),
     'time-scale': Flags.string({
       description:
         'Run exercise time faster than the clock: 3 facilitates a 45-minute scenario in 15 minutes (targets, hints and the time limit scale with it).',
@@ -47,7 +64,19 @@ cron expression, never two at once.`;
     tick: Flags.string({ description: 'Controller tick interval, like 1s or 250ms.' }),
     junit: Flags.string({ description: 'JUnit XML file (default: .sirs/drills/<id>/junit.xml).' }),
     results: Flags.string({ description: 'JSON results file (default: .sirs/drills/<id>/results.json).' }),
-    schedule: Flags.string({ description: 'Cron expression: keep running and drill at each time.' }),
+    schedule: Flags.string({
+      description:
+        'Cron expression (minute hour day-of-month month day-of-week, or @daily): keep running and drill at each time; with --emit-schedule, when the scheduler runs it (UTC).',
+    }),
+    'emit-schedule': Flags.option({
+      options: ['github', 'gitlab', 'systemd', 'eventbridge'] as const,
+      description:
+        'Write this drill as a definition for a scheduler instead of running it: a GitHub Actions workflow, a GitLab CI job, a systemd service and timer, or an EventBridge Scheduler schedule with a CodeBuild project (CloudFormation).',
+    })(),
+    out: Flags.string({
+      description: 'With --emit-schedule: the file to write (default: standard output).',
+      dependsOn: ['emit-schedule'],
+    }),
     all: Flags.boolean({
       description:
         'Every scenario of the library in one exercise (those that cannot run on the target are skipped and named), one JUnit file.',
@@ -78,6 +107,40 @@ cron expression, never two at once.`;
         { suggestions: ['sirs drill ssh-open-to-world', 'sirs drill --all --junit drills.xml'] },
       );
     }
+    const { parseDuration } = await import('../scenario/duration.js');
+    const limit = flags['time-limit'] ? parseDuration(flags['time-limit']) : undefined;
+    if (limit && !limit.ok) throw new UsageError('bad-time-limit', `--time-limit: ${limit.error}`);
+    const { parseTick, parseTimeScale } = await import('../cli/exercise/flags.js');
+    const tickMs = flags.tick ? parseTick(flags.tick) : undefined;
+    const timeScale = flags['time-scale'] ? parseTimeScale(flags['time-scale']) : undefined;
+    if (flags['emit-schedule']) {
+      const { emitSchedule } = await import('../schedule/emit.js');
+      const { join } = await import('node:path');
+      const { userInfo } = await import('node:os');
+      const text = emitSchedule(flags['emit-schedule'], {
+        scenarios: argv as string[],
+        all: flags.all,
+        schedule: flags.schedule,
+        target: flags.target ?? 'range',
+        autopilot: flags.autopilot,
+        ...(flags['time-limit'] ? { timeLimit: flags['time-limit'] } : {}),
+        ...(flags['time-scale'] ? { timeScale: flags['time-scale'] } : {}),
+        ...(flags.tick ? { tick: flags.tick } : {}),
+        ...(flags.region ? { region: flags.region } : {}),
+        ...(flags.profile ? { profile: flags.profile } : {}),
+        ...(flags.config ? { config: flags.config } : {}),
+        // systemd runs this very sirs, from here.
+        sirsCommand: [process.execPath, join(this.config.root, 'bin', 'run.js')],
+        workingDirectory: process.cwd(),
+        user: userInfo().username,
+      });
+      if (flags.out) {
+        const { writeScheduleFiles } = await import('../schedule/emit.js');
+        for (const f of writeScheduleFiles(flags['emit-schedule'], text, flags.out))
+          process.stderr.write(`Wrote ${f}\n`);
+      } else process.stdout.write(text);
+      return;
+    }
     let scenarios = argv as string[];
     if (flags.all) {
       const { libraryFor } = await import('../controller/drill.js');
@@ -86,23 +149,32 @@ cron expression, never two at once.`;
       scenarios = library.scenarios;
     }
     const { runDrill, scheduleDrills } = await import('../controller/drill.js');
-    const { parseDuration } = await import('../scenario/duration.js');
     const { jsonLines, plainLines } = await import('../cli/exercise/render.js');
     const { describeControllerEvent } = await import('../cli/exercise/controller-render.js');
     const { renderScore } = await import('../cli/exercise/score-render.js');
     const { trapInterrupts } = await import('../cli/exercise/interrupts.js');
-    const limit = flags['time-limit'] ? parseDuration(flags['time-limit']) : undefined;
-    if (limit && !limit.ok) throw new UsageError('bad-time-limit', `--time-limit: ${limit.error}`);
-    const { parseTick, parseTimeScale } = await import('../cli/exercise/flags.js');
-    const tickMs = flags.tick ? parseTick(flags.tick) : undefined;
-    const timeScale = flags['time-scale'] ? parseTimeScale(flags['time-scale']) : undefined;
     const write = (s: string) => process.stdout.write(s);
-    const emit = flags.json ? jsonLines(write) : plainLines(write);
+    const line = (o: Record<string, unknown>) =>
+      write(`${JSON.stringify({ ...o, time: new Date().toISOString() })}\n`);
+    // A drill has no responders: with the autopilot nobody takes part; without it, people may watch.
+    const emit = flags.json
+      ? jsonLines(write)
+      : plainLines(write, { audience: flags.autopilot ? 'none' : 'watchers' });
+    let running = false;
     const interrupts = trapInterrupts({
       exerciseId: () => flags['exercise-id'],
       say: (l) => process.stderr.write(`${l}\n`),
+      ...(flags.schedule ? { idle: () => (running ? undefined : 'stopped; no drill was running.') } : {}),
     });
     const once = async (): Promise<DrillResult> => {
+      running = true;
+      try {
+        return await drill();
+      } finally {
+        running = false;
+      }
+    };
+    const drill = async (): Promise<DrillResult> => {
       const result = await runDrill({
         scenarios,
         target: {
@@ -121,21 +193,27 @@ cron expression, never two at once.`;
         ...(flags.config ? { configPath: flags.config } : {}),
         emit,
         onControllerEvent: (e) => {
-          if (flags.json) write(`${JSON.stringify({ ...e, time: new Date().toISOString() })}\n`);
+          if (flags.json) line({ ...e });
           else {
-            const line = describeControllerEvent(e);
-            if (line) write(`${line}\n`);
+            const text = describeControllerEvent(e);
+            if (text) write(`${text}\n`);
           }
         },
         signal: interrupts.signal,
         teardownSignal: interrupts.teardownSignal,
       });
       if (flags.json)
-        write(
-          `${JSON.stringify({ type: 'result', passed: result.passed, junit: result.junit, results: result.results, ...result.exercise })}\n`,
-        );
+        line({
+          type: 'result',
+          passed: result.passed,
+          junit: result.junit,
+          results: result.results,
+          clock: result.clock,
+          ...result.exercise,
+        });
       else {
-        if (result.exercise.score) this.log(renderScore(result.exercise.score));
+        if (result.exercise.score)
+          this.log(renderScore(result.exercise.score, { timeScale: result.clock.timeScale }));
         this.log(
           `Drill ${result.exercise.exerciseId}: ${result.passed ? 'PASSED' : 'FAILED'} (JUnit: ${result.junit}, results: ${result.results})`,
         );
@@ -148,12 +226,27 @@ cron expression, never two at once.`;
       if (flags.schedule) {
         await scheduleDrills(flags.schedule, once, {
           signal: interrupts.signal,
-          onError: (err) => process.stderr.write(`drill failed: ${(err as Error).message}\n`),
-          onNext: (next) =>
-            process.stderr.write(
-              next ? `next drill at ${next.toISOString()}\n` : 'no further drills scheduled\n',
-            ),
+          onError: (err) => {
+            if (flags.json)
+              line({
+                type: 'drill.error',
+                error: { code: (err as SirsError).code ?? 'error', message: (err as Error).message },
+              });
+            else process.stderr.write(`drill failed: ${(err as Error).message}\n`);
+          },
+          onNext: (next) => {
+            if (interrupts.signal.aborted) return;
+            if (flags.json) line({ type: 'scheduled', next: next?.toISOString() ?? null });
+            else
+              process.stderr.write(
+                next ? `next drill at ${next.toISOString()}\n` : 'no further drills scheduled\n',
+              );
+          },
         });
+        if (interrupts.signal.aborted) {
+          if (flags.json) line({ type: 'stopped', signal: String(interrupts.signal.reason ?? 'SIGINT') });
+          return this.exit(130);
+        }
         return;
       }
       const result = await once();

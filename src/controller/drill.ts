@@ -2,14 +2,22 @@
  * Drills: unattended exercises (autopilot unless told otherwise, confirmed, always torn down) that write
  * JUnit XML and JSON results and fail when any phase missed its target; optionally on a cron schedule,
  * never two at once.
+ *
+ * A drill with a time limit is compressed, not cut short: exercise time runs `longest time limit /
+ * --time-limit` times faster than the clock (the controller's time scale, as `sirs start --time-scale`),
+ * so targets, hints and autopilot steps keep their place in the scenario and the longest scenario (or
+ * campaign) ends exactly at the limit.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { TargetOptions } from '../aws/target.js';
-import { SirsError } from '../errors.js';
+import { SirsError, UsageError } from '../errors.js';
 import type { ExerciseListener } from '../exercise/events.js';
 import { stateDir } from '../exercise/journal.js';
-import { startExercise, type ExerciseResult } from '../exercise/run.js';
+import { MAX_TIME_SCALE, startExercise, type ExerciseResult } from '../exercise/run.js';
+import { loadExercise } from '../scenario/load.js';
+import { durationMs as durationOf, formatDuration } from '../scenario/duration.js';
+import { SCHEDULE_FORMS } from '../schedule/cron.js';
 import type { ControllerEvent } from './controller.js';
 import { controllerLivePhase } from './live.js';
 import { junitXml } from './results.js';
@@ -38,17 +46,56 @@ export interface DrillResult {
   passed: boolean;
   junit: string;
   results: string;
+  clock: DrillClock;
+}
+
+/** How a drill's exercise time relates to the clock. */
+export interface DrillClock {
+  /** Exercise time runs this many times faster than the clock (1: real time). */
+  timeScale: number;
+  /** The drill's time limit on the clock (`--time-limit`), when one was given. */
+  timeLimitMs?: number;
+  /** The longest scenario's (or campaign's) own time limit, in exercise time. */
+  longestMs: number;
+}
+
+/**
+ * The drill's clock: `--time-scale` as given, or the compression that fits the longest scenario (a
+ * campaign: its last stage's end) into `--time-limit`. A limit longer than every scenario changes nothing.
+ */
+export function drillClock(
+  scenarios: readonly string[],
+  opts: { timeLimitMs?: number; timeScale?: number; cwd?: string },
+): DrillClock {
+  const units = loadExercise(scenarios, { cwd: opts.cwd ?? process.cwd() });
+  const longestMs = Math.max(...units.scenarios.map((l) => (l.atMs ?? 0) + durationOf(l.scenario.timeLimit)));
+  if (opts.timeScale && opts.timeLimitMs)
+    throw new UsageError('drill-clock', '--time-limit and --time-scale both set the drill’s pace: give one');
+  if (!opts.timeLimitMs) return { timeScale: opts.timeScale ?? 1, longestMs };
+  const timeScale = Math.max(1, longestMs / opts.timeLimitMs);
+  if (timeScale > MAX_TIME_SCALE) {
+    throw new UsageError(
+      'bad-time-limit',
+      `--time-limit ${formatDuration(opts.timeLimitMs)} would compress ${formatDuration(longestMs)} of exercise more than ${MAX_TIME_SCALE}×`,
+      {
+        suggestions: [
+          `give at least --time-limit ${formatDuration(Math.ceil(longestMs / MAX_TIME_SCALE / 1000) * 1000)}`,
+        ],
+      },
+    );
+  }
+  return { timeScale, timeLimitMs: opts.timeLimitMs, longestMs };
 }
 
 export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
   const started = new Date();
+  const clock = drillClock(opts.scenarios, opts);
   const exercise = await startExercise({
     scenarios: opts.scenarios,
     target: opts.target,
     ...(opts.exerciseId ? { exerciseId: opts.exerciseId } : {}),
     autopilot: opts.autopilot,
-    ...(opts.timeLimitMs ? { timeLimitMs: opts.timeLimitMs } : {}),
-    ...(opts.timeScale ? { timeScale: opts.timeScale } : {}),
+    ...(clock.timeScale !== 1 ? { timeScale: clock.timeScale } : {}),
     ...(opts.configPath ? { configPath: opts.configPath } : {}),
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
     keep: false,
@@ -71,7 +118,12 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
   if (exercise.score) {
     writeFileSync(
       junit,
-      junitXml(exercise.exerciseId, exercise.score, { timestamp: started.toISOString(), durationMs }),
+      junitXml(exercise.exerciseId, exercise.score, {
+        timestamp: started.toISOString(),
+        durationMs,
+        timeScale: clock.timeScale,
+        ...(clock.timeLimitMs ? { timeLimitMs: clock.timeLimitMs } : {}),
+      }),
     );
   } else {
     // No score (injection failed): one failing case says why, so CI shows the reason.
@@ -83,9 +135,20 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
   }
   writeFileSync(
     results,
-    `${JSON.stringify({ exerciseId: exercise.exerciseId, passed, startedAt: started.toISOString(), durationMs, endReason: exercise.endReason, score: exercise.score ?? null, leftovers: exercise.leftovers, error: exercise.error ?? null }, null, 2)}\n`,
+    `${JSON.stringify({ exerciseId: exercise.exerciseId, passed, startedAt: started.toISOString(), durationMs, clock: clockFacts(clock), endReason: exercise.endReason, score: exercise.score ?? null, leftovers: exercise.leftovers, error: exercise.error ?? null }, null, 2)}\n`,
   );
-  return { exercise, passed, junit, results };
+  return { exercise, passed, junit, results, clock };
+}
+
+/** The clock as results state it: score times are exercise time; divide by `timeScale` for the clock. */
+export function clockFacts(clock: DrillClock): DrillClock & { note: string } {
+  return {
+    ...clock,
+    note:
+      clock.timeScale === 1
+        ? 'real time: score times are clock times'
+        : `compressed: exercise time ran ${Number(clock.timeScale.toFixed(2))}× faster than the clock (score times are exercise time; divide by timeScale for clock time)`,
+  };
 }
 
 /** Run a drill at every time of a cron expression until the signal aborts; a run never overlaps another. */
@@ -106,12 +169,10 @@ export async function scheduleDrills(
       opts.onNext(job?.nextRun() ?? null);
     });
   } catch (err) {
-    throw new SirsError(
+    throw new UsageError(
       'bad-schedule',
       `--schedule "${cron}" is not a cron expression: ${(err as Error).message}`,
-      {
-        suggestions: ['e.g. "0 9 * * 1-5" (09:00 on weekdays) or "*/30 * * * *" (every 30 minutes)'],
-      },
+      { suggestions: SCHEDULE_FORMS },
     );
   }
   opts.onNext(job.nextRun());

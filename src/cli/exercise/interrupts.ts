@@ -11,10 +11,18 @@ export interface Interrupts {
 export function trapInterrupts(opts: {
   exerciseId: () => string | undefined;
   say: (line: string) => void;
+  /** Nothing is running yet (a drill schedule waiting for its next time): what to say instead of tearing down. */
+  idle?: () => string | undefined;
 }): Interrupts {
   const first = new AbortController();
   const second = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
+    const idle = first.signal.aborted ? undefined : opts.idle?.();
+    if (idle !== undefined) {
+      opts.say(`\n${sig}: ${idle}`);
+      first.abort(sig);
+      return;
+    }
     if (!first.signal.aborted) {
       opts.say(`\n${sig}: ending the exercise and tearing down (press Ctrl-C again to stop waiting).`);
       first.abort(sig);

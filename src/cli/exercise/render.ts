@@ -11,7 +11,13 @@ export function jsonLines(write: (s: string) => void): ExerciseListener {
   return (e) => write(`${JSON.stringify({ ...e, time: new Date().toISOString() })}\n`);
 }
 
-export function describeEvent(e: ExerciseEvent): string | undefined {
+/**
+ * Who the live exercise's environment is for: responders (a game day), people who may watch or take part
+ * (a drill that tests the team's automation), or nobody (an autopilot drill: no responders).
+ */
+export type LiveAudience = 'responders' | 'watchers' | 'none';
+
+export function describeEvent(e: ExerciseEvent, audience: LiveAudience = 'responders'): string | undefined {
   switch (e.type) {
     case 'preflight':
       return `Acting as ${e.principalArn} in account ${e.accountId}${e.accountAlias ? ` (${e.accountAlias})` : ''}, ${e.region}, on ${e.target}.`;
@@ -30,15 +36,23 @@ export function describeEvent(e: ExerciseEvent): string | undefined {
     case 'action.failed':
       return `[${e.scenario}] ${e.call} FAILED: ${e.error}`;
     case 'live':
+      if (audience === 'none') return `Exercise ${e.exerciseId} is live (autopilot: no responders).`;
       return [
         `Exercise ${e.exerciseId} is live.`,
         ...(e.env
           ? [
-              'Responders: paste this into a shell to use the aws CLI against the range:',
+              audience === 'responders'
+                ? 'Responders: paste this into a shell to use the aws CLI against the range:'
+                : 'To watch or take part, paste this into a shell to use the aws CLI against the range:',
               ...Object.entries(e.env).map(([k, v]) => `  export ${k}=${v}`),
             ]
           : []),
-        ...(e.runbooks?.length ? ['Runbooks for responders:', ...e.runbooks.map((f) => `  ${f}`)] : []),
+        ...(e.runbooks?.length
+          ? [
+              audience === 'responders' ? 'Runbooks for responders:' : 'Runbooks:',
+              ...e.runbooks.map((f) => `  ${f}`),
+            ]
+          : []),
         ...(e.changes?.length
           ? [
               'Change calendar (approved changes in this account; leave them alone):',
@@ -83,11 +97,11 @@ export function wrapUpLine(e: Extract<ControllerEvent, { type: 'wrap-up' }>): st
 
 export function plainLines(
   write: (s: string) => void,
-  opts: { stackEvents?: boolean } = {},
+  opts: { stackEvents?: boolean; audience?: LiveAudience } = {},
 ): ExerciseListener {
   return (e) => {
     if (e.type === 'stack.event' && !opts.stackEvents) return;
-    const line = describeEvent(e);
+    const line = describeEvent(e, opts.audience);
     if (line !== undefined) write(`${line}\n`);
   };
 }
