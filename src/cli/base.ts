@@ -75,7 +75,8 @@ export function jsonRequested(argv: readonly string[]): boolean {
 export function reportFailure(failure: Failure, json: boolean): void {
   if (json) {
     const error = { code: failure.code, message: failure.message, suggestions: failure.suggestions };
-    process.stdout.write(`${JSON.stringify({ error }, null, 2)}\n`);
+    // One line: also a valid last line for the JSON-lines output of start and drill.
+    process.stdout.write(`${JSON.stringify({ error })}\n`);
     return;
   }
   process.stderr.write(`Error: ${failure.message}\n`);

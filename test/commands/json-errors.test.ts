@@ -11,6 +11,8 @@ function expectJsonError(
   exitCode: number,
 ): { message: string; suggestions: string[] } {
   expect(run.exitCode, run.stdout + run.stderr).to.equal(exitCode);
+  // One line, so that it is also a valid last line of the JSON-lines output of start and drill.
+  expect(run.stdout.trimEnd().split('\n')).to.have.length(1);
   const doc = JSON.parse(run.stdout) as { error: { code: string; message: string; suggestions: string[] } };
   expect(Object.keys(doc)).to.deep.equal(['error']);
   expect(Object.keys(doc.error).sort()).to.deep.equal(['code', 'message', 'suggestions']);
