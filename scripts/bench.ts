@@ -36,6 +36,7 @@ const SECTIONS: Record<string, () => Promise<{ run(): Promise<BenchSection> }>> 
   reliability: () => import('./bench/reliability.js'),
   report: () => import('./bench/report.js'),
   library: () => import('./bench/library.js'),
+  lint: () => import('./bench/lint.js'),
 };
 
 function selected(argv: string[]): string[] {
