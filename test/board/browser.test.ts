@@ -92,14 +92,16 @@ describe('the web board in headless Chromium', function () {
       throw new Error(
         `Chromium is not installed at ${CHROMIUM}: apt-get install -y --no-install-recommends chromium`,
       );
-    range = await startTestRange({ wellKnownKeys: true });
     profile = mkdtempSync(join(tmpdir(), 'sirs-board-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: false,
-      args: FLAGS,
-      viewport: { width: 1280, height: 900 },
-    });
+    [range, context] = await Promise.all([
+      startTestRange(),
+      chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: false,
+        args: FLAGS,
+        viewport: { width: 1280, height: 900 },
+      }),
+    ]);
     mkdirSync(artifacts, { recursive: true });
     dirs = scratch();
   });
@@ -132,7 +134,10 @@ describe('the web board in headless Chromium', function () {
     const abort = new AbortController();
     const running: Promise<ExerciseResult> = startExercise({
       scenarios: [file],
-      target: { endpointUrl: range.endpoint },
+      target: {
+        endpointUrl: range.endpoint,
+        rangeKeys: { admin: { ...range.credentials }, root: { ...range.rootCredentials } },
+      },
       exerciseId: EXERCISE,
       cwd: dirs.cwd,
       emit: () => {},
@@ -163,19 +168,11 @@ describe('the web board in headless Chromium', function () {
     const stateIs = (state: string) =>
       Promise.race([page.waitForSelector(`${card}[data-state="${state}"]`), failed]);
     try {
-      await page.goto(board.facilitatorUrl!);
+      // A read-only viewer (no token) sees the board without the actions.
+      await page.goto(board.url);
       await stateIs('live');
-      // The token left the address bar (the board is projected), and the actions are shown.
-      expect(page.url()).to.equal(board.url);
-      await page.waitForSelector('#controls:not([hidden])');
+      expect(await page.isHidden('#controls')).to.equal(true);
       const sg = ctx!.outputs['board-ssh']!.WebSgId!;
-
-      // A read-only viewer (no token) sees the same board without the actions.
-      const viewer = await context.newPage();
-      await viewer.goto(board.url);
-      await viewer.waitForSelector(`${card}[data-state="live"]`);
-      expect(await viewer.isHidden('#controls')).to.equal(true);
-      await viewer.close();
 
       // Refused: no token, another origin, another Host, a preflight; and no CORS header anywhere.
       const port = board.port;
@@ -210,7 +207,14 @@ describe('the web board in headless Chromium', function () {
       expect(Object.keys(preflight.headers).filter((h) => h.startsWith('access-control'))).to.deep.equal([]);
       expect((await raw(port, 'GET', '/actions/end', own)).status).to.equal(405);
       // A page on another origin tries both ways a browser could: a form and a fetch with the token.
-      await fromAnotherOrigin(context, board, token);
+      await fromAnotherOrigin(page, board, token);
+
+      // The facilitator's address: the token leaves the address bar (the board is projected), and the
+      // actions are shown.
+      await page.goto(board.facilitatorUrl!);
+      await stateIs('live');
+      expect(page.url()).to.equal(board.url);
+      await page.waitForSelector('#controls:not([hidden])');
 
       // A wrong identification, with a note: WRONG in words, the resource and the note as text.
       await writeAck(session, EXERCISE, {
@@ -307,7 +311,7 @@ async function waitFor(cond: () => boolean): Promise<void> {
 }
 
 /** A page served from another origin posts a form and a token-carrying fetch at the board: neither acts. */
-async function fromAnotherOrigin(context: BrowserContext, board: BoardServer, token: string): Promise<void> {
+async function fromAnotherOrigin(page: Page, board: BoardServer, token: string): Promise<void> {
   const target = `${board.url}actions/end`;
   const html = `<!doctype html><form id=f method=post action="${target}"><input name=x value=1></form>
 <script>
@@ -319,7 +323,6 @@ window.fetchResult = fetch(${JSON.stringify(target)}, { method: 'POST', headers:
     res.end(html);
   });
   await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
-  const page: Page = await context.newPage();
   try {
     await page.goto(`http://localhost:${(evil.address() as AddressInfo).port}/`);
     expect(await page.evaluate('window.fetchResult')).to.match(/^blocked/);
@@ -329,7 +332,6 @@ window.fetchResult = fetch(${JSON.stringify(target)}, { method: 'POST', headers:
     const view = (await (await fetch(`${board.url}view.json`)).json()) as { view: { running: boolean } };
     expect(view.view.running).to.equal(true);
   } finally {
-    await page.close();
     evil.closeAllConnections();
     await new Promise((r) => evil.close(r));
   }

@@ -88,7 +88,7 @@ describe('the board commands', function () {
   describe('on the range', () => {
     let range: TestRange;
     before(async () => {
-      range = await startTestRange({ wellKnownKeys: true });
+      range = await startTestRange();
     });
     after(() => range?.stop());
 

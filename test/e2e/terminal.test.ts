@@ -30,7 +30,7 @@ describe('e2e: sirs start on a terminal', function () {
       console.log('    (util-linux `script` is not installed: no pseudo-terminal for this test)');
       this.skip();
     }
-    range = await startTestRange({ wellKnownKeys: true });
+    range = await startTestRange();
   });
   after(async () => {
     await range?.stop();
