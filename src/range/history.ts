@@ -1,6 +1,3 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 /** A CloudTrail record, in the shape CloudTrail delivers and LookupEvents returns as CloudTrailEvent. */
 export interface CloudTrailRecord {
   eventVersion: string;
@@ -52,56 +49,114 @@ interface Partition {
   byAttribute: Map<string, number[]>;
 }
 
+/** How much history the range keeps: AWS keeps 90 days of management events in Event history. */
+export interface HistoryRetention {
+  /** Events older than this are dropped (default 90 days). */
+  maxAgeMs: number;
+  /** At most this many events are kept, the newest (default 100,000: about 300 MB of heap). */
+  maxEvents: number;
+  /** The range clock, in ms (event times are on it). */
+  now: () => number;
+}
+
+export const DEFAULT_RETENTION_DAYS = 90;
+export const DEFAULT_RETENTION_EVENTS = 100_000;
+
 /**
  * CloudTrail event history: management events of every account and region, indexed so that
  * LookupEvents answers from an index and a binary search, newest first, whatever the history's size.
+ * Events carry a sequence number that only grows (across restarts too); those below `floor` are past
+ * the retention and are dropped from memory in batches.
  */
 export class EventHistory {
-  private events: StoredEvent[] = [];
+  /** Events by sequence number, from `base` on (a gap left by a repaired file is undefined). */
+  private events: Array<StoredEvent | undefined> = [];
+  private base = 0;
+  private floor = 0;
+  private nextSeq = 0;
   private partitions = new Map<string, Partition>();
-  private file?: string;
-  private pending: string[] = [];
-  private flushTimer?: NodeJS.Timeout;
+  private retention: HistoryRetention = {
+    maxAgeMs: DEFAULT_RETENTION_DAYS * 86_400_000,
+    maxEvents: DEFAULT_RETENTION_EVENTS,
+    now: () => Number.POSITIVE_INFINITY,
+  };
+  /** Events not yet handed to the journal (only kept while one is attached). */
+  private unjournaled: StoredEvent[] | undefined;
 
+  /** Events kept (within the retention). */
   get size(): number {
-    return this.events.length;
+    return this.nextSeq - this.floor;
   }
 
-  /** Keep the history in `<dir>/cloudtrail-events.jsonl` (loaded now, appended as events arrive). */
-  persistTo(dir: string): void {
-    mkdirSync(dir, { recursive: true });
-    this.file = join(dir, 'cloudtrail-events.jsonl');
-    if (existsSync(this.file)) {
-      for (const line of readFileSync(this.file, 'utf8').split('\n')) {
-        if (line.trim()) this.index(JSON.parse(line) as Omit<StoredEvent, 'seq'>, false);
-      }
-    }
+  /** The sequence number the next event gets. */
+  get sequence(): number {
+    return this.nextSeq;
+  }
+
+  retain(retention: Partial<HistoryRetention>): void {
+    this.retention = { ...this.retention, ...retention };
+    this.expire();
+  }
+
+  /** From now on, keep new events for `takeUnjournaled` (the journal writes them before the response). */
+  journal(): void {
+    this.unjournaled ??= [];
+  }
+
+  takeUnjournaled(): StoredEvent[] {
+    const out = this.unjournaled ?? [];
+    if (this.unjournaled) this.unjournaled = [];
+    return out;
   }
 
   add(event: Omit<StoredEvent, 'seq'>): StoredEvent {
-    return this.index(event, true);
+    const stored: StoredEvent = { ...event, seq: this.nextSeq };
+    this.index(stored);
+    this.unjournaled?.push(stored);
+    this.expire();
+    return stored;
   }
 
-  private index(event: Omit<StoredEvent, 'seq'>, persist: boolean): StoredEvent {
-    const stored: StoredEvent = { ...event, seq: this.events.length };
+  /** Put back an event read from disk, with its sequence number (greater than any before it). */
+  restore(event: StoredEvent): void {
+    if (event.seq < this.nextSeq) return;
+    if (this.events.length === 0) {
+      this.base = event.seq;
+      this.floor = event.seq;
+      this.nextSeq = event.seq;
+    }
+    this.index(event);
+    this.expire();
+  }
+
+  /** Numbering continues from here (a state whose newest events were dropped by the retention). */
+  continueFrom(seq: number): void {
+    if (seq <= this.nextSeq) return;
+    if (this.events.length === 0) this.base = this.floor = seq;
+    this.nextSeq = seq;
+  }
+
+  private index(stored: StoredEvent): void {
+    while (this.base + this.events.length < stored.seq) this.events.push(undefined);
     this.events.push(stored);
-    const key = `${event.accountId}/${event.region}`;
+    this.nextSeq = stored.seq + 1;
+    const key = `${stored.accountId}/${stored.region}`;
     let p = this.partitions.get(key);
     if (!p) {
       p = { all: [], byAttribute: new Map() };
       this.partitions.set(key, p);
     }
     p.all.push(stored.seq);
-    const r = event.record;
+    const r = stored.record;
     const attrs: Array<[LookupAttributeKey, string]> = [
       ['EventId', r.eventID],
       ['EventName', r.eventName],
       ['ReadOnly', String(r.readOnly)],
-      ['Username', event.username],
+      ['Username', stored.username],
       ['EventSource', r.eventSource],
-      ['AccessKeyId', event.accessKeyId],
+      ['AccessKeyId', stored.accessKeyId],
     ];
-    for (const res of event.resources) {
+    for (const res of stored.resources) {
       attrs.push(['ResourceType', res.ResourceType], ['ResourceName', res.ResourceName]);
     }
     for (const [k, v] of attrs) {
@@ -111,24 +166,43 @@ export class EventHistory {
       if (!list) p.byAttribute.set(idx, (list = []));
       if (list[list.length - 1] !== stored.seq) list.push(stored.seq);
     }
-    if (persist && this.file) {
-      this.pending.push(JSON.stringify(event));
-      this.flushTimer ??= setTimeout(() => this.flush(), 50);
-    }
-    return stored;
   }
 
-  flush(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    if (!this.file || this.pending.length === 0) return;
-    appendFileSync(this.file, this.pending.join('\n') + '\n', { mode: 0o600 });
-    this.pending = [];
+  /** Move the floor past events beyond the retention; free their memory once enough have gone. */
+  private expire(): void {
+    const { maxEvents, maxAgeMs } = this.retention;
+    if (this.nextSeq - this.floor > maxEvents) this.floor = this.nextSeq - maxEvents;
+    const cutoff = this.retention.now() - maxAgeMs;
+    while (this.floor < this.nextSeq) {
+      const e = this.events[this.floor - this.base];
+      if (e && e.time >= cutoff) break;
+      this.floor++;
+    }
+    const gone = this.floor - this.base;
+    if (gone > 1024 && gone * 4 > this.events.length) this.prune();
+  }
+
+  private prune(): void {
+    this.events.splice(0, this.floor - this.base);
+    this.base = this.floor;
+    for (const [key, p] of this.partitions) {
+      dropBelow(p.all, this.floor);
+      if (p.all.length === 0) {
+        this.partitions.delete(key);
+        continue;
+      }
+      for (const [idx, list] of p.byAttribute) {
+        dropBelow(list, this.floor);
+        if (list.length === 0) p.byAttribute.delete(idx);
+      }
+    }
   }
 
   reset(): void {
     this.events = [];
     this.partitions.clear();
+    this.base = this.floor = this.nextSeq;
+    if (this.unjournaled) this.unjournaled = [];
   }
 
   /**
@@ -156,25 +230,42 @@ export class EventHistory {
     const out: StoredEvent[] = [];
     let i = hi;
     for (; i >= 0 && out.length < q.limit; i--) {
-      const e = this.at(seqs[i] as number);
+      const seq = seqs[i] as number;
+      if (seq < this.floor) {
+        i = -1;
+        break;
+      }
+      const e = this.at(seq);
       if (q.start !== undefined && e.time < q.start) {
         i = -1;
         break;
       }
       out.push(e);
     }
-    const more = i >= 0 && (q.start === undefined || this.at(seqs[i] as number).time >= q.start);
+    const more =
+      i >= 0 &&
+      (seqs[i] as number) >= this.floor &&
+      (q.start === undefined || this.at(seqs[i] as number).time >= q.start);
     return { events: out, more };
   }
 
   private at(seq: number): StoredEvent {
-    return this.events[seq] as StoredEvent;
+    return this.events[seq - this.base] as StoredEvent;
   }
 
-  /** Every stored event in order (for tests and for trails that replay). */
+  /** Every event kept, in order (for tests, for trails that replay, and for the history file). */
   *entries(): IterableIterator<StoredEvent> {
-    yield* this.events;
+    for (let i = this.floor - this.base; i < this.events.length; i++) {
+      const e = this.events[i];
+      if (e) yield e;
+    }
   }
+}
+
+/** Remove the leading sequence numbers below `floor` from an ascending list. */
+function dropBelow(list: number[], floor: number): void {
+  const n = upperBound(list, (s) => s < floor);
+  if (n > 0) list.splice(0, n);
 }
 
 /** Number of leading elements for which `pred` holds (pred must be monotone: true…true false…false). */

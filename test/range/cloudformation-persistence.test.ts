@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { GetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ManualClock } from '../../src/range/clock.js';
+import { readStateFolder } from '../../src/range/persistence/open.js';
 import { cloudFormationService } from '../../src/range/services/cloudformation/index.js';
 import { rangeServices } from '../../src/range/services/index.js';
 import { startTestRange } from './harness.js';
@@ -38,10 +39,7 @@ describe('range: CloudFormation state on disk', function () {
         }),
       );
       const onDisk = () => {
-        const state = JSON.parse(readFileSync(join(dir, 'range-state.json'), 'utf8')) as Record<
-          string,
-          { stacks?: Record<string, { status: string }> }
-        >;
+        const state = readStateFolder(dir) as Record<string, { stacks?: Record<string, { status: string }> }>;
         return Object.values(state['cloudformation/123456789012/us-east-1']?.stacks ?? {}).map(
           (s) => s.status,
         );

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core';
 import { SirsCommand } from '../../cli/base.js';
 import { SirsError, UsageError } from '../../errors.js';
+import type { RangeStateError } from '../../range/index.js';
 
 export default class RangeStart extends SirsCommand {
   static override summary = 'Start the range: a local AWS-compatible endpoint with CloudTrail built in.';
@@ -22,6 +23,10 @@ With --state-dir the range keeps its state on disk and picks it up again on the 
       command: '<%= config.bin %> range start --state-dir .sirs/range',
     },
     {
+      description: 'Start again after the state folder was damaged, keeping what can be read',
+      command: '<%= config.bin %> range start --state-dir .sirs/range --repair',
+    },
+    {
       description: 'Stress the toolkit: throttle 10% of calls, fail 2%, add 50 ms',
       command: '<%= config.bin %> range start --faults throttle=0.1,error=0.02,latency=50ms',
     },
@@ -41,7 +46,30 @@ With --state-dir the range keeps its state on disk and picks it up again on the 
       default: '123456789012',
     }),
     region: Flags.string({ description: 'The default region.', default: 'us-east-1' }),
-    'state-dir': Flags.string({ description: 'Keep state in this folder across restarts.' }),
+    'state-dir': Flags.string({
+      description: 'Keep state in this folder across restarts (every answered write is on disk first).',
+    }),
+    repair: Flags.boolean({
+      description:
+        'When the state in --state-dir is damaged: keep what reads well, drop the rest (said on stderr), keep the damaged files aside.',
+      dependsOn: ['state-dir'],
+      exclusive: ['reset-state'],
+    }),
+    'reset-state': Flags.boolean({
+      description:
+        'Start with an empty range; the files in --state-dir are kept aside (renamed), not deleted.',
+      dependsOn: ['state-dir'],
+    }),
+    'trail-retention-days': Flags.integer({
+      description: 'Days of CloudTrail Event history the range keeps (AWS keeps 90).',
+      default: 90,
+      min: 1,
+    }),
+    'trail-retention-events': Flags.integer({
+      description: 'At most this many CloudTrail events are kept, the newest (about 3 KB of memory each).',
+      default: 100_000,
+      min: 1,
+    }),
     faults: Flags.string({ description: 'Inject faults: throttle=<share>,error=<share>,latency=<ms>ms.' }),
     'lookup-events-rate': Flags.integer({
       description: 'CloudTrail LookupEvents requests per second per account and region (0: no limit).',
@@ -62,7 +90,7 @@ With --state-dir the range keeps its state on disk and picks it up again on the 
         `--region '${flags.region}' is not an AWS region name (e.g. us-east-1).`,
       );
     }
-    const { startRange, parseFaultSpec } = await import('../../range/index.js');
+    const { startRange, parseFaultSpec, RangeStateError } = await import('../../range/index.js');
     let faults;
     try {
       faults = flags.faults ? parseFaultSpec(flags.faults) : undefined;
@@ -79,6 +107,8 @@ With --state-dir the range keeps its state on disk and picks it up again on the 
         accountId: flags['account-id'],
         region: flags.region,
         stateDir: flags['state-dir'],
+        stateRecovery: flags.repair ? 'repair' : flags['reset-state'] ? 'reset' : undefined,
+        trailRetention: { days: flags['trail-retention-days'], events: flags['trail-retention-events'] },
         faults,
         lookupEventsPerSecond: flags['lookup-events-rate'],
         log: (m) => process.stderr.write(`${m}\n`),
@@ -89,6 +119,7 @@ With --state-dir the range keeps its state on disk and picks it up again on the 
           suggestions: ['Stop whatever holds it (another range?), or pass --port 0 to pick a free port.'],
         });
       }
+      if (err instanceof RangeStateError) throw stateError(err);
       throw err;
     }
     const env = range.env();
@@ -117,4 +148,25 @@ With --state-dir the range keeps its state on disk and picks it up again on the 
     });
     if (!flags.json) this.log('The range stopped.');
   }
+}
+
+/** A damaged or newer state folder: say what was found and the two ways to go on. */
+function stateError(err: RangeStateError): SirsError {
+  const dir = err.dir;
+  if (err.newer) {
+    return new SirsError('range-state-newer', err.message, {
+      suggestions: [
+        'Upgrade sirs to a version that reads this state.',
+        `Or start empty: sirs range start --state-dir ${dir} --reset-state (the files are kept aside, renamed).`,
+        'Or use another --state-dir.',
+      ],
+    });
+  }
+  const keeps = err.problems.map((p) => `${p.file}: ${p.keeps}`).join('; ');
+  return new SirsError('range-state-damaged', `${err.message}\nNothing was changed.`, {
+    suggestions: [
+      `Keep what can be read: sirs range start --state-dir ${dir} --repair (keeps ${keeps}; the damaged files are kept as <file>.corrupt-<time>).`,
+      `Or start empty: sirs range start --state-dir ${dir} --reset-state (the old files are kept aside, renamed).`,
+    ],
+  });
 }
