@@ -3,7 +3,7 @@
  * command or topic, by the same edit distance as the scenario ids' did-you-mean; exit 2 (a usage error),
  * in JSON with `--json`.
  */
-import type { Hook } from '@oclif/core';
+import type { Hook, Interfaces } from '@oclif/core';
 import { jsonRequested, reportFailure } from '../cli/base.js';
 import { closest, editDistance } from '../scenario/did-you-mean.js';
 
@@ -36,11 +36,11 @@ export function nearestCommands(typed: readonly string[], names: readonly string
     .map((b) => b.name);
 }
 
-const hook: Hook.CommandNotFound = async function (opts) {
-  const argv = opts.argv ?? [];
-  const typed = [...opts.id.split(':'), ...argv.filter((a) => !a.startsWith('-'))];
-  const visible = opts.config.commands.filter((c) => !c.hidden).map((c) => c.id.replaceAll(':', ' '));
-  const topics = opts.config.topics.filter((t) => !t.hidden).map((t) => t.name.replaceAll(':', ' '));
+/** Prints "sirs has no command ..." with the nearest commands (JSON with --json); exit 2 is the caller's. */
+export function reportUnknownCommand(config: Interfaces.Config, id: string, argv: readonly string[]): void {
+  const typed = [...id.split(':'), ...argv.filter((a) => !a.startsWith('-'))];
+  const visible = config.commands.filter((c) => !c.hidden).map((c) => c.id.replaceAll(':', ' '));
+  const topics = config.topics.filter((t) => !t.hidden).map((t) => t.name.replaceAll(':', ' '));
   const near = nearestCommands(typed, [...visible, ...topics]);
   // The unknown part: the words up to the first one that is not a topic (`range strat`, not its args).
   let n = 1;
@@ -50,11 +50,15 @@ const hook: Hook.CommandNotFound = async function (opts) {
     {
       code: 'unknown-command',
       message: `sirs has no command "${asTyped}"`,
-      suggestions: [...near.map((n) => `did you mean "sirs ${n}"?`), 'sirs --help lists the commands'],
+      suggestions: [...near.map((c) => `did you mean "sirs ${c}"?`), 'sirs --help lists the commands'],
       exitCode: 2,
     },
-    jsonRequested([...opts.id.split(':'), ...argv]),
+    jsonRequested([...id.split(':'), ...argv]),
   );
+}
+
+const hook: Hook.CommandNotFound = async function (opts) {
+  reportUnknownCommand(opts.config, opts.id, opts.argv ?? []);
   this.exit(2);
 };
 

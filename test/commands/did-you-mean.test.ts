@@ -32,6 +32,16 @@ describe('did-you-mean for commands', () => {
     expect(run.stderr).to.contain('did you mean "sirs range start"?');
   });
 
+  it('sirs strat --help (what `sirs help strat` becomes) gets the same suggestion, not a bare "not found"', async () => {
+    const run = await sirs(['strat', '--help']);
+    expect(run.exitCode).to.equal(2);
+    expect(run.stderr).to.match(/^Error: sirs has no command "strat"\n/);
+    expect(run.stderr).to.contain('did you mean "sirs start"?');
+    // Help for real commands and topics is untouched.
+    expect((await sirs(['start', '--help'])).stdout).to.contain('USAGE');
+    expect((await sirs(['range', '--help'])).stdout).to.contain('range start');
+  });
+
   it('no suggestion for a word that is nothing like a command', async () => {
     const run = await sirs(['teleport']);
     expect(run.exitCode).to.equal(2);
