@@ -48,6 +48,9 @@ export const BOARD_SCRIPT = String.raw`
     var mm = (m < 10 ? '0' : '') + m, ss = (r < 10 ? '0' : '') + r;
     return h ? h + ':' + mm + ':' + ss : mm + ':' + ss;
   }
+  function hhmm(d) {
+    return (d.getHours() < 10 ? '0' : '') + d.getHours() + ':' + (d.getMinutes() < 10 ? '0' : '') + d.getMinutes();
+  }
   function elapsedNow() {
     if (!base.running) return base.elapsed;
     return base.elapsed + (performance.now() - base.at) * base.scale;
@@ -62,7 +65,7 @@ export const BOARD_SCRIPT = String.raw`
     $('phase-of-exercise').textContent = v.exercise.toUpperCase() + (v.target ? ' on ' + v.target : '');
     $('score').textContent = v.score ? 'score so far: ' + v.score.total + ' / 100 (' + v.score.grade + ')' : 'score so far: -';
     var notice = '';
-    if (v.wrapUp) notice = 'Wrap-up until ' + new Date(v.wrapUp.until).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) + ': check your fixes now.';
+    if (v.wrapUp) notice = 'Wrap-up until ' + hhmm(new Date(v.wrapUp.until)) + ': every phase is met and the score is final; check your fixes now.';
     else if (v.ended) notice = 'The exercise ended (' + v.ended.reason + ') at ' + clock(v.ended.atMs) + '.';
     else if (!v.running) notice = v.exercise === 'starting' || v.exercise === 'injecting' ? 'Injecting the scenarios\u2026' : '';
     $('notice').textContent = notice;

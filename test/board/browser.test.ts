@@ -206,6 +206,11 @@ describe('the web board in headless Chromium', function () {
       expect(preflight.status).to.equal(405);
       expect(Object.keys(preflight.headers).filter((h) => h.startsWith('access-control'))).to.deep.equal([]);
       expect((await raw(port, 'GET', '/actions/end', own)).status).to.equal(405);
+      // The page itself: scripts and styles only with this response's nonce, nothing fetched elsewhere.
+      const csp = String((await raw(port, 'GET', '/', own)).headers['content-security-policy']);
+      expect(csp).to.match(
+        /^default-src 'none'; script-src 'nonce-[^']+'; style-src 'nonce-[^']+'; connect-src 'self'/,
+      );
       // A page on another origin tries both ways a browser could: a form and a fetch with the token.
       await fromAnotherOrigin(page, board, token);
 
@@ -292,6 +297,11 @@ describe('the web board in headless Chromium', function () {
       await page.waitForSelector('#controls', { state: 'hidden' });
 
       expect(await page.evaluate('window.__pwned')).to.equal(undefined);
+      expect(
+        await page.evaluate(
+          'document.images.length + document.querySelectorAll("script:not([nonce])").length',
+        ),
+      ).to.equal(0);
       expect(dialogs).to.deep.equal([]);
       const result = await running;
       expect(result.endReason).to.equal('resolved');
@@ -329,6 +339,7 @@ window.fetchResult = fetch(${JSON.stringify(target)}, { method: 'POST', headers:
     const response = page.waitForResponse(target);
     await page.evaluate('document.getElementById("f").submit()');
     expect((await response).status()).to.equal(403);
+    await page.waitForURL(target);
     const view = (await (await fetch(`${board.url}view.json`)).json()) as { view: { running: boolean } };
     expect(view.view.running).to.equal(true);
   } finally {

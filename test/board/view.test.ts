@@ -83,6 +83,7 @@ describe('board view', () => {
     const during = boardView(FIXTURE_ID, [...base, wrap], at('2026-11-28T18:16:00.000Z'));
     expect(during.wrapUp).to.deep.equal({ untilMs: 1_936_000, until: '2026-11-28T18:17:16.000Z' });
     expect(during.feed.at(-1)!.kind).to.equal('wrap-up');
+    expect(boardRows(during, { colour: false })[1]).to.match(/^wrap-up until \d\d:\d\d: every phase is met/);
     const ended: JournalEntry = {
       seq: 43,
       time: wrap.until,
