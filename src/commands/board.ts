@@ -8,16 +8,17 @@ export interface BoardResult {
 
 export default class Board extends SirsCommand {
   static override summary = "Serve an exercise's live board in the browser, from its journal.";
-  static override description = `Serves a page on 127.0.0.1 that follows .sirs/exercises/<id>/journal.jsonl as it grows (on
-this machine, or any machine that can read the journal): each scenario's state and timers
-against its targets, phases met and their evidence, hints released and the next one due,
-acknowledgements right and WRONG, steady-state breaches, and the score so far. Open the
-printed address and project it; it reconnects and catches up after a laptop sleeps.
+  static override description = `Serves a page on 127.0.0.1 that follows .sirs/exercises/<id>/journal.jsonl
+as it grows (on this machine, or any machine that can read the journal):
+each scenario's state and timers against its targets, phases met and their
+evidence, hints released and the next one due, acknowledgements right and
+WRONG, steady-state breaches, and the score so far. Open the printed address
+and project it; it reconnects and catches up after a laptop sleeps.
 
-This board is read-only. The facilitator's actions (release a hint, end the exercise) are
-on the board that \`sirs start --board web\` serves, with its per-exercise token: the
-exercise channel is writable by every responder, so sirs does not take commands from it.
-Stop serving with Ctrl-C; the exercise is not affected.`;
+This board is read-only. The facilitator's actions (release a hint, end the
+exercise) are on the board that \`sirs start --board web\` serves, with its
+per-exercise token: the exercise channel is writable by every responder, so
+sirs takes no commands from it. Ctrl-C stops serving; the exercise goes on.`;
 
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
