@@ -30,35 +30,44 @@ export async function lintDeployed(opts: LintOptions): Promise<LintReport> {
   const first = lintPaths(opts);
   const { startRange } = await import('../range/index.js');
   const range = await startRange({ port: 0, log: () => {} });
+  const clientConfig = {
+    region: range.region,
+    endpoint: range.endpoint,
+    credentials: range.credentials,
+    forcePathStyle: true,
+    maxAttempts: 2,
+  };
+  const cfn = new CloudFormationClient(clientConfig);
+  // Stacks stay up until every template is judged, as in a pipeline that deploys them in order: a later
+  // template may import what an earlier one exports. They are deleted newest first.
+  const stacks: string[] = [];
   const files: TemplateReport[] = [];
   try {
-    const clientConfig = {
-      region: range.region,
-      endpoint: range.endpoint,
-      credentials: range.credentials,
-      forcePathStyle: true,
-      maxAttempts: 2,
-    };
     for (const report of first.files) {
-      if (report.problems.length > 0) {
+      const read =
+        report.problems.length > 0
+          ? undefined
+          : readLintTemplate(resolve(opts.cwd, report.file), report.file);
+      if (!read?.ok) {
         files.push(report);
         continue;
       }
-      const read = readLintTemplate(resolve(opts.cwd, report.file), report.file);
-      if (!read.ok) {
-        files.push(report);
-        continue;
-      }
-      files.push(
-        await deployAndJudge(read.template, report, {
-          config,
-          parameters: opts.parameters ?? {},
-          clientConfig,
-          accountId: range.accountId,
-        }),
-      );
+      const ctx = {
+        config,
+        parameters: opts.parameters ?? {},
+        clientConfig,
+        accountId: range.accountId,
+        cfn,
+        stacks,
+      };
+      files.push(await deployAndJudge(read.template, report, ctx));
     }
   } finally {
+    for (const stackName of [...stacks].reverse()) {
+      await cfn.send(new DeleteStackCommand({ StackName: stackName })).catch(() => undefined);
+      await waitForStack(cfn, stackName).catch(() => undefined);
+    }
+    cfn.destroy();
     await range.stop();
   }
   return buildReport(files, first.skippedFiles, config, opts.failOn);
@@ -69,6 +78,9 @@ interface DeployContext {
   parameters: Record<string, string>;
   clientConfig: LiveReader['clientConfig'];
   accountId: string;
+  cfn: CloudFormationClient;
+  /** Stacks created so far (the caller deletes them). */
+  stacks: string[];
 }
 
 async function deployAndJudge(
@@ -76,7 +88,7 @@ async function deployAndJudge(
   report: TemplateReport,
   ctx: DeployContext,
 ): Promise<TemplateReport> {
-  const cfn = new CloudFormationClient(ctx.clientConfig);
+  const { cfn } = ctx;
   const stackName = `sirs-lint-${randomBytes(4).toString('hex')}`;
   const problem = (message: string): Problem => ({
     file: report.file,
@@ -86,7 +98,6 @@ async function deployAndJudge(
     code: 'deploy-failed',
     message,
   });
-  let created = false;
   try {
     const declared = new Set(
       Object.keys((template.data.Parameters as Record<string, unknown> | undefined) ?? {}),
@@ -101,7 +112,7 @@ async function deployAndJudge(
         Capabilities: ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'],
       }),
     );
-    created = true;
+    ctx.stacks.push(stackName);
     const status = await waitForStack(cfn, stackName);
     if (status !== 'CREATE_COMPLETE') {
       const reason = await failureReason(cfn, stackName);
@@ -132,12 +143,6 @@ async function deployAndJudge(
         problem(`the deployment on the range failed: ${(err as Error).message}`),
       ],
     };
-  } finally {
-    if (created) {
-      await cfn.send(new DeleteStackCommand({ StackName: stackName })).catch(() => undefined);
-      await waitForStack(cfn, stackName).catch(() => undefined);
-    }
-    cfn.destroy();
   }
 }
 

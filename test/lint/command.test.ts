@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lintPaths, type LintReport } from '../../src/lint/index.js';
 import { sirs } from '../cli/helpers.js';
 
 const require = createRequire(import.meta.url);
@@ -23,6 +24,21 @@ const SSH = `Resources:
         - { IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0 }
         - { IpProtocol: udp, FromPort: 27015, ToPort: 27015, CidrIp: 0.0.0.0/0 }
 `;
+
+interface DeployReport {
+  files: Array<{
+    file: string;
+    findings: Array<{ rule: string; deployedOnly?: boolean }>;
+    problems: unknown[];
+  }>;
+}
+
+function rulesOf(report: DeployReport | LintReport, file: string): string[] {
+  return report.files
+    .find((f) => f.file.endsWith(file))!
+    .findings.map((f) => f.rule)
+    .sort();
+}
 
 describe('sirs lint (command)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sirs-lint-'));
@@ -90,10 +106,12 @@ describe('sirs lint (command)', () => {
     expect(run.stderr).to.match(/bad\.yaml:2:3: no rule SG01 \(did you mean "SG001"\?\)/);
   });
 
-  it('--deploy creates the stack on an ephemeral range, judges the deployed resources and reports a failed deployment', async () => {
-    const stack = join(dir, 'stack.yaml');
+  it('--deploy creates the stacks on an ephemeral range in order, judges the deployed resources, marks what only shows there, and reports a failed deployment', async () => {
+    const stacks = mkdtempSync(join(tmpdir(), 'sirs-lint-deploy-'));
+    // The network stack exports the admin CIDR; the app stack imports it: statically unknown (not judged),
+    // deployed it is 0.0.0.0/0.
     writeFileSync(
-      stack,
+      join(stacks, 'a-network.yaml'),
       `Resources:
   Vpc:
     Type: AWS::EC2::VPC
@@ -101,26 +119,44 @@ describe('sirs lint (command)', () => {
   Logs:
     Type: AWS::EC2::FlowLog
     Properties: { ResourceId: !Ref Vpc, ResourceType: VPC, TrafficType: ALL, LogDestinationType: s3, LogDestination: 'arn:aws:s3:::nowhere' }
+Outputs:
+  VpcId: { Value: !Ref Vpc, Export: { Name: network-vpc } }
+  AdminCidr: { Value: 0.0.0.0/0, Export: { Name: network-admin-cidr } }
+`,
+    );
+    writeFileSync(
+      join(stacks, 'b-app.yaml'),
+      `Parameters:
+  Encrypt: { Type: String }
+Resources:
+  Admin:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: admin access
+      VpcId: !ImportValue network-vpc
+      SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: !ImportValue network-admin-cidr }]
   Data:
     Type: AWS::EC2::Volume
     Properties: { AvailabilityZone: !Select [0, !GetAZs ''], Size: 1, Encrypted: !Ref Encrypt }
-Parameters:
-  Encrypt: { Type: String }
 `,
     );
-    const run = await sirs(['lint', '--deploy', stack, '--parameters', 'Encrypt=false', '--json']);
-    const report = run.json as {
-      files: Array<{ findings: Array<{ rule: string; deployedOnly?: boolean }>; problems: unknown[] }>;
-    };
-    expect(report.files[0]!.problems, JSON.stringify(report.files[0]!.problems)).to.deep.equal([]);
-    expect(report.files[0]!.findings.map((f) => f.rule)).to.include('EBS001');
-    const broken = join(dir, 'broken.yaml');
     writeFileSync(
-      broken,
+      join(stacks, 'c-broken.yaml'),
       'Resources:\n  Sg:\n    Type: AWS::EC2::SecurityGroup\n    Properties: { GroupDescription: no vpc }\n',
     );
-    const failed = await sirs(['lint', '--deploy', broken, '--json']);
-    expect(failed.exitCode).to.equal(1);
-    expect(JSON.stringify(failed.json)).to.match(/could not be deployed on the range/);
+    const statically = lintPaths({ paths: [stacks], cwd: stacks, parameters: { Encrypt: 'false' } });
+    expect(rulesOf(statically, 'b-app.yaml')).to.deep.equal(['EBS001']);
+    const run = await sirs(['lint', '--deploy', stacks, '--parameters', 'Encrypt=false', '--json']);
+    expect(run.exitCode).to.equal(1);
+    const report = run.json as DeployReport;
+    const app = report.files.find((f) => f.file.endsWith('b-app.yaml'))!;
+    expect(app.problems).to.deep.equal([]);
+    expect(
+      app.findings.map((f) => `${f.rule}${f.deployedOnly ? ' (after deployment)' : ''}`).sort(),
+    ).to.deep.equal(['EBS001', 'SG001 (after deployment)']);
+    const network = report.files.find((f) => f.file.endsWith('a-network.yaml'))!;
+    expect(network.findings, 'the flow log is seen on the deployed VPC').to.deep.equal([]);
+    const broken = report.files.find((f) => f.file.endsWith('c-broken.yaml'))!;
+    expect(JSON.stringify(broken.problems)).to.match(/could not be deployed on the range/);
   });
 });
