@@ -154,6 +154,12 @@ describe('the web board in headless Chromium', function () {
     const session = new ApiSession({ ...range.clientConfig(), maxAttempts: 3 });
     const page = await context.newPage();
     const dialogs: string[] = [];
+    // Script errors and Content-Security-Policy violations, as the browser reports them.
+    const problems: string[] = [];
+    page.on('pageerror', (err) => problems.push(err.message));
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/.test(m.text())) problems.push(m.text());
+    });
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
@@ -303,6 +309,7 @@ describe('the web board in headless Chromium', function () {
         ),
       ).to.equal(0);
       expect(dialogs).to.deep.equal([]);
+      expect(problems).to.deep.equal([]);
       const result = await running;
       expect(result.endReason).to.equal('resolved');
       expect(result.leftovers).to.deep.equal([]);
