@@ -28,6 +28,7 @@ import { controllerLivePhase } from '../../src/controller/live.js';
 import { journalPath, readJournal, stateDir } from '../../src/exercise/journal.js';
 import { startExercise, type ExerciseResult, type LiveContext } from '../../src/exercise/run.js';
 import { repoRoot, scratch } from '../e2e/helpers.js';
+import { fixture, FIXTURE_ID } from '../report/helpers.js';
 import { startTestRange, type TestRange } from '../range/harness.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -317,6 +318,31 @@ describe('the web board in headless Chromium', function () {
       abort.abort();
       await running.catch(() => undefined);
       session.destroy();
+      await page.close();
+      await board.close();
+    }
+  });
+
+  it('opens a new stream when the old one went silent (a laptop that slept holds a dead connection)', async () => {
+    const journal = join(dirs.cwd, 'fixture.jsonl');
+    writeFileSync(
+      journal,
+      fixture()
+        .entries.map((e) => `${JSON.stringify(e)}\n`)
+        .join(''),
+    );
+    const board = await BoardServer.start({ exerciseId: FIXTURE_ID, journalPath: journal });
+    const page = await context.newPage();
+    try {
+      // The page's clock, not the wall's: 41 s pass without a word from the server (it pings every 15 s).
+      await page.clock.install();
+      await page.goto(board.url);
+      await page.waitForSelector('#scenarios article[data-state="timed-out"]');
+      expect(await page.textContent('#caught-up')).to.equal('');
+      await page.clock.fastForward(41_000);
+      await page.waitForSelector('#caught-up:has-text("Reconnected: nothing was missed.")');
+      expect(await page.textContent('#score')).to.match(/score so far: [\d.]+ \/ 100/);
+    } finally {
       await page.close();
       await board.close();
     }
