@@ -219,7 +219,9 @@ export const BOARD_SCRIPT = String.raw`
 
   function setConnected(up) {
     var c = $('conn');
-    c.textContent = up ? '\u25cf connected' : '\u25cb RECONNECTING\u2026';
+    // After the exercise's end, a lost stream is most likely the board itself stopping with sirs.
+    var over = current && current.ended && (current.exercise === 'ended' || current.exercise === 'failed' || current.exercise === 'kept');
+    c.textContent = up ? '\u25cf connected' : over ? '\u25cb NOT CONNECTED (the exercise is over; this is its final board)' : '\u25cb RECONNECTING\u2026';
     c.className = up ? '' : 'down';
   }
 

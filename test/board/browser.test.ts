@@ -314,6 +314,11 @@ describe('the web board in headless Chromium', function () {
       const result = await running;
       expect(result.endReason).to.equal('resolved');
       expect(result.leftovers).to.deep.equal([]);
+      // Torn down, then sirs stops serving: the page keeps the final board and says so.
+      board.refresh();
+      await page.waitForSelector('#phase-of-exercise:has-text("ENDED")');
+      await board.close();
+      await page.waitForSelector('#conn:has-text("the exercise is over; this is its final board")');
     } finally {
       abort.abort();
       await running.catch(() => undefined);
