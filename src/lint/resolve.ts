@@ -38,9 +38,12 @@ export function parameterValues(declared: unknown, overrides: Record<string, str
   const values = new Map<string, unknown>();
   for (const [name, p] of Object.entries(isRecord(declared) ? declared : {})) {
     const decl = isRecord(p) ? p : {};
-    const raw = Object.hasOwn(overrides, name) ? overrides[name] : decl.Default;
+    const given = Object.hasOwn(overrides, name);
+    const raw = given ? overrides[name] : decl.Default;
     const type = typeof decl.Type === 'string' ? decl.Type : 'String';
     if (raw === undefined) values.set(name, new Unknown(`parameter ${name} has no default`));
+    else if (given && String(decl.NoEcho).toLowerCase() === 'true')
+      values.set(name, new Unknown(`parameter ${name} is NoEcho: a secret supplied at deployment`));
     else if (type.startsWith('AWS::SSM::Parameter::Value'))
       values.set(name, new Unknown(`parameter ${name} is read from SSM Parameter Store at deployment`));
     else if ((type === 'CommaDelimitedList' || type.startsWith('List<')) && typeof raw === 'string')

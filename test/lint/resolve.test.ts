@@ -151,3 +151,23 @@ describe('lint: suppressions and config', () => {
     expect(bad.problems[0]!.line).to.be.oneOf([2, 3]);
   });
 });
+
+describe('lint: secrets in parameters', () => {
+  const db = (extra: string) =>
+    template(
+      `  Db:
+    Type: AWS::RDS::DBInstance
+    Properties: { Engine: mysql, DBInstanceClass: db.t3.micro, StorageEncrypted: true, MasterUsername: admin, MasterUserPassword: !Ref DbPassword }
+`,
+      `Parameters:\n  DbPassword: { Type: String${extra} }\n`,
+    );
+  it('a NoEcho parameter given at deployment is a secret (unknown); its default, or a parameter without NoEcho, is readable', () => {
+    expect(
+      firedRules(lintText(db(', NoEcho: true'), { parameters: { DbPassword: 's3cret-s3cret' } })),
+    ).to.not.include('RDS003');
+    expect(firedRules(lintText(db(', NoEcho: true, Default: s3cret-s3cret')))).to.include('RDS003');
+    expect(firedRules(lintText(db(''), { parameters: { DbPassword: 's3cret-s3cret' } }))).to.include(
+      'RDS003',
+    );
+  });
+});

@@ -2,7 +2,7 @@
  * For every registered rule, a template that triggers it and one that does not (the resources only; see
  * `template()`). rules.test.ts fails when a rule of the registry has no entry here.
  */
-export const RULE_CASES: Record<string, { bad: string; good: string }> = {
+export const RULE_CASES: Record<string, { bad: string; good: string; parameters?: string }> = {
   SG001: {
     bad: `  Sg:
     Type: AWS::EC2::SecurityGroup
@@ -420,3 +420,62 @@ export const RULE_CASES: Record<string, { bad: string; good: string }> = {
 `,
   },
 };
+
+Object.assign(RULE_CASES, {
+  IAM006: {
+    bad: `  P:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: all-but-iam
+      Roles: [app]
+      PolicyDocument: { Statement: [{ Effect: Allow, NotAction: 'iam:*', Resource: '*' }] }
+`,
+    good: `  P:
+    Type: AWS::IAM::Policy
+    Properties:
+      PolicyName: no-iam
+      Roles: [app]
+      PolicyDocument: { Statement: [{ Effect: Deny, NotAction: 's3:GetObject', Resource: '*' }] }
+`,
+  },
+  EBS003: {
+    bad: `  Lt:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        BlockDeviceMappings: [{ DeviceName: /dev/xvda, Ebs: { VolumeSize: 20, Encrypted: false } }]
+`,
+    good: `  Lt:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        BlockDeviceMappings: [{ DeviceName: /dev/xvda, Ebs: { VolumeSize: 20, Encrypted: true } }]
+`,
+  },
+  RDS003: {
+    bad: `  Db:
+    Type: AWS::RDS::DBInstance
+    Properties: { Engine: mysql, DBInstanceClass: db.t3.micro, StorageEncrypted: true, MasterUsername: admin, MasterUserPassword: !Ref DbPassword }
+`,
+    parameters: 'Parameters:\n  DbPassword: { Type: String, NoEcho: true, Default: hunter2hunter2 }\n',
+    good: `  Db:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      Engine: mysql
+      DBInstanceClass: db.t3.micro
+      StorageEncrypted: true
+      MasterUsername: admin
+      MasterUserPassword: '{{resolve:secretsmanager:prod/db:SecretString:password}}'
+`,
+  },
+  LMB002: {
+    bad: `  U:
+    Type: AWS::Lambda::Url
+    Properties: { TargetFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', AuthType: NONE }
+`,
+    good: `  U:
+    Type: AWS::Lambda::Url
+    Properties: { TargetFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:f', AuthType: AWS_IAM }
+`,
+  },
+});

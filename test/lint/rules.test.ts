@@ -23,12 +23,12 @@ describe('lint rules', () => {
     const cases = RULE_CASES[rule.id];
     if (!cases) continue;
     it(`${rule.id} (${rule.title}) fires on its bad template and not on its good one`, () => {
-      const bad = lintText(template(cases.bad));
+      const bad = lintText(template(cases.bad, cases.parameters));
       expect(firedRules(bad), 'bad template').to.include(rule.id);
       const finding = bad.findings.find((f) => f.rule === rule.id)!;
       expect(finding.line, 'located in the file').to.be.greaterThan(2);
       expect(finding.control).to.equal(rule.control);
-      const good = lintText(template(cases.good));
+      const good = lintText(template(cases.good, cases.parameters));
       expect(firedRules(good), 'good template').to.not.include(rule.id);
     });
   }

@@ -32,6 +32,33 @@ export const EBS002: Rule = {
   },
 };
 
+/** Block devices of instances and launch templates: EBS volumes created from them. */
+export const EBS003: Rule = {
+  id: 'EBS003',
+  family: 'ebs',
+  title: 'Instance or launch template volume explicitly unencrypted',
+  severity: 'medium',
+  resourceTypes: ['AWS::EC2::Instance', 'AWS::EC2::LaunchTemplate'],
+  control: 'Volumes that instances launch with are encrypted like any other EBS volume.',
+  fix: 'Set Ebs.Encrypted: true on the block device mapping (or remove false and turn on EBS encryption by default).',
+  // Only an explicit false: without it, the account's EBS encryption-by-default setting decides.
+  check(res) {
+    const data = res.type === 'AWS::EC2::LaunchTemplate' ? res.properties.LaunchTemplateData : res.properties;
+    const base = res.type === 'AWS::EC2::LaunchTemplate' ? ['LaunchTemplateData'] : [];
+    const mappings = isRecord(data) ? asList(data.BlockDeviceMappings) : [];
+    return mappings.flatMap((m, i) => {
+      const ebs = isRecord(m) ? m.Ebs : undefined;
+      if (!isRecord(ebs)) return [];
+      const path = [...base, 'BlockDeviceMappings', i, 'Ebs', 'Encrypted'];
+      const v = asBool(ebs.Encrypted);
+      if (v === 'unknown') return [skip(path, ebs.Encrypted)];
+      return v === false
+        ? [hit(path, 'the block device volume is created unencrypted (Encrypted: false)')]
+        : [];
+    });
+  },
+};
+
 export const RDS001: Rule = {
   id: 'RDS001',
   family: 'rds',
@@ -73,6 +100,30 @@ export const RDS002: Rule = {
   },
 };
 
+export const RDS003: Rule = {
+  id: 'RDS003',
+  family: 'rds',
+  title: 'Database master password written in the template',
+  severity: 'high',
+  resourceTypes: ['AWS::RDS::DBInstance', 'AWS::RDS::DBCluster'],
+  control: 'Database credentials live in Secrets Manager, never in templates or parameter defaults.',
+  fix: 'Use ManageMasterUserPassword: true, or a {{resolve:secretsmanager:...}} dynamic reference.',
+  // A NoEcho parameter given at deployment is unknown here (a secret); its default, or a parameter without
+  // NoEcho (which DescribeStacks shows), resolves to the text and is flagged.
+  check(res) {
+    const raw = res.properties.MasterUserPassword;
+    if (raw === undefined || isUnknown(raw)) return [];
+    const text = String(raw);
+    if (/^\{\{resolve:(secretsmanager|ssm-secure):/.test(text)) return [];
+    return [
+      hit(
+        ['MasterUserPassword'],
+        'the master password is readable from the template or the stack (a literal, a parameter default, or a parameter without NoEcho)',
+      ),
+    ];
+  },
+};
+
 const SOURCE_KEYS = ['SourceArn', 'SourceAccount', 'PrincipalOrgID'];
 
 export const LMB001: Rule = {
@@ -94,6 +145,23 @@ export const LMB001: Rule = {
         'any AWS principal, or anyone on the internet, may invoke the function (Principal "*" without a source condition)',
       ),
     ];
+  },
+};
+
+export const LMB002: Rule = {
+  id: 'LMB002',
+  family: 'lambda',
+  title: 'Function URL without authentication',
+  severity: 'high',
+  resourceTypes: ['AWS::Lambda::Url'],
+  control: 'Function URLs require IAM authentication unless the function is a reviewed public endpoint.',
+  fix: 'Set AuthType: AWS_IAM, or put the function behind API Gateway with an authorizer.',
+  check(res) {
+    const auth = res.properties.AuthType;
+    if (isUnknown(auth)) return [skip(['AuthType'], auth)];
+    return auth === 'NONE'
+      ? [hit(['AuthType'], 'anyone on the internet can call the function URL (AuthType: NONE)')]
+      : [];
   },
 };
 

@@ -69,6 +69,26 @@ export const IAM002: Rule = {
   },
 };
 
+export const IAM006: Rule = {
+  id: 'IAM006',
+  family: 'iam',
+  title: 'Policy allowing everything except a list (Allow with NotAction)',
+  severity: 'medium',
+  resourceTypes: IAM002.resourceTypes,
+  control:
+    'Identity policies say what they allow; Allow with NotAction grants every action but a few, including future ones.',
+  fix: 'List the allowed actions in Action; keep NotAction for Deny statements.',
+  check(res) {
+    return documentsOf(res).flatMap(({ doc, path }) =>
+      statementsOf(doc, path)
+        .filter((s) => isAllow(s) && s.value.NotAction !== undefined)
+        .map((s) =>
+          hit([...s.path, 'NotAction'], 'the policy allows every action except those in NotAction'),
+        ),
+    );
+  },
+};
+
 export const IAM003: Rule = {
   id: 'IAM003',
   family: 'iam',

@@ -1,7 +1,7 @@
 import type { Rule } from '../types.js';
 import { CT001, CT002, CT003, CT004, CT005 } from './cloudtrail.js';
-import { EBS001, EBS002, LMB001, RDS001, RDS002, SSM001 } from './compute.js';
-import { IAM001, IAM002, IAM003, IAM004, IAM005 } from './iam.js';
+import { EBS001, EBS002, EBS003, LMB001, LMB002, RDS001, RDS002, RDS003, SSM001 } from './compute.js';
+import { IAM001, IAM002, IAM003, IAM004, IAM005, IAM006 } from './iam.js';
 import { KMS001, KMS002, KMS003 } from './kms.js';
 import { NACL001, VPC001 } from './network.js';
 import { S3001, S3002, S3003, S3004, S3005, S3006 } from './s3.js';
@@ -30,6 +30,7 @@ export const RULES: readonly Rule[] = [
   IAM003,
   IAM004,
   IAM005,
+  IAM006,
   KMS001,
   KMS002,
   KMS003,
@@ -37,9 +38,12 @@ export const RULES: readonly Rule[] = [
   NACL001,
   EBS001,
   EBS002,
+  EBS003,
   RDS001,
   RDS002,
+  RDS003,
   LMB001,
+  LMB002,
   SSM001,
   LINT001,
   LINT002,

@@ -16,10 +16,11 @@ const KEY = ['AWS::KMS::Key'];
 export const KMS001: Rule = {
   id: 'KMS001',
   family: 'kms',
-  title: 'Key policy granting every KMS action to everyone',
+  title: 'Key policy open to everyone',
   severity: 'critical',
   resourceTypes: KEY,
-  control: 'A key policy grants key administration and use to named principals of the account only.',
+  control:
+    'A key policy grants key administration and use to named principals only, never to "*" without a condition.',
   fix: 'Replace Principal "*" with the account root (arn:aws:iam::<account>:root) or named roles, or add an aws:PrincipalAccount/aws:PrincipalOrgID condition.',
   check(res) {
     return statementsOf(res.properties.KeyPolicy, ['KeyPolicy'])
@@ -27,7 +28,6 @@ export const KMS001: Rule = {
         (s) =>
           isAllow(s) &&
           grantsEveryone(s) &&
-          actionsOf(s).some((a) => a === '*' || a.toLowerCase() === 'kms:*') &&
           !conditionTests(s, [
             'aws:PrincipalAccount',
             'aws:PrincipalOrgID',
@@ -35,7 +35,14 @@ export const KMS001: Rule = {
             'aws:SourceAccount',
           ]),
       )
-      .map((s) => hit([...s.path, 'Principal'], 'the key policy allows kms:* to any principal ("*")'));
+      .map((s) => {
+        const actions = actionsOf(s);
+        const all = actions.some((a) => a === '*' || a.toLowerCase() === 'kms:*');
+        return hit(
+          [...s.path, 'Principal'],
+          `the key policy allows ${all ? 'every KMS action (kms:*)' : actions.join(', ')} to any principal ("*") without a condition`,
+        );
+      });
   },
 };
 
