@@ -1,11 +1,13 @@
 /**
  * The crash test, 20 times: `sirs start` killed with SIGKILL at a random point during injection or
  * during the live phase, then `sirs cleanup`; the figure is runs and leaks (anything left on the range).
+ * Then the range's own durability (`--state-dir`): see durability.ts.
  */
 import { ApiSession } from '../../src/aws/api.js';
 import { startRange } from '../../src/range/index.js';
 import type { BenchSection } from '../bench.js';
 import { crashOnce, type CrashRun } from '../reliability/crash.js';
+import { durabilityRows } from './durability.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const RUNS = 20;
@@ -23,7 +25,14 @@ export async function run(): Promise<BenchSection> {
     for (let i = 0; i < RUNS; i++) {
       const phase = i % 2 === 0 ? 'injecting' : 'live';
       const delayMs = Math.floor(Math.random() * (phase === 'injecting' ? 200 : 3000));
-      const r = await crashOnce({ endpoint: range.endpoint, session, id: `crash-${i}`, phase, delayMs });
+      const r = await crashOnce({
+        endpoint: range.endpoint,
+        session,
+        rangeKeys: { admin: range.credentials, root: range.rootCredentials },
+        id: `crash-${i}`,
+        phase,
+        delayMs,
+      });
       runs.push(r);
       process.stderr.write(
         `  crash run ${i + 1}/${RUNS}: killed ${phase} +${delayMs} ms (after ${r.killedAfter}): ${r.leftovers.length ? `LEAKED ${r.leftovers.join(', ')}` : 'nothing left'}\n`,
@@ -34,8 +43,10 @@ export async function run(): Promise<BenchSection> {
     await range.stop();
   }
   const leaks = runs.filter((r) => r.leftovers.length > 0).length;
+  const durability = await durabilityRows();
   return {
-    title: 'reliability: SIGKILL during injection and the live phase, then sirs cleanup',
+    title:
+      'reliability: SIGKILL during injection and the live phase, then sirs cleanup; the range with --state-dir',
     rows: [
       { name: 'crash runs', value: runs.length, unit: 'runs' },
       {
@@ -44,10 +55,14 @@ export async function run(): Promise<BenchSection> {
         unit: 'runs',
         goal: { text: 'zero leaks', met: leaks === 0 },
       },
+      ...durability.rows,
     ],
-    notes: runs.map(
-      (r) =>
-        `${r.id}: killed ${r.phase} +${r.delayMs} ms after "${r.killedAfter}"${r.leftovers.length ? `: ${r.leftovers.join(', ')}` : ''}`,
-    ),
+    notes: [
+      ...runs.map(
+        (r) =>
+          `${r.id}: killed ${r.phase} +${r.delayMs} ms after "${r.killedAfter}"${r.leftovers.length ? `: ${r.leftovers.join(', ')}` : ''}`,
+      ),
+      ...durability.notes,
+    ],
   };
 }

@@ -74,7 +74,7 @@ export class WarmRange {
   readonly lines: AsyncIterator<string>;
 
   constructor() {
-    this.child = spawn(process.execPath, WarmRange.args, {
+    this.child = spawn(process.execPath, ['--expose-gc', ...WarmRange.args], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child.stderr.on('data', () => {});

@@ -31,7 +31,10 @@ try {
   });
   process.stdout.write(`${JSON.stringify({ endpoint: range.endpoint, credentials: range.credentials })}\n`);
   if (start.memoryEveryMs) {
+    const gc = (globalThis as { gc?: () => void }).gc;
     setInterval(() => {
+      // After a collection (the process runs with --expose-gc), so that samples compare what is kept.
+      gc?.();
       const m = process.memoryUsage();
       process.stdout.write(`${JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed })}\n`);
     }, start.memoryEveryMs);

@@ -48,6 +48,7 @@ export class StateDiffer {
   }
 }
 
+/** `path` is a stack shared by the walk: copied only into the patches that are emitted. */
 function diffRecord(
   slot: string,
   path: string[],
@@ -55,20 +56,29 @@ function diffRecord(
   shadow: Record<string, unknown>,
   out: Patch[],
 ): void {
-  for (const key of Object.keys(live)) {
+  let kept = 0;
+  for (const key in live) {
     const l = live[key];
     if (l === undefined) continue;
     const s = Object.hasOwn(shadow, key) ? shadow[key] : undefined;
+    if (s !== undefined) kept++;
     if (l === s && (l === null || typeof l !== 'object')) continue;
+    path.push(key);
     if (isRecord(l) && isRecord(s)) {
-      diffRecord(slot, [...path, key], l, s, out);
+      diffRecord(slot, path, l, s, out);
     } else if (Array.isArray(l) && Array.isArray(s)) {
-      diffArray(slot, [...path, key], l, s, out);
+      diffArray(slot, path, l, s, out);
     } else if (s === undefined || !same(l, s)) {
-      out.push(['s', slot, [...path, key], encode(l)]);
+      out.push(['s', slot, path.slice(), encode(l)]);
       shadow[key] = clone(l);
+      if (s === undefined) kept++;
     }
+    path.pop();
   }
+  // Shadows hold no undefined members: when every one of them is still live, none was deleted.
+  let shadowed = 0;
+  for (const _ in shadow) shadowed++;
+  if (shadowed === kept) return;
   for (const key of Object.keys(shadow)) {
     if (Object.hasOwn(live, key) && live[key] !== undefined) continue;
     out.push(['d', slot, [...path, key]]);
@@ -82,7 +92,7 @@ function diffArray(slot: string, path: string[], live: unknown[], shadow: unknow
   while (i < common && same(live[i], shadow[i])) i++;
   if (i === live.length && i === shadow.length) return;
   const tail = live.slice(i);
-  out.push(['t', slot, path, i, tail.map(encode)]);
+  out.push(['t', slot, path.slice(), i, tail.map(encode)]);
   shadow.length = i;
   for (const item of tail) shadow.push(clone(item));
 }
