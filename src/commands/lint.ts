@@ -45,7 +45,9 @@ Exit status: 1 when a finding at or above --fail-on (default high) is present or
 
   static override strict = false;
   static override args = {
-    path: Args.string({ description: 'Template files or folders of templates.' }),
+    path: Args.string({
+      description: 'Template files or folders of templates (default: the working directory).',
+    }),
   };
 
   static override flags = {

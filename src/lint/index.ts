@@ -64,10 +64,8 @@ const SKIPPED_DIRS = new Set(['node_modules', '.git', 'cdk.out', '.sirs']);
 const MAX_FILES = 10_000;
 
 export function lintPaths(opts: LintOptions): LintReport {
-  if (opts.paths.length === 0)
-    throw new UsageError('no-templates', 'sirs lint needs a template or a folder of templates', {
-      suggestions: ['sirs lint templates/', 'sirs lint stack.yaml --format sarif > lint.sarif'],
-    });
+  // No path: the working directory, as linters do.
+  if (opts.paths.length === 0) opts = { ...opts, paths: ['.'] };
   const config = resolveConfig(opts);
   const { explicit, found } = discover(opts.paths, opts.cwd);
   const files: TemplateReport[] = [];

@@ -96,6 +96,13 @@ describe('sirs lint (command)', () => {
     );
   });
 
+  it('with no path, lints the working directory (non-template YAML beside the templates is left alone)', () => {
+    writeFileSync(join(dir, 'workflow.yml'), 'on: [push]\njobs: {}\n');
+    const report = lintPaths({ paths: [], cwd: dir });
+    expect(report.files.map((f) => f.file)).to.include('web.yaml');
+    expect(report.skippedFiles).to.include('workflow.yml');
+  });
+
   it('usage errors exit 2: a malformed --parameters, a missing path, an invalid config (with file:line)', async () => {
     expect((await sirs(['lint', file, '--parameters', 'nokey'])).exitCode).to.equal(2);
     expect((await sirs(['lint', join(dir, 'missing.yaml')])).exitCode).to.equal(2);
