@@ -114,6 +114,9 @@ that starts a CodeBuild project (a CloudFormation template).`;
     const tickMs = flags.tick ? parseTick(flags.tick) : undefined;
     const timeScale = flags['time-scale'] ? parseTimeScale(flags['time-scale']) : undefined;
     if (flags['emit-schedule']) {
+      // A typo must not reach the scheduler: the scenarios load here, as the drill will load them.
+      if (!flags.all)
+        (await import('../scenario/load.js')).loadExercise(argv as string[], { cwd: process.cwd() });
       const { emitSchedule } = await import('../schedule/emit.js');
       const { join } = await import('node:path');
       const { userInfo } = await import('node:os');

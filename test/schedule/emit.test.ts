@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { CloudFormationClient, ValidateTemplateCommand } from '@aws-sdk/client-cloudformation';
 import { startTestRange, type TestRange } from '../range/harness.js';
 import { repoRoot, sirs } from '../cli/helpers.js';
-import { systemdUnits } from '../../src/schedule/emit.js';
+import { emitSchedule, systemdUnits } from '../../src/schedule/emit.js';
 
 type Ini = Record<string, Record<string, string[]>>;
 
@@ -257,22 +257,30 @@ describe('sirs drill --emit-schedule', function () {
     expect(noCron.stderr).to.contain('--emit-schedule needs --schedule');
     const injected = await sirs([
       'drill',
-      '${{secrets.X}}',
+      'ssh-open-to-world',
+      '--target',
+      'aws',
+      '--region',
+      'eu-west-1$(id)',
       '--schedule',
       '@daily',
       '--emit-schedule',
       'github',
     ]);
     expect(injected.exitCode).to.equal(2);
+    expect(injected.stderr).to.contain('cannot go into a scheduler definition');
     expect(injected.stdout).to.equal('');
-    const path = await sirs([
-      'drill',
-      'scenarios/mine.yaml',
-      '--schedule',
-      '@daily',
-      '--emit-schedule',
-      'eventbridge',
-    ]);
+    // A scenario named like a GitHub expression never reaches a workflow, even one that exists.
+    expect(() =>
+      emitSchedule('github', {
+        scenarios: ['${{ secrets.TOKEN }}'],
+        all: false,
+        schedule: '@daily',
+        target: 'range',
+        autopilot: true,
+      }),
+    ).to.throw(/cannot go into a scheduler definition/);
+    const path = await sirs(['drill', fast, '--schedule', '@daily', '--emit-schedule', 'eventbridge']);
     expect(path.exitCode).to.equal(2);
     expect(path.stderr).to.contain('shipped scenario ids only');
   });
