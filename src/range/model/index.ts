@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RawModel, RawOperation, RawShape, ServiceMetadata, Shape } from './types.js';
+import { has } from '../records.js';
 
 export type { Shape, ServiceMetadata } from './types.js';
 
@@ -24,7 +25,8 @@ export class ServiceModel {
   }
 
   operation(name: string): Operation | undefined {
-    const op = this.raw.operations[name];
+    // Own operations only: a request may name `constructor` or `__proto__`.
+    const op = has(this.raw.operations, name) ? this.raw.operations[name] : undefined;
     return op ? new Operation(this, name, op) : undefined;
   }
 

@@ -9,12 +9,13 @@ import { snsProviders } from '../sns/cfn.js';
 import { ssmProviders } from '../ssm/cfn.js';
 import { cloudFormationProviders } from './cfn.js';
 import type { ProviderTable } from './provider.js';
+import { record } from '../../records.js';
 
 /**
  * Every resource type the range's CloudFormation can create: one explicit table, each entry from the
  * `cfn.ts` beside the service that backs it. A type missing here fails its stack with a clear reason.
  */
-export const resourceProviders: ProviderTable = {
+export const resourceProviders: ProviderTable = record({
   ...cloudFormationProviders,
   ...ec2Providers,
   ...s3Providers,
@@ -25,4 +26,4 @@ export const resourceProviders: ProviderTable = {
   ...ssmProviders,
   ...monitoringProviders,
   ...snsProviders,
-};
+});

@@ -1,4 +1,5 @@
 import { defineState } from '../../state.js';
+import { record } from '../../records.js';
 import type { Principal } from '../../identity.js';
 import type { Attributes, Tag } from './provider.js';
 import type { StackParameterValue } from './template/parameters.js';
@@ -182,6 +183,6 @@ export interface CloudFormationState {
 }
 
 export const cloudFormationState = defineState<CloudFormationState>('cloudformation', 'regional', () => ({
-  stacks: {},
-  changeSets: {},
+  stacks: record(),
+  changeSets: record(),
 }));

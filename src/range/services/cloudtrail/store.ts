@@ -1,5 +1,6 @@
 import type { AdvancedEventSelector, EventSelector, Tag } from '@aws-sdk/client-cloudtrail';
 import { defineState } from '../../state.js';
+import { record } from '../../records.js';
 
 export interface TrailStatus {
   isLogging: boolean;
@@ -43,4 +44,6 @@ export interface CloudTrailState {
   lookupBucket?: { tokens: number; at: number };
 }
 
-export const cloudTrailState = defineState<CloudTrailState>('cloudtrail', 'regional', () => ({ trails: {} }));
+export const cloudTrailState = defineState<CloudTrailState>('cloudtrail', 'regional', () => ({
+  trails: record(),
+}));

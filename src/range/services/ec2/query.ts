@@ -3,6 +3,7 @@ import { ServiceError } from '../../errors.js';
 import { paginate } from '../../paginate.js';
 import { invalidParameter } from './resources.js';
 import type { Ec2State } from './store.js';
+import { record } from '../../records.js';
 
 /** A value a filter compares against; lists match when any element matches. */
 export type FilterValue = string | number | boolean | undefined | null;
@@ -99,7 +100,7 @@ export function validateTags(tags: Tag[]): void {
 
 export function setTags(s: Ec2State, id: string, tags: Tag[]): void {
   validateTags(tags);
-  const current = (s.tags[id] ??= {});
+  const current = (s.tags[id] ??= record());
   const after = new Set([...Object.keys(current), ...tags.map((t) => t.Key ?? '')]);
   if (after.size > 50) {
     throw new ServiceError(

@@ -1,4 +1,5 @@
 import { defineState } from '../../state.js';
+import { record } from '../../records.js';
 import type { CallContext } from '../../context.js';
 
 /**
@@ -26,17 +27,17 @@ export interface Ec2State {
 }
 
 export const ec2State = defineState<Ec2State>('ec2', 'regional', () => ({
-  vpcs: {},
-  subnets: {},
-  groups: {},
-  acls: {},
-  instances: {},
-  volumes: {},
-  snapshots: {},
-  flowLogs: {},
-  internetGateways: {},
-  routeTables: {},
-  tags: {},
+  vpcs: record(),
+  subnets: record(),
+  groups: record(),
+  acls: record(),
+  instances: record(),
+  volumes: record(),
+  snapshots: record(),
+  flowLogs: record(),
+  internetGateways: record(),
+  routeTables: record(),
+  tags: record(),
 }));
 
 export interface VpcRecord {

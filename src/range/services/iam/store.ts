@@ -2,6 +2,7 @@ import type { CallContext } from '../../context.js';
 import { ServiceError } from '../../errors.js';
 import type { Principal } from '../../identity.js';
 import { defineState } from '../../state.js';
+import { record } from '../../records.js';
 
 export interface IamTag {
   Key: string;
@@ -155,13 +156,13 @@ export const iamState = defineState<IamState>('iam', 'account', emptyIam);
 
 function emptyIam(): IamState {
   return {
-    users: {},
-    accessKeys: {},
-    groups: {},
-    roles: {},
-    instanceProfiles: {},
-    policies: {},
-    mfaDevices: {},
+    users: record(),
+    accessKeys: record(),
+    groups: record(),
+    roles: record(),
+    instanceProfiles: record(),
+    policies: record(),
+    mfaDevices: record(),
     aliases: [],
   };
 }

@@ -4,6 +4,7 @@ import type { CallContext } from '../../context.js';
 import { ServiceError } from '../../errors.js';
 import { uuid } from '../../ids.js';
 import { kmsState, predefinedAliases, type KmsState, type StoredKey } from './store.js';
+import { record } from '../../records.js';
 
 /**
  * Finding keys the way KMS does (key id, key ARN, alias name, alias ARN), the key-state rules every
@@ -219,7 +220,7 @@ export function requireCustomerManaged(ctx: CallContext, key: StoredKey): void {
   );
 }
 
-const algorithms: Record<string, Partial<Record<string, string[]>>> = {
+const algorithms: Record<string, Partial<Record<string, string[]>>> = record({
   SYMMETRIC_DEFAULT: { ENCRYPT_DECRYPT: ['SYMMETRIC_DEFAULT'] },
   RSA_2048: { ENCRYPT_DECRYPT: ['RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256'], SIGN_VERIFY: rsaSigning() },
   RSA_3072: { ENCRYPT_DECRYPT: ['RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256'], SIGN_VERIFY: rsaSigning() },
@@ -232,7 +233,7 @@ const algorithms: Record<string, Partial<Record<string, string[]>>> = {
   HMAC_256: { GENERATE_VERIFY_MAC: ['HMAC_SHA_256'] },
   HMAC_384: { GENERATE_VERIFY_MAC: ['HMAC_SHA_384'] },
   HMAC_512: { GENERATE_VERIFY_MAC: ['HMAC_SHA_512'] },
-};
+});
 
 function rsaSigning(): string[] {
   return ['SHA_256', 'SHA_384', 'SHA_512'].flatMap((h) => [`RSASSA_PSS_${h}`, `RSASSA_PKCS1_V1_5_${h}`]);

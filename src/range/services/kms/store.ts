@@ -1,4 +1,5 @@
 import { defineState } from '../../state.js';
+import { record } from '../../records.js';
 
 export type StoredKeyState = 'Enabled' | 'Disabled' | 'PendingDeletion';
 
@@ -43,13 +44,16 @@ export interface KmsState {
   aliases: Record<string, StoredAlias>;
 }
 
-export const kmsState = defineState<KmsState>('kms', 'regional', () => ({ keys: {}, aliases: {} }));
+export const kmsState = defineState<KmsState>('kms', 'regional', () => ({
+  keys: record(),
+  aliases: record(),
+}));
 
 /**
  * Aliases AWS predefines in every account and region (`alias/aws/<service>`). ListAliases shows them
  * without a TargetKeyId until the AWS managed key behind them is created on first use.
  */
-export const predefinedAliases: Record<string, string> = {
+export const predefinedAliases: Record<string, string> = record({
   'alias/aws/acm': 'Default key that protects my ACM private keys when no other key is defined',
   'alias/aws/dynamodb': 'Default key that protects my DynamoDB data when no other key is defined',
   'alias/aws/ebs': 'Default key that protects my EBS volumes when no other key is defined',
@@ -64,4 +68,4 @@ export const predefinedAliases: Record<string, string> = {
   'alias/aws/sns': 'Default key that protects my SNS data when no other key is defined',
   'alias/aws/sqs': 'Default key that protects my SQS messages when no other key is defined',
   'alias/aws/ssm': 'Default key that protects my SSM parameters when no other key is defined',
-};
+});

@@ -1,5 +1,6 @@
 import type { MetricTransformation } from '@aws-sdk/client-cloudwatch-logs';
 import { defineState } from '../../state.js';
+import { record } from '../../records.js';
 
 /** One log event as stored: `seq` orders events of a group that share a timestamp and names the event. */
 export interface StoredLogEvent {
@@ -45,4 +46,4 @@ export interface LogsState {
   groups: Record<string, StoredLogGroup>;
 }
 
-export const logsState = defineState<LogsState>('logs', 'regional', () => ({ groups: {} }));
+export const logsState = defineState<LogsState>('logs', 'regional', () => ({ groups: record() }));

@@ -1,5 +1,6 @@
 import type { AlarmHistoryItem, Dimension, MetricAlarm, Tag } from '@aws-sdk/client-cloudwatch';
 import { defineState } from '../../state.js';
+import { record } from '../../records.js';
 
 /**
  * One published datum, already reduced to a statistic set. Raw values (with their counts) are kept
@@ -47,8 +48,8 @@ export interface MonitoringState {
 }
 
 export const monitoringState = defineState<MonitoringState>('monitoring', 'regional', () => ({
-  metrics: {},
-  alarms: {},
+  metrics: record(),
+  alarms: record(),
   history: [],
 }));
 

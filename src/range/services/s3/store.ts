@@ -6,6 +6,7 @@ import type {
   Tag,
 } from '@aws-sdk/client-s3';
 import { defineState } from '../../state.js';
+import { record } from '../../records.js';
 
 /** A grant as S3 stores it: to a canonical user (an account) or to one of the predefined groups. */
 export interface StoredGrant {
@@ -88,7 +89,7 @@ export interface S3State {
 }
 
 /** Bucket names are one namespace across every account and region, so the store is range-wide. */
-export const s3State = defineState<S3State>('s3', 'range', () => ({ buckets: {} }));
+export const s3State = defineState<S3State>('s3', 'range', () => ({ buckets: record() }));
 
 /** A stable 64-hex-digit canonical user id per account, as S3 shows owners and grantees. */
 export function canonicalId(accountId: string): string {

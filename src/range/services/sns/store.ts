@@ -1,5 +1,6 @@
 import type { MessageAttributeValue, Tag } from '@aws-sdk/client-sns';
 import { defineState } from '../../state.js';
+import { record } from '../../records.js';
 
 /** A message published to a topic, as the range keeps it (SNS itself offers no API to read it back). */
 export interface PublishedMessage {
@@ -50,7 +51,10 @@ export interface SnsState {
   subscriptions: Record<string, StoredSubscription>;
 }
 
-export const snsState = defineState<SnsState>('sns', 'regional', () => ({ topics: {}, subscriptions: {} }));
+export const snsState = defineState<SnsState>('sns', 'regional', () => ({
+  topics: record(),
+  subscriptions: record(),
+}));
 
 export const MESSAGE_LIMIT = 100;
 

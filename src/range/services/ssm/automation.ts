@@ -11,6 +11,7 @@ import { uuid } from '../../ids.js';
 import { checkDocumentVersion, documents, resolveParameters } from './documents.js';
 import { runTimes } from './runs.js';
 import { ssmState, type StoredAutomation } from './store.js';
+import { record } from '../../records.js';
 
 /**
  * Automation runbooks that act on EC2 (AWS-StopEC2Instance, AWS-StartEC2Instance). The step calls EC2
@@ -84,7 +85,7 @@ export async function startAutomationExecution(
     outcome,
     failureMessage: step.failureMessage,
     steps: [step],
-    outputs: {},
+    outputs: record(),
   };
   ctx.state(ssmState).automations[execution.executionId] = execution;
   return { AutomationExecutionId: execution.executionId };

@@ -12,6 +12,7 @@ import type {
 import type { CallContext } from '../../context.js';
 import { ServiceError } from '../../errors.js';
 import { paginate } from '../../paginate.js';
+import { record } from '../../records.js';
 
 /** The AWS-owned SSM documents the range runs: what they take, and on which platforms. */
 interface DocumentParameter {
@@ -52,7 +53,7 @@ const automationParameters: DocumentParameter[] = [
   },
 ];
 
-export const documents: Record<string, DocumentSpec> = {
+export const documents: Record<string, DocumentSpec> = record({
   'AWS-RunPatchBaseline': {
     name: 'AWS-RunPatchBaseline',
     type: 'Command',
@@ -178,7 +179,7 @@ export const documents: Record<string, DocumentSpec> = {
     parameters: automationParameters,
     steps: [{ name: 'startInstances', action: 'aws:changeInstanceState' }],
   },
-};
+});
 
 /** A document by name or by its ARN (`arn:aws:ssm:<region>::document/AWS-RunShellScript`). */
 export function findDocument(name: string | undefined): DocumentSpec {
@@ -199,7 +200,7 @@ export function resolveParameters(
   given: Record<string, string[]> | undefined,
   errorCode = 'InvalidParameters',
 ) {
-  const out: Record<string, string[]> = {};
+  const out: Record<string, string[]> = record();
   const declared = new Map(doc.parameters.map((p) => [p.name, p]));
   for (const name of Object.keys(given ?? {})) {
     if (!declared.has(name))

@@ -9,6 +9,7 @@ import { ServiceError, isServiceError } from '../../errors.js';
 import { paginate } from '../../paginate.js';
 import { ssmStore } from './runs.js';
 import type { SsmState, StoredTarget } from './store.js';
+import { record } from '../../records.js';
 
 /**
  * Managed instances are the range's EC2 instances, read through EC2's own API: a running instance
@@ -139,7 +140,7 @@ function informationOf(ctx: CallContext, s: SsmState, i: Ec2Instance): InstanceI
   };
 }
 
-const filterKeys: Record<string, (info: InstanceInformation, i: Ec2Instance) => string[]> = {
+const filterKeys: Record<string, (info: InstanceInformation, i: Ec2Instance) => string[]> = record({
   InstanceIds: (info) => [info.InstanceId ?? ''],
   AgentVersion: (info) => [info.AgentVersion ?? ''],
   PingStatus: (info) => [info.PingStatus ?? ''],
@@ -152,7 +153,7 @@ const filterKeys: Record<string, (info: InstanceInformation, i: Ec2Instance) => 
   SourceTypes: (info) => [info.SourceType ?? ''],
   ActivationIds: () => [],
   'tag-key': (_info, i) => Object.keys(i.tags),
-};
+});
 
 function valuesFor(key: string, info: InstanceInformation, i: Ec2Instance): string[] {
   if (key.startsWith('tag:')) {

@@ -1,4 +1,5 @@
 import { defineState } from '../../state.js';
+import { record } from '../../records.js';
 
 export interface StoredTag {
   Key: string;
@@ -143,10 +144,10 @@ export interface SsmState {
 }
 
 export const ssmState = defineState<SsmState>('ssm', 'regional', () => ({
-  parameters: {},
-  commands: {},
-  invocations: {},
-  patchStates: {},
-  associations: {},
-  automations: {},
+  parameters: record(),
+  commands: record(),
+  invocations: record(),
+  patchStates: record(),
+  associations: record(),
+  automations: record(),
 }));

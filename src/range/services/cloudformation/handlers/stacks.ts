@@ -33,6 +33,7 @@ import {
   validation,
   type CloudFormationEnv,
 } from './common.js';
+import { record } from '../../../records.js';
 
 export function tagsOf(tags: ReadonlyArray<{ Key?: string; Value?: string }> | undefined): Tag[] {
   const out = (tags ?? []).map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' }));
@@ -76,10 +77,10 @@ export function newStack(
     onFailure: 'ROLLBACK',
     terminationProtection: false,
     principal: ctx.principal,
-    resources: {},
+    resources: record(),
     events: [],
     outputs: [],
-    exports: {},
+    exports: record(),
     imports: [],
     cleanup: [],
     parameters: p.parameterValues,
@@ -157,7 +158,7 @@ export function beginUpdate(
     roleArn?: string;
   },
 ): void {
-  stack.previous = structuredClone({
+  const previous = structuredClone({
     templateBody: stack.templateBody,
     parameters: stack.parameters,
     tags: stack.tags,
@@ -169,6 +170,8 @@ export function beginUpdate(
     exports: stack.exports,
     imports: stack.imports,
   });
+  // structuredClone gives ordinary objects back; logical ids and export names are template-chosen.
+  stack.previous = { ...previous, resources: record(previous.resources), exports: record(previous.exports) };
   Object.assign(stack, {
     templateBody: next.templateBody,
     parameters: prepared.parameterValues,

@@ -8,6 +8,7 @@ import type { JsonObject } from '../template/types.js';
 import { deleteResources } from './delete.js';
 import { evaluateOutputs, exportConflict } from './outputs.js';
 import { reasonOf, type StackRun } from './run.js';
+import { record } from '../../../records.js';
 
 export const CANCELLED = 'Resource creation cancelled';
 
@@ -155,7 +156,7 @@ export async function deleteStackResources(run: StackRun, reason: string): Promi
     return;
   }
   done.deletedAt = run.now();
-  done.exports = {};
+  done.exports = record();
   done.imports = [];
   // A deleted stack's change sets go with it.
   const changeSets = run.ctx.state(cloudFormationState).changeSets;

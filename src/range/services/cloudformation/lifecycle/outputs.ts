@@ -4,6 +4,7 @@ import type { PreparedStack } from '../prepare.js';
 import { cloudFormationState, type Stack, type StackOutput } from '../store.js';
 import { evaluate, type EvalScope } from '../template/intrinsics.js';
 import type { Json } from '../template/types.js';
+import { record } from '../../../records.js';
 
 function outputString(v: Json, what: string): string {
   if (typeof v === 'string') return v;
@@ -21,7 +22,7 @@ export function evaluateOutputs(
   scope: EvalScope,
 ): { outputs: StackOutput[]; exports: Record<string, string> } {
   const outputs: StackOutput[] = [];
-  const exports: Record<string, string> = {};
+  const exports: Record<string, string> = record();
   for (const [key, o] of Object.entries(prepared.template.Outputs)) {
     if (o.Condition !== undefined && !prepared.conditions[o.Condition]) continue;
     const value = outputString(evaluate(o.Value, scope), `output ${key}`);

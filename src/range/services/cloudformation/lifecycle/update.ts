@@ -11,6 +11,7 @@ import { createResource, failedResources, resolveProperties } from './create.js'
 import { deleteResources } from './delete.js';
 import { evaluateOutputs, exportConflict } from './outputs.js';
 import { reasonOf, StackGone, type StackRun } from './run.js';
+import { record } from '../../../records.js';
 
 type Touch = 'created' | 'updated' | 'replaced';
 
@@ -134,7 +135,7 @@ export async function runUpdate(run: StackRun, prepared: PreparedStack): Promise
   const ids = Object.keys(prepared.resources);
   const imports = new Set<string>();
   const scope = run.scope(prepared, imports);
-  const touched: Record<string, Touch> = {};
+  const touched: Record<string, Touch> = record();
   const cleanupStart = run.stack.cleanup.length;
   let failed = false;
   await runGraph(ids, prepared.deps, async (id) => {
@@ -246,7 +247,7 @@ async function rollbackUpdate(
     if (kind === 'created' || (kind === 'replaced' && cur.physicalId !== previous.resources[id]?.physicalId))
       created.push(cur);
   }
-  const restored: Record<string, StackResource> = {};
+  const restored: Record<string, StackResource> = record();
   for (const [id, before] of Object.entries(previous.resources)) {
     restored[id] = touched[id] === 'updated' ? (stack.resources[id] as StackResource) : before;
   }

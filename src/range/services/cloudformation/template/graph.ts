@@ -1,6 +1,7 @@
 import { ServiceError } from '../../../errors.js';
 import { referencesOf } from './refs.js';
 import type { ResourceDeclaration } from './types.js';
+import { record } from '../../../records.js';
 
 /** Each resource's direct dependencies: DependsOn plus the resources its properties reference. */
 export type Dependencies = Record<string, string[]>;
@@ -13,7 +14,7 @@ export function dependenciesOf(
   resources: Record<string, ResourceDeclaration>,
   conditions?: Record<string, boolean>,
 ): Dependencies {
-  const out: Dependencies = {};
+  const out: Dependencies = record();
   for (const [id, r] of Object.entries(resources)) {
     const refs = referencesOf(r.Properties, conditions);
     const deps = new Set<string>(r.DependsOn);

@@ -8,6 +8,7 @@ import {
   type ResourceDeclaration,
   type Template,
 } from './types.js';
+import { record } from '../../../records.js';
 
 const SECTIONS = new Set([
   'AWSTemplateFormatVersion',
@@ -123,11 +124,11 @@ export function readTemplate(doc: JsonObject): Template {
 }
 
 function objectOr(v: Json | undefined): JsonObject {
-  return isObject(v) ? v : {};
+  return record(isObject(v) ? v : {});
 }
 
 function readParameters(section: JsonObject): Record<string, ParameterDeclaration> {
-  const out: Record<string, ParameterDeclaration> = {};
+  const out: Record<string, ParameterDeclaration> = record();
   for (const [name, decl] of Object.entries(section)) {
     if (!ALPHANUMERIC.test(name)) throw templateFormatError(`Parameter name ${name} is non alphanumeric.`);
     if (!isObject(decl) || decl.Type === undefined)
@@ -168,10 +169,10 @@ function readParameters(section: JsonObject): Record<string, ParameterDeclaratio
 }
 
 function readMappings(section: JsonObject): Template['Mappings'] {
-  const out: Template['Mappings'] = {};
+  const out: Template['Mappings'] = record();
   for (const [name, mapping] of Object.entries(section)) {
     if (!isObject(mapping)) throw templateFormatError(`Every Mappings member ${name} must be a map`);
-    const top: Record<string, Record<string, Json>> = {};
+    const top: Record<string, Record<string, Json>> = record();
     for (const [key, second] of Object.entries(mapping)) {
       if (!isObject(second)) throw templateFormatError(`Every Mappings member ${key} must be a map`);
       for (const v of Object.values(second)) {
@@ -185,7 +186,7 @@ function readMappings(section: JsonObject): Template['Mappings'] {
 }
 
 function readResources(section: JsonObject): Record<string, ResourceDeclaration> {
-  const out: Record<string, ResourceDeclaration> = {};
+  const out: Record<string, ResourceDeclaration> = record();
   for (const [id, decl] of Object.entries(section)) {
     if (!ALPHANUMERIC.test(id)) throw templateFormatError(`Resource name ${id} is non alphanumeric.`);
     if (!isObject(decl) || decl.Type === undefined) {
@@ -245,7 +246,7 @@ function policy(id: string, name: string, value: Json | undefined, allowed: stri
 }
 
 function readOutputs(section: JsonObject): Record<string, OutputDeclaration> {
-  const out: Record<string, OutputDeclaration> = {};
+  const out: Record<string, OutputDeclaration> = record();
   for (const [id, decl] of Object.entries(section)) {
     if (!ALPHANUMERIC.test(id))
       throw templateFormatError(`Output ${id} is malformed. The name must be alphanumeric.`);

@@ -18,6 +18,7 @@ import { applyFilters, page, type FilterTable } from '../query.js';
 import { find, invalidParameter, kinds, selectByIds } from '../resources.js';
 import { ec2Of, type Ec2State, type InstanceRecord, type InstanceStateName } from '../store.js';
 import { assignPublicIp, delays, instanceOf, stateCodes, stateOf, transition } from './instances.js';
+import { record } from '../../../records.js';
 
 function incorrectState(id: string, verb: string): ServiceError {
   return new ServiceError(
@@ -121,7 +122,7 @@ export function terminateInstances(
 }
 
 /** The attribute names of the legacy `Attribute`/`Value` form, and the members they stand for. */
-const attributeMembers: Record<string, keyof ModifyInstanceAttributeRequest> = {
+const attributeMembers: Record<string, keyof ModifyInstanceAttributeRequest> = record({
   instanceType: 'InstanceType',
   userData: 'UserData',
   disableApiTermination: 'DisableApiTermination',
@@ -135,7 +136,7 @@ const attributeMembers: Record<string, keyof ModifyInstanceAttributeRequest> = {
   enaSupport: 'EnaSupport',
   blockDeviceMapping: 'BlockDeviceMappings',
   disableApiStop: 'DisableApiStop',
-};
+});
 
 function mustBeStopped(inst: InstanceRecord): void {
   if (inst.state !== 'stopped') {

@@ -32,6 +32,7 @@ import {
   type NetworkAclRecord,
   type SubnetRecord,
 } from '../store.js';
+import { record } from '../../../records.js';
 
 /** The rule every ACL ends with, which no one can change: anything not allowed above is denied. */
 const LAST_RULE = 32767;
@@ -125,21 +126,21 @@ export function deleteNetworkAcl(ctx: CallContext, input: DeleteNetworkAclReques
   return {};
 }
 
-const protocolNumbers: Record<string, string> = {
+const protocolNumbers: Record<string, string> = record({
   all: '-1',
   '-1': '-1',
   tcp: '6',
   udp: '17',
   icmp: '1',
   icmpv6: '58',
-};
-const protocolNames: Record<string, string> = {
+});
+const protocolNames: Record<string, string> = record({
   '6': 'tcp',
   '17': 'udp',
   '1': 'icmp',
   '58': 'icmpv6',
   '-1': 'all',
-};
+});
 
 function entryFrom(input: CreateNetworkAclEntryRequest): AclEntryRecord {
   const n = input.RuleNumber ?? 0;

@@ -28,6 +28,7 @@ import {
 } from '../resources.js';
 import { permissionsOf, type RuleSpec } from '../rules.js';
 import { ec2Of, type Ec2State, type SecurityGroupRecord, type SgRule } from '../store.js';
+import { record } from '../../../records.js';
 
 export function addRule(group: SecurityGroupRecord, spec: RuleSpec): SgRule {
   const rule: SgRule = { id: ec2Id('sgr'), groupId: group.id, ...spec };
@@ -145,7 +146,7 @@ export function groupView(s: Ec2State, g: SecurityGroupRecord): SecurityGroup {
   };
 }
 
-const protocolAliases: Record<string, string> = { tcp: '6', udp: '17', icmp: '1', icmpv6: '58' };
+const protocolAliases: Record<string, string> = record({ tcp: '6', udp: '17', icmp: '1', icmpv6: '58' });
 
 /** The `ip-permission.*` (or `egress.ip-permission.*`) filters: each matches when any one rule does. */
 function permissionFilters(s: Ec2State, prefix: string, egress: boolean): FilterTable<SecurityGroupRecord> {

@@ -10,6 +10,7 @@ import { ServiceError } from '../../../errors.js';
 import { page, setTags, validateTags } from '../query.js';
 import { kindOfId, notFound, type ResourceKind } from '../resources.js';
 import { ec2Of, type Ec2State } from '../store.js';
+import { record } from '../../../records.js';
 
 /** The kind of a resource that exists in this account and region, or the error EC2 answers for it. */
 function existing(s: Ec2State, id: string): ResourceKind {
@@ -59,12 +60,12 @@ export function deleteTags(ctx: CallContext, input: DeleteTagsRequest): Record<s
   return {};
 }
 
-const tagFilters: Record<string, (t: TagDescription) => string | undefined> = {
+const tagFilters: Record<string, (t: TagDescription) => string | undefined> = record({
   key: (t) => t.Key,
   value: (t) => t.Value,
   'resource-id': (t) => t.ResourceId,
   'resource-type': (t) => t.ResourceType,
-};
+});
 
 function glob(pattern: string): RegExp {
   return new RegExp(

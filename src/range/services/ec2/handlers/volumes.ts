@@ -6,6 +6,7 @@ import { applyTagSpecs, tagSpecsFor, tagsOf } from '../query.js';
 import { find, invalidParameter, kinds, missingParameter } from '../resources.js';
 import { ec2Of, type VolumeRecord } from '../store.js';
 import { zonesOf } from './vpcs.js';
+import { record } from '../../../records.js';
 
 /**
  * Standalone EBS volumes (CreateVolume, DeleteVolume): a data volume a scenario snapshots. Volumes
@@ -13,7 +14,7 @@ import { zonesOf } from './vpcs.js';
  */
 
 /** Size limits in GiB by volume type (EBS volume types: "Volume size"). */
-const SIZES: Record<string, [number, number]> = {
+const SIZES: Record<string, [number, number]> = record({
   gp2: [1, 16384],
   gp3: [1, 16384],
   io1: [4, 16384],
@@ -21,7 +22,7 @@ const SIZES: Record<string, [number, number]> = {
   st1: [125, 16384],
   sc1: [125, 16384],
   standard: [1, 1024],
-};
+});
 
 export function createVolume(ctx: CallContext, input: CreateVolumeRequest): Volume {
   const s = ec2Of(ctx);

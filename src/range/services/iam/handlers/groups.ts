@@ -27,6 +27,7 @@ import {
 } from '../store.js';
 import { checks, pageOf, underPath } from '../validate.js';
 import { conflict, userOut } from './users.js';
+import { record } from '../../../records.js';
 
 function groupOut(g: IamGroup): Group {
   return { Path: g.Path, GroupName: g.GroupName, GroupId: g.GroupId, Arn: g.Arn, CreateDate: g.CreateDate };
@@ -47,7 +48,7 @@ export function createGroup(ctx: CallContext, input: CreateGroupRequest): Create
     Arn: arnOf(ctx.accountId, 'group', path, name),
     Path: path,
     CreateDate: ctx.now,
-    inlinePolicies: {},
+    inlinePolicies: record(),
     attachedPolicies: [],
   };
   iam.groups[keyOf(name)] = group;

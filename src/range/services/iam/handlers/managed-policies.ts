@@ -32,6 +32,7 @@ import {
 import { arnOf, iamOf, keyOf, type IamManagedPolicy } from '../store.js';
 import { checks, mergeTags, pageOf, underPath } from '../validate.js';
 import { conflict } from './users.js';
+import { record } from '../../../records.js';
 
 const POLICY_SIZE_QUOTA = 6144;
 const VERSIONS_PER_POLICY = 5;
@@ -73,7 +74,7 @@ export function createPolicy(ctx: CallContext, input: CreatePolicyRequest): Crea
     CreateDate: ctx.now,
     UpdateDate: ctx.now,
     DefaultVersionId: 'v1',
-    versions: { v1: { Document: doc, CreateDate: ctx.now } },
+    versions: record([['v1', { Document: doc, CreateDate: ctx.now }]]),
     nextVersion: 2,
     Tags: mergeTags([], input.Tags),
   };

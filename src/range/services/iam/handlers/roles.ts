@@ -22,6 +22,7 @@ import { checkTrustPolicy, decodeDocument, encodeDocument, policySize } from '..
 import { arnOf, byName, iamOf, keyOf, roleNamed, type IamRole, type IamState } from '../store.js';
 import { checks, mergeTags, pageOf, removeTags, tagsOut, underPath } from '../validate.js';
 import { checkBoundary, conflict } from './users.js';
+import { record } from '../../../records.js';
 
 const TRUST_POLICY_QUOTA = 2048;
 
@@ -91,7 +92,7 @@ export function createRole(ctx: CallContext, input: CreateRoleRequest): CreateRo
     MaxSessionDuration: input.MaxSessionDuration ?? 3600,
     Tags: mergeTags([], input.Tags),
     ...(input.PermissionsBoundary ? { PermissionsBoundary: input.PermissionsBoundary } : {}),
-    inlinePolicies: {},
+    inlinePolicies: record(),
     attachedPolicies: [],
   };
   iam.roles[keyOf(name)] = role;

@@ -30,6 +30,7 @@ import {
   type IamUser,
 } from '../store.js';
 import { checks, mergeTags, pageOf, removeTags, tagsOut, underPath } from '../validate.js';
+import { record } from '../../../records.js';
 
 export function userOut(u: IamUser, full = true): User {
   return {
@@ -74,7 +75,7 @@ export function createUser(ctx: CallContext, input: CreateUserRequest): CreateUs
     Path: path,
     CreateDate: ctx.now,
     Tags: mergeTags([], input.Tags),
-    inlinePolicies: {},
+    inlinePolicies: record(),
     attachedPolicies: [],
     groups: [],
     mfaDevices: [],

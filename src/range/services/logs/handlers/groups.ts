@@ -30,6 +30,7 @@ import {
   requireGroup,
 } from '../common.js';
 import { logsState, type StoredLogGroup } from '../store.js';
+import { record } from '../../../records.js';
 
 export const RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -60,9 +61,9 @@ export function createLogGroup(ctx: CallContext, input: CreateLogGroupRequest): 
     kmsKeyId: input.kmsKeyId,
     logGroupClass: cls,
     deletionProtectionEnabled: input.deletionProtectionEnabled ?? false,
-    tags: { ...tags },
-    streams: {},
-    metricFilters: {},
+    tags: record(tags),
+    streams: record(),
+    metricFilters: record(),
     storedBytes: 0,
     nextSeq: 0,
   };

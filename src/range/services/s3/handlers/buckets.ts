@@ -16,6 +16,7 @@ import { cannedAcl, headerGrants, isAclPublic, onlyOwnerFullControl } from '../a
 import { authorize } from '../access.js';
 import { getBucket } from '../common.js';
 import { canonicalId, defaultEncryption, ownerGrant, s3State, type Bucket } from '../store.js';
+import { record } from '../../../records.js';
 
 const ownerships: readonly string[] = ['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter'];
 
@@ -110,7 +111,7 @@ export function createBucket(ctx: CallContext, input: CreateBucketRequest): Crea
     owner: ctx.accountId,
     region,
     createdAt: ctx.now,
-    objects: {},
+    objects: record(),
     publicAccessBlock: {
       BlockPublicAcls: true,
       IgnorePublicAcls: true,

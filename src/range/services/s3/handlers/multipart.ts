@@ -17,6 +17,7 @@ import { checksumMember, uploadChecksum, type ChecksumAlgorithm } from '../check
 import { checkNewKey, getBucket, nextVersionId, putVersion, quoteEtag, versionIdHeader } from '../common.js';
 import { canonicalId, type Bucket, type MultipartUpload } from '../store.js';
 import { newObjectFields, sseOutput } from '../writes.js';
+import { record } from '../../../records.js';
 
 type UploadPartInput = Omit<UploadPartRequest, 'Body'> & { Body?: Buffer };
 
@@ -50,9 +51,10 @@ export async function createMultipartUpload(
     initiator: ctx.principal.type === 'AWSAccount' ? bucket.owner : ctx.accountId,
     object: await newObjectFields(ctx, bucket, key, input),
     checksumAlgorithm: input.ChecksumAlgorithm as ChecksumAlgorithm | undefined,
-    parts: {},
+    parts: record(),
   };
-  bucket.uploads = { ...bucket.uploads, [upload.uploadId]: upload };
+  bucket.uploads ??= record();
+  bucket.uploads[upload.uploadId] = upload;
   return {
     Bucket: bucket.name,
     Key: key,

@@ -18,9 +18,10 @@ import { hexId, uuid } from '../../../ids.js';
 import { paginate } from '../../../paginate.js';
 import { invalidNextToken, invalidParameter, topicOf } from '../errors.js';
 import { parseTopicArn, snsState, type StoredSubscription } from '../store.js';
+import { record } from '../../../records.js';
 
 /** What each protocol's endpoint must look like, and whether the endpoint has to confirm first. */
-const PROTOCOLS: Record<string, { endpoint: RegExp; what: string; confirm: boolean }> = {
+const PROTOCOLS: Record<string, { endpoint: RegExp; what: string; confirm: boolean }> = record({
   http: { endpoint: /^http:\/\/\S+$/, what: 'Endpoint must match the specified protocol', confirm: true },
   https: { endpoint: /^https:\/\/\S+$/, what: 'Endpoint must match the specified protocol', confirm: true },
   email: { endpoint: /^[^@\s]+@[^@\s]+\.[^@\s]+$/, what: 'Email address', confirm: true },
@@ -46,7 +47,7 @@ const PROTOCOLS: Record<string, { endpoint: RegExp; what: string; confirm: boole
     what: 'Application endpoint ARN',
     confirm: false,
   },
-};
+});
 
 const SUBSCRIPTION_ATTRIBUTES = new Set([
   'DeliveryPolicy',
@@ -104,7 +105,7 @@ export function subscribe(ctx: CallContext, input: SubscribeInput): SubscribeRes
     pending: rule.confirm,
     token: hexId(256),
     authenticated: false,
-    Attributes: { ...(input.Attributes ?? {}) },
+    Attributes: record(input.Attributes ?? {}),
   };
   s.subscriptions[sub.SubscriptionArn] = sub;
   return answer(sub);

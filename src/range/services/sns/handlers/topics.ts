@@ -13,6 +13,7 @@ import { paginate } from '../../../paginate.js';
 import { invalidNextToken, invalidParameter, topicOf } from '../errors.js';
 import { parseTopicArn, snsState, topicArn, type StoredTopic } from '../store.js';
 import { checkTags } from './tags.js';
+import { record } from '../../../records.js';
 
 /** Attributes CreateTopic accepts; SetTopicAttributes accepts the same except FifoTopic. */
 const CREATE_ATTRIBUTES = new Set([
@@ -140,7 +141,7 @@ export function createTopic(ctx: CallContext, input: CreateTopicInput): CreateTo
     TopicArn: arn,
     Name: name,
     Owner: ctx.accountId,
-    Attributes: { ...attributes },
+    Attributes: record(attributes),
     Tags: (input.Tags ?? []).map((t) => ({ Key: t.Key, Value: t.Value })),
     SubscriptionsDeleted: 0,
     Messages: [],
