@@ -74,7 +74,8 @@ that starts a CodeBuild project (a CloudFormation template).`;
         'Write this drill as a definition for a scheduler instead of running it: a GitHub Actions workflow, a GitLab CI job, a systemd service and timer, or an EventBridge Scheduler schedule with a CodeBuild project (CloudFormation).',
     })(),
     out: Flags.string({
-      description: 'With --emit-schedule: the file to write (default: standard output).',
+      description:
+        'With --emit-schedule: the file to write (default: standard output); for systemd, a directory (DIR/) gets sirs-drill.service and sirs-drill.timer.',
       dependsOn: ['emit-schedule'],
     }),
     all: Flags.boolean({
