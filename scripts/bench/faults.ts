@@ -7,7 +7,9 @@ import { RangeEngine } from '../../src/range/engine.js';
 import { RandomFaults } from '../../src/range/faults.js';
 import { rangeServices } from '../../src/range/services/index.js';
 import { systemClock } from '../../src/range/clock.js';
-import { wellKnownKeys } from '../../src/range/identity.js';
+import { identityState, wellKnownKeys } from '../../src/range/identity.js';
+import type { HttpRequest } from '../../src/range/protocol/types.js';
+import { signRequest } from './load.js';
 import type { BenchSection } from '../bench.js';
 
 const ROUNDS = 10;
@@ -30,18 +32,31 @@ async function engine(withFaults: boolean): Promise<RangeEngine> {
   return e;
 }
 
-const request = () => ({
-  method: 'POST',
-  path: '/',
-  query: new URLSearchParams(),
-  headers: {
-    'content-type': 'application/x-www-form-urlencoded',
-    authorization: `AWS4-HMAC-SHA256 Credential=${wellKnownKeys.admin.accessKeyId}/20261128/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=0`,
-  },
-  body: Buffer.from('Action=GetCallerIdentity&Version=2011-06-15'),
-});
+/** GetCallerIdentity signed with this engine's administrator secret (random per engine), once. */
+async function signedRequest(e: RangeEngine): Promise<() => HttpRequest> {
+  const id = wellKnownKeys.admin.accessKeyId;
+  const secretAccessKey = e.state.get(identityState, '', '').credentials[id]!.secretAccessKey;
+  const signed = await signRequest(
+    { endpoint: 'http://127.0.0.1:4566', credentials: { accessKeyId: id, secretAccessKey } },
+    'sts',
+    {
+      method: 'POST',
+      path: '/',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'Action=GetCallerIdentity&Version=2011-06-15',
+    },
+  );
+  return () => ({
+    method: 'POST',
+    path: '/',
+    query: new URLSearchParams(),
+    headers: signed.headers,
+    body: Buffer.from('Action=GetCallerIdentity&Version=2011-06-15'),
+  });
+}
 
 async function round(e: RangeEngine): Promise<number> {
+  const request = await signedRequest(e);
   const start = performance.now();
   for (let i = 0; i < PER_ROUND; i++) await e.handleHttp(request(), '127.0.0.1');
   return performance.now() - start;

@@ -89,3 +89,31 @@ export async function startMotoPeer(): Promise<Peer> {
     stop: stopper(child),
   };
 }
+
+/**
+ * The practical limit of this machine: a bare Node.js HTTP server in its own process that reads each
+ * request and answers a fixed XML body, nothing else (no parsing, no signature check, no state).
+ */
+export async function startBarePeer(): Promise<Peer> {
+  const port = await freePort();
+  const source = `
+    const body = Buffer.from('<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/bench</Arn></GetCallerIdentityResult></GetCallerIdentityResponse>');
+    require('node:http').createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'text/xml', 'content-length': body.length }).end(body));
+    }).listen(${port}, '127.0.0.1', () => process.stdout.write('ready\\n'));`;
+  const child = spawn(process.execPath, ['-e', source], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the bare server exited ${code}`)));
+  });
+  return {
+    name: 'bare Node.js',
+    endpoint: `http://127.0.0.1:${port}`,
+    credentials: {
+      accessKeyId: 'AKIABARESERVER000000',
+      secretAccessKey: 'bare-server-signs-nothing-0000000000000',
+    },
+    stop: stopper(child),
+  };
+}

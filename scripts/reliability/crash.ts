@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cleanup } from '../../src/exercise/cleanup.js';
 import { ApiSession } from '../../src/aws/api.js';
-import { DEFAULT_ADMIN_USER, wellKnownKeys } from '../../src/range/identity.js';
+import { DEFAULT_ADMIN_USER } from '../../src/range/identity.js';
+import type { Credentials } from '../../src/aws/target.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 // Resolved here: `--import tsx` would be looked up from the child's working directory.
@@ -25,7 +26,12 @@ export interface CrashRun {
 }
 
 /** Everything on the range that an exercise could have created. */
-export async function rangeLeftovers(session: ApiSession, rootSession?: ApiSession): Promise<string[]> {
+export async function rangeLeftovers(
+  session: ApiSession,
+  rootSession?: ApiSession,
+  /** The root's built-in key (the range's own, not a leftover). */
+  rootKeyId?: string,
+): Promise<string[]> {
   const out: string[] = [];
   const stacks = await session.call('cloudformation:DescribeStacks', {});
   for (const s of (stacks.Stacks as Array<{ StackName: string; StackStatus: string }>) ?? []) {
@@ -45,12 +51,11 @@ export async function rangeLeftovers(session: ApiSession, rootSession?: ApiSessi
   // What inject actions create outside the stacks: IAM users (with their keys) and the root's own keys.
   const users = (await session.call('iam:ListUsers', {})).Users as Array<{ UserName: string }>;
   for (const u of users ?? []) if (u.UserName !== DEFAULT_ADMIN_USER) out.push(`IAM user ${u.UserName}`);
-  if (rootSession) {
+  if (rootSession && rootKeyId) {
     const keys = (await rootSession.call('iam:ListAccessKeys', {})).AccessKeyMetadata as Array<{
       AccessKeyId: string;
     }>;
-    for (const k of keys ?? [])
-      if (k.AccessKeyId !== wellKnownKeys.root.accessKeyId) out.push(`root key ${k.AccessKeyId}`);
+    for (const k of keys ?? []) if (k.AccessKeyId !== rootKeyId) out.push(`root key ${k.AccessKeyId}`);
   }
   return out;
 }
@@ -62,6 +67,8 @@ export async function rangeLeftovers(session: ApiSession, rootSession?: ApiSessi
 export async function crashOnce(opts: {
   endpoint: string;
   session: ApiSession;
+  /** The range's own keys (`range.credentials`, `range.rootCredentials`). */
+  rangeKeys: { admin: Credentials; root: Credentials };
   id: string;
   phase: 'injecting' | 'live';
   delayMs: number;
@@ -72,6 +79,11 @@ export async function crashOnce(opts: {
     ...process.env,
     SIRS_STATE_DIR: join(cwd, '.sirs'),
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // What `sirs range start` prints for the facilitator's shell.
+    AWS_ACCESS_KEY_ID: opts.rangeKeys.admin.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: opts.rangeKeys.admin.secretAccessKey,
+    SIRS_RANGE_ROOT_ACCESS_KEY_ID: opts.rangeKeys.root.accessKeyId,
+    SIRS_RANGE_ROOT_SECRET_ACCESS_KEY: opts.rangeKeys.root.secretAccessKey,
   };
   const child = spawn(
     process.execPath,
@@ -122,12 +134,14 @@ export async function crashOnce(opts: {
     exerciseId: opts.id,
     cwd,
     emit: () => {},
-    target: { target: 'range', endpointUrl: opts.endpoint },
+    target: { target: 'range', endpointUrl: opts.endpoint, rangeKeys: opts.rangeKeys },
     pollMs: 50,
   });
   // Anything of this exercise left is a leak; so is anything at all, since the range starts empty.
-  const asRoot = new ApiSession({ ...opts.session.config, credentials: { ...wellKnownKeys.root } });
-  const leftovers = await rangeLeftovers(opts.session, asRoot).finally(() => asRoot.destroy());
+  const asRoot = new ApiSession({ ...opts.session.config, credentials: { ...opts.rangeKeys.root } });
+  const leftovers = await rangeLeftovers(opts.session, asRoot, opts.rangeKeys.root.accessKeyId).finally(() =>
+    asRoot.destroy(),
+  );
   rmSync(cwd, { recursive: true, force: true });
   return { id: opts.id, phase: opts.phase, delayMs: opts.delayMs, killedAfter, leftovers };
 }

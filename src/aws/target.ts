@@ -20,6 +20,12 @@ export interface TargetOptions {
   profile?: string;
   region?: string;
   endpointUrl?: string;
+  /**
+   * Keys for a range named by endpointUrl. Default: the standard AWS credential environment (or
+   * profile) for the administrator, SIRS_RANGE_ROOT_ACCESS_KEY_ID / _SECRET_ACCESS_KEY for root:
+   * what `sirs range start` prints.
+   */
+  rangeKeys?: { admin: Credentials; root?: Credentials };
 }
 
 export interface SessionOptions {
@@ -71,10 +77,46 @@ export function userAgentFor(exerciseId: string): Array<[string, string]> {
   ];
 }
 
-/** Keys every range accepts for its default account (they are printed by `sirs range start`). */
-async function rangeKeys(): Promise<{ admin: Credentials; root: Credentials }> {
-  const { wellKnownKeys } = await import('../range/identity.js');
-  return { admin: { ...wellKnownKeys.admin }, root: { ...wellKnownKeys.root } };
+/** The root keys `sirs range start` prints for its responders' shells (and for sirs' `as: root` actions). */
+export const RANGE_ROOT_ENV = ['SIRS_RANGE_ROOT_ACCESS_KEY_ID', 'SIRS_RANGE_ROOT_SECRET_ACCESS_KEY'] as const;
+
+function keysFromEnv(idVar: string, secretVar: string, tokenVar?: string): Credentials | undefined {
+  const accessKeyId = process.env[idVar];
+  const secretAccessKey = process.env[secretVar];
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  const sessionToken = tokenVar ? process.env[tokenVar] : undefined;
+  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+}
+
+interface RangeKeys {
+  admin?: Credentials;
+  profile?: string;
+  root?: Credentials;
+}
+
+/**
+ * A standalone range's keys: its administrator's from the standard AWS environment (or a profile),
+ * its root's from SIRS_RANGE_ROOT_*. The range makes random secrets, so sirs cannot know them otherwise.
+ */
+export function standaloneRangeKeys(opts: TargetOptions, endpoint: string): RangeKeys {
+  if (opts.rangeKeys) return opts.rangeKeys;
+  const admin = keysFromEnv('AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN');
+  const profile = opts.profile ?? process.env.AWS_PROFILE;
+  const root = keysFromEnv(...RANGE_ROOT_ENV);
+  if (!admin && !profile) {
+    throw new UsageError(
+      'range-credentials-required',
+      `sirs needs the credentials of the range at ${endpoint}: the range makes its own random keys, which \`sirs range start\` prints.`,
+      {
+        suggestions: [
+          'paste the exports `sirs range start` printed (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, SIRS_RANGE_ROOT_ACCESS_KEY_ID and SIRS_RANGE_ROOT_SECRET_ACCESS_KEY) into this shell',
+          'a range started with --state-dir keeps them in <state-dir>/range-credentials.json',
+          'or leave out --endpoint-url: sirs then starts a range of its own',
+        ],
+      },
+    );
+  }
+  return { ...(admin ? { admin } : { profile }), ...(root ? { root } : {}) };
 }
 
 export async function resolveTarget(opts: TargetOptions): Promise<Target> {
@@ -84,7 +126,7 @@ export async function resolveTarget(opts: TargetOptions): Promise<Target> {
 }
 
 async function rangeTarget(opts: TargetOptions): Promise<Target> {
-  const keys = await rangeKeys();
+  let keys: RangeKeys;
   let endpoint = opts.endpointUrl;
   let region = opts.region ?? 'us-east-1';
   let stop = async () => {};
@@ -98,36 +140,59 @@ async function rangeTarget(opts: TargetOptions): Promise<Target> {
     const range = await startRange({ port: 0, region, lookupEventsPerSecond: 10 });
     endpoint = range.endpoint;
     region = range.region;
+    keys = { admin: { ...range.credentials }, root: { ...range.rootCredentials } };
     stop = () => range.stop();
   } else if (!/^https?:\/\/[^/]+\/?$/.test(endpoint)) {
     throw new UsageError(
       'bad-endpoint-url',
       `--endpoint-url must be a URL like http://127.0.0.1:4566, got '${endpoint}'`,
     );
+  } else {
+    keys = standaloneRangeKeys(opts, endpoint);
   }
+  const root = keys.root;
   const base: ClientConfig = { region, endpoint, forcePathStyle: true, disableHostPrefix: true };
   return {
     kind: 'range',
     region,
     endpoint,
     description: `the range at ${endpoint}`,
-    canActAsRoot: true,
+    canActAsRoot: root !== undefined,
     session: ({ userAgent, as, maxAttempts = DEFAULT_MAX_ATTEMPTS }) => {
-      const credentials = as === 'root' ? keys.root : as === undefined || as === 'default' ? keys.admin : as;
+      if (as === 'root' && !root) {
+        throw new UsageError(
+          'range-root-keys-required',
+          `acting as the account root on the range at ${endpoint} needs its root keys`,
+          { suggestions: [`export ${RANGE_ROOT_ENV.join(' and ')} as \`sirs range start\` printed them`] },
+        );
+      }
+      const own = as === undefined || as === 'default';
+      const who = as === 'root' ? { credentials: root } : own ? ownKeys(keys) : { credentials: as };
       return new ApiSession(
-        { ...base, credentials, customUserAgent: userAgent, maxAttempts },
+        { ...base, ...who, customUserAgent: userAgent, maxAttempts },
         { kind: 'range', description: `the range at ${endpoint}` },
       );
     },
     responderEnv: () => ({
       AWS_ENDPOINT_URL: endpoint,
-      AWS_ACCESS_KEY_ID: keys.admin.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: keys.admin.secretAccessKey,
+      ...(keys.admin
+        ? {
+            AWS_ACCESS_KEY_ID: keys.admin.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: keys.admin.secretAccessKey,
+            ...(keys.admin.sessionToken ? { AWS_SESSION_TOKEN: keys.admin.sessionToken } : {}),
+          }
+        : { AWS_PROFILE: keys.profile ?? '' }),
       AWS_REGION: region,
       AWS_DEFAULT_REGION: region,
+      // For runbooks' as_root(): the range's root keys, never written into a runbook.
+      ...(root ? { [RANGE_ROOT_ENV[0]]: root.accessKeyId, [RANGE_ROOT_ENV[1]]: root.secretAccessKey } : {}),
     }),
     close: () => stop(),
   };
+}
+
+function ownKeys(keys: RangeKeys): { credentials: Credentials } | { profile: string } {
+  return keys.admin ? { credentials: keys.admin } : { profile: keys.profile ?? 'default' };
 }
 
 async function awsTarget(opts: TargetOptions): Promise<Target> {

@@ -72,9 +72,9 @@ export async function ackFinding(opts: AckOptions): Promise<RecordedAck> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const path = journalPath(exerciseId, stateDir(opts.cwd));
   const local = existsSync(path) ? deriveExercise(exerciseId, readJournal(path)).target : undefined;
-  let endpoint = opts.endpointUrl;
-  let credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
-  // Beside the facilitator's `sirs start` on the range, with no AWS settings in the shell, use the range.
+  const endpoint = opts.endpointUrl;
+  // Beside the facilitator's `sirs start` on the range, with no AWS settings in the shell: the range's
+  // keys are random, so the responder needs the environment sirs start printed.
   if (
     !endpoint &&
     !process.env.AWS_ENDPOINT_URL &&
@@ -82,9 +82,15 @@ export async function ackFinding(opts: AckOptions): Promise<RecordedAck> {
     local?.kind === 'range' &&
     local.endpoint
   ) {
-    endpoint = local.endpoint;
-    const { wellKnownKeys } = await import('../range/identity.js');
-    credentials = { ...wellKnownKeys.admin };
+    throw new UsageError(
+      'range-credentials-required',
+      `exercise ${exerciseId} runs on the range at ${local.endpoint}, and sirs ack needs its credentials`,
+      {
+        suggestions: [
+          'paste the exports sirs start printed for responders (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) into this shell',
+        ],
+      },
+    );
   }
   const region =
     opts.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? local?.region ?? 'us-east-1';
@@ -93,7 +99,6 @@ export async function ackFinding(opts: AckOptions): Promise<RecordedAck> {
     // A responder's own call, marked so reports count it as the responder's and not as sirs' work.
     customUserAgent: [...userAgentFor(exerciseId), ['ack', '1']],
     ...(endpoint ? { endpoint } : {}),
-    ...(credentials ? { credentials } : {}),
     ...(opts.profile ? { profile: opts.profile } : {}),
   });
   try {

@@ -105,11 +105,19 @@ export async function preflight(opts: {
     for (const s of opts.scenarios) {
       const needsRoot = [...(s.inject.actions ?? []), ...(s.autopilot ?? [])].some((a) => a.as === 'root');
       if (needsRoot) {
-        throw new Refusal(
-          'root-required',
-          `scenario ${s.id} acts as the account root, which only the range can do`,
-          ['run it on the range (leave out --target aws)'],
-        );
+        throw opts.target.kind === 'range'
+          ? new Refusal(
+              'range-root-keys-required',
+              `scenario ${s.id} acts as the account root, and sirs does not have this range's root keys`,
+              [
+                'export SIRS_RANGE_ROOT_ACCESS_KEY_ID and SIRS_RANGE_ROOT_SECRET_ACCESS_KEY as `sirs range start` printed them',
+              ],
+            )
+          : new Refusal(
+              'root-required',
+              `scenario ${s.id} acts as the account root, which only the range can do`,
+              ['run it on the range (leave out --target aws)'],
+            );
       }
     }
   }

@@ -6,7 +6,7 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ApiSession } from '../aws/api.js';
-import { resolveTarget, userAgentFor } from '../aws/target.js';
+import { resolveTarget, standaloneRangeKeys, userAgentFor } from '../aws/target.js';
 import type { JournalEntry, TargetRecord } from '../exercise/entries.js';
 import { JournalWriter, journalPath, readJournal, stateDir } from '../exercise/journal.js';
 import { exerciseStatus } from '../exercise/status.js';
@@ -209,11 +209,12 @@ async function refreshSession(exerciseId: string, target: TargetRecord): Promise
       );
     }
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-    const { wellKnownKeys } = await import('../range/identity.js');
+    // The range's keys are random: the administrator's come from the environment `sirs range start` printed.
+    const keys = standaloneRangeKeys({ region: target.region }, target.endpoint);
     return new ApiSession({
       region: target.region,
       endpoint: target.endpoint,
-      credentials: { ...wellKnownKeys.admin },
+      ...(keys.admin ? { credentials: keys.admin } : { profile: keys.profile }),
       customUserAgent: userAgent,
       forcePathStyle: true,
     });

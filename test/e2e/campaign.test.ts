@@ -36,7 +36,7 @@ describe('e2e: a campaign on the range (stages at offsets, a decoy to leave alon
     try {
       const result = await startExercise({
         scenarios: [campaign],
-        target: { endpointUrl: range.endpoint },
+        target: range.sirsTarget(),
         exerciseId,
         cwd,
         autopilot: true,

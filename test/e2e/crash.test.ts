@@ -39,6 +39,7 @@ describe('e2e: SIGKILL during an exercise, then sirs cleanup leaves nothing', fu
       const run = await crashOnce({
         endpoint: range.endpoint,
         session,
+        rangeKeys: { admin: range.credentials, root: range.rootCredentials },
         id: `crash-test-${i}`,
         phase,
         delayMs,

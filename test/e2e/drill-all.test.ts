@@ -33,7 +33,7 @@ describe('e2e: sirs drill --all runs the whole library unattended', function () 
     const run = await new Promise<{ code: number | null; out: string }>((resolve) => {
       const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'bin', 'dev.js'), ...args], {
         cwd,
-        env: { ...process.env, SIRS_STATE_DIR: join(cwd, '.sirs') },
+        env: { ...process.env, ...range.env(), SIRS_STATE_DIR: join(cwd, '.sirs') },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';

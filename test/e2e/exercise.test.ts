@@ -30,7 +30,7 @@ describe('e2e: sirs start on the range (inject, journal, teardown)', function ()
     const events: ExerciseEvent[] = [];
     return {
       scenarios: over.scenarios ?? [addScenario(dirs.catalog, 'ssh-open-to-world')],
-      target: { target: 'range', endpointUrl: range.endpoint },
+      target: { target: 'range', ...range.sirsTarget() },
       cwd: dirs.cwd,
       emit: (e) => events.push(e),
       confirm: async () => true,

@@ -22,6 +22,8 @@ interface Run {
   lines: Array<Record<string, unknown>>;
 }
 
+let rangeEnv: Record<string, string> = {};
+
 /** Run the CLI from src in a scratch directory; `until` resolves early when an event line matches. */
 function sirs(
   args: string[],
@@ -34,7 +36,8 @@ function sirs(
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'bin', 'dev.js'), ...args], {
       cwd: opts.cwd,
-      env: { ...process.env, SIRS_STATE_DIR: join(opts.cwd, '.sirs'), ...opts.env },
+      // The range's environment, as a facilitator pastes what `sirs range start` printed.
+      env: { ...process.env, SIRS_STATE_DIR: join(opts.cwd, '.sirs'), ...rangeEnv, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const run: Run = { code: null, stdout: '', stderr: '', lines: [] };
@@ -69,6 +72,7 @@ describe('e2e: game days on the range', function () {
   let dirs: { cwd: string; catalog: string };
   before(async () => {
     range = await startTestRange();
+    rangeEnv = range.env();
   });
   after(() => range.stop());
   beforeEach(() => {
@@ -215,7 +219,7 @@ describe('e2e: game days on the range', function () {
       const events: ControllerEvent[] = [];
       const result = await startExercise({
         scenarios: [fast],
-        target: { target: 'range', endpointUrl: range.endpoint },
+        target: { target: 'range', ...range.sirsTarget() },
         cwd: dirs.cwd,
         autopilot,
         ...(autopilot ? {} : { timeLimitMs: 8000 }),

@@ -29,6 +29,17 @@ export interface TestRange extends Range {
    * given), for tests that need a request no SDK client would send.
    */
   signedFetch(path: string, init: SignedFetchInit): Promise<Response>;
+  /**
+   * What sirs needs to run an exercise on this range through --endpoint-url: its endpoint and keys
+   * (a shell gets them from `range.env()`, as `sirs range start` prints them).
+   */
+  sirsTarget(): {
+    endpointUrl: string;
+    rangeKeys: {
+      admin: { accessKeyId: string; secretAccessKey: string };
+      root: { accessKeyId: string; secretAccessKey: string };
+    };
+  };
   /** CloudTrail events recorded so far (management events), oldest first, optionally by name. */
   events(eventName?: string): StoredEvent['record'][];
 }
@@ -168,6 +179,12 @@ export async function startTestRange(opts: RangeOptions = {}): Promise<TestRange
       if (r.code === 0)
         throw new Error(`aws ${args.join(' ')} succeeded but was expected to fail: ${r.stdout}`);
       return { code: r.code, stderr: r.stderr };
+    },
+    sirsTarget() {
+      return {
+        endpointUrl: range.endpoint,
+        rangeKeys: { admin: { ...range.credentials }, root: { ...range.rootCredentials } },
+      };
     },
     async signedFetch(path: string, init: SignedFetchInit) {
       const r = await signRequest(range.endpoint, path, {

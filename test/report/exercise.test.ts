@@ -98,7 +98,7 @@ describe('after-action reports of whole exercises on the range', function () {
   function options(over: Partial<StartOptions> & { live: LivePhase }): StartOptions {
     return {
       scenarios: [],
-      target: { target: 'range', endpointUrl: range.endpoint },
+      target: { target: 'range', ...range.sirsTarget() },
       cwd: dirs.cwd,
       emit: () => {},
       confirm: async () => true,

@@ -76,7 +76,7 @@ describe('runbooks: every command of every shipped runbook works on a live exerc
       try {
         const result = await startExercise({
           scenarios: [id],
-          target: { endpointUrl: range.endpoint },
+          target: range.sirsTarget(),
           exerciseId: `rb-${id}`.slice(0, 32).replace(/-$/, ''),
           cwd,
           emit: () => {},

@@ -135,7 +135,7 @@ export async function runScenario(
   try {
     const result = await startExercise({
       scenarios: [scenario],
-      target: { endpointUrl: range.endpoint },
+      target: range.sirsTarget(),
       exerciseId:
         `t-${scenario}`.slice(0, 28).replace(/-$/, '') + `-${Math.random().toString(16).slice(2, 5)}`,
       cwd,

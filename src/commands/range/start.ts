@@ -11,7 +11,13 @@ CloudFormation), so the real AWS CLI and SDKs work against it unchanged. Every c
 CloudTrail event, visible through LookupEvents and delivered to a logging trail's log group.
 
 It prints the environment a responder pastes into a shell, then serves until Ctrl-C.
-With --state-dir the range keeps its state on disk and picks it up again on the next start.`;
+With --state-dir the range keeps its state on disk and picks it up again on the next start.
+
+It is a local training endpoint for trusted code: it verifies every request's SigV4 signature
+with the secret of the key used, answers only requests addressed to its loopback address and
+port, and refuses browser pages. The administrator and root secrets are random, kept in
+--state-dir (mode 0600) so they survive a restart; set SIRS_RANGE_ADMIN_SECRET_ACCESS_KEY /
+SIRS_RANGE_ROOT_SECRET_ACCESS_KEY to choose them. It does not evaluate IAM policies yet.`;
 
   static override examples = [
     {
@@ -71,6 +77,20 @@ With --state-dir the range keeps its state on disk and picks it up again on the 
       min: 1,
     }),
     faults: Flags.string({ description: 'Inject faults: throttle=<share>,error=<share>,latency=<ms>ms.' }),
+    'well-known-keys': Flags.boolean({
+      description:
+        'Use the fixed demo keys printed in the README instead of random secrets (tests and demos only: anyone can sign with them).',
+    }),
+    'allowed-host': Flags.string({
+      description:
+        'Also answer requests addressed to this host name (besides 127.0.0.1, localhost, [::1]); repeatable.',
+      multiple: true,
+    }),
+    'allow-origin': Flags.string({
+      description:
+        'Accept requests from this browser origin (e.g. http://localhost:3000); repeatable. Default: none.',
+      multiple: true,
+    }),
     'lookup-events-rate': Flags.integer({
       description: 'CloudTrail LookupEvents requests per second per account and region (0: no limit).',
       default: 2,
@@ -110,6 +130,12 @@ With --state-dir the range keeps its state on disk and picks it up again on the 
         stateRecovery: flags.repair ? 'repair' : flags['reset-state'] ? 'reset' : undefined,
         trailRetention: { days: flags['trail-retention-days'], events: flags['trail-retention-events'] },
         faults,
+        wellKnownKeys: flags['well-known-keys'],
+        // Secrets chosen by the user come from the environment, never from flags (visible in `ps`).
+        adminSecretAccessKey: process.env.SIRS_RANGE_ADMIN_SECRET_ACCESS_KEY || undefined,
+        rootSecretAccessKey: process.env.SIRS_RANGE_ROOT_SECRET_ACCESS_KEY || undefined,
+        allowedHosts: flags['allowed-host'] ?? [],
+        allowedOrigins: flags['allow-origin'] ?? [],
         lookupEventsPerSecond: flags['lookup-events-rate'],
         log: (m) => process.stderr.write(`${m}\n`),
       });
@@ -132,8 +158,15 @@ With --state-dir the range keeps its state on disk and picks it up again on the 
       this.log(`Paste this into a responder's shell to use the aws CLI and SDKs against it:\n`);
       for (const [k, v] of Object.entries(env)) this.log(`export ${k}=${v}`);
       this.log(
-        `\nRoot user keys, for simulating root activity: ${range.rootCredentials.accessKeyId} / ${range.rootCredentials.secretAccessKey}`,
+        `\nSIRS_RANGE_ROOT_* are the account root's keys (for simulating root activity: sirs and runbooks use them).`,
       );
+      if (flags['well-known-keys']) {
+        this.log('These are the well-known demo keys: anyone who has read the README can sign with them.');
+      } else if (flags['state-dir']) {
+        this.log(`The secrets are kept in ${flags['state-dir']}/range-credentials.json (mode 0600).`);
+      } else {
+        this.log('The secrets are new for this run (keep them across restarts with --state-dir).');
+      }
       if (flags['state-dir']) this.log(`State is kept in ${flags['state-dir']}.`);
       this.log('Stop with Ctrl-C.');
     }
