@@ -46,14 +46,12 @@ export async function run(): Promise<BenchSection> {
   const notes: string[] = [];
   const rows: BenchRow[] = [];
   try {
-    for (let i = 0; i < TEMPLATES; i++) {
-      const e = entries[i % entries.length]!;
-      copyFileSync(join(CORPUS_DIR, e.file), join(dir, `t${String(i).padStart(3, '0')}${extname(e.file)}`));
-    }
+    const sources = [...new Set(entries.map((e) => e.file))];
     const files = Array.from(
       { length: TEMPLATES },
-      (_, i) => `t${String(i).padStart(3, '0')}${extname(entries[i % entries.length]!.file)}`,
+      (_, i) => `t${String(i).padStart(3, '0')}${extname(sources[i % sources.length]!)}`,
     );
+    files.forEach((f, i) => copyFileSync(join(CORPUS_DIR, sources[i % sources.length]!), join(dir, f)));
     const sirsMs: number[] = [];
     const cfnMs: number[] = [];
     let cfnLint = true;
@@ -109,7 +107,7 @@ export async function run(): Promise<BenchSection> {
     });
   }
   notes.push(
-    `corpus: ${entries.length} labelled templates in test/lint/corpus/, repeated to ${TEMPLATES} files for the timing`,
+    `corpus: ${new Set(entries.map((e) => e.file)).size} labelled templates in test/lint/corpus/, repeated to ${TEMPLATES} files for the timing`,
   );
   return { title: 'sirs lint: 200 templates beside cfn-lint; recall per rule family', rows, notes };
 }
