@@ -625,6 +625,22 @@ describe('range: names that are JavaScript object properties', function () {
     await expectIntact(range);
   });
 
+  it('keeps map entries named like JavaScript properties (S3 user metadata, through the AWS CLI)', async () => {
+    // Written by hand: a `__proto__` key in an object literal would set the prototype, not a key.
+    // Metadata names travel as headers, which are lower case.
+    const text = '{"__proto__":"p","constructor":"c","tostring":"t"}';
+    await range.aws(['s3api', 'put-object', '--bucket', 'names-bucket', '--key', 'meta', '--metadata', text]);
+    const head = (await range.aws(['s3api', 'head-object', '--bucket', 'names-bucket', '--key', 'meta'])) as {
+      Metadata: Record<string, string>;
+    };
+    expect(Object.entries(head.Metadata).sort()).to.deep.equal([
+      ['__proto__', 'p'],
+      ['constructor', 'c'],
+      ['tostring', 't'],
+    ]);
+    await expectIntact(range);
+  });
+
   it('still answers, with the data stored before the sweep intact', async () => {
     await expectIntact(range);
   });

@@ -1,5 +1,6 @@
 import type { ServiceModel, Shape } from '../model/index.js';
 import { parseScalar } from './values.js';
+import { record } from '../records.js';
 
 /**
  * Reads structured input from the flat `Name.member.1.Key=value` parameters of the query protocol
@@ -77,7 +78,7 @@ export function readForm(
       const valueShape = model.mapValue(shape);
       const valueName = valueShape.locationName ?? 'value';
       const entryPrefix = shape.flattened || style === 'ec2' ? prefix : `${prefix}.entry`;
-      const out: Record<string, unknown> = {};
+      const out: Record<string, unknown> = record(); // map keys are the client's
       for (let i = 1; params.has(`${entryPrefix}.${i}`); i++) {
         const k = params.get(`${entryPrefix}.${i}.${keyName}`);
         if (k === undefined) continue;

@@ -3,6 +3,7 @@ import { ServiceError } from '../errors.js';
 import type { Codec, HttpRequest, HttpResponse, ResponseMeta } from './types.js';
 import { escapeXml, parseXmlDocument, queryXmlStyle, readXml, writeMembers, writeNamed } from './xml.js';
 import { formatScalar, parseScalar } from './values.js';
+import { record } from '../records.js';
 
 type Segment = { literal: string } | { label: string; greedy: boolean };
 
@@ -213,7 +214,7 @@ export const restXmlCodec: Codec = {
             const all = req.query.getAll(loc);
             if (all.length) out[name] = all.map((v) => parseScalar(model.listMember(member), v, name));
           } else if (member.type === 'map') {
-            const map: Record<string, string> = {};
+            const map: Record<string, string> = record();
             for (const [k, v] of req.query) map[k] = v;
             out[name] = map;
           } else if (req.query.has(loc)) out[name] = parseScalar(member, req.query.get(loc) ?? '', name);
@@ -228,7 +229,7 @@ export const restXmlCodec: Codec = {
         }
         case 'headers': {
           const prefix = loc.toLowerCase();
-          const map: Record<string, string> = {};
+          const map: Record<string, string> = record();
           for (const [k, v] of Object.entries(req.headers))
             if (k.startsWith(prefix)) map[k.slice(prefix.length)] = v;
           if (Object.keys(map).length) out[name] = map;

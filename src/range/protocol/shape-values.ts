@@ -1,6 +1,7 @@
 import type { ServiceModel, Shape } from '../model/index.js';
 import { parseTimestamp, toDate, toEpochSeconds } from './values.js';
 import { ServiceError } from '../errors.js';
+import { record } from '../records.js';
 
 /**
  * Converts between document values (JSON or CBOR trees) and SDK-shaped values, guided by the model:
@@ -28,7 +29,7 @@ export function fromDocument(model: ServiceModel, shape: Shape, value: unknown, 
     case 'map': {
       if (typeof value !== 'object' || Array.isArray(value)) throw typeError(where, 'a map');
       const valueShape = model.mapValue(shape);
-      const out: Record<string, unknown> = {};
+      const out: Record<string, unknown> = record();
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         out[k] = fromDocument(model, valueShape, v, `${where}.${k}`);
       }
@@ -78,7 +79,7 @@ export function toDocument(model: ServiceModel, shape: Shape, value: unknown, en
     }
     case 'map': {
       const valueShape = model.mapValue(shape);
-      const out: Record<string, unknown> = {};
+      const out: Record<string, unknown> = record();
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         out[k] = toDocument(model, valueShape, v, encoding);
       }

@@ -2,6 +2,7 @@ import { XMLParser } from 'fast-xml-parser';
 import type { ServiceModel, Shape } from '../model/index.js';
 import { ServiceError } from '../errors.js';
 import { formatScalar, parseScalar } from './values.js';
+import { record } from '../records.js';
 
 export function escapeXml(s: string): string {
   // Control characters other than tab/newline are not allowed raw in XML 1.0: write them as references.
@@ -169,7 +170,7 @@ function childList(node: XmlNode, name: string): XmlNode[] {
 export function readXml(model: ServiceModel, shape: Shape, node: XmlNode, where: string): unknown {
   switch (shape.type) {
     case 'structure': {
-      const out: Record<string, unknown> = {};
+      const out: Record<string, unknown> = record();
       for (const [name, member] of model.members(shape)) {
         if (member.location) continue;
         const element = member.locationName ?? name;
