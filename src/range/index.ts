@@ -146,6 +146,9 @@ export async function startRange(opts: RangeOptions = {}): Promise<Range> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => resolve());
+  }).catch((err: unknown) => {
+    journal?.abandon();
+    throw err;
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = host === '::1' ? '[::1]' : host;

@@ -40,6 +40,7 @@ export class StateJournal {
   /** Events in the log but not yet in the history file. */
   private unfiled: StoredEvent[] = [];
   private resetPending = false;
+  private closed = false;
   /** The history file holds events the history no longer has (a reset, a torn or repaired file). */
   private historyStale: boolean;
 
@@ -67,6 +68,8 @@ export class StateJournal {
    */
   commit(since: number): Promise<Error | undefined> {
     if (this.failure) return Promise.resolve(this.failure);
+    // A call still running when the range stopped: its answer goes nowhere.
+    if (this.closed) return Promise.resolve(undefined);
     return new Promise((done) => {
       this.waiters.push({ since, done });
       if (!this.draining) {
@@ -161,13 +164,21 @@ export class StateJournal {
 
   /** Write everything and close the log (a clean stop). */
   async close(): Promise<void> {
+    if (this.closed) return;
     await this.sweep();
     while (this.draining) await new Promise((r) => setImmediate(r));
     try {
       if (!this.failure) this.compact();
     } finally {
-      closeSync(this.fd);
+      this.abandon();
     }
+  }
+
+  /** Close the log without writing anything more (the range failed to start). */
+  abandon(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
   }
 }
 
