@@ -171,3 +171,23 @@ describe('lint: secrets in parameters', () => {
     );
   });
 });
+
+describe('lint: block devices', () => {
+  it('EBS003 judges instances and launch configurations as well as launch templates', () => {
+    const r = lintText(
+      template(`  Lc:
+    Type: AWS::AutoScaling::LaunchConfiguration
+    Properties:
+      ImageId: ami-12345678
+      InstanceType: t3.micro
+      BlockDeviceMappings: [{ DeviceName: /dev/xvda, Ebs: { VolumeSize: 8, Encrypted: false } }]
+  I:
+    Type: AWS::EC2::Instance
+    Properties:
+      ImageId: ami-12345678
+      BlockDeviceMappings: [{ DeviceName: /dev/xvda, Ebs: { VolumeSize: 8 } }]
+`),
+    );
+    expect(r.findings.filter((f) => f.rule === 'EBS003').map((f) => f.resource)).to.deep.equal(['Lc']);
+  });
+});

@@ -36,9 +36,9 @@ export const EBS002: Rule = {
 export const EBS003: Rule = {
   id: 'EBS003',
   family: 'ebs',
-  title: 'Instance or launch template volume explicitly unencrypted',
+  title: 'Instance, launch template or launch configuration volume explicitly unencrypted',
   severity: 'medium',
-  resourceTypes: ['AWS::EC2::Instance', 'AWS::EC2::LaunchTemplate'],
+  resourceTypes: ['AWS::EC2::Instance', 'AWS::EC2::LaunchTemplate', 'AWS::AutoScaling::LaunchConfiguration'],
   control: 'Volumes that instances launch with are encrypted like any other EBS volume.',
   fix: 'Set Ebs.Encrypted: true on the block device mapping (or remove false and turn on EBS encryption by default).',
   // Only an explicit false: without it, the account's EBS encryption-by-default setting decides.
