@@ -195,7 +195,8 @@ function mergeDeployed(
   }
   const added: Finding[] = [];
   const seen = new Set<string>();
-  for (const v of judge(live, enabledRules(ctx.config), ctx.accountId)) {
+  const verdicts = judge(live, enabledRules(ctx.config), ctx.accountId);
+  for (const v of verdicts) {
     if (v.message === undefined) continue;
     const key = `${v.rule.id}:${v.resource.id}`;
     if (covered.has(key) || seen.has(key)) continue;
@@ -212,7 +213,7 @@ function mergeDeployed(
   const unresolved = unreadable.map((u) => {
     const at = template.source.locate(['Resources', u.resource], { key: true });
     return {
-      rule: '-',
+      rule: 'deploy',
       file: report.file,
       ...at,
       resource: u.resource,
@@ -220,10 +221,20 @@ function mergeDeployed(
       reason: u.reason,
     };
   });
+  // A check the template left unjudged is judged now if the deployed resource was read (and the check
+  // was not skipped again); one on a resource sirs does not read back stays unjudged.
+  const read = new Set(live.map((r) => r.id));
+  const stillUnresolved = report.unresolved.filter(
+    (u) =>
+      !(
+        read.has(u.resource) &&
+        !verdicts.some((v) => v.rule.id === u.rule && v.resource.id === u.resource && v.unresolved)
+      ),
+  );
   return {
     ...report,
     findings: [...report.findings, ...added],
-    unresolved: [...report.unresolved, ...unresolved],
+    unresolved: [...stillUnresolved, ...unresolved],
   };
 }
 

@@ -29,6 +29,7 @@ interface DeployReport {
   files: Array<{
     file: string;
     findings: Array<{ rule: string; deployedOnly?: boolean }>;
+    unresolved: Array<{ rule: string; resource: string }>;
     problems: unknown[];
   }>;
 }
@@ -153,6 +154,9 @@ Resources:
     );
     const statically = lintPaths({ paths: [stacks], cwd: stacks, parameters: { Encrypt: 'false' } });
     expect(rulesOf(statically, 'b-app.yaml')).to.deep.equal(['EBS001']);
+    const unjudged = (r: DeployReport | LintReport) =>
+      r.files.find((f) => f.file.endsWith('b-app.yaml'))!.unresolved.map((u) => `${u.rule} ${u.resource}`);
+    expect(unjudged(statically)).to.include('SG001 Admin');
     const run = await sirs(['lint', '--deploy', stacks, '--parameters', 'Encrypt=false', '--json']);
     expect(run.exitCode).to.equal(1);
     const report = run.json as DeployReport;
@@ -161,6 +165,7 @@ Resources:
     expect(
       app.findings.map((f) => `${f.rule}${f.deployedOnly ? ' (after deployment)' : ''}`).sort(),
     ).to.deep.equal(['EBS001', 'SG001 (after deployment)']);
+    expect(unjudged(report), 'judged once deployed').to.not.include('SG001 Admin');
     const network = report.files.find((f) => f.file.endsWith('a-network.yaml'))!;
     expect(network.findings, 'the flow log is seen on the deployed VPC').to.deep.equal([]);
     const broken = report.files.find((f) => f.file.endsWith('c-broken.yaml'))!;
