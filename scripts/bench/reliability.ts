@@ -45,8 +45,7 @@ export async function run(): Promise<BenchSection> {
   const leaks = runs.filter((r) => r.leftovers.length > 0).length;
   const durability = await durabilityRows();
   return {
-    title:
-      'reliability: SIGKILL during injection and the live phase, then sirs cleanup; the range with --state-dir',
+    title: 'SIGKILL during injection and the live phase, then sirs cleanup; the range with --state-dir',
     rows: [
       { name: 'crash runs', value: runs.length, unit: 'runs' },
       {
