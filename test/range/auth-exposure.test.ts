@@ -4,7 +4,14 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { GetUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import {
+  GenerateCredentialReportCommand,
+  GetAccountSummaryCommand,
+  GetCredentialReportCommand,
+  GetUserCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+} from '@aws-sdk/client-iam';
 import { wellKnownKeys } from '../../src/range/index.js';
 import { failure, signRequest, startTestRange, type TestRange } from './harness.js';
 
@@ -200,6 +207,43 @@ describe("range: the range's own credentials", function () {
       }
     } finally {
       rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it("reports the root key that signs requests as root's access key (ListAccessKeys, GetAccountSummary, credential report)", async () => {
+    const range = await startTestRange();
+    try {
+      // API_ListAccessKeys: without UserName, the keys of whoever signed, root's own for the root user.
+      const asRoot = new IAMClient(range.clientConfig({ credentials: range.rootCredentials }));
+      const listed = await asRoot.send(new ListAccessKeysCommand({}));
+      expect(listed.AccessKeyMetadata?.map((k) => [k.AccessKeyId, k.Status, k.UserName])).to.deep.equal([
+        [range.rootCredentials.accessKeyId, 'Active', undefined],
+      ]);
+      // API_GetAccountSummary: AccountAccessKeysPresent is 1 if the root user has an access key.
+      const iam = new IAMClient(range.clientConfig());
+      const summary = await iam.send(new GetAccountSummaryCommand({}));
+      expect(summary.SummaryMap).to.include({ AccountAccessKeysPresent: 1 });
+      // The credential report's <root_account> row (id_credentials_getting-report.html): access_key_1_active.
+      await iam.send(new GenerateCredentialReportCommand({}));
+      let content: Uint8Array | undefined;
+      for (let i = 0; i < 40 && !content; i++) {
+        try {
+          content = (await iam.send(new GetCredentialReportCommand({}))).Content;
+        } catch (err) {
+          if ((err as Error).name !== 'CredentialReportNotReadyException') throw err;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+      const [header, rootRow] = Buffer.from(content!).toString('utf8').split('\n');
+      const columns = header!.split(',');
+      const row = Object.fromEntries(rootRow!.split(',').map((v, i) => [columns[i], v]));
+      expect(row).to.include({
+        user: '<root_account>',
+        access_key_1_active: 'true',
+        access_key_2_active: 'false',
+      });
+    } finally {
+      await range.stop();
     }
   });
 });

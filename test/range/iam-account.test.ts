@@ -250,12 +250,15 @@ describe('range: IAM passwords, MFA, account summary and credential report', fun
     const cli = (await range.aws(['iam', 'get-account-summary'])) as { SummaryMap: Record<string, number> };
     expect(cli.SummaryMap).to.include({
       AccountMFAEnabled: 1,
-      AccountAccessKeysPresent: 0,
+      // The range's own root key is root's access key (it signs root's calls): IAM counts it.
+      AccountAccessKeysPresent: 1,
       Users: 2,
       AccessKeysPerUserQuota: 2,
     });
-    // The range's own root credentials sign this call without counting as root access keys.
-    expect((await root.send(new ListAccessKeysCommand({}))).AccessKeyMetadata).to.deep.equal([]);
+    const ownRootKey = range.rootCredentials.accessKeyId;
+    expect(
+      (await root.send(new ListAccessKeysCommand({}))).AccessKeyMetadata?.map((k) => k.AccessKeyId),
+    ).to.deep.equal([ownRootKey]);
 
     await root.send(new DeactivateMFADeviceCommand({ UserName: 'root', SerialNumber: rootMfa }));
     expect(await summary()).to.include({ AccountMFAEnabled: 0 });
@@ -288,7 +291,10 @@ describe('range: IAM passwords, MFA, account summary and credential report', fun
     const keys = (await range.aws(['iam', 'list-access-keys'], { env: rootEnv })) as {
       AccessKeyMetadata: Array<{ AccessKeyId: string }>;
     };
-    expect(keys.AccessKeyMetadata.map((k) => k.AccessKeyId)).to.deep.equal([AccessKey.AccessKeyId]);
+    expect(keys.AccessKeyMetadata.map((k) => k.AccessKeyId)).to.deep.equal([
+      ownRootKey,
+      AccessKey.AccessKeyId,
+    ]);
     expect(await summary()).to.include({ AccountAccessKeysPresent: 1 });
     // Listing the admin's keys is unaffected.
     expect(
@@ -296,7 +302,8 @@ describe('range: IAM passwords, MFA, account summary and credential report', fun
     ).to.deep.equal([range.credentials.accessKeyId]);
 
     await root.send(new DeleteAccessKeyCommand({ AccessKeyId: AccessKey.AccessKeyId }));
-    expect(await summary()).to.include({ AccountAccessKeysPresent: 0 });
+    // Root still has the range's own key.
+    expect(await summary()).to.include({ AccountAccessKeysPresent: 1 });
     expect((await failure(asRoot.send(new GetCallerIdentityCommand({})))).name).to.equal(
       'InvalidClientTokenId',
     );
@@ -363,8 +370,9 @@ describe('range: IAM passwords, MFA, account summary and credential report', fun
       arn: `arn:aws:iam::${acct}:root`,
       password_enabled: 'not_supported',
       mfa_active: 'true',
+      // The range's own root key, then the one root created above.
       access_key_1_active: 'true',
-      access_key_2_active: 'false',
+      access_key_2_active: 'true',
     });
     expect(row('grace')).to.include({
       password_enabled: 'true',

@@ -30,12 +30,21 @@ describe('scenario root-account-activity on the range', function () {
     await range.stop();
   });
 
-  /** The account as every range account starts: root MFA on (the seeded device), no root keys. */
+  /**
+   * The account as every range account starts: root MFA on (the seeded device), and root's only key the
+   * range's own (it stands for the console session; IAM counts it, as it would any root key).
+   */
   async function expectRootAsSeeded(): Promise<void> {
     const summary = (await range.aws(['iam', 'get-account-summary'])) as {
       SummaryMap: Record<string, number>;
     };
-    expect(summary.SummaryMap).to.include({ AccountAccessKeysPresent: 0, AccountMFAEnabled: 1 });
+    expect(summary.SummaryMap).to.include({ AccountAccessKeysPresent: 1, AccountMFAEnabled: 1 });
+    const keys = (await range.aws(['iam', 'list-access-keys'], { env: rootEnv })) as {
+      AccessKeyMetadata: Array<{ AccessKeyId: string }>;
+    };
+    expect(keys.AccessKeyMetadata.map((k) => k.AccessKeyId)).to.deep.equal([
+      range.rootCredentials.accessKeyId,
+    ]);
     const devices = (await range.aws(['iam', 'list-mfa-devices'], { env: rootEnv })) as {
       MFADevices: Array<{ SerialNumber: string }>;
     };
@@ -116,7 +125,9 @@ describe('scenario root-account-activity on the range', function () {
         const keys = (await root.call('iam:ListAccessKeys')) as {
           AccessKeyMetadata: Array<{ AccessKeyId: string; Status: string }>;
         };
+        // The range's own root key (the responder's "console session") is listed first, then the new one.
         expect(keys.AccessKeyMetadata.map((k) => [k.AccessKeyId, k.Status])).to.deep.equal([
+          [range.rootCredentials.accessKeyId, 'Active'],
           [rootKey, 'Active'],
         ]);
         await r.ack('root-activity', rootKey, 'root access key created and used from the CLI');

@@ -54,7 +54,7 @@ describe('signals on a range that throttles and fails', () => {
     { sgIngress: { group, protocol: 'tcp', port: 22, cidr: '0.0.0.0/0', expect: 'absent' } },
     { bucketPublic: { bucket, expect: 'private', anonymousGet: true } },
     { accessKey: { user: 'ci', expect: 'inactive' } },
-    { rootAccessKeys: { expect: 'present' } },
+    { rootAccessKeys: { accessKeyId: 'AKIANOSUCHROOTKEY000', expect: 'present' } },
     { cloudtrailEvent: { eventName: 'RevokeSecurityGroupIngress' } },
   ];
   /** A steady state that holds throughout. */

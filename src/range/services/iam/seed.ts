@@ -61,6 +61,15 @@ export function seedIamAccount(ctx: CallContext): void {
     owner: ROOT_MFA_OWNER,
     EnableDate: ctx.now,
   };
+  // The root's own key signs the range's root activity (it stands for a console session): it is an
+  // access key like any other, listed, counted and reported, as IAM would for a root key.
+  iam.accessKeys[root.accessKeyId] = {
+    AccessKeyId: root.accessKeyId,
+    UserName: '',
+    Status: 'Active',
+    CreateDate: ctx.now,
+    root: true,
+  };
   ids.credentials[root.accessKeyId] = {
     ...root,
     status: 'Active',

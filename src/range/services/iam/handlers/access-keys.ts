@@ -30,12 +30,11 @@ import { checks, pageOf } from '../validate.js';
  * CreateAccessKey signs requests immediately (a backdoor key really works) and a deactivated one is
  * refused with InvalidClientTokenId.
  *
- * Root keys: the range's well-known root credentials are plumbing (how a facilitator acts as root),
- * not an IAM resource: they are not listed, not counted in AccountAccessKeysPresent and absent from
- * the credential report. Otherwise every account would start with the "root has access keys"
- * finding and responders could only fix it by locking the range out of root. The fault is injected
- * the way it happens in AWS, by root calling CreateAccessKey; those keys are listed, counted,
- * reported, and deleting them is the remediation.
+ * Root keys: the range's own root key (the one `sirs range start` prints, standing for a console
+ * session) is an access key of the root user like any other: ListAccessKeys as root lists it,
+ * GetAccountSummary counts it (AccountAccessKeysPresent) and the credential report shows it, as IAM
+ * would. Scenarios that inject root keys judge the keys they created (rootAccessKeys with an
+ * accessKeyId), so a responder never has to lock the range out of root to score.
  */
 
 const KEYS_PER_USER = 2;

@@ -54,7 +54,7 @@ export function getAccountSummary(ctx: CallContext): GetAccountSummaryResponse {
       MFADevices: devices.length,
       MFADevicesInUse: devices.filter((d) => d.owner !== undefined).length,
       AccountMFAEnabled: devices.some((d) => d.owner === ROOT_MFA_OWNER) ? 1 : 0,
-      // Keys root created through IAM (see access-keys.ts for why the range's own root key is not one).
+      // The root's keys, the range's own root key included (see access-keys.ts).
       AccountAccessKeysPresent: Object.values(iam.accessKeys).some((k) => k.root) ? 1 : 0,
       AccountSigningCertificatesPresent: 0,
       ServerCertificates: 0,
