@@ -248,24 +248,40 @@ describe('after-action reports of whole exercises on the range', function () {
     writeFileSync(result.journal, `${lines.join('\n')}\n`);
     const before = readJournal(result.journal).length;
 
-    const r = await makeReport({ exerciseId: 'refresh-1', format: 'md', refresh: true, cwd: dirs.cwd });
-    expect(r.refresh!.redated.map((d) => [d.scenario, d.phase, d.eventName])).to.deep.equal([
-      ['fast-ssh', 'contain', 'RevokeSecurityGroupIngress'],
-    ]);
-    const added = readJournal(result.journal)
-      .slice(before)
-      .map((e) => e.type);
-    expect(added).to.deep.equal(['activity.recorded', 'evidence.redated', 'reports.written']);
-    expect(r.text).to.match(/CloudTrail says/);
-    // The score keeps the journaled time; the report shows what the event's time would give.
-    const doc = r.report as { exercise: { score: { total: number }; rescored?: { total: number } } };
-    expect(doc.exercise.rescored).to.not.equal(undefined);
-    expect(readFileSync(join(dirs.cwd, '.sirs', 'exercises', 'refresh-1', 'report.md'), 'utf8')).to.match(
-      /CloudTrail says/,
-    );
-    // Nothing more to re-date the second time.
-    const again = await makeReport({ exerciseId: 'refresh-1', format: 'json', refresh: true, cwd: dirs.cwd });
-    expect(again.refresh!.redated).to.deep.equal([]);
+    // `sirs report --refresh` reads the range's CloudTrail with the keys `sirs range start` printed.
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    process.env.AWS_ACCESS_KEY_ID = range.credentials.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = range.credentials.secretAccessKey;
+    try {
+      const r = await makeReport({ exerciseId: 'refresh-1', format: 'md', refresh: true, cwd: dirs.cwd });
+      expect(r.refresh!.redated.map((d) => [d.scenario, d.phase, d.eventName])).to.deep.equal([
+        ['fast-ssh', 'contain', 'RevokeSecurityGroupIngress'],
+      ]);
+      const added = readJournal(result.journal)
+        .slice(before)
+        .map((e) => e.type);
+      expect(added).to.deep.equal(['activity.recorded', 'evidence.redated', 'reports.written']);
+      expect(r.text).to.match(/CloudTrail says/);
+      // The score keeps the journaled time; the report shows what the event's time would give.
+      const doc = r.report as { exercise: { score: { total: number }; rescored?: { total: number } } };
+      expect(doc.exercise.rescored).to.not.equal(undefined);
+      expect(readFileSync(join(dirs.cwd, '.sirs', 'exercises', 'refresh-1', 'report.md'), 'utf8')).to.match(
+        /CloudTrail says/,
+      );
+      // Nothing more to re-date the second time.
+      const again = await makeReport({
+        exerciseId: 'refresh-1',
+        format: 'json',
+        refresh: true,
+        cwd: dirs.cwd,
+      });
+      expect(again.refresh!.redated).to.deep.equal([]);
+    } finally {
+      if (saved.id === undefined) delete process.env.AWS_ACCESS_KEY_ID;
+      else process.env.AWS_ACCESS_KEY_ID = saved.id;
+      if (saved.secret === undefined) delete process.env.AWS_SECRET_ACCESS_KEY;
+      else process.env.AWS_SECRET_ACCESS_KEY = saved.secret;
+    }
   });
 
   it('no secret of any access key created during the exercise reaches a file in its folder', async () => {
