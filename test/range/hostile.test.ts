@@ -1,5 +1,8 @@
 import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
@@ -148,6 +151,28 @@ describe('range: hostile requests', function () {
       // S3's error responses list EntityTooLarge ("Your proposed upload exceeds the maximum allowed object size") as 400.
       expect(err.name).to.equal('EntityTooLarge');
       expect(err.$metadata.httpStatusCode).to.equal(400);
+      await expectIntact(range);
+    });
+
+    it('shows the AWS CLI the EntityTooLarge answer for an upload over the limit', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'hostile-body-'));
+      try {
+        const file = join(dir, 'big.bin');
+        writeFileSync(file, Buffer.alloc(2 * MiB));
+        const { stderr } = await range.awsFails([
+          's3api',
+          'put-object',
+          '--bucket',
+          'hostile-evidence',
+          '--key',
+          'big.bin',
+          '--body',
+          file,
+        ]);
+        expect(stderr).to.contain('(EntityTooLarge)');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
       await expectIntact(range);
     });
 
