@@ -16,6 +16,7 @@ import { motoAvailable, startBarePeer, startMotoPeer, startRangePeer, type Peer 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const COUNT = 3000;
+const WARMUP = 500;
 const CONCURRENCY = 8;
 const LOOKUP_EVENTS_TARGET = 100_000;
 const THROUGHPUT_GOAL = 10;
@@ -98,7 +99,7 @@ async function prepare(peer: Peer): Promise<void> {
 export async function run(): Promise<BenchSection> {
   const rows: BenchRow[] = [];
   const notes: string[] = [
-    `${COUNT} requests per operation, ${CONCURRENCY} in flight, keep-alive HTTP, same requests for every peer.`,
+    `${COUNT} requests per operation (after ${WARMUP} to warm up), ${CONCURRENCY} in flight, keep-alive HTTP, same requests for every peer.`,
     "Requests are signed with SigV4 and each peer's own secret ahead of the run (the AWS SDK's signer), re-signed every five minutes; the range verifies every signature in full.",
   ];
   const range = await startRangePeer();
@@ -109,14 +110,15 @@ export async function run(): Promise<BenchSection> {
     else notes.push('moto_server is not installed: the range is measured alone, without ratios.');
     await prepare(range);
     if (moto) await prepare(moto);
+    // Each peer answers WARMUP requests of an operation before it is measured (JIT, caches, sockets).
+    const measure = async (peer: Peer, op: Operation) => {
+      const make = await signedFor(peer, op);
+      await runLoad(peer.endpoint, make, { count: WARMUP, concurrency: CONCURRENCY });
+      return runLoad(peer.endpoint, make, { count: COUNT, concurrency: CONCURRENCY });
+    };
     for (const op of operations) {
-      const r = await runLoad(range.endpoint, await signedFor(range, op), {
-        count: COUNT,
-        concurrency: CONCURRENCY,
-      });
-      const m = moto
-        ? await runLoad(moto.endpoint, await signedFor(moto, op), { count: COUNT, concurrency: CONCURRENCY })
-        : undefined;
+      const r = await measure(range, op);
+      const m = moto ? await measure(moto, op) : undefined;
       const ratio = m ? r.rps / m.rps : undefined;
       rows.push({
         name: `${op.name}: range`,
@@ -139,10 +141,7 @@ export async function run(): Promise<BenchSection> {
       }
       if (op.name === 'GetCallerIdentity') {
         // The same signed request, answered by a server that does nothing but answer.
-        const b = await runLoad(bare.endpoint, await signedFor(bare, op), {
-          count: COUNT,
-          concurrency: CONCURRENCY,
-        });
+        const b = await measure(bare, op);
         rows.push({
           name: 'GetCallerIdentity: bare Node.js HTTP server (fixed body), the practical limit',
           value: b.rps,
