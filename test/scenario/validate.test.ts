@@ -58,12 +58,14 @@ describe('validation of a file', () => {
     const file = write('many-problems.yaml', text);
     const report = validateScenarios([file], { cwd: dir, root: dir });
     const problems = report.files[0]!.problems;
+    // Each problem at the line of the text it is about (so the test follows edits to the shipped file).
+    const lineOf = (needle: string) => text.slice(0, text.indexOf(needle)).split('\n').length;
     expect(problems.map((p) => `${p.line} ${p.code}`)).to.deep.equal([
-      '9 invalid-value',
-      '32 phase-after-limit',
-      '36 unknown-output',
-      '47 unknown-key',
-      '53 runbook-not-found',
+      `${lineOf('severity: severe')} invalid-value`,
+      `${lineOf('    target: 1h')} phase-after-limit`,
+      `${lineOf('BastionCIDR')} unknown-output`,
+      `${lineOf('    txt: typo')} unknown-key`,
+      `${lineOf('  name: nework-exposure')} runbook-not-found`,
     ]);
     expect(report.valid).to.equal(false);
     expect(report.summary).to.deep.equal({ files: 1, valid: 0, invalid: 1, problems: 5, warnings: 0 });
