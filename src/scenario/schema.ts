@@ -224,7 +224,11 @@ export const Scenario = z
     lint: z
       .strictObject({
         rules: z
-          .array(z.string().regex(/^[A-Z][A-Z0-9]{1,5}\d{3}$/, { error: 'must be a sirs lint rule id like SG001' }))
+          .array(
+            z
+              .string()
+              .regex(/^[A-Z][A-Z0-9]{1,5}\d{3}$/, { error: 'must be a sirs lint rule id like SG001' }),
+          )
           .min(1)
           .describe('The `sirs lint` rules the fault violates; a library test fails if one does not fire.'),
         template: z
@@ -236,7 +240,9 @@ export const Scenario = z
           ),
       })
       .optional()
-      .describe('The closed loop with `sirs lint`: which rules would have caught this fault before deployment.'),
+      .describe(
+        'The closed loop with `sirs lint`: which rules would have caught this fault before deployment.',
+      ),
     targets: z
       .array(z.enum(['range', 'aws']))
       .min(1)
