@@ -4,69 +4,25 @@
  * memory over a long load with a small CloudTrail retention. The range runs as its own process
  * (scripts/reliability/durable-range.ts); requests are signed with SigV4 once, before the clock starts.
  */
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SignatureV4 } from '@smithy/signature-v4';
-import type { SourceData } from '@smithy/types';
 import { killUnderWrites, WarmRange, type RangeProcess } from '../reliability/durability.js';
 import type { BenchRow } from '../bench.js';
-import { runLoad, type PreparedRequest } from './load.js';
+import { runLoad, signRequest, type PreparedRequest } from './load.js';
 
 const WRITES = 3000;
 const CONCURRENCY = 8;
 const MEMORY_CALLS = 200_000;
 const MEMORY_RETENTION = 20_000;
 
-class NodeSha256 {
-  private hash: Hash | Hmac;
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.fresh();
-  }
-  private fresh(): Hash | Hmac {
-    const s = this.secret;
-    if (s === undefined) return createHash('sha256');
-    return createHmac('sha256', typeof s === 'string' ? s : new Uint8Array(s as ArrayBuffer));
-  }
-  update(data: Uint8Array): void {
-    this.hash.update(data);
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-  reset(): void {
-    this.hash = this.fresh();
-  }
-}
-
 /** A request signed as the SDK signs it (valid for 15 minutes). */
-async function signed(
+function signed(
   r: RangeProcess,
   service: string,
   req: { method: string; path: string; headers?: Record<string, string>; body: string | Buffer },
 ): Promise<PreparedRequest> {
-  const url = new URL(r.endpoint);
-  const headers: Record<string, string> = { host: url.host, ...req.headers };
-  if (service === 's3') headers['x-amz-content-sha256'] = createHash('sha256').update(req.body).digest('hex');
-  const signer = new SignatureV4({
-    service,
-    region: 'us-east-1',
-    credentials: r.credentials,
-    sha256: NodeSha256,
-    uriEscapePath: service !== 's3',
-  });
-  const out = await signer.sign({
-    method: req.method,
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: req.path,
-    query: {},
-    headers,
-    body: req.body,
-  });
-  return { method: req.method, path: req.path, headers: out.headers, body: req.body };
+  return signRequest(r, service, { ...req, headers: req.headers ?? {} });
 }
 
 const query = (params: Record<string, string>) => ({
