@@ -20,6 +20,9 @@ export type Redating = Extract<JournalEntryBody, { type: 'evidence.redated' }>;
 
 const ORDER: readonly PhaseName[] = ['detect', 'contain', 'recover'];
 
+/** Milliseconds of an ISO instant; an unreadable one sorts first. */
+const ms = (iso: string): number => Date.parse(iso) || 0;
+
 /** The exercise clock of a journal: exercise time of a wall-clock instant. */
 export function exerciseClock(entries: readonly JournalEntry[]): ((iso: string) => number) | undefined {
   const started = entries.find((e) => e.type === 'controller.started');
@@ -59,7 +62,7 @@ export function findRedatings(
   for (const m of met.values()) {
     const key = `${m.scenario}/${m.phase}`;
     if (done.has(key) || m.evidence.length === 0) continue;
-    const latest = [...m.evidence].sort((a, b) => b.at.localeCompare(a.at))[0]!;
+    const latest = [...m.evidence].sort((a, b) => ms(b.at) - ms(a.at))[0]!;
     if (latest.source !== 'probe') continue;
     const names = resources.get(m.scenario) ?? [];
     // After the phase before it (a fix cannot precede the detection it is credited after), or the start.
@@ -70,23 +73,26 @@ export function findRedatings(
         (x) =>
           x!.evidence
             .map((ev) => ev.at)
-            .sort()
+            .sort((a, b) => ms(a) - ms(b))
             .at(-1) ?? live,
       );
-    const after = [live, ...before].sort().at(-1)!;
+    // Instants are compared as times, not strings: CloudTrail's whole seconds ("…:03Z") sort after the
+    // same second with milliseconds ("…:03.500Z") as text.
+    const after = Math.max(...[live, ...before].map(ms));
+    const until = ms(latest.at);
     const candidates = events.filter(
       (e) =>
         (e.by === 'responder' || e.by === 'autopilot') &&
         !e.readOnly &&
         !e.errorCode &&
-        e.time >= after &&
-        e.time <= latest.at &&
+        ms(e.time) >= after &&
+        ms(e.time) <= until &&
         touches(e, names) !== undefined,
     );
-    const hit = candidates.sort((a, b) => b.time.localeCompare(a.time))[0];
+    const hit = candidates.sort((a, b) => ms(b.time) - ms(a.time))[0];
     if (!hit) continue;
     const others = m.evidence.filter((ev) => ev !== latest).map((ev) => ev.at);
-    const at = [hit.time, ...others].sort().at(-1)!;
+    const at = [hit.time, ...others].sort((a, b) => ms(a) - ms(b)).at(-1)!;
     const atMs = Math.max(0, Math.min(m.atMs, clock(at)));
     if (atMs >= m.atMs) continue;
     const evidence: Evidence = {
