@@ -39,14 +39,21 @@ export function knownResources(entries: readonly JournalEntry[]): string[] {
   return [...new Set(entries.flatMap((e) => (e.type === 'scenario.defined' ? e.scenario.resources : [])))];
 }
 
-/** When each of sirs' stacks was being created (from its request to its end), in epoch ms. */
+/**
+ * When each of sirs' stacks was being created or deleted (from its request to its end), in epoch ms:
+ * CloudFormation's calls then are the inject's or the teardown's, never a responder's.
+ */
 export function injectingWindows(entries: readonly JournalEntry[]): Array<[number, number]> {
-  const requested = new Map<string, number>();
+  const created = new Map<string, number>();
+  const deleted = new Map<string, number>();
   const out: Array<[number, number]> = [];
   for (const e of entries) {
-    if (e.type === 'stack.create-requested') requested.set(e.stackName, Date.parse(e.time));
-    else if ((e.type === 'stack.created' || e.type === 'stack.failed') && requested.has(e.stackName))
-      out.push([requested.get(e.stackName)!, Date.parse(e.time)]);
+    if (e.type === 'stack.create-requested') created.set(e.stackName, Date.parse(e.time));
+    else if ((e.type === 'stack.created' || e.type === 'stack.failed') && created.has(e.stackName))
+      out.push([created.get(e.stackName)!, Date.parse(e.time)]);
+    else if (e.type === 'stack.delete-requested') deleted.set(e.stackName, Date.parse(e.time));
+    else if ((e.type === 'stack.deleted' || e.type === 'stack.delete-failed') && deleted.has(e.stackName))
+      out.push([deleted.get(e.stackName)!, Date.parse(e.time)]);
   }
   return out;
 }

@@ -275,6 +275,13 @@ describe('after-action reports of whole exercises on the range', function () {
         .slice(before)
         .map((e) => e.type);
       expect(added).to.deep.equal(['activity.recorded', 'evidence.redated', 'reports.written']);
+      // CloudFormation's calls while deleting sirs' stack are the teardown's, not a responder's.
+      const activity = readFileSync(
+        join(dirs.cwd, '.sirs', 'exercises', 'refresh-1', 'activity.jsonl'),
+        'utf8',
+      );
+      expect(activity).to.contain('RevokeSecurityGroupIngress');
+      expect(activity).not.to.match(/"eventName":"Delete(Vpc|SecurityGroup|Subnet)"/);
       expect(r.text).to.match(/CloudTrail says/);
       // The score keeps the journaled time; the report shows what the event's time would give.
       const doc = r.report as { exercise: { score: { total: number }; rescored?: { total: number } } };
