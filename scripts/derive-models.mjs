@@ -33,6 +33,9 @@ const services = {
   ssm: { uid: 'ssm-2014-11-06' },
   cloudformation: { uid: 'cloudformation-2010-05-15' },
   sns: { uid: 'sns-2010-03-31' },
+  events: { uid: 'eventbridge-2015-10-07' },
+  lambda: { uid: 'lambda-2015-03-31' },
+  config: { uid: 'config-2014-11-12' },
   // CloudWatch now speaks JSON 1.0 (query-compatible) to the JS SDK v3 and Smithy RPC v2 CBOR to
   // botocore, besides the query protocol of the v2 model; the shapes are the same for all three.
   monitoring: {
@@ -54,9 +57,12 @@ const apiServices = {
   cloudformation: { pkg: '@aws-sdk/client-cloudformation' },
   cloudtrail: { pkg: '@aws-sdk/client-cloudtrail' },
   cloudwatch: { pkg: '@aws-sdk/client-cloudwatch', range: 'monitoring' },
+  config: { pkg: '@aws-sdk/client-config-service' },
   ec2: { pkg: '@aws-sdk/client-ec2' },
+  events: { pkg: '@aws-sdk/client-eventbridge' },
   iam: { pkg: '@aws-sdk/client-iam' },
   kms: { pkg: '@aws-sdk/client-kms' },
+  lambda: { pkg: '@aws-sdk/client-lambda' },
   logs: { pkg: '@aws-sdk/client-cloudwatch-logs' },
   s3: { pkg: '@aws-sdk/client-s3' },
   s3control: { pkg: '@aws-sdk/client-s3-control' },
