@@ -29,6 +29,23 @@ export function checkTemplate(ctx: CheckContext): void {
   if (template) ctx.template = template;
 }
 
+/**
+ * `lint.template`: the template that declares the fault as infrastructure, for `sirs lint`'s library
+ * test. It must be a readable CloudFormation template under templates/, like the inject template.
+ */
+export function checkLintTemplate(ctx: CheckContext): void {
+  const name = valueAt(ctx.data, ['lint', 'template']);
+  if (typeof name !== 'string' || name === '') return;
+  const resolved = resolveInside(join(ctx.root, 'templates'), name, 'templates');
+  if (!resolved.ok) {
+    const i = resolved.issue;
+    const code = i.code === 'file-not-found' ? 'lint-template-not-found' : i.code;
+    ctx.at(['lint', 'template'], code, `lint template ${i.message}`, i.hint);
+    return;
+  }
+  readCfnTemplate(resolved.abs, ctx.display(resolved.abs)).problems.forEach((p) => ctx.report(p));
+}
+
 export function checkParameters(ctx: CheckContext): void {
   const template = ctx.template;
   if (!template) return;

@@ -10,6 +10,7 @@ import { isRecord, schemaProblems } from './issues.js';
 import { isWarning, sortProblems, type Problem } from './problem.js';
 import {
   checkCapabilities,
+  checkLintTemplate,
   checkParameters,
   checkPlaceholders,
   checkActionRefs,
@@ -125,6 +126,7 @@ export function checkScenarioFile(abs: string, opts: { cwd?: string } = {}): Che
   checkApiCalls(ctx);
   checkTemplate(ctx);
   checkParameters(ctx);
+  checkLintTemplate(ctx);
   checkCapabilities(ctx);
   checkPlaceholders(ctx);
   checkActionRefs(ctx);

@@ -71,6 +71,27 @@ describe('validation of a file', () => {
     expect(report.summary).to.deep.equal({ files: 1, valid: 0, invalid: 1, problems: 5, warnings: 0 });
   });
 
+  it('checks the lint template a scenario names: under templates/, present, a template', () => {
+    mkdirSync(join(dir, 'templates', 'lint'), { recursive: true });
+    writeFileSync(join(dir, 'templates', 'lint', 'broken.cfn.yaml'), 'Resources: [not, a, map\n');
+    const withLint = (template: string) =>
+      shipped
+        .replace(/^lint: .*$/m, '')
+        .replace(/^inject:/m, `lint: { rules: [SG001], template: ${template} }\n\ninject:`);
+    const codes = (name: string, template: string) =>
+      validateScenarios([write(name, withLint(template))], { cwd: dir, root: dir }).files[0]!.problems.map(
+        (p) => `${p.code}: ${p.message}`,
+      );
+    expect(codes('ssh-open-to-world.yaml', 'lint/missing.cfn.yaml')).to.deep.equal([
+      'lint-template-not-found: lint template "lint/missing.cfn.yaml" not found in templates/',
+    ]);
+    expect(codes('ssh-open-to-world.yaml', '../scenarios/ssh-open-to-world.yaml')[0]).to.match(
+      /lint template "..\/scenarios\/ssh-open-to-world.yaml" points outside templates\//,
+    );
+    expect(codes('ssh-open-to-world.yaml', 'lint/broken.cfn.yaml')).to.have.length(1);
+    expect(codes('ssh-open-to-world.yaml', 'ssh-open-to-world.cfn.yaml')).to.deep.equal([]);
+  });
+
   it('shows paths relative to the working directory, absolute outside it', () => {
     const file = write('ssh-open-to-world.yaml', shipped);
     expect(validateScenarios([file], { cwd: dir, root: dir }).files[0]!.file).to.equal(
