@@ -183,6 +183,33 @@ describe('range: request signatures are verified (SigV4)', function () {
     expect(text).to.contain('<Message>Request has expired</Message>');
   });
 
+  it('refuses S3 x-amz-* headers the signature does not cover (HeadersNotSigned), and writes nothing', async () => {
+    const signed = await signRequest(range.endpoint, '/shared/added.txt', {
+      service: 's3',
+      method: 'PUT',
+      body: 'data',
+      credentials: range.credentials,
+    });
+    // Someone who intercepted the signed request adds a public ACL and a copy source after signing.
+    const res = await fetch(signed.url, {
+      method: 'PUT',
+      headers: { ...signed.headers, 'x-amz-acl': 'public-read', 'X-Amz-Copy-Source': '/shared/secret.txt' },
+      body: 'data',
+    });
+    expect(res.status).to.equal(403);
+    const text = await res.text();
+    expect(text).to.contain('<Code>AccessDenied</Code>');
+    expect(text).to.contain(
+      '<Message>There were headers present in the request which were not signed</Message>',
+    );
+    expect(text).to.contain('<HeadersNotSigned>x-amz-acl, x-amz-copy-source</HeadersNotSigned>');
+    const head = await range.awsFails(['s3api', 'head-object', '--bucket', 'shared', '--key', 'added.txt']);
+    expect(head.stderr).to.match(/404|Not Found/);
+    // The same request as signed is accepted.
+    const ok = await fetch(signed.url, { method: 'PUT', headers: signed.headers, body: 'data' });
+    expect(ok.status).to.equal(200);
+  });
+
   it('takes a multi-megabyte `aws s3 cp` (multipart, signed payloads) and an SDK v3 stream upload', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'auth-cp-'));
     try {

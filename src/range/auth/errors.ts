@@ -207,3 +207,15 @@ export function expiredToken(protocol: string): ServiceError {
     ? new ServiceError('ExpiredTokenException', 'The security token included in the request is expired', 400)
     : new ServiceError('ExpiredToken', 'The security token included in the request is expired', 400);
 }
+
+/** S3: an `x-amz-*` header the signature does not cover. */
+export function headersNotSigned(headers: readonly string[]): ServiceError {
+  return new ServiceError(
+    'AccessDenied',
+    'There were headers present in the request which were not signed',
+    403,
+    {
+      fields: { HeadersNotSigned: headers.join(', ') },
+    },
+  );
+}

@@ -31,6 +31,7 @@ import {
 import {
   contentSha256Mismatch,
   expiredToken,
+  headersNotSigned,
   incompleteBody,
   incompleteSignature,
   invalidAccessKey,
@@ -90,9 +91,24 @@ export function verifyRequest(a: AuthRequest): Credential | undefined {
   }
   const key = signingKey(cred.secretAccessKey, claim.scopeDate, claim.region, claim.service);
   const payloadHash = checkSignature(a, claim, key);
+  if (claim.service === 's3') checkS3HeadersSigned(a.req, claim);
   if (claim.service === 's3' && claim.form === 'header') checkS3Payload(a, claim, key, payloadHash);
   if (cred.expiration && cred.expiration.getTime() < a.now.getTime()) throw expiredToken(protocol);
   return cred;
+}
+
+/**
+ * S3 refuses `x-amz-*` headers the signature does not cover (an unsigned `x-amz-acl` or
+ * `x-amz-copy-source` added to a presigned request would change what it does):
+ * AccessDenied, "There were headers present in the request which were not signed", with HeadersNotSigned.
+ * `x-amz-content-sha256` is checked against the payload instead.
+ */
+function checkS3HeadersSigned(req: HttpRequest, claim: SigV4Claim): void {
+  const signed = new Set(claim.signedHeaders.map((h) => h.toLowerCase()));
+  const unsigned = Object.keys(req.headers)
+    .map((h) => h.toLowerCase())
+    .filter((h) => h.startsWith('x-amz-') && h !== 'x-amz-content-sha256' && !signed.has(h));
+  if (unsigned.length > 0) throw headersNotSigned(unsigned.sort());
 }
 
 function checkTime(claim: SigV4Claim, protocol: string, now: Date): void {
