@@ -2,6 +2,7 @@ import type { Principal } from './identity.js';
 import type { StateDef } from './state.js';
 import type { RangeClock } from './clock.js';
 import type { CloudTrailRecord, EventHistory } from './history.js';
+import type { SourcedPolicy } from './policy/types.js';
 
 /** Options of a call one service makes to another inside the range. */
 export interface DispatchOptions {
@@ -97,4 +98,15 @@ export interface ServiceDefinition {
   seedAccount?(ctx: CallContext): void | Promise<void>;
   /** Called with every recorded CloudTrail event (trails deliver to CloudWatch Logs). */
   onEvent?(ctx: CallContext, record: CloudTrailRecord, management: boolean): void | Promise<void>;
+  /**
+   * The resource-based policy of a request's resource (KMS key policy, SNS topic policy, Logs resource
+   * policy), evaluated with the caller's policies by the engine's authorizer.
+   */
+  resourcePolicy?(
+    ctx: CallContext,
+    action: string,
+    resourceArn: string,
+  ): Promise<SourcedPolicy | undefined> | SourcedPolicy | undefined;
+  /** The service evaluates its requests' policies itself (S3: bucket policies and ACLs); the engine does not. */
+  readonly authorizesItself?: boolean;
 }

@@ -25,8 +25,18 @@ export interface Credential {
   sessionToken?: string;
   status: 'Active' | 'Inactive';
   expiration?: Date;
+  /** When the credential was issued: a session's `aws:TokenIssueTime`. */
   createdAt: Date;
   principal: Principal;
+  /** STS AssumeRole's `Policy`: an inline session policy, as submitted. */
+  sessionPolicy?: string;
+  /** STS AssumeRole's `PolicyArns`: managed policies that act as session policies. */
+  sessionPolicyArns?: string[];
+  /**
+   * The session was issued with a valid MFA code (GetSessionToken with SerialNumber and TokenCode):
+   * `aws:MultiFactorAuthPresent`. Assumed-role sessions also say so on `principal.session`.
+   */
+  mfaAuthenticated?: boolean;
 }
 
 export interface KeyUsage {
