@@ -52,6 +52,8 @@ export interface RequestPrincipal {
   roleArn?: string;
   /** For `Principal: { Service: ... }` (a service acting, e.g. `cloudtrail.amazonaws.com`). */
   service?: string;
+  /** S3's canonical user id of the caller's account, for `Principal: { CanonicalUser: ... }`. */
+  canonicalUserId?: string;
 }
 
 export interface EvaluationRequest {
