@@ -59,6 +59,13 @@ export interface SignalKind<P = unknown> {
   readonly name: string;
   readonly family: SignalFamily;
   readonly summary: string;
+  /**
+   * Every AWS API call the probe (and its attribution) makes, as `service:Operation`, so that `sirs policy`
+   * grants them. CloudTrail's LookupEvents, which every probe's attribution shares, is sirs' own.
+   * Optional only so that a kind being written still compiles: a test fails for a registered kind
+   * without it, and `sirs policy` refuses a scenario that uses one.
+   */
+  readonly reads?: readonly string[];
   /** A strict object schema; unknown keys are errors. */
   readonly params: z.ZodType<P>;
   describe(params: P): string;

@@ -7,6 +7,7 @@ import { accessKeys } from '../reads/iam.js';
 export const accessKey = defineSignalKind({
   name: 'accessKey',
   family: 'state',
+  reads: ['iam:ListAccessKeys'],
   summary: "An IAM user's access key is active, inactive or deleted.",
   params: z.strictObject({
     user: resource('IAM user name.'),

@@ -14,6 +14,7 @@ export const ackParams = z.strictObject({
 export const ack = defineSignalKind({
   name: 'ack',
   family: 'ack',
+  reads: [],
   summary: 'A responder declared a finding with `sirs ack` (optionally naming the resource).',
   params: ackParams,
   describe: (p) =>

@@ -7,6 +7,7 @@ import { alarm } from '../reads/operations.js';
 export const alarmState = defineSignalKind({
   name: 'alarmState',
   family: 'state',
+  reads: ['cloudwatch:DescribeAlarms'],
   summary: 'A CloudWatch alarm is in the OK, ALARM or INSUFFICIENT_DATA state.',
   params: z.strictObject({
     alarm: resource('Alarm name.'),

@@ -54,6 +54,7 @@ export function needsReadEvents(p: Params): boolean {
 export const cloudtrailEvent = defineSignalKind({
   name: 'cloudtrailEvent',
   family: 'audit',
+  reads: [],
   summary: 'A CloudTrail event matching every given field was recorded during the exercise.',
   params,
   describe: (p) => {

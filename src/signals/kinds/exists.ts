@@ -179,6 +179,7 @@ interface Finding {
 export const exists = defineSignalKind({
   name: 'exists',
   family: 'state',
+  reads: ['cloudtrail:DescribeTrails', 'ec2:DescribeFlowLogs', 'ec2:DescribeInstances', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSnapshots', 'ec2:DescribeVolumes', 'iam:GetAccessKeyLastUsed', 'iam:ListAccessKeys', 'iam:GetUser', 'iam:GetRole', 'iam:ListUsers', 'logs:DescribeLogGroups', 'kms:DescribeKey', 's3:HeadBucket', 's3:HeadObject', 's3:GetObject'],
   summary:
     'A resource (S3 object or bucket, instance, volume, snapshot, key, IAM user, role or access key, log group, security group, trail, flow log) exists or is gone.',
   params,

@@ -65,6 +65,7 @@ function label(f: FlowLog): string {
 export const flowLogs = defineSignalKind({
   name: 'flowLogs',
   family: 'state',
+  reads: ['ec2:DescribeFlowLogs'],
   summary:
     'VPC flow logs are enabled or disabled for a VPC, subnet or network interface, optionally to a given log group.',
   params,

@@ -84,6 +84,7 @@ function how(groups: SecurityGroup[], acl: NetworkAcl | undefined, egress: boole
 export const instanceIsolated = defineSignalKind({
   name: 'instanceIsolated',
   family: 'state',
+  reads: ['ec2:DescribeInstances', 'ec2:DescribeSecurityGroups', 'ec2:DescribeNetworkAcls'],
   summary:
     'An instance is isolated from the network (quarantine security groups without rules, or a network ACL that denies all) or still reachable.',
   params,

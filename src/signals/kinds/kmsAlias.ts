@@ -7,6 +7,7 @@ import { kmsAliases, kmsKey } from '../reads/operations.js';
 export const kmsAlias = defineSignalKind({
   name: 'kmsAlias',
   family: 'state',
+  reads: ['kms:ListAliases', 'kms:DescribeKey'],
   summary: 'A KMS alias points at a given key (applications find their key by it) or not.',
   params: z.strictObject({
     alias: resource('The alias name, alias/...'),

@@ -11,6 +11,7 @@ const hasPlaceholder = (s: string) => scanPlaceholders(s).tokens.length > 0;
 export const kmsDecrypts = defineSignalKind({
   name: 'kmsDecrypts',
   family: 'state',
+  reads: ['kms:DescribeKey', 'kms:Decrypt'],
   summary:
     'Data encrypted under a KMS key still decrypts (the key is usable and holds the right material) or not.',
   params: z.strictObject({

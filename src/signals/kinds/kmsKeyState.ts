@@ -9,6 +9,7 @@ const STATES = { enabled: 'Enabled', disabled: 'Disabled', 'pending-deletion': '
 export const kmsKeyState = defineSignalKind({
   name: 'kmsKeyState',
   family: 'state',
+  reads: ['kms:DescribeKey'],
   summary: 'A KMS key is enabled, disabled or pending deletion.',
   params: z.strictObject({
     key: resource('Key id, key ARN or alias (alias/...).'),

@@ -24,6 +24,7 @@ function readable(message: string): string {
 export const logEvents = defineSignalKind({
   name: 'logEvents',
   family: 'audit',
+  reads: ['logs:FilterLogEvents'],
   summary:
     "Events matching a CloudWatch Logs filter pattern appear in a log group (the team's own alerting).",
   params: z.strictObject({

@@ -7,6 +7,7 @@ import { loginProfile as readLoginProfile } from '../reads/iam.js';
 export const loginProfile = defineSignalKind({
   name: 'loginProfile',
   family: 'state',
+  reads: ['iam:GetLoginProfile'],
   summary: 'An IAM user has (or no longer has) a console password (login profile).',
   params: z.strictObject({
     user: resource('IAM user name.'),

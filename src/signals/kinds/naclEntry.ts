@@ -59,6 +59,7 @@ function describeEntry(e: NetworkAclEntry): string {
 export const naclEntry = defineSignalKind({
   name: 'naclEntry',
   family: 'state',
+  reads: ['ec2:DescribeNetworkAcls'],
   summary: 'A network ACL entry (rule) is present or absent.',
   params,
   describe: (p) => {

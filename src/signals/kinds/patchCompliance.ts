@@ -8,6 +8,7 @@ import { associations, patchState, selectsInstance } from '../reads/operations.j
 export const patchCompliance = defineSignalKind({
   name: 'patchCompliance',
   family: 'state',
+  reads: ['ec2:DescribeInstances', 'ssm:DescribeInstancePatchStates', 'ssm:ListAssociations'],
   summary: "An instance's Systems Manager patch compliance is compliant or non-compliant.",
   params: z.strictObject({
     instance: resource('EC2 instance id (i-...) or managed instance id.'),

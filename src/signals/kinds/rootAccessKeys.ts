@@ -8,6 +8,7 @@ import { Absent } from '../reader.js';
 export const rootAccessKeys = defineSignalKind({
   name: 'rootAccessKeys',
   family: 'state',
+  reads: ['iam:GetAccountSummary', 'iam:GetAccessKeyLastUsed'],
   summary:
     'The account root user has access keys (GetAccountSummary AccountAccessKeysPresent), or a given root key exists.',
   params: z.strictObject({

@@ -7,6 +7,7 @@ import { accountSummary } from '../reads/iam.js';
 export const rootMfa = defineSignalKind({
   name: 'rootMfa',
   family: 'state',
+  reads: ['iam:GetAccountSummary'],
   summary: 'MFA is enabled or disabled on the account root user (GetAccountSummary AccountMFAEnabled).',
   params: z.strictObject({
     expect: expect(['enabled', 'disabled'], 'Whether root MFA must be enabled.'),

@@ -4,6 +4,7 @@ import { describeSgRule, probeSgRule, sgRuleAttribution, sgRuleParams } from '..
 export const sgEgress = defineSignalKind({
   name: 'sgEgress',
   family: 'state',
+  reads: ['ec2:DescribeSecurityGroups'],
   summary: 'An outbound rule of a security group is present or absent.',
   params: sgRuleParams('outbound'),
   describe: (p) => describeSgRule('outbound', p),

@@ -4,6 +4,7 @@ import { describeSgRule, probeSgRule, sgRuleAttribution, sgRuleParams } from '..
 export const sgIngress = defineSignalKind({
   name: 'sgIngress',
   family: 'state',
+  reads: ['ec2:DescribeSecurityGroups'],
   summary: 'An inbound rule of a security group is present or absent.',
   params: sgRuleParams('inbound'),
   describe: (p) => describeSgRule('inbound', p),

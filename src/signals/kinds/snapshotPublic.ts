@@ -15,6 +15,7 @@ function touchesAll(e: TrailEvent, operation: 'add' | 'remove'): boolean {
 export const snapshotPublic = defineSignalKind({
   name: 'snapshotPublic',
   family: 'state',
+  reads: ['ec2:DescribeSnapshotAttribute'],
   summary: 'An EBS snapshot is shared with everyone (createVolumePermission group all) or not.',
   params: z.strictObject({
     snapshot: resource('Snapshot id (snap-...).'),

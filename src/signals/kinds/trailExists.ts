@@ -7,6 +7,7 @@ import { findTrail } from '../reads/cloudtrail.js';
 export const trailExists = defineSignalKind({
   name: 'trailExists',
   family: 'state',
+  reads: ['cloudtrail:DescribeTrails'],
   summary: 'A CloudTrail trail exists or has been deleted.',
   params: z.strictObject({
     trail: resource('Trail name or ARN.'),

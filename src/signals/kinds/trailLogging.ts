@@ -68,6 +68,7 @@ function deliveryMismatch(p: Params, t: Trail): string[] {
 export const trailLogging = defineSignalKind({
   name: 'trailLogging',
   family: 'state',
+  reads: ['cloudtrail:DescribeTrails', 'cloudtrail:GetTrailStatus'],
   summary:
     'A CloudTrail trail is logging or stopped (GetTrailStatus), optionally to a given bucket and log group.',
   params,

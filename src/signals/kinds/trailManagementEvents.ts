@@ -55,6 +55,7 @@ export function managementCoverage(s: {
 export const trailManagementEvents = defineSignalKind({
   name: 'trailManagementEvents',
   family: 'state',
+  reads: ['cloudtrail:DescribeTrails', 'cloudtrail:GetEventSelectors'],
   summary: "A trail's event selectors record (or no longer record) management events.",
   params: z.strictObject({
     trail: resource('Trail name or ARN.'),

@@ -32,6 +32,7 @@ const at = (s: Snapshot) => (s.StartTime ? new Date(s.StartTime).getTime() : 0);
 export const volumeSnapshot = defineSignalKind({
   name: 'volumeSnapshot',
   family: 'state',
+  reads: ['ec2:DescribeVolumes', 'ec2:DescribeSnapshots'],
   summary: 'A snapshot of an EBS volume was taken during the exercise (evidence kept), or none was.',
   params,
   describe: (p) => {
