@@ -8,7 +8,13 @@ import { bucketVerdict } from '../s3-public.js';
 export const bucketPublic = defineSignalKind({
   name: 'bucketPublic',
   family: 'state',
-  reads: ['s3:GetBucketPolicyStatus', 's3:GetBucketAcl', 's3:GetPublicAccessBlock', 's3:GetBucketOwnershipControls', 's3control:GetPublicAccessBlock'],
+  reads: [
+    's3:GetBucketPolicyStatus',
+    's3:GetBucketAcl',
+    's3:GetPublicAccessBlock',
+    's3:GetBucketOwnershipControls',
+    's3control:GetPublicAccessBlock',
+  ],
   summary: 'An S3 bucket is public (policy, ACL or Block Public Access off) or private.',
   params: z.strictObject({
     bucket: resource('Bucket name.'),

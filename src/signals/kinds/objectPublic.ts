@@ -8,7 +8,15 @@ import { objectVerdict } from '../s3-public.js';
 export const objectPublic = defineSignalKind({
   name: 'objectPublic',
   family: 'state',
-  reads: ['s3:GetBucketPolicyStatus', 's3:GetBucketAcl', 's3:GetPublicAccessBlock', 's3:GetBucketOwnershipControls', 's3control:GetPublicAccessBlock', 's3:GetBucketPolicy', 's3:GetObjectAcl'],
+  reads: [
+    's3:GetBucketPolicyStatus',
+    's3:GetBucketAcl',
+    's3:GetPublicAccessBlock',
+    's3:GetBucketOwnershipControls',
+    's3control:GetPublicAccessBlock',
+    's3:GetBucketPolicy',
+    's3:GetObjectAcl',
+  ],
   summary: 'An S3 object is readable by everyone or private.',
   params: z.strictObject({
     bucket: resource('Bucket name.'),

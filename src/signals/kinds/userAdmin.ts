@@ -164,7 +164,17 @@ function decoded(doc: string): string {
 export const userAdmin = defineSignalKind({
   name: 'userAdmin',
   family: 'state',
-  reads: ['iam:ListAttachedUserPolicies', 'iam:ListUserPolicies', 'iam:GetUserPolicy', 'iam:ListGroupsForUser', 'iam:ListAttachedGroupPolicies', 'iam:ListGroupPolicies', 'iam:GetGroupPolicy', 'iam:GetPolicy', 'iam:GetPolicyVersion'],
+  reads: [
+    'iam:ListAttachedUserPolicies',
+    'iam:ListUserPolicies',
+    'iam:GetUserPolicy',
+    'iam:ListGroupsForUser',
+    'iam:ListAttachedGroupPolicies',
+    'iam:ListGroupPolicies',
+    'iam:GetGroupPolicy',
+    'iam:GetPolicy',
+    'iam:GetPolicyVersion',
+  ],
   summary:
     'An IAM user has (or no longer has) administrator access, directly or through a group; a policy that denies * on * (AWSDenyAll) takes it away.',
   params: z.strictObject({

@@ -55,7 +55,17 @@ async function denyVia(ctx: ProbeContext, who: Principal): Promise<string | unde
 export const userDenied = defineSignalKind({
   name: 'userDenied',
   family: 'state',
-  reads: ['iam:ListAttachedUserPolicies', 'iam:ListUserPolicies', 'iam:GetUserPolicy', 'iam:ListGroupsForUser', 'iam:ListAttachedGroupPolicies', 'iam:ListGroupPolicies', 'iam:GetGroupPolicy', 'iam:GetPolicy', 'iam:GetPolicyVersion'],
+  reads: [
+    'iam:ListAttachedUserPolicies',
+    'iam:ListUserPolicies',
+    'iam:GetUserPolicy',
+    'iam:ListGroupsForUser',
+    'iam:ListAttachedGroupPolicies',
+    'iam:ListGroupPolicies',
+    'iam:GetGroupPolicy',
+    'iam:GetPolicy',
+    'iam:GetPolicyVersion',
+  ],
   summary:
     'An IAM user is (or is no longer) denied every action by an explicit Deny, directly or through a group.',
   params: z.strictObject({
