@@ -1,0 +1,238 @@
+/**
+ * `sirs policy`: the IAM policy sirs needs to run a set of scenarios, derived from the scenario files
+ * (never listed per scenario): sirs' own calls, what CloudFormation needs for every resource type of
+ * their templates, their inject actions and autopilot calls (and what teardown calls to undo them),
+ * and the reads of every signal they use. Pure: the same scenarios and prefix give the same policy.
+ */
+import type { Decoy } from '../scenario/campaign.js';
+import type { CfnTemplate } from '../scenario/cfn-template.js';
+import type { Action, AutopilotStep, Scenario } from '../scenario/schema.js';
+import { KEY_PRINCIPAL } from '../scenario/schema.js';
+import { conditionParts, type Condition } from '../signals/registry.js';
+import { createdBy } from '../exercise/undo.js';
+import { actionsForCall, PolicyGapError } from './calls.js';
+import { HANDLER_OPERATIONS, RESOURCE_TYPE_PERMISSIONS } from './resource-types.js';
+import { resourcesFor, type Scope, type ScopedResources } from './scope.js';
+import { SIRS_CALLS, TEMPORARY_KEY_CALLS } from './sirs-calls.js';
+
+export { PolicyGapError };
+
+export interface PolicySubject {
+  scenarios: ReadonlyArray<{ scenario: Scenario; template: CfnTemplate }>;
+  decoys?: ReadonlyArray<{ decoy: Decoy; template: CfnTemplate }>;
+}
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: string | string[];
+}
+
+export interface PolicyDocument {
+  Version: '2012-10-17';
+  Statement: PolicyStatement[];
+}
+
+/** A statement with why each of its actions is there. */
+export interface ExplainedStatement extends PolicyStatement {
+  reasons: Record<string, string[]>;
+}
+
+export interface SirsPolicy {
+  scenarios: string[];
+  namePrefix: string;
+  document: PolicyDocument;
+  statements: ExplainedStatement[];
+}
+
+interface Need {
+  action: string;
+  scope: Scope;
+  reason: string;
+}
+
+const HOW_LABEL: Record<ScopedResources['how'], string> = {
+  prefix: 'OnResourcesNamedWithThePrefix',
+  named: 'OnResourcesTheScenariosName',
+  type: 'OnAnyResourceOfItsTypes',
+  channel: 'OnTheExerciseChannel',
+  'no-resource-type': 'ActionsWithoutResourceTypesNeedStar',
+};
+
+const SERVICE_LABEL: Record<string, string> = {
+  cloudformation: 'CloudFormation',
+  cloudtrail: 'CloudTrail',
+  cloudwatch: 'CloudWatch',
+  logs: 'Logs',
+  s3control: 'S3Control',
+};
+
+function serviceLabel(service: string): string {
+  return SERVICE_LABEL[service] ?? service.charAt(0).toUpperCase() + service.slice(1);
+}
+
+function callNeeds(call: string, scope: Scope, reason: string): Need[] {
+  return actionsForCall(call).map((action) => ({ action, scope, reason }));
+}
+
+/** Every condition a scenario's probes evaluate (phases and steady state). */
+function conditionsOf(scenario: Scenario): Condition[] {
+  const phases = Object.values(scenario.phases).filter((p) => p !== undefined);
+  return [
+    ...phases.flatMap((p) => [...(p.any ?? []), ...(p.all ?? [])]),
+    ...(scenario.steadyState ?? []),
+  ] as Condition[];
+}
+
+/**
+ * A response with every member an undoer reads, so that `createdBy` names the undo calls teardown makes
+ * for a call without running it.
+ */
+function anyOutput(input: Record<string, unknown>): Record<string, unknown> {
+  // An output name the input does not give is unknown until the call runs: a placeholder.
+  const userName = typeof input.UserName === 'string' ? input.UserName : '{{output}}';
+  return { ...ANY_OUTPUT, AccessKey: { AccessKeyId: 'AKIA', UserName: userName } };
+}
+
+const ANY_OUTPUT: Record<string, unknown> = {
+  Policy: { Arn: 'arn' },
+  VirtualMFADevice: { SerialNumber: 'serial' },
+  SnapshotId: 'snap',
+  VolumeId: 'vol',
+  Instances: [{ InstanceId: 'i' }],
+  GroupId: 'sg',
+  FlowLogIds: ['fl'],
+  KeyMetadata: { KeyId: 'key' },
+  AssociationDescription: { AssociationId: 'assoc' },
+  TopicArn: 'arn',
+};
+
+/** What sirs itself calls for one scenario call (inject action or autopilot step), by who makes it. */
+function stepNeeds(step: Action | AutopilotStep, what: string): Need[] {
+  if (!step.call) return [];
+  const as = step.as ?? 'default';
+  const input = (step.input ?? {}) as Record<string, unknown>;
+  if (as === 'root' || KEY_PRINCIPAL.test(as)) return [];
+  const needs: Need[] = [];
+  if (as !== 'default') {
+    // sirs signs the call with a key it creates for the stack's user and deletes right after.
+    for (const call of TEMPORARY_KEY_CALLS)
+      needs.push(
+        ...callNeeds(call, { kind: 'input', input: { UserName: as } }, `${what}: a temporary key for ${as}`),
+      );
+    return needs;
+  }
+  needs.push(...callNeeds(step.call, { kind: 'input', input }, what));
+  for (const created of createdBy(step.call, input, anyOutput(input), as)) {
+    if (created.undo.as === 'root') continue;
+    const undoInput = { ...input, ...created.undo.input };
+    needs.push(
+      ...callNeeds(created.undo.call, { kind: 'input', input: undoInput }, `teardown: undo ${what}`),
+    );
+  }
+  return needs;
+}
+
+function templateNeeds(template: CfnTemplate, owner: string): Need[] {
+  const needs: Need[] = [];
+  const types = [...new Set([...template.resources.values()].map((r) => r.type))].sort();
+  for (const type of types) {
+    const handlers = RESOURCE_TYPE_PERMISSIONS[type];
+    if (!handlers) {
+      throw new PolicyGapError(
+        `${owner}: sirs does not know which permissions CloudFormation needs for ${type} (${template.file}), so it cannot print a policy that covers it`,
+        `add ${type} to src/policy/resource-types.ts from its resource schema's handlers.*.permissions (aws cloudformation describe-type --type RESOURCE --type-name ${type})`,
+      );
+    }
+    for (const op of HANDLER_OPERATIONS) {
+      for (const action of handlers[op]) {
+        needs.push({ action, scope: { kind: 'prefix' }, reason: `CloudFormation: ${op} ${type}` });
+      }
+    }
+  }
+  return needs;
+}
+
+function signalNeeds(scenario: Scenario): Need[] {
+  const needs: Need[] = [];
+  for (const condition of conditionsOf(scenario)) {
+    const { kind } = conditionParts(condition);
+    if (!kind.reads) {
+      throw new PolicyGapError(
+        `signal kind ${kind.name} (used by ${scenario.id}) does not declare the AWS calls it makes (reads), so sirs cannot print a policy that covers it`,
+        `list the calls its probe makes in the reads of src/signals/kinds/${kind.name}.ts`,
+      );
+    }
+    for (const call of kind.reads) needs.push(...callNeeds(call, { kind: 'any' }, `signal ${kind.name}`));
+  }
+  return needs;
+}
+
+/** Every need of the subject, sirs' own first. */
+function needsOf(subject: PolicySubject): Need[] {
+  const needs: Need[] = SIRS_CALLS.flatMap((c) => callNeeds(c.call, c.scope, `sirs: ${c.reason}`));
+  for (const { scenario, template } of subject.scenarios) {
+    needs.push(...templateNeeds(template, `scenario ${scenario.id}`));
+    (scenario.inject.actions ?? []).forEach((a, i) =>
+      needs.push(...stepNeeds(a, `inject action ${i + 1} of ${scenario.id} (${a.call})`)),
+    );
+    (scenario.autopilot ?? []).forEach((s, i) => {
+      if (s.call) needs.push(...stepNeeds(s, `autopilot step ${i + 1} of ${scenario.id} (${s.call})`));
+    });
+    needs.push(...signalNeeds(scenario));
+  }
+  for (const { decoy, template } of subject.decoys ?? []) {
+    needs.push(...templateNeeds(template, `decoy ${decoy.id}`));
+    (decoy.actions ?? []).forEach((a, i) =>
+      needs.push(...stepNeeds(a, `action ${i + 1} of decoy ${decoy.id} (${a.call})`)),
+    );
+  }
+  return needs;
+}
+
+/** The policy for the subject: statements grouped by service and by the resources they grant. */
+export function policyFor(subject: PolicySubject, opts: { namePrefix: string }): SirsPolicy {
+  const groups = new Map<
+    string,
+    { service: string; scoped: ScopedResources; reasons: Map<string, Set<string>> }
+  >();
+  for (const need of needsOf(subject)) {
+    const scoped = resourcesFor(need.action, need.scope, opts.namePrefix);
+    const service = need.action.slice(0, need.action.indexOf(':'));
+    const key = `${service} ${scoped.how} ${scoped.resources.join(' ')}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { service, scoped, reasons: new Map() }));
+    let reasons = group.reasons.get(need.action);
+    if (!reasons) group.reasons.set(need.action, (reasons = new Set()));
+    reasons.add(need.reason);
+  }
+  const statements: ExplainedStatement[] = [];
+  const sids = new Map<string, number>();
+  const ordered = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [, g] of ordered) {
+    const base = `${serviceLabel(g.service)}${HOW_LABEL[g.scoped.how]}`;
+    const n = (sids.get(base) ?? 0) + 1;
+    sids.set(base, n);
+    const actions = [...g.reasons.keys()].sort();
+    const reasons: Record<string, string[]> = {};
+    for (const a of actions) reasons[a] = [...g.reasons.get(a)!].sort();
+    const resource = g.scoped.resources.length === 1 ? g.scoped.resources[0]! : g.scoped.resources;
+    statements.push({
+      Sid: n === 1 ? base : `${base}${n}`,
+      Effect: 'Allow',
+      Action: actions,
+      Resource: resource,
+      reasons,
+    });
+  }
+  return {
+    scenarios: subject.scenarios.map((s) => s.scenario.id),
+    namePrefix: opts.namePrefix,
+    document: {
+      Version: '2012-10-17',
+      Statement: statements.map(({ Sid, Effect, Action, Resource }) => ({ Sid, Effect, Action, Resource })),
+    },
+    statements,
+  };
+}
