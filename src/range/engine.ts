@@ -187,7 +187,7 @@ export class RangeEngine {
         `range: internal error in ${route.service}:${op?.name ?? '?'}: ${(err as Error).stack ?? String(err)}`,
       );
       const internal = new ServiceError(
-        codec.protocol === 'json' ? 'InternalFailure' : 'InternalError',
+        codec.protocol === 'json' || codec.protocol === 'rest-json' ? 'InternalFailure' : 'InternalError',
         'We encountered an internal error. Please try again.',
         500,
       );
@@ -427,6 +427,8 @@ function unknownOperation(
         'UnknownOperationException',
         `Unknown operation ${name ?? req.headers['x-amz-target'] ?? ''}`,
       );
+    case 'rest-json':
+      return new ServiceError('UnknownOperationException', `Unknown operation ${req.method} ${req.path}`, 404);
     case 'rest-xml':
       return new ServiceError(
         'MethodNotAllowed',
@@ -459,6 +461,7 @@ function unknownService(codec: Codec, service: string): ServiceError {
   const message = `The range does not emulate the service '${service}' (see RANGE-COVERAGE.md for the services it does).`;
   switch (codec.protocol) {
     case 'json':
+    case 'rest-json':
     case 'smithy-rpc-v2-cbor':
       return new ServiceError('UnknownOperationException', message);
     case 'rest-xml':

@@ -3,11 +3,13 @@ import { record } from './records.js';
 
 /** Who made a call, as CloudTrail's userIdentity and STS GetCallerIdentity describe it. */
 export interface Principal {
-  type: 'Root' | 'IAMUser' | 'AssumedRole' | 'AWSAccount';
+  type: 'Root' | 'IAMUser' | 'AssumedRole' | 'AWSAccount' | 'AWSService';
   accountId: string;
   arn: string;
   principalId: string;
   userName?: string;
+  /** For AWSService principals: the service acting (`lambda.amazonaws.com`), as `Principal: { Service }` names it. */
+  service?: string;
   /** For assumed-role sessions: the role and the session. */
   session?: {
     roleArn: string;
@@ -58,6 +60,15 @@ export const identityState = defineState<IdentityState>('identity', 'range', () 
 
 export function rootPrincipal(accountId: string): Principal {
   return { type: 'Root', accountId, arn: `arn:aws:iam::${accountId}:root`, principalId: accountId };
+}
+
+/**
+ * A service acting in an account on its own behalf, e.g. Lambda assuming a function's execution role:
+ * a trust policy lets it in with `"Principal": { "Service": "lambda.amazonaws.com" }`, and CloudTrail
+ * records it as `userIdentity: { type: "AWSService", invokedBy: <service> }`.
+ */
+export function servicePrincipal(service: string, accountId: string): Principal {
+  return { type: 'AWSService', accountId, arn: service, principalId: service, service };
 }
 
 export const anonymousPrincipal: Principal = {

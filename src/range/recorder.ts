@@ -72,6 +72,9 @@ export function userIdentityOf(
   if (principal.type === 'AWSAccount') {
     return { type: 'AWSAccount', principalId: '', accountId: 'anonymous' };
   }
+  // A service acting for itself (Lambda assuming an execution role) is named by the service only.
+  if (principal.type === 'AWSService')
+    return { type: 'AWSService', invokedBy: invokedBy ?? principal.service };
   base.principalId = principal.principalId;
   base.arn = principal.arn;
   base.accountId = principal.accountId;

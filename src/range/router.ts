@@ -5,6 +5,7 @@ import { ec2Codec } from './protocol/ec2.js';
 import { jsonCodec } from './protocol/json.js';
 import { cborCodec } from './protocol/cbor.js';
 import { restXmlCodec } from './protocol/rest-xml.js';
+import { restJsonCodec } from './protocol/rest-json.js';
 import { isIncomplete, isLegacy, readClaim, type Claim } from './auth/sigv4.js';
 import { has } from './records.js';
 
@@ -48,6 +49,7 @@ const codecs: Record<string, Codec> = {
   ec2: ec2Codec,
   json: jsonCodec,
   'rest-xml': restXmlCodec,
+  'rest-json': restJsonCodec,
   'smithy-rpc-v2-cbor': cborCodec,
 };
 

@@ -12,6 +12,7 @@ function family(protocol: string): Family {
     case 'rest-xml':
       return 's3';
     case 'json':
+    case 'rest-json':
     case 'smithy-rpc-v2-cbor':
       return 'json';
     case 'ec2':

@@ -4,6 +4,7 @@ import { cloudTrailService } from './cloudtrail/index.js';
 import { ec2Service } from './ec2/index.js';
 import { iamService } from './iam/index.js';
 import { kmsService } from './kms/index.js';
+import { lambdaService } from './lambda/index.js';
 import { logsService } from './logs/index.js';
 import { monitoringService } from './monitoring/index.js';
 import { s3Service } from './s3/index.js';
@@ -26,4 +27,5 @@ export const rangeServices: readonly ServiceDefinition[] = [
   logsService,
   cloudTrailService,
   cloudformationService,
+  lambdaService,
 ];

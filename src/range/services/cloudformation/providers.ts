@@ -2,6 +2,7 @@ import { cloudTrailProviders } from '../cloudtrail/cfn.js';
 import { ec2Providers } from '../ec2/cfn.js';
 import { iamProviders } from '../iam/cfn.js';
 import { kmsProviders } from '../kms/cfn.js';
+import { lambdaProviders } from '../lambda/cfn.js';
 import { logsProviders } from '../logs/cfn.js';
 import { monitoringProviders } from '../monitoring/cfn.js';
 import { s3Providers } from '../s3/cfn.js';
@@ -26,4 +27,5 @@ export const resourceProviders: ProviderTable = record({
   ...ssmProviders,
   ...monitoringProviders,
   ...snsProviders,
+  ...lambdaProviders,
 });

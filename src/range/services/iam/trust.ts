@@ -47,6 +47,11 @@ function principalMatches(s: Statement, caller: Principal): boolean {
 function principalListed(principal: unknown, caller: Principal): boolean {
   if (principal === '*') return true;
   if (typeof principal !== 'object' || principal === null) return false;
+  // A service principal (lambda.amazonaws.com assuming an execution role) is listed under Service only.
+  if (caller.type === 'AWSService') {
+    const services = (principal as Record<string, unknown>).Service;
+    return services !== undefined && stringsOf(services).includes(caller.service ?? '');
+  }
   const aws = (principal as Record<string, unknown>).AWS;
   if (aws === undefined) return false;
   return stringsOf(aws).some((p) => {
