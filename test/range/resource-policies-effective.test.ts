@@ -110,11 +110,11 @@ describe('range: the policies IAM evaluates for a principal', function () {
       ['arn:aws:iam::aws:policy/AWSDenyAll', 'identity'],
     ]);
     expect(got.identity[1]?.document.Statement).to.deep.equal([
-      { Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
+      { Effect: 'Allow', Action: ['ec2:DescribeInstances'], Resource: ['*'] },
     ]);
     expect(got.identity[3]?.document.Statement[0]).to.include({ Effect: 'Deny' });
     expect(got.boundary).to.deep.include({ id: boundary!.Arn, kind: 'boundary' });
-    expect(got.boundary?.document.Statement[0]).to.include({ Action: 's3:*' });
+    expect(got.boundary?.document.Statement[0]?.Action).to.deep.equal(['s3:*']);
     expect(got.session).to.equal(undefined);
   });
 

@@ -17,9 +17,9 @@ import {
   PutPublicAccessBlockCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { identityState } from '../../src/range/identity.js';
 import { canonicalId } from '../../src/range/services/s3/store.js';
 import { failure as fails, startTestRange, type TestRange } from './harness.js';
+import { otherAccountUser } from './other-account.js';
 
 const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 const AUTHENTICATED_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
@@ -242,22 +242,13 @@ describe('range: S3 access control (bucket policies, ACLs, anonymous and cross-a
   });
 });
 
-/** An S3 client for an IAM user of another account (the range has no Organizations to make one). */
+/** An S3 client for an IAM user of another account (its own account allows it everything). */
 function otherAccountClient(range: TestRange, accountId = '210987654321'): S3Client {
-  const accessKeyId = 'AKIAOTHERACCOUNTACL1';
-  const secretAccessKey = 'other-account-secret-not-a-real-key-0001';
-  range.engine.state.get(identityState, '', '').credentials[accessKeyId] = {
-    accessKeyId,
-    secretAccessKey,
-    status: 'Active',
-    createdAt: new Date(),
-    principal: {
-      type: 'IAMUser',
-      accountId,
-      arn: `arn:aws:iam::${accountId}:user/partner`,
-      principalId: 'AIDAOTHERACCOUNT0002',
-      userName: 'partner',
-    },
-  };
+  const { accessKeyId, secretAccessKey } = otherAccountUser(range, {
+    accountId,
+    userName: 'partner',
+    accessKeyId: 'AKIAOTHERACCOUNTACL1',
+    secretAccessKey: 'other-account-secret-not-a-real-key-0001',
+  });
   return new S3Client(range.clientConfig({ credentials: { accessKeyId, secretAccessKey } }));
 }

@@ -1,17 +1,12 @@
 import { expect } from 'chai';
 import { isAclPublic } from '../../src/range/services/s3/acl.js';
-import {
-  PolicyError,
-  evaluatePolicy,
-  isPolicyPublic,
-  parseBucketPolicy,
-  type PolicyRequest,
-} from '../../src/range/services/s3/policy.js';
+import { evaluate } from '../../src/range/policy/evaluate.js';
+import type { EvaluationRequest, PolicyDocument } from '../../src/range/policy/types.js';
+import { PolicyError, isPolicyPublic, parseBucketPolicy } from '../../src/range/services/s3/policy.js';
 import {
   ALL_USERS,
   AUTHENTICATED_USERS,
   LOG_DELIVERY,
-  canonicalId,
   ownerGrant,
 } from '../../src/range/services/s3/store.js';
 
@@ -30,6 +25,19 @@ const publicRead = {
 
 function isPublic(...statements: object[]): boolean {
   return isPolicyPublic(parseBucketPolicy(policy(...statements), bucket));
+}
+
+type PolicyRequest = Omit<EvaluationRequest, 'principal'> & { principal: EvaluationRequest['principal'] };
+
+/** What a bucket policy alone says of a request, on the range's one evaluator. */
+function evaluatePolicy(doc: PolicyDocument, request: PolicyRequest): 'Allow' | 'Deny' | 'None' {
+  const d = evaluate({
+    request,
+    identity: [],
+    resource: { id: 'bucket-policy', kind: 'resource', document: doc },
+  });
+  if (d.decision === 'explicitDeny') return 'Deny';
+  return d.matched.some((m) => m.effect === 'Allow') ? 'Allow' : 'None';
 }
 
 function malformed(text: string): string {
@@ -142,7 +150,7 @@ describe('range: S3 bucket policy rules (unit)', () => {
     });
   });
 
-  describe('evaluation of a request', () => {
+  describe('evaluation of a request (on the shared evaluator)', () => {
     const doc = parseBucketPolicy(
       policy(
         publicRead,
@@ -174,7 +182,7 @@ describe('range: S3 bucket policy rules (unit)', () => {
       resource: string,
       context: PolicyRequest['context'] = {},
     ): PolicyRequest => ({
-      principal: { anonymous: true },
+      principal: { arn: '', accountId: '', type: 'Anonymous' },
       action,
       resource,
       context,
@@ -182,7 +190,7 @@ describe('range: S3 bucket policy rules (unit)', () => {
     const auditor = {
       accountId: '111122223333',
       arn: 'arn:aws:sts::111122223333:assumed-role/Auditor/s1',
-      canonicalId: canonicalId('111122223333'),
+      type: 'AssumedRole' as const,
       roleArn: 'arn:aws:iam::111122223333:role/Auditor',
     };
 

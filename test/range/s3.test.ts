@@ -22,9 +22,9 @@ import {
 } from '@aws-sdk/client-s3';
 import type { CloudTrailRecord } from '../../src/range/history.js';
 import type { ServiceDefinition } from '../../src/range/context.js';
-import { identityState } from '../../src/range/identity.js';
 import { rangeServices } from '../../src/range/services/index.js';
 import { failure as fails, signRequest, startTestRange, type TestRange } from './harness.js';
+import { otherAccountUser } from './other-account.js';
 
 /** Data events reach services' onEvent only (never LookupEvents); this spy collects them. */
 
@@ -41,23 +41,15 @@ function dataEventSpy(): { service: ServiceDefinition; events: CloudTrailRecord[
   };
 }
 
-/** Credentials of an IAM user in another account (the range has no Organizations to make one). */
+/** Credentials of an IAM user in another account, allowed everything by its own account's policies. */
 function otherAccount(range: TestRange, accountId = '210987654321') {
-  const accessKeyId = 'AKIAOTHERACCOUNT0S3T';
-  range.engine.state.get(identityState, '', '').credentials[accessKeyId] = {
-    accessKeyId,
+  const { accessKeyId, secretAccessKey } = otherAccountUser(range, {
+    accountId,
+    userName: 'outsider',
+    accessKeyId: 'AKIAOTHERACCOUNT0S3T',
     secretAccessKey: 'other-account-secret-not-a-real-key-0000',
-    status: 'Active',
-    createdAt: new Date(),
-    principal: {
-      type: 'IAMUser',
-      accountId,
-      arn: `arn:aws:iam::${accountId}:user/outsider`,
-      principalId: 'AIDAOTHERACCOUNT0001',
-      userName: 'outsider',
-    },
-  };
-  return { accessKeyId, secretAccessKey: 'other-account-secret-not-a-real-key-0000' };
+  });
+  return { accessKeyId, secretAccessKey };
 }
 
 describe('range: S3 buckets and objects', () => {

@@ -1,8 +1,9 @@
 import type { CallContext } from '../../context.js';
 import { DEFAULT_ADMIN_USER, type Credential, type Principal } from '../../identity.js';
-import type { PolicyDocument, SourcedPolicy, Statement } from '../../policy/types.js';
+import { parsePolicy } from '../../policy/parse.js';
+import type { PolicyDocument, SourcedPolicy } from '../../policy/types.js';
 import { awsManagedPolicy } from './aws-policies.js';
-import { decodeDocument, statementsOf } from './documents.js';
+import { decodeDocument } from './documents.js';
 import { iamOf, keyOf, type IamState } from './store.js';
 
 /**
@@ -19,12 +20,6 @@ export type PrincipalPolicies =
       boundary?: SourcedPolicy;
       session?: SourcedPolicy[];
     };
-
-/** Session facts the STS credential carries (AssumeRole's Policy and PolicyArns), read defensively. */
-interface SessionFacts {
-  sessionPolicy?: string;
-  sessionPolicyArns?: string[];
-}
 
 /** What one entity's policies are made of: ids, kinds and document texts, compared by identity. */
 interface Source {
@@ -66,7 +61,7 @@ export function principalPolicies(
     return UNRESTRICTED;
   }
   const iam = iamOf(ctx, principal.accountId);
-  const sources = sourcesOf(iam, principal, credential as (Credential & SessionFacts) | undefined);
+  const sources = sourcesOf(iam, principal, credential);
   if (!sources) return NOTHING;
   let byPrincipal = memos.get(iam);
   if (!byPrincipal) memos.set(iam, (byPrincipal = new Map()));
@@ -81,7 +76,7 @@ export function principalPolicies(
 function sourcesOf(
   iam: IamState,
   principal: Principal,
-  credential: (Credential & SessionFacts) | undefined,
+  credential: Credential | undefined,
 ): Source[] | undefined {
   const out: Source[] = [];
   let boundaryArn: string | undefined;
@@ -166,15 +161,12 @@ function assemble(sources: readonly Source[]): PrincipalPolicies {
  * deleted since a session named it) grants nothing rather than failing the request.
  */
 function documentOf(text: string | undefined): PolicyDocument {
-  if (text === undefined) return { Statement: [] };
+  if (text === undefined) return NO_STATEMENTS;
   try {
-    const json = decodeDocument(text);
-    const version = (JSON.parse(json) as { Version?: unknown }).Version;
-    return {
-      ...(typeof version === 'string' ? { Version: version } : {}),
-      Statement: statementsOf(json) as unknown as Statement[],
-    };
+    return parsePolicy(decodeDocument(text));
   } catch {
-    return { Statement: [] };
+    return NO_STATEMENTS;
   }
 }
+
+const NO_STATEMENTS: PolicyDocument = { Statement: [] };

@@ -1,15 +1,14 @@
 import type { PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
 import type { CallContext } from '../../context.js';
 import { ServiceError, isServiceError } from '../../errors.js';
-import { rootPrincipal } from '../../identity.js';
+import { identityState, rootPrincipal } from '../../identity.js';
+import { denialMessage } from '../../policy/message.js';
+import { evaluate } from '../../policy/evaluate.js';
+import { parsePolicy } from '../../policy/parse.js';
+import type { Decision, EvaluationRequest, RequestPrincipal, SourcedPolicy } from '../../policy/types.js';
+import { principalPolicies } from '../iam/effective.js';
 import { aclPermissionFor, isAclPublic, onlyOwnerFullControl } from './acl.js';
-import {
-  evaluatePolicy,
-  isPolicyPublic,
-  parseBucketPolicy,
-  type PolicyDocument,
-  type RequestPrincipal,
-} from './policy.js';
+import { isPolicyPublic } from './policy.js';
 import {
   ALL_USERS,
   AUTHENTICATED_USERS,
@@ -49,20 +48,46 @@ export async function effectiveBlock(ctx: CallContext, bucket: Bucket): Promise<
   };
 }
 
+/** The caller as the policy evaluator sees it: a bucket policy's Principal element and aws:Principal* keys. */
 export function requestPrincipal(ctx: CallContext): RequestPrincipal {
   const p = ctx.principal;
-  if (p.type === 'AWSAccount') return { anonymous: true };
-  return {
-    accountId: p.accountId,
-    arn: p.arn,
-    canonicalId: canonicalId(p.accountId),
-    roleArn: p.session?.roleArn,
-  };
+  switch (p.type) {
+    case 'AWSAccount':
+      return { arn: '', accountId: '', type: 'Anonymous' };
+    case 'Root':
+      return { arn: p.arn, accountId: p.accountId, type: 'Root', canonicalUserId: canonicalId(p.accountId) };
+    case 'IAMUser':
+      return {
+        arn: p.arn,
+        accountId: p.accountId,
+        type: 'IAMUser',
+        canonicalUserId: canonicalId(p.accountId),
+      };
+    case 'AssumedRole':
+      return {
+        arn: p.arn,
+        accountId: p.accountId,
+        type: 'AssumedRole',
+        roleArn: p.session?.roleArn,
+        canonicalUserId: canonicalId(p.accountId),
+      };
+    default:
+      return { arn: p.arn, accountId: p.accountId, type: 'Service', service: p.arn };
+  }
 }
 
-export function bucketPolicy(bucket: Bucket): PolicyDocument | undefined {
-  return bucket.policy === undefined ? undefined : parseBucketPolicy(bucket.policy, bucket.name);
+/** The bucket policy as the evaluator takes it (parsed once per text), or undefined. */
+export function bucketPolicy(bucket: Bucket): SourcedPolicy | undefined {
+  if (bucket.policy === undefined) return undefined;
+  try {
+    return { id: BUCKET_POLICY_ID, kind: 'resource', document: parsePolicy(bucket.policy) };
+  } catch {
+    return undefined;
+  }
 }
+
+/** The SourcePolicyId the simulator and the decisions name a bucket policy by. */
+export const BUCKET_POLICY_ID = 'bucket-policy';
 
 /** The AccessDenied S3 answers: with the reason inside the owner's account, a bare one otherwise. */
 export function accessDenied(
@@ -90,13 +115,24 @@ export interface AccessRequest {
   context?: Record<string, string | undefined>;
 }
 
+/** An identity-based policy standing for an unrestricted principal (root, the range's administrator). */
+const UNRESTRICTED: SourcedPolicy = {
+  id: 'unrestricted',
+  kind: 'identity',
+  document: { Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+};
+
 /**
- * May the caller perform `action` on the bucket (or one of its objects)? Explicit denies in the
- * bucket policy apply to everyone. Principals of the owning account are otherwise allowed: the range
- * does not evaluate the IAM policies of the owner's own users and roles. Anyone else (other accounts,
- * anonymous callers) needs a bucket policy grant (ignored for public policies under
- * RestrictPublicBuckets) or an ACL grant (ignored under BucketOwnerEnforced, and for public grants
- * under IgnorePublicAcls).
+ * May the caller perform `action` on the bucket (or one of its objects)? As "How Amazon S3 authorizes a
+ * request" (S3 User Guide) describes, on the shared evaluator:
+ * - an explicit Deny in the caller's policies (identity, boundary, session) or the bucket policy wins;
+ * - user context: the caller's own account must allow it: its identity-based policies (within its
+ *   boundary and session policies), or, within the bucket owner's account, the bucket policy; the
+ *   account root and the range's administrator are unrestricted; anonymous callers have no user context;
+ * - bucket context: a caller from another account (or anonymous) also needs the bucket policy (ignored
+ *   for public policies under RestrictPublicBuckets) or an ACL grant (ignored under
+ *   BucketOwnerEnforced, and for public grants under IgnorePublicAcls);
+ * - object context: an object another account wrote (ObjectWriter) is reached only through its ACL.
  */
 export async function authorize(
   ctx: CallContext,
@@ -110,36 +146,109 @@ export async function authorize(
   const expectedOwner = ctx.http?.headers['x-amz-expected-bucket-owner'];
   if (expectedOwner !== undefined && expectedOwner !== bucket.owner)
     throw accessDenied(ctx, action, resource);
-  const sameAccount = !who.anonymous && who.accountId === bucket.owner;
-  const doc = bucketPolicy(bucket);
-  const decision = doc
-    ? evaluatePolicy(doc, { principal: who, action, resource, context: conditionContext(ctx, req.context) })
-    : 'None';
-  if (
-    decision === 'Deny' &&
-    !(sameAccount && ctx.principal.type === 'Root' && rootAlwaysAllowed.has(action))
-  ) {
-    throw accessDenied(
-      ctx,
-      action,
-      resource,
-      sameAccount ? 'with an explicit deny in a resource-based policy' : undefined,
-    );
-  }
+  const anonymous = who.type === 'Anonymous';
+  const sameAccount = !anonymous && who.accountId === bucket.owner;
+  const policy = bucketPolicy(bucket);
   // Allow statements apply only to objects the bucket owner owns; an object another account wrote
   // (ObjectWriter) is readable by the bucket owner only through the object's ACL.
   const ownedByBucketOwner =
     !req.object || req.object.owner === bucket.owner || bucket.ownership === 'BucketOwnerEnforced';
-  if (sameAccount && (ownedByBucketOwner || !aclPermissionFor(action, true))) return;
-  const block = await effectiveBlock(ctx, bucket);
-  if (
-    decision === 'Allow' &&
-    ownedByBucketOwner &&
-    !(block.RestrictPublicBuckets && doc && isPolicyPublic(doc))
-  )
-    return;
-  if (aclAllows(bucket, req, action, who, block)) return;
-  throw accessDenied(ctx, action, resource);
+  const objectAclDecides = !ownedByBucketOwner && aclPermissionFor(action, true) !== undefined;
+  const block = sameAccount && !objectAclDecides ? undefined : await effectiveBlock(ctx, bucket);
+  const policyGrants =
+    !objectAclDecides &&
+    !(!sameAccount && block?.RestrictPublicBuckets && policy && isPolicyPublic(policy.document));
+  const request: EvaluationRequest = {
+    principal: who,
+    action,
+    resource,
+    resourceAccountId: bucket.owner,
+    context: conditionContext(ctx, req.context),
+  };
+  const mine = anonymous ? undefined : callerPolicies(ctx);
+  const decision = evaluate({
+    request,
+    identity: mine ? mine.identity : [],
+    boundary: mine?.boundary,
+    session: mine?.session,
+    resource: policy && (policyGrants ? policy : denialsOnly(policy)),
+  });
+  if (decision.decision === 'explicitDeny') {
+    if (sameAccount && ctx.principal.type === 'Root' && rootAlwaysAllowed.has(action)) return;
+    throw denied(ctx, request, decision, sameAccount);
+  }
+  if (decision.decision === 'allowed' && !objectAclDecides) return;
+  // Anonymous callers have no account of their own: the bucket policy's allow is all they can have.
+  const bucketPolicyAllows = decision.matched.some((m) => m.kind === 'resource' && m.effect === 'Allow');
+  if (anonymous && bucketPolicyAllows && !objectAclDecides) return;
+  if (sameAccount && !objectAclDecides) throw denied(ctx, request, decision, true);
+  // What is left is an ACL's grant, which never stands in for the caller's own account (user context).
+  const userContext = anonymous || identityAllows(request, mine);
+  if (userContext && aclAllows(bucket, req, action, who, block)) return;
+  throw decision.decision === 'allowed'
+    ? accessDenied(ctx, action, resource)
+    : denied(ctx, request, decision, sameAccount);
+}
+
+/**
+ * An action on the account's buckets as a whole (CreateBucket, ListBuckets): only the caller's own
+ * policies decide; anonymous callers are refused.
+ */
+export function authorizeAccountAction(ctx: CallContext, action: string, resource: string): void {
+  const who = requestPrincipal(ctx);
+  if (who.type === 'Anonymous') throw new ServiceError('AccessDenied', 'Access Denied', 403);
+  const request: EvaluationRequest = { principal: who, action, resource, context: conditionContext(ctx) };
+  const mine = callerPolicies(ctx);
+  const decision = evaluate({
+    request,
+    identity: mine.identity,
+    boundary: mine.boundary,
+    session: mine.session,
+  });
+  if (decision.decision !== 'allowed') throw denied(ctx, request, decision, true);
+}
+
+type CallerPolicies = { identity: SourcedPolicy[]; boundary?: SourcedPolicy; session?: SourcedPolicy[] };
+
+function callerPolicies(ctx: CallContext): CallerPolicies {
+  const credential = ctx.accessKeyId ? ctx.state(identityState).credentials[ctx.accessKeyId] : undefined;
+  const found = principalPolicies(ctx, ctx.principal, credential);
+  return found.unrestricted ? { identity: [UNRESTRICTED] } : found;
+}
+
+/** Whether the caller's own account allows the request (identity, boundary and session policies). */
+function identityAllows(request: EvaluationRequest, mine: CallerPolicies | undefined): boolean {
+  if (!mine) return false;
+  const own = { ...request, resourceAccountId: request.principal.accountId };
+  return (
+    evaluate({ request: own, identity: mine.identity, boundary: mine.boundary, session: mine.session })
+      .decision === 'allowed'
+  );
+}
+
+/** A bucket policy whose allows do not count here (RestrictPublicBuckets, objects of other accounts). */
+function denialsOnly(policy: SourcedPolicy): SourcedPolicy {
+  return {
+    ...policy,
+    document: { ...policy.document, Statement: policy.document.Statement.filter((s) => s.Effect === 'Deny') },
+  };
+}
+
+/** S3's AccessDenied: AWS's reason inside the bucket owner's account, a bare "Access Denied" otherwise. */
+function denied(
+  ctx: CallContext,
+  request: EvaluationRequest,
+  decision: Decision,
+  sameAccount: boolean,
+): ServiceError {
+  if (!sameAccount || ctx.principal.type === 'AWSAccount')
+    return new ServiceError('AccessDenied', 'Access Denied', 403);
+  // S3 quotes the resource in its messages.
+  const message = denialMessage(request, decision).replace(
+    `on resource: ${request.resource} `,
+    `on resource: "${request.resource}" `,
+  );
+  return new ServiceError('AccessDenied', message, 403);
 }
 
 /**
@@ -171,7 +280,7 @@ function aclAllows(
   req: AccessRequest,
   action: string,
   who: RequestPrincipal,
-  block: EffectiveBlock,
+  block: EffectiveBlock | undefined,
 ): boolean {
   if (bucket.ownership === 'BucketOwnerEnforced') return false;
   const onObject = req.key !== undefined && req.object !== undefined;
@@ -180,10 +289,11 @@ function aclAllows(
   const grants = onObject ? req.object!.acl : bucket.acl;
   return grants.some((g) => {
     if (g.permission !== needed && g.permission !== 'FULL_CONTROL') return false;
-    if (g.grantee.type === 'CanonicalUser') return !who.anonymous && g.grantee.id === who.canonicalId;
-    if (block.IgnorePublicAcls) return false;
+    const anonymous = who.type === 'Anonymous';
+    if (g.grantee.type === 'CanonicalUser') return !anonymous && g.grantee.id === canonicalId(who.accountId);
+    if (block?.IgnorePublicAcls) return false;
     if (g.grantee.uri === ALL_USERS) return true;
-    return g.grantee.uri === AUTHENTICATED_USERS && !who.anonymous;
+    return g.grantee.uri === AUTHENTICATED_USERS && !anonymous;
   });
 }
 

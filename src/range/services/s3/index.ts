@@ -75,6 +75,8 @@ const dataEvents = new Set([
 export const s3Service: ServiceDefinition = {
   name: 's3',
   eventSource: 's3.amazonaws.com',
+  // S3 evaluates bucket policies, ACLs and the caller's IAM policies itself (access.ts).
+  authorizesItself: true,
   handlers: {
     CreateBucket: createBucket,
     DeleteBucket: deleteBucket,

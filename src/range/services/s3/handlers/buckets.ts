@@ -13,7 +13,7 @@ import type { CallContext } from '../../../context.js';
 import { ServiceError } from '../../../errors.js';
 import type { RawRestResponse } from '../../../protocol/rest-xml.js';
 import { cannedAcl, headerGrants, isAclPublic, onlyOwnerFullControl } from '../acl.js';
-import { authorize } from '../access.js';
+import { authorize, authorizeAccountAction } from '../access.js';
 import { getBucket } from '../common.js';
 import { canonicalId, defaultEncryption, ownerGrant, s3State, type Bucket } from '../store.js';
 import { record } from '../../../records.js';
@@ -27,10 +27,6 @@ export function validBucketName(name: string): boolean {
   if (name.includes('..') || /^\d+\.\d+\.\d+\.\d+$/.test(name)) return false;
   if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name)) return false;
   return !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name);
-}
-
-function anonymousDenied(ctx: CallContext): void {
-  if (ctx.principal.type === 'AWSAccount') throw new ServiceError('AccessDenied', 'Access Denied', 403);
 }
 
 function bucketRegion(ctx: CallContext, constraint: string | undefined): string {
@@ -53,8 +49,8 @@ function bucketRegion(ctx: CallContext, constraint: string | undefined): string 
 }
 
 export function createBucket(ctx: CallContext, input: CreateBucketRequest): CreateBucketOutput {
-  anonymousDenied(ctx);
   const name = input.Bucket ?? '';
+  authorizeAccountAction(ctx, 's3:CreateBucket', `arn:aws:s3:::${name}`);
   if (!validBucketName(name))
     throw new ServiceError('InvalidBucketName', 'The specified bucket is not valid.', 400, {
       fields: { BucketName: name },
@@ -140,7 +136,7 @@ export async function deleteBucket(ctx: CallContext, input: DeleteBucketRequest)
 }
 
 export function listBuckets(ctx: CallContext, input: ListBucketsRequest): ListBucketsOutput {
-  anonymousDenied(ctx);
+  authorizeAccountAction(ctx, 's3:ListAllMyBuckets', '*');
   const max = input.MaxBuckets;
   if (max !== undefined && (max < 1 || max > 10000)) {
     throw new ServiceError('InvalidArgument', 'Invalid max-buckets value', 400, {
