@@ -16,6 +16,7 @@ import type { FaultInjector } from './faults.js';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { has } from './records.js';
+import { Authorizer } from './authz/authorizer.js';
 
 export interface EngineOptions {
   info: RangeInfo;
@@ -57,6 +58,8 @@ export class RangeEngine {
   private readonly maxBodyBytes: number;
   /** Handlers' clock: work they schedule changes state outside any request, so it marks the state for saving. */
   private readonly handlerClock: RangeClock;
+  /** IAM policy evaluation for users and role sessions (root and the built-in administrator pass). */
+  private readonly authorizer: Authorizer;
 
   constructor(opts: EngineOptions) {
     this.info = opts.info;
@@ -75,6 +78,7 @@ export class RangeEngine {
     this.faults = opts.faults;
     this.signatureClock = opts.signatureClock ?? opts.clock;
     this.log = opts.log ?? (() => {});
+    this.authorizer = new Authorizer(this.log);
     this.maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     for (const s of opts.services) this.services.set(s.name, s);
   }
@@ -170,6 +174,7 @@ export class RangeEngine {
       try {
         input = codec.parse(op, req);
         checkRequired(op, input, codec.protocol === 'smithy-rpc-v2-cbor' ? 'json' : codec.protocol);
+        await this.authorizer.authorize({ ctx, service: svc, operation: op.name, input });
         const fault = this.faults?.decide(route.service, op.name, codec.protocol);
         if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
         if (fault?.error) throw fault.error;
@@ -288,6 +293,9 @@ export class RangeEngine {
     const args = input as Record<string, unknown>;
     try {
       checkRequired(op, args, model.metadata.protocol);
+      // A service acting for a principal (CloudFormation creating a stack's resources) needs the
+      // principal's permissions; the range's own internal reads do not.
+      if (ctx.invokedBy) await this.authorizer.authorize({ ctx, service: svc, operation, input: args });
       const output = await handler(ctx, args);
       if (!isReadOnly(operation)) this.state.markDirty();
       if (record) await this.record(ctx, svc, op, args, output, undefined);
@@ -428,7 +436,11 @@ function unknownOperation(
         `Unknown operation ${name ?? req.headers['x-amz-target'] ?? ''}`,
       );
     case 'rest-json':
-      return new ServiceError('UnknownOperationException', `Unknown operation ${req.method} ${req.path}`, 404);
+      return new ServiceError(
+        'UnknownOperationException',
+        `Unknown operation ${req.method} ${req.path}`,
+        404,
+      );
     case 'rest-xml':
       return new ServiceError(
         'MethodNotAllowed',

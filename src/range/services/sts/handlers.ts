@@ -17,7 +17,14 @@ export function getCallerIdentity(ctx: CallContext): GetCallerIdentityResponse {
   return { UserId: p.type === 'Root' ? p.accountId : p.principalId, Account: p.accountId, Arn: p.arn };
 }
 
-function issue(ctx: CallContext, principal: Principal, seconds: number) {
+/** What a session carries besides its principal: session policies and whether MFA was used. */
+interface SessionFacts {
+  sessionPolicy?: string;
+  sessionPolicyArns?: string[];
+  mfaAuthenticated?: boolean;
+}
+
+function issue(ctx: CallContext, principal: Principal, seconds: number, facts: SessionFacts = {}) {
   const accessKeyId = iamId('ASIA');
   const secretAccessKey = secretKey();
   const sessionToken = Buffer.from(`sirs-range-session:${accessKeyId}:${secretKey()}`).toString('base64');
@@ -30,6 +37,7 @@ function issue(ctx: CallContext, principal: Principal, seconds: number) {
     createdAt: ctx.now,
     expiration,
     principal,
+    ...facts,
   };
   return {
     AccessKeyId: accessKeyId,
@@ -99,6 +107,7 @@ export function assumeRole(ctx: CallContext, input: AssumeRoleRequest): AssumeRo
       'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
     );
   }
+  const session = sessionPolicies(input);
   const principalId = `${role.RoleId}:${sessionName}`;
   const arn = `arn:aws:sts::${accountId}:assumed-role/${role.RoleName}/${sessionName}`;
   const principal: Principal = {
@@ -116,9 +125,9 @@ export function assumeRole(ctx: CallContext, input: AssumeRoleRequest): AssumeRo
     },
   };
   return {
-    Credentials: issue(ctx, principal, seconds),
+    Credentials: issue(ctx, principal, seconds, { ...session.facts, mfaAuthenticated: mfa }),
     AssumedRoleUser: { AssumedRoleId: principalId, Arn: arn },
-    PackedPolicySize: input.Policy ? Math.min(100, Math.ceil(input.Policy.length / 20)) : undefined,
+    ...(session.packedSize !== undefined ? { PackedPolicySize: session.packedSize } : {}),
   };
 }
 
@@ -128,5 +137,61 @@ export function getSessionToken(ctx: CallContext, input: GetSessionTokenRequest)
   }
   const max = ctx.principal.type === 'Root' ? 3600 : 129600;
   const seconds = durationOf(ctx, input.DurationSeconds, 900, max, Math.min(43200, max));
-  return { Credentials: issue(ctx, ctx.principal, seconds) };
+  const mfa = input.SerialNumber !== undefined && input.TokenCode !== undefined;
+  return { Credentials: issue(ctx, ctx.principal, seconds, mfa ? { mfaAuthenticated: true } : {}) };
+}
+
+/** The most session policy text (inline document and managed policy ARNs) a session token packs. */
+const PACKED_LIMIT = 2048;
+
+/**
+ * AssumeRole's session policies, checked as STS checks them: the inline `Policy` is at most 2,048
+ * characters of JSON, at most 10 `PolicyArns`, each a policy ARN; and together they must fit the
+ * token's packed space (PackedPolicyTooLarge, with the share they would take).
+ */
+function sessionPolicies(input: AssumeRoleRequest): { facts: SessionFacts; packedSize?: number } {
+  const policy = input.Policy;
+  const arns = (input.PolicyArns ?? []).map((p) => p.arn ?? '');
+  if (policy === undefined && arns.length === 0) return { facts: {} };
+  if (policy !== undefined && (policy.length < 1 || policy.length > 2048)) {
+    throw new ServiceError(
+      'ValidationError',
+      `1 validation error detected: Value at 'policy' failed to satisfy constraint: Member must have length ${policy.length < 1 ? 'greater than or equal to 1' : 'less than or equal to 2048'}`,
+    );
+  }
+  if (arns.length > 10) {
+    throw new ServiceError(
+      'ValidationError',
+      "1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10",
+    );
+  }
+  for (const arn of arns) {
+    if (!/^arn:aws[\w-]*:iam::(aws|\d{12}):policy\/[\u0021-\u007E]+$/.test(arn)) {
+      throw new ServiceError('ValidationError', `${arn} is invalid`);
+    }
+  }
+  let minified = '';
+  if (policy !== undefined) {
+    try {
+      const doc = JSON.parse(policy) as unknown;
+      if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new Error('not an object');
+      minified = JSON.stringify(doc);
+    } catch {
+      throw new ServiceError('MalformedPolicyDocument', 'The policy is not in the valid JSON format.');
+    }
+  }
+  const packed = Math.ceil(((minified.length + arns.join('').length) * 100) / PACKED_LIMIT);
+  if (packed > 100) {
+    throw new ServiceError(
+      'PackedPolicyTooLarge',
+      `Packed policy consumes ${packed}% of allotted space, please use smaller policy.`,
+    );
+  }
+  return {
+    facts: {
+      ...(policy !== undefined ? { sessionPolicy: policy } : {}),
+      ...(arns.length ? { sessionPolicyArns: arns } : {}),
+    },
+    packedSize: packed,
+  };
 }
