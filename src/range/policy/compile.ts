@@ -56,6 +56,7 @@ function compileResources(s: Statement, variables: boolean): CompiledStatement['
       else regexes.push(globRegex(t.fixed, 'resource'));
     }
   }
+  if (!negate && templates.some((t) => t.fixed === '*')) return () => true;
   return (arn, lookup) => {
     let hit = exact.has(arn) || regexes.some((r) => r.test(arn));
     for (let i = 0; !hit && i < dynamic.length; i++) {
@@ -83,12 +84,56 @@ function compileStatement(s: Statement, index: number, variables: boolean): Comp
   return compiled;
 }
 
-const byObject = new WeakMap<PolicyDocument, CompiledStatement[]>();
+/** A compiled document: its statements, indexed by the services their actions can name. */
+export interface CompiledPolicy {
+  statements: readonly CompiledStatement[];
+  /** The statements that may match a lower-cased `service:Action`, in document order. */
+  candidates(lowerAction: string): readonly CompiledStatement[];
+}
+
+/** The service prefix a statement's Action names, or undefined when it may match any service. */
+function servicesOf(s: Statement): Set<string> | undefined {
+  if (s.Action === undefined) return s.NotAction === undefined ? new Set() : undefined;
+  const services = new Set<string>();
+  for (const action of list(s.Action)) {
+    const service = action.split(':')[0]!.toLowerCase();
+    if (!action.includes(':') || /[*?]/.test(service)) return undefined;
+    services.add(service);
+  }
+  return services;
+}
+
+function indexPolicy(statements: readonly Statement[], compiled: CompiledStatement[]): CompiledPolicy {
+  const always: CompiledStatement[] = [];
+  const byService = new Map<string, CompiledStatement[]>();
+  compiled.forEach((c, i) => {
+    const services = servicesOf(statements[i]!);
+    if (services === undefined) {
+      always.push(c);
+      for (const bucket of byService.values()) bucket.push(c);
+      return;
+    }
+    for (const service of services) {
+      let bucket = byService.get(service);
+      if (!bucket) byService.set(service, (bucket = [...always]));
+      bucket.push(c);
+    }
+  });
+  return {
+    statements: compiled,
+    candidates(action) {
+      const colon = action.indexOf(':');
+      return byService.get(colon < 0 ? action : action.slice(0, colon)) ?? always;
+    },
+  };
+}
+
+const byObject = new WeakMap<PolicyDocument, CompiledPolicy>();
 const BY_TEXT_LIMIT = 2000;
-const byText = new Map<string, CompiledStatement[]>();
+const byText = new Map<string, CompiledPolicy>();
 
 /** Compile a document (cached by object, then by its JSON text). */
-export function compilePolicy(document: PolicyDocument): CompiledStatement[] {
+export function compilePolicy(document: PolicyDocument): CompiledPolicy {
   const hit = byObject.get(document);
   if (hit) return hit;
   const text = JSON.stringify(document);
@@ -99,7 +144,10 @@ export function compilePolicy(document: PolicyDocument): CompiledStatement[] {
     const statements = Array.isArray(document.Statement)
       ? document.Statement
       : [document.Statement as Statement];
-    compiled = statements.map((s, i) => compileStatement(s, i, variables));
+    compiled = indexPolicy(
+      statements,
+      statements.map((s, i) => compileStatement(s, i, variables)),
+    );
     if (byText.size >= BY_TEXT_LIMIT) byText.delete(byText.keys().next().value as string);
     byText.set(text, compiled);
   }

@@ -1,4 +1,5 @@
-import { BlockList, isIP } from 'node:net';
+import { inRange, parseIp, parseRange } from './ip.js';
+import type { IpRange } from './ip.js';
 import { isRangeContextKey } from './keys.js';
 import { arnMatches, globMatches, parseTemplate, resolveTemplate, unescapeGlob } from './patterns.js';
 import type { ContextLookup, Template } from './patterns.js';
@@ -172,10 +173,10 @@ function compileValueTest(
   variables: boolean,
 ): (lookup: ContextLookup) => ((requestValue: string) => boolean) | undefined {
   if (base.category === 'Ip') {
-    const blocks = ipBlocks(values);
+    const ranges = values.map(parseRange).filter((r): r is IpRange => r !== undefined);
     const test = (r: string): boolean => {
-      const family = isIP(r);
-      return family !== 0 && blocks.check(r, family === 4 ? 'ipv4' : 'ipv6');
+      const address = parseIp(r);
+      return address !== undefined && ranges.some((range) => inRange(address, range));
     };
     return () => test;
   }
@@ -208,18 +209,4 @@ function fastTest(base: BaseOperator, fixed: string[]): (requestValue: string) =
     return (r) => set.has(r.toLowerCase());
   }
   return (r) => fixed.some((p) => base.compare(p, r));
-}
-
-function ipBlocks(values: string[]): BlockList {
-  const list = new BlockList();
-  for (const v of values) {
-    const [address = '', bits] = v.trim().split('/');
-    const family = isIP(address);
-    if (family === 0) continue;
-    const type = family === 4 ? 'ipv4' : 'ipv6';
-    const prefix = bits === undefined ? (family === 4 ? 32 : 128) : Number(bits);
-    if (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === 4 ? 32 : 128)) continue;
-    list.addSubnet(address, prefix, type);
-  }
-  return list;
 }

@@ -44,7 +44,7 @@ export function evaluate(input: EvaluationInput): Decision {
   policies.push(...sessions);
   if (input.resource) policies.push(input.resource);
   for (const policy of policies) {
-    for (const statement of compilePolicy(policy.document)) {
+    for (const statement of compilePolicy(policy.document).candidates(action)) {
       const grant = applies(statement, policy.kind, request, action, scope, hasBoundary);
       if (grant === undefined) continue;
       const effect = statement.effect!;
