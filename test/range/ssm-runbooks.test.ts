@@ -223,10 +223,12 @@ describe('range: SSM State Manager, Automation and documents (what runbooks use)
     ])) as {
       DocumentIdentifiers: Array<{ Name: string }>;
     };
-    expect(listed.DocumentIdentifiers.map((d) => d.Name)).to.have.members([
+    expect(listed.DocumentIdentifiers.map((d) => d.Name)).to.include.members([
       'AWS-StopEC2Instance',
       'AWS-StartEC2Instance',
+      'AWS-DisablePublicAccessForSecurityGroup',
     ]);
+    expect(listed.DocumentIdentifiers.map((d) => d.Name)).not.to.include('AWS-RunShellScript');
     const content = (await range.aws(['ssm', 'get-document', '--name', 'AWS-RunShellScript'])) as {
       Content: string;
     };

@@ -1,7 +1,9 @@
 import type { ServiceDefinition } from '../context.js';
 import { cloudformationService } from './cloudformation/index.js';
 import { cloudTrailService } from './cloudtrail/index.js';
+import { configService } from './config/index.js';
 import { ec2Service } from './ec2/index.js';
+import { eventsService } from './events/index.js';
 import { iamService } from './iam/index.js';
 import { kmsService } from './kms/index.js';
 import { lambdaService } from './lambda/index.js';
@@ -27,5 +29,7 @@ export const rangeServices: readonly ServiceDefinition[] = [
   logsService,
   cloudTrailService,
   cloudformationService,
+  eventsService,
+  configService,
   lambdaService,
 ];

@@ -8,15 +8,20 @@ import type {
 import type { CallContext } from '../../context.js';
 import { ServiceError, isServiceError } from '../../errors.js';
 import { uuid } from '../../ids.js';
-import { checkDocumentVersion, documents, resolveParameters } from './documents.js';
+import type { AssumeRoleResponse } from '@aws-sdk/client-sts';
+import { identityState, servicePrincipal, type Principal } from '../../identity.js';
+import { checkDocumentVersion, documents, resolveParameters, type DocumentSpec } from './documents.js';
+import { runbooks, type AutomationCall, type StepOutcome } from './runbooks.js';
 import { runTimes } from './runs.js';
 import { ssmState, type StoredAutomation } from './store.js';
 import { record } from '../../records.js';
 
 /**
- * Automation runbooks that act on EC2 (AWS-StopEC2Instance, AWS-StartEC2Instance). The step calls EC2
- * through dispatch when the execution starts, so CloudTrail shows StopInstances invoked by
- * ssm.amazonaws.com; the execution reports InProgress until the step's time has passed on the range clock.
+ * Automation runbooks: AWS-StopEC2Instance and AWS-StartEC2Instance here, the remediation runbooks in
+ * runbooks.ts. The steps call the range through dispatch when the execution starts, so CloudTrail
+ * shows their calls invoked by ssm.amazonaws.com (as the AutomationAssumeRole's session when one is
+ * given); the execution reports InProgress until the steps' time has passed on the range clock, and
+ * then the steps' outcome (the first failed step fails the execution).
  */
 const actions: Record<string, { operation: string; desiredState: string }> = {
   'AWS-StopEC2Instance': { operation: 'StopInstances', desiredState: 'stopped' },
@@ -54,41 +59,94 @@ export async function startAutomationExecution(
     input.Parameters,
     'InvalidAutomationExecutionParametersException',
   );
-  const action = actions[doc.name] as { operation: string; desiredState: string };
-  const instanceIds = parameters['InstanceId'] ?? [];
-  const step: StoredAutomation['steps'][number] = {
-    name: doc.steps[0]?.name ?? 'changeInstanceState',
-    action: 'aws:changeInstanceState',
-    inputs: { InstanceIds: JSON.stringify(instanceIds), DesiredState: JSON.stringify(action.desiredState) },
-  };
-  let outcome: 'Success' | 'Failed' = 'Success';
-  try {
-    await ctx.dispatch(
-      'ec2',
-      action.operation,
-      { InstanceIds: instanceIds },
-      { invokedBy: 'ssm.amazonaws.com' },
-    );
-    step.outputs = {};
-  } catch (err) {
-    if (!isServiceError(err)) throw err;
-    outcome = 'Failed';
-    step.failureMessage = `Step fails when it is Executing. Fail to ${action.operation === 'StopInstances' ? 'stop' : 'start'} instances: ${err.code}: ${err.message}`;
+  const executionId = uuid();
+  const actor = await automationActor(ctx, parameters['AutomationAssumeRole']?.[0] ?? '', executionId);
+  let steps: StoredAutomation['steps'];
+  if ('failure' in actor) {
+    steps = [
+      {
+        name: doc.steps[0]?.name ?? 'assumeRole',
+        action: doc.steps[0]?.action ?? '',
+        inputs: {},
+        failureMessage: actor.failure,
+      },
+    ];
+  } else {
+    const call: AutomationCall = (service, operation, callInput) =>
+      ctx.dispatch(service, operation, callInput, {
+        ...(actor.principal ? { principal: actor.principal } : {}),
+        invokedBy: 'ssm.amazonaws.com',
+      });
+    const runbook = runbooks[doc.name];
+    steps = runbook
+      ? await runbook.run(call, parameters)
+      : [await changeInstanceState(doc, call, parameters)];
   }
+  const failed = steps.find((st) => st.failureMessage);
   const execution: StoredAutomation = {
-    executionId: uuid(),
+    executionId,
     documentName: doc.name,
     parameters,
     executedBy: ctx.principal.arn,
     startedAt: ctx.now,
     endsAt: new Date(ctx.now.getTime() + runTimes.automationMs),
-    outcome,
-    failureMessage: step.failureMessage,
-    steps: [step],
+    outcome: failed ? 'Failed' : 'Success',
+    failureMessage: failed?.failureMessage,
+    steps,
     outputs: record(),
   };
   ctx.state(ssmState).automations[execution.executionId] = execution;
   return { AutomationExecutionId: execution.executionId };
+}
+
+/**
+ * Who the automation's steps act as: with an AutomationAssumeRole, a session of that role that
+ * Systems Manager (ssm.amazonaws.com) assumes, named after the execution, so CloudTrail names the role;
+ * without one, whoever started the automation.
+ */
+async function automationActor(
+  ctx: CallContext,
+  roleArn: string,
+  executionId: string,
+): Promise<{ principal?: Principal } | { failure: string }> {
+  if (!roleArn) return {};
+  try {
+    const out = (await ctx.dispatch(
+      'sts',
+      'AssumeRole',
+      { RoleArn: roleArn, RoleSessionName: executionId },
+      { principal: servicePrincipal('ssm.amazonaws.com', ctx.accountId), invokedBy: 'ssm.amazonaws.com' },
+    )) as AssumeRoleResponse;
+    const key = out.Credentials?.AccessKeyId ?? '';
+    const principal = ctx.state(identityState).credentials[key]?.principal;
+    if (!principal) return { failure: 'The defined assume role is unable to be assumed.' };
+    return { principal };
+  } catch (err) {
+    if (!isServiceError(err)) throw err;
+    return { failure: `The defined assume role is unable to be assumed. ${err.code}: ${err.message}` };
+  }
+}
+
+async function changeInstanceState(
+  doc: DocumentSpec,
+  call: AutomationCall,
+  parameters: Record<string, string[]>,
+): Promise<StepOutcome> {
+  const action = actions[doc.name] as { operation: string; desiredState: string };
+  const instanceIds = parameters['InstanceId'] ?? [];
+  const step: StepOutcome = {
+    name: doc.steps[0]?.name ?? 'changeInstanceState',
+    action: 'aws:changeInstanceState',
+    inputs: { InstanceIds: JSON.stringify(instanceIds), DesiredState: JSON.stringify(action.desiredState) },
+  };
+  try {
+    await call('ec2', action.operation, { InstanceIds: instanceIds });
+    step.outputs = {};
+  } catch (err) {
+    if (!isServiceError(err)) throw err;
+    step.failureMessage = `Step fails when it is Executing. Fail to ${action.operation === 'StopInstances' ? 'stop' : 'start'} instances: ${err.code}: ${err.message}`;
+  }
+  return step;
 }
 
 export function getAutomationExecution(
@@ -111,19 +169,19 @@ export function getAutomationExecution(
     ExecutionStartTime: e.startedAt,
     ExecutionEndTime: done ? e.endsAt : undefined,
     AutomationExecutionStatus: status,
-    StepExecutions: e.steps.map((s) => ({
+    StepExecutions: e.steps.map((s, i) => ({
       StepName: s.name,
       Action: s.action,
       OnFailure: 'Abort',
       MaxAttempts: 1,
       ExecutionStartTime: e.startedAt,
       ExecutionEndTime: done ? e.endsAt : undefined,
-      StepStatus: status,
+      StepStatus: done ? (s.failureMessage ? 'Failed' : 'Success') : 'InProgress',
       Inputs: s.inputs,
       Outputs: done ? s.outputs : undefined,
       FailureMessage: done ? s.failureMessage : undefined,
       StepExecutionId: `${e.executionId.slice(0, 8)}-${s.name}`,
-      IsEnd: true,
+      IsEnd: i === e.steps.length - 1,
     })),
     StepExecutionsTruncated: false,
     Parameters: e.parameters,

@@ -13,11 +13,12 @@ import type { CallContext } from '../../context.js';
 import { ServiceError } from '../../errors.js';
 import { paginate } from '../../paginate.js';
 import { record } from '../../records.js';
+import { runbookDocuments } from './runbook-documents.js';
 
 /** The AWS-owned SSM documents the range runs: what they take, and on which platforms. */
 interface DocumentParameter {
   name: string;
-  type: 'String' | 'StringList';
+  type: 'String' | 'StringList' | 'Boolean';
   description: string;
   default?: string;
   allowed?: string[];
@@ -179,6 +180,7 @@ export const documents: Record<string, DocumentSpec> = record({
     parameters: automationParameters,
     steps: [{ name: 'startInstances', action: 'aws:changeInstanceState' }],
   },
+  ...Object.fromEntries(runbookDocuments.map((d) => [d.name, d])),
 });
 
 /** A document by name or by its ARN (`arn:aws:ssm:<region>::document/AWS-RunShellScript`). */
@@ -214,7 +216,7 @@ export function resolveParameters(
       out[p.name] = [p.default];
       continue;
     }
-    if (p.type === 'String' && values.length > 1) {
+    if (p.type !== 'StringList' && values.length > 1) {
       throw new ServiceError(
         errorCode,
         `Parameter "${p.name}" of document ${doc.name} takes a single value.`,
@@ -270,7 +272,7 @@ function describe(doc: DocumentSpec): DocumentDescription {
     Description: doc.description,
     Parameters: doc.parameters.map((p) => ({
       Name: p.name,
-      Type: p.type,
+      Type: p.type as 'String',
       Description: p.description,
       DefaultValue: p.default,
     })),

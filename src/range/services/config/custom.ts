@@ -1,0 +1,222 @@
+import type { PutEvaluationsRequest, PutEvaluationsResponse } from '@aws-sdk/client-config-service';
+import type { DescribeSecurityGroupsResult } from '@aws-sdk/client-ec2';
+import type { CallContext } from '../../context.js';
+import { ServiceError, isServiceError } from '../../errors.js';
+import type { CloudTrailRecord } from '../../history.js';
+import { uuid } from '../../ids.js';
+import { applyFindings, readerFor } from './evaluate.js';
+import { configActor, whereOf, type ConfigWhere } from './principal.js';
+import { recorderOf } from './recorder.js';
+import { configState, type StoredRule } from './store.js';
+
+/**
+ * Custom rules (Source.Owner CUSTOM_LAMBDA): Config invokes the function asynchronously with the event
+ * the developer guide documents (configRuleName, invokingEvent, ruleParameters, resultToken...), and
+ * the function answers with PutEvaluations carrying the resultToken.
+ */
+
+/** A resource a recorded change touched, for a ConfigurationItemChangeNotification. */
+export interface CustomTrigger {
+  resourceType: string;
+  resourceId: string;
+}
+
+/** Resource types whose changes the range can describe to a custom rule, and how to find the id in an event. */
+const CHANGE_SOURCES: Record<
+  string,
+  { eventSource: string; idOf: (r: CloudTrailRecord) => string | undefined }
+> = {
+  'AWS::EC2::SecurityGroup': {
+    eventSource: 'ec2.amazonaws.com',
+    idOf: (r) => {
+      const p = r.requestParameters ?? {};
+      const resp = r.responseElements ?? {};
+      const id = p.groupId ?? resp.groupId;
+      return typeof id === 'string' ? id : undefined;
+    },
+  },
+  'AWS::S3::Bucket': {
+    eventSource: 's3.amazonaws.com',
+    idOf: (r) => {
+      const b = (r.requestParameters ?? {}).bucketName;
+      return typeof b === 'string' ? b : undefined;
+    },
+  },
+  'AWS::IAM::User': {
+    eventSource: 'iam.amazonaws.com',
+    idOf: (r) => {
+      const u = (r.requestParameters ?? {}).userName;
+      return typeof u === 'string' ? u : undefined;
+    },
+  },
+};
+
+export function customRuleWantsChange(rule: StoredRule, record: CloudTrailRecord): boolean {
+  if (rule.owner !== 'CUSTOM_LAMBDA') return false;
+  if (!rule.sourceDetails.some((d) => d.MessageType === 'ConfigurationItemChangeNotification')) return false;
+  return (rule.scope?.ComplianceResourceTypes ?? []).some(
+    (t) => CHANGE_SOURCES[t]?.eventSource === record.eventSource,
+  );
+}
+
+export function changeOf(rule: StoredRule, record: CloudTrailRecord): CustomTrigger | undefined {
+  for (const t of rule.scope?.ComplianceResourceTypes ?? []) {
+    const src = CHANGE_SOURCES[t];
+    if (src?.eventSource !== record.eventSource) continue;
+    const id = src.idOf(record);
+    if (id) return { resourceType: t, resourceId: id };
+  }
+  return undefined;
+}
+
+function lowerFirstKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(lowerFirstKeys);
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), lowerFirstKeys(v)]),
+  );
+}
+
+/** The configuration item Config would send: the resource as its Describe call shows it (camelCase). */
+async function configurationItem(ctx: CallContext, where: ConfigWhere, change: CustomTrigger) {
+  let configuration: unknown = {};
+  let status = 'OK';
+  if (change.resourceType === 'AWS::EC2::SecurityGroup') {
+    const out = await readerFor(ctx, where).tryRead<DescribeSecurityGroupsResult>(
+      'ec2',
+      'DescribeSecurityGroups',
+      {
+        GroupIds: [change.resourceId],
+      },
+    );
+    const group = out?.SecurityGroups?.[0];
+    if (group) configuration = lowerFirstKeys(group);
+    else status = 'ResourceDeleted';
+  }
+  return {
+    configurationItemVersion: '1.3',
+    configurationItemCaptureTime: ctx.clock.now().toISOString(),
+    configurationItemStatus: status,
+    configurationStateId: String(ctx.clock.now().getTime()),
+    awsAccountId: where.accountId,
+    awsRegion: where.region,
+    resourceType: change.resourceType,
+    resourceId: change.resourceId,
+    resourceName: change.resourceId,
+    configuration: status === 'OK' ? configuration : null,
+    supplementaryConfiguration: {},
+    relationships: [],
+    tags: {},
+  };
+}
+
+export async function invokeCustomRule(
+  ctx: CallContext,
+  where: ConfigWhere,
+  rule: StoredRule,
+  change: CustomTrigger | undefined,
+): Promise<void> {
+  const s = ctx.state(configState, where);
+  const status = s.ruleStatus[rule.name];
+  const now = ctx.clock.now();
+  const token = `${uuid()}${uuid()}`.replace(/-/g, '');
+  s.resultTokens[token] = { ruleName: rule.name, invokedAt: now, orderingTimestamp: now };
+  const invokingEvent = change
+    ? {
+        configurationItem: await configurationItem(ctx, where, change),
+        notificationCreationTime: now.toISOString(),
+        messageType: 'ConfigurationItemChangeNotification',
+        recordVersion: '1.3',
+      }
+    : {
+        awsAccountId: where.accountId,
+        notificationCreationTime: now.toISOString(),
+        messageType: 'ScheduledNotification',
+        recordVersion: '1.0',
+      };
+  const event = {
+    version: '1.0',
+    invokingEvent: JSON.stringify(invokingEvent),
+    ruleParameters: rule.inputParameters || '{}',
+    resultToken: token,
+    eventLeftScope: false,
+    executionRoleArn: recorderOf(s)?.roleARN ?? '',
+    configRuleArn: rule.arn,
+    configRuleName: rule.name,
+    configRuleId: rule.id,
+    accountId: where.accountId,
+    evaluationMode: 'DETECTIVE',
+  };
+  try {
+    await ctx.dispatch(
+      'lambda',
+      'Invoke',
+      {
+        FunctionName: rule.sourceIdentifier,
+        InvocationType: 'Event',
+        Payload: Buffer.from(JSON.stringify(event)),
+      },
+      configActor(where),
+    );
+    if (status) status.lastSuccessfulInvocationTime = now;
+  } catch (err) {
+    delete s.resultTokens[token];
+    if (status) {
+      status.lastFailedInvocationTime = now;
+      status.lastErrorCode = isServiceError(err) ? err.code : 'InternalError';
+      status.lastErrorMessage = (err as Error).message;
+    }
+  }
+}
+
+const VALID = new Set(['COMPLIANT', 'NON_COMPLIANT', 'NOT_APPLICABLE']);
+
+export async function putEvaluations(
+  ctx: CallContext,
+  input: PutEvaluationsRequest,
+): Promise<PutEvaluationsResponse> {
+  const s = ctx.state(configState);
+  const token = s.resultTokens[input.ResultToken ?? ''];
+  if (!token) throw new ServiceError('InvalidResultTokenException', 'The resultToken provided is invalid');
+  const rule = s.rules[token.ruleName];
+  if (!rule) {
+    throw new ServiceError(
+      'NoSuchConfigRuleException',
+      `The ConfigRule '${token.ruleName}' provided in the request is invalid. Please check the configRule name.`,
+    );
+  }
+  const evaluations = input.Evaluations ?? [];
+  if (evaluations.length > 100) {
+    throw new ServiceError(
+      'InvalidParameterValueException',
+      'The number of evaluations must be no more than 100.',
+    );
+  }
+  for (const e of evaluations) {
+    if (!VALID.has(e.ComplianceType ?? '')) {
+      throw new ServiceError(
+        'InvalidParameterValueException',
+        `The complianceType '${e.ComplianceType ?? ''}' is not valid for PutEvaluations: use COMPLIANT, NON_COMPLIANT or NOT_APPLICABLE.`,
+      );
+    }
+  }
+  if (input.TestMode) return { FailedEvaluations: [] };
+  const status = s.ruleStatus[rule.name];
+  if (status) status.lastSuccessfulEvaluationTime = ctx.now;
+  await applyFindings(
+    ctx,
+    whereOf(ctx),
+    rule,
+    evaluations.map((e) => ({
+      resourceType: e.ComplianceResourceType ?? '',
+      resourceId: e.ComplianceResourceId ?? '',
+      compliance: e.ComplianceType as 'COMPLIANT',
+      annotation: e.Annotation,
+      orderingTimestamp: e.OrderingTimestamp ?? token.orderingTimestamp,
+    })),
+    token.invokedAt,
+    { complete: false },
+  );
+  return { FailedEvaluations: [] };
+}

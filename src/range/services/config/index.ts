@@ -1,0 +1,68 @@
+import type { ServiceDefinition } from '../../context.js';
+import {
+  describeComplianceByConfigRule,
+  describeComplianceByResource,
+  describeConfigRuleEvaluationStatus,
+  getComplianceDetailsByConfigRule,
+  getComplianceDetailsByResource,
+} from './compliance.js';
+import { putEvaluations } from './custom.js';
+import {
+  deleteConfigurationRecorder,
+  deleteDeliveryChannel,
+  describeConfigurationRecorders,
+  describeConfigurationRecorderStatus,
+  describeDeliveryChannels,
+  putConfigurationRecorder,
+  putDeliveryChannel,
+  startConfigurationRecorder,
+  stopConfigurationRecorder,
+} from './recorder.js';
+import {
+  deleteRemediationConfiguration,
+  describeRemediationConfigurations,
+  describeRemediationExecutionStatus,
+  putRemediationConfigurations,
+  startRemediationExecution,
+} from './remediation.js';
+import { deleteConfigRule, describeConfigRules, putConfigRule, startConfigRulesEvaluation } from './rules.js';
+import { onRecordedChange } from './schedule.js';
+
+/**
+ * AWS Config on the range: a recorder and delivery channel, AWS managed and custom (Lambda) rules
+ * evaluated against the range's resources when they change and periodically, compliance queries,
+ * compliance-change events to EventBridge, and remediation through SSM Automation.
+ */
+export const configService: ServiceDefinition = {
+  name: 'config',
+  eventSource: 'config.amazonaws.com',
+  handlers: {
+    PutConfigurationRecorder: putConfigurationRecorder,
+    DescribeConfigurationRecorders: describeConfigurationRecorders,
+    DescribeConfigurationRecorderStatus: describeConfigurationRecorderStatus,
+    StartConfigurationRecorder: startConfigurationRecorder,
+    StopConfigurationRecorder: stopConfigurationRecorder,
+    DeleteConfigurationRecorder: deleteConfigurationRecorder,
+    PutDeliveryChannel: putDeliveryChannel,
+    DescribeDeliveryChannels: describeDeliveryChannels,
+    DeleteDeliveryChannel: deleteDeliveryChannel,
+    PutConfigRule: putConfigRule,
+    DescribeConfigRules: describeConfigRules,
+    DeleteConfigRule: deleteConfigRule,
+    StartConfigRulesEvaluation: startConfigRulesEvaluation,
+    PutEvaluations: putEvaluations,
+    DescribeComplianceByConfigRule: describeComplianceByConfigRule,
+    GetComplianceDetailsByConfigRule: getComplianceDetailsByConfigRule,
+    DescribeComplianceByResource: describeComplianceByResource,
+    GetComplianceDetailsByResource: getComplianceDetailsByResource,
+    DescribeConfigRuleEvaluationStatus: describeConfigRuleEvaluationStatus,
+    PutRemediationConfigurations: putRemediationConfigurations,
+    DescribeRemediationConfigurations: describeRemediationConfigurations,
+    DeleteRemediationConfiguration: deleteRemediationConfiguration,
+    StartRemediationExecution: startRemediationExecution,
+    DescribeRemediationExecutionStatus: describeRemediationExecutionStatus,
+  },
+  onEvent(ctx, record, management) {
+    if (management) onRecordedChange(ctx, record);
+  },
+};
