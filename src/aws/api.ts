@@ -25,6 +25,9 @@ const modules: Record<string, ClientModule> = {
   ssm: { client: 'SSMClient', load: () => import('@aws-sdk/client-ssm') },
   sns: { client: 'SNSClient', load: () => import('@aws-sdk/client-sns') },
   cloudformation: { client: 'CloudFormationClient', load: () => import('@aws-sdk/client-cloudformation') },
+  config: { client: 'ConfigServiceClient', load: () => import('@aws-sdk/client-config-service') },
+  events: { client: 'EventBridgeClient', load: () => import('@aws-sdk/client-eventbridge') },
+  lambda: { client: 'LambdaClient', load: () => import('@aws-sdk/client-lambda') },
 };
 
 export const API_SERVICES = Object.keys(modules);

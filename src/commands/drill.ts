@@ -28,6 +28,12 @@ that starts a CodeBuild project (a CloudFormation template).`;
       command: '<%= config.bin %> <%= command.id %> ssh-open-to-world --no-autopilot --time-limit 5m',
     },
     {
+      description:
+        'Prove your automation closes the loop without a person (your EventBridge rule and Lambda)',
+      command:
+        '<%= config.bin %> <%= command.id %> ssh-open-to-world --defenses templates/defenses/ssh-revert.cfn.yaml --no-autopilot --time-scale 20',
+    },
+    {
       description: 'The whole library on the range, one JUnit file',
       command: '<%= config.bin %> <%= command.id %> --all --junit reports/library.xml',
     },
@@ -51,6 +57,12 @@ that starts a CodeBuild project (a CloudFormation template).`;
       description: 'Run the scripted responder (default on).',
       default: true,
       allowNo: true,
+    }),
+    defenses: Flags.string({
+      description:
+        "Your team's defences: CloudFormation templates or folders of them (EventBridge rules, Lambda functions, Config rules and remediations), deployed before injection and torn down with the exercise; with --target aws, the stacks (or templates) already deployed, only named. Repeat for several.",
+      multiple: true,
+      multipleNonGreedy: true,
     }),
     'time-limit': Flags.string({
       description:
@@ -94,6 +106,10 @@ that starts a CodeBuild project (a CloudFormation template).`;
       exclusive: ['schedule'],
     }),
     config: Flags.string({ description: 'Project config file (default: sirs.config.yaml).' }),
+    'skip-permission-check': Flags.boolean({
+      description:
+        "Inject without first checking, with IAM's policy simulator, that sirs may do everything the scenarios need.",
+    }),
     json: Flags.boolean({ description: 'One JSON object per event and a final result line.' }),
   };
 
@@ -188,6 +204,7 @@ that starts a CodeBuild project (a CloudFormation template).`;
           ...(flags['endpoint-url'] ? { endpointUrl: flags['endpoint-url'] } : {}),
         },
         autopilot: flags.autopilot,
+        ...(flags.defenses?.length ? { defenses: flags.defenses } : {}),
         ...(limit?.ok ? { timeLimitMs: limit.ms } : {}),
         ...(tickMs ? { tickMs } : {}),
         ...(timeScale ? { timeScale } : {}),
@@ -195,6 +212,7 @@ that starts a CodeBuild project (a CloudFormation template).`;
         ...(flags.junit ? { junitPath: flags.junit } : {}),
         ...(flags.results ? { resultsPath: flags.results } : {}),
         ...(flags.config ? { configPath: flags.config } : {}),
+        ...(flags['skip-permission-check'] ? { skipPermissionCheck: true } : {}),
         emit,
         onControllerEvent: (e) => {
           if (flags.json) line({ ...e });
@@ -218,6 +236,12 @@ that starts a CodeBuild project (a CloudFormation template).`;
       else {
         if (result.exercise.score)
           this.log(renderScore(result.exercise.score, { timeScale: result.clock.timeScale }));
+        if (!result.passed && result.explanations.length) {
+          const { automationText } = await import('../controller/results.js');
+          this.log(automationText(result.explanations));
+          for (const x of result.explanations)
+            for (const l of x.logLines ?? []) this.log(`    ${x.loop}: ${l}`);
+        }
         this.log(
           `Drill ${result.exercise.exerciseId}: ${result.passed ? 'PASSED' : 'FAILED'} (JUnit: ${result.junit}, results: ${result.results})`,
         );

@@ -56,6 +56,12 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
       description: 'Leave everything in place at the end, for inspection (clean up later with sirs cleanup).',
     }),
     autopilot: Flags.boolean({ description: "Run the scenarios' scripted responder steps." }),
+    defenses: Flags.string({
+      description:
+        "Your team's defences: CloudFormation templates or folders of them (EventBridge rules, Lambda functions, Config rules and remediations), deployed before injection and torn down with the exercise; with --target aws, the stacks (or templates) already deployed, only named. Repeat for several.",
+      multiple: true,
+      multipleNonGreedy: true,
+    }),
     'time-scale': Flags.string({
       description:
         'Run exercise time faster than the clock: 3 facilitates a 45-minute scenario in 15 minutes (targets, hints and the time limit scale with it).',
@@ -78,6 +84,10 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
       max: 65535,
     }),
     config: Flags.string({ description: 'Project config file (default: sirs.config.yaml).' }),
+    'skip-permission-check': Flags.boolean({
+      description:
+        "Inject without first checking, with IAM's policy simulator, that sirs may do everything the scenarios need.",
+    }),
     json: Flags.boolean({ description: 'One JSON object per event and a final result line.' }),
   };
 
@@ -146,10 +156,12 @@ and asks to confirm (--yes confirms non-interactively). Everything is journaled 
           ...(flags['endpoint-url'] ? { endpointUrl: flags['endpoint-url'] } : {}),
         },
         ...(flags['exercise-id'] ? { exerciseId: flags['exercise-id'] } : {}),
+        ...(flags.defenses?.length ? { defenses: flags.defenses } : {}),
         keep: flags.keep,
         autopilot: flags.autopilot,
         ...(timeScale ? { timeScale } : {}),
         ...(flags.config ? { configPath: flags.config } : {}),
+        ...(flags['skip-permission-check'] ? { skipPermissionCheck: true } : {}),
         emit,
         live: controllerLivePhase({
           ...(tickMs ? { tickMs } : {}),

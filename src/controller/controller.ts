@@ -14,7 +14,14 @@ import type { Condition } from '../signals/registry.js';
 import { conditionParts } from '../signals/registry.js';
 import type { PhaseName } from '../scenario/schema.js';
 import type { AutopilotStep } from '../scenario/schema.js';
-import { stateAfter, type Evidence, type ScenarioState, type ScoringScenario } from './model.js';
+import {
+  stateAfter,
+  type Evidence,
+  type Responder,
+  type ScenarioState,
+  type ScoringScenario,
+} from './model.js';
+import { meetsBy } from './responder.js';
 
 export type Observation =
   { status: 'met' | 'not-met'; evidence: Evidence } | { status: 'unknown'; reason: string };
@@ -31,7 +38,9 @@ export interface ControlledScenario {
   /** A campaign decoy: no phases, only steady state (what responders must leave alone); never resolved. */
   decoy?: boolean;
   /** Conditions with placeholders already resolved. */
-  phases: Partial<Record<PhaseName, { mode: 'any' | 'all'; conditions: Condition[] }>>;
+  phases: Partial<
+    Record<PhaseName, { mode: 'any' | 'all'; conditions: Condition[]; by?: 'automation' | 'person' }>
+  >;
   steadyState: Condition[];
   hints: Array<{ atMs: number; cost: number; text: string }>;
   autopilot: Array<{ atMs: number; step: AutopilotStep }>;
@@ -62,6 +71,8 @@ export interface ControllerDeps {
   scenarios: ControlledScenario[];
   /** Evaluate one resource-state or audit condition (the probes, through the shared reader). */
   observe(condition: Condition, scenario: string): Promise<Observation>;
+  /** Who the evidence shows acted (a person, the team's automation, the autopilot); absent: nobody named. */
+  responderOf?(evidence: Evidence): Responder | undefined;
   /** Called at the start of each tick (the shared reader starts a fresh cache). */
   beginTick?(): void;
   /** Acknowledgements that arrived since the last call. */
@@ -442,7 +453,11 @@ export class Controller {
       if (!def || t.met[phase] !== undefined) continue;
       const obs = await Promise.all(def.conditions.map((c) => this.observe(t, c)));
       unknown += obs.filter((o) => o.status === 'unknown').length;
-      const met = obs.filter((o): o is { status: 'met'; evidence: Evidence } => o.status === 'met');
+      // A phase that asks for a kind of responder is met only by evidence of that kind.
+      const met = obs
+        .filter((o): o is { status: 'met'; evidence: Evidence } => o.status === 'met')
+        .map((o) => ({ ...o, evidence: this.attributed(o.evidence) }))
+        .filter((o) => meetsBy(def.by, o.evidence.responder));
       // An unknown observation never counts as met: a throttled probe proves nothing.
       const isMet = def.mode === 'any' ? met.length > 0 : met.length === def.conditions.length;
       if (!isMet) continue;
@@ -457,12 +472,20 @@ export class Controller {
       );
       // A later phase met first implies the earlier ones (a team that fixed it found it).
       for (const earlier of ORDER.slice(0, ORDER.indexOf(phase))) {
-        if (t.s.phases[earlier] && t.met[earlier] === undefined)
+        const e = t.s.phases[earlier];
+        if (e && t.met[earlier] === undefined && evidence.every((ev) => meetsBy(e.by, ev.responder)))
           this.markMet(t, earlier, atMs, evidence, phase);
       }
       this.markMet(t, phase, atMs, evidence);
     }
     return unknown;
+  }
+
+  /** The evidence with who acted, when it names someone. */
+  private attributed(evidence: Evidence): Evidence {
+    if (evidence.responder || !this.deps.responderOf) return evidence;
+    const responder = this.deps.responderOf(evidence);
+    return responder ? { ...evidence, responder } : evidence;
   }
 
   private markMet(t: Track, phase: PhaseName, atMs: number, evidence: Evidence[], implied?: PhaseName): void {

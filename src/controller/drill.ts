@@ -13,7 +13,8 @@ import { dirname, join } from 'node:path';
 import type { TargetOptions } from '../aws/target.js';
 import { SirsError, UsageError } from '../errors.js';
 import type { ExerciseListener } from '../exercise/events.js';
-import { stateDir } from '../exercise/journal.js';
+import { readJournal, stateDir } from '../exercise/journal.js';
+import type { LoopExplanation } from './explain.js';
 import { MAX_TIME_SCALE, startExercise, type ExerciseResult } from '../exercise/run.js';
 import { loadExercise } from '../scenario/load.js';
 import { durationMs as durationOf, formatDuration } from '../scenario/duration.js';
@@ -27,6 +28,8 @@ export interface DrillOptions {
   scenarios: readonly string[];
   target: TargetOptions;
   autopilot: boolean;
+  /** `--defenses`: the team's automation, deployed before injection (range) or named (AWS). */
+  defenses?: readonly string[];
   timeLimitMs?: number;
   tickMs?: number;
   timeScale?: number;
@@ -34,6 +37,7 @@ export interface DrillOptions {
   junitPath?: string;
   resultsPath?: string;
   configPath?: string;
+  skipPermissionCheck?: boolean;
   cwd?: string;
   emit: ExerciseListener;
   onControllerEvent(e: ControllerEvent): void;
@@ -47,6 +51,8 @@ export interface DrillResult {
   junit: string;
   results: string;
   clock: DrillClock;
+  /** With defences: what AWS said about each of their loops (why the automation did or did not act). */
+  explanations: LoopExplanation[];
 }
 
 /** How a drill's exercise time relates to the clock. */
@@ -95,8 +101,10 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
     target: opts.target,
     ...(opts.exerciseId ? { exerciseId: opts.exerciseId } : {}),
     autopilot: opts.autopilot,
+    ...(opts.defenses?.length ? { defenses: opts.defenses } : {}),
     ...(clock.timeScale !== 1 ? { timeScale: clock.timeScale } : {}),
     ...(opts.configPath ? { configPath: opts.configPath } : {}),
+    ...(opts.skipPermissionCheck ? { skipPermissionCheck: true } : {}),
     ...(opts.cwd ? { cwd: opts.cwd } : {}),
     keep: false,
     emit: opts.emit,
@@ -112,6 +120,9 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
   const junit = opts.junitPath ?? join(dir, 'junit.xml');
   const results = opts.resultsPath ?? join(dir, 'results.json');
   const durationMs = Date.now() - started.getTime();
+  const explanations = readJournal(exercise.journal).flatMap((e) =>
+    e.type === 'defenses.explained' ? e.loops : [],
+  );
   const passed =
     !exercise.error && exercise.leftovers.length === 0 && !!exercise.score && !exercise.score.missedTargets;
   for (const f of [junit, results]) mkdirSync(dirname(f), { recursive: true });
@@ -123,6 +134,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
         durationMs,
         timeScale: clock.timeScale,
         ...(clock.timeLimitMs ? { timeLimitMs: clock.timeLimitMs } : {}),
+        explanations,
       }),
     );
   } else {
@@ -135,9 +147,9 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
   }
   writeFileSync(
     results,
-    `${JSON.stringify({ exerciseId: exercise.exerciseId, passed, startedAt: started.toISOString(), durationMs, clock: clockFacts(clock), endReason: exercise.endReason, score: exercise.score ?? null, leftovers: exercise.leftovers, error: exercise.error ?? null }, null, 2)}\n`,
+    `${JSON.stringify({ exerciseId: exercise.exerciseId, passed, startedAt: started.toISOString(), durationMs, clock: clockFacts(clock), endReason: exercise.endReason, score: exercise.score ?? null, ...(explanations.length ? { automation: explanations } : {}), leftovers: exercise.leftovers, error: exercise.error ?? null }, null, 2)}\n`,
   );
-  return { exercise, passed, junit, results, clock };
+  return { exercise, passed, junit, results, clock, explanations };
 }
 
 /** The clock as results state it: score times are exercise time; divide by `timeScale` for the clock. */

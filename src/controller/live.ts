@@ -15,6 +15,9 @@ import { runbookOf, type PhaseName } from '../scenario/schema.js';
 import { AckReader, channelName, createChannel, writeAck } from './channel.js';
 import { Controller, type ControlledScenario, type ControllerEvent } from './controller.js';
 import { scoringScenario } from './model.js';
+import { responderOf } from './responder.js';
+import { explainLoops, readLoopFacts, type FactsSession } from './explain.js';
+import { emptyInventory } from '../exercise/defenses.js';
 
 export interface LiveOptions {
   /** Tick interval (default: 1 s on the range, 15 s on AWS). */
@@ -50,9 +53,12 @@ export function controlled(
   for (const name of ['detect', 'contain', 'recover'] as const) {
     const p = s.phases[name];
     if (p)
-      phases[name] = p.any
-        ? { mode: 'any', conditions: resolve(p.any) }
-        : { mode: 'all', conditions: resolve(p.all) };
+      phases[name] = {
+        ...(p.any
+          ? { mode: 'any', conditions: resolve(p.any) }
+          : { mode: 'all', conditions: resolve(p.all) }),
+        ...(p.by ? { by: p.by } : {}),
+      };
   }
   return {
     id: s.id,
@@ -117,6 +123,8 @@ export function controllerLivePhase(opts: LiveOptions): LivePhase {
     const controller = new Controller({
       scenarios,
       observe: (condition, scenario) => observer.observe(condition, scenario),
+      responderOf: (evidence) =>
+        responderOf(evidence, { exerciseId: ctx.exerciseId, inventory: ctx.defenses ?? emptyInventory() }),
       beginTick: () => observer.beginTick(),
       newAcks: () => acks.read(),
       runStep: async (scenario, step) => {
@@ -151,12 +159,29 @@ export function controllerLivePhase(opts: LiveOptions): LivePhase {
     });
     opts.onController?.(controller, scenarios);
     try {
-      return await controller.run();
+      const reason = await controller.run();
+      if (ctx.defenses && !ctx.signal.aborted) await explainDefenses(ctx, probeSession, startedAt);
+      return reason;
     } finally {
       probeSession.destroy();
       autopilotSession.destroy();
     }
   };
+}
+
+/**
+ * What AWS says about each loop of the defences, before teardown removes them: journaled, so drills
+ * (JUnit, terminal) and reports say which loop failed and why.
+ */
+async function explainDefenses(ctx: LiveContext, session: FactsSession, since: Date): Promise<void> {
+  const inventory = ctx.defenses!;
+  if (!inventory.rules.length && !inventory.functions.length && !inventory.configRules.length) return;
+  try {
+    const facts = await readLoopFacts(session, inventory, { since, until: new Date() });
+    ctx.journal.append({ type: 'defenses.explained', loops: explainLoops(inventory, facts) });
+  } catch (err) {
+    ctx.emit({ type: 'warning', message: `could not read how the defences ran: ${(err as Error).message}` });
+  }
 }
 
 /** A campaign stage before its injection: its scoring and start; conditions come when it is injected. */
@@ -252,6 +277,7 @@ export function scenarioFacts(
       targetMs: c.scoring.phases[name]!.targetMs,
       mode: p.mode,
       conditions: p.conditions.map(describe),
+      ...(p.by ? { by: p.by } : {}),
     };
   }
   // Outputs are journaled by name, and a name that says secret is redacted there: never list its value.

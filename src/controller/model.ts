@@ -60,4 +60,18 @@ export interface Evidence {
   userAgent?: string;
   /** Where the call came from (CloudTrail's sourceIPAddress: an IP address, or the AWS service that acted). */
   sourceIp?: string;
+  /** Who closed the loop (a person, the team's automation, the autopilot); absent when nobody is named. */
+  responder?: Responder;
+}
+
+export type ResponderKind = 'person' | 'automation' | 'autopilot';
+
+export interface Responder {
+  kind: ResponderKind;
+  /** The principal that acted: a person's ARN, the automation's role session, the service. */
+  principal?: string;
+  /** Which automation, e.g. "Lambda function ssh-revert (role ssh-revert-role)". */
+  via?: string;
+  /** How the loop ran where it can be read, e.g. EventBridge rule → Lambda → RevokeSecurityGroupIngress. */
+  chain?: string[];
 }

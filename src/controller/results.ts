@@ -7,6 +7,7 @@
  * `met in 2.1s (target 13.3s = 10m00s × 1/45)`.
  */
 import type { ExerciseScore, PhaseScore } from './scoring.js';
+import type { LoopExplanation } from './explain.js';
 
 function esc(s: string): string {
   return s.replace(
@@ -45,9 +46,18 @@ export function phaseTiming(p: PhaseScore, timeScale = 1): string {
 export function junitXml(
   exerciseId: string,
   score: ExerciseScore,
-  opts: { timestamp: string; durationMs: number; timeScale?: number; timeLimitMs?: number },
+  opts: {
+    timestamp: string;
+    durationMs: number;
+    timeScale?: number;
+    timeLimitMs?: number;
+    /** Drills of automation: why each loop of the defences did (not) close, said in every failure. */
+    explanations?: readonly LoopExplanation[];
+  },
 ): string {
   const scale = opts.timeScale ?? 1;
+  const why = automationText(opts.explanations ?? []);
+  const logs = (opts.explanations ?? []).flatMap((x) => (x.logLines ?? []).map((l) => `${x.loop}: ${l}`));
   const cases = score.scenarios.flatMap((s) =>
     s.phases.map((p) => {
       const name = `${s.id} ${p.phase}`;
@@ -57,7 +67,9 @@ export function junitXml(
       const timing = `${p.phase} ${phaseTiming(p, scale)}`;
       if (p.verdict === 'on-target') return `${open}<system-out>${esc(timing)}</system-out></testcase>`;
       const message = p.verdict === 'late' ? `${timing}: after its target` : timing;
-      return `${open}\n      <failure type="${p.verdict}" message="${esc(message)}">${esc(message)}; ${p.points} of ${p.max} points</failure>\n    </testcase>`;
+      const failure = `${open}\n      <failure type="${p.verdict}" message="${esc(message)}">${esc(message)}; ${p.points} of ${p.max} points${why ? `\n${esc(why)}` : ''}</failure>`;
+      const err = logs.length ? `\n      <system-err>${esc(logs.join('\n'))}</system-err>` : '';
+      return `${failure}${err}\n    </testcase>`;
     }),
   );
   const failures = score.scenarios.reduce(
@@ -80,4 +92,10 @@ export function junitXml(
     '</testsuites>',
     '',
   ].join('\n');
+}
+
+/** Why the team's automation did not close the loops, one line per loop (terminal and JUnit). */
+export function automationText(explanations: readonly LoopExplanation[]): string {
+  if (!explanations.length) return '';
+  return ["The team's automation:", ...explanations.map((x) => `- ${x.loop}: ${x.message}`)].join('\n');
 }

@@ -1,5 +1,7 @@
 import type { PhaseName } from '../scenario/schema.js';
 import type { Evidence, ScenarioState, ScoringScenario } from '../controller/model.js';
+import type { LoopExplanation } from '../controller/explain.js';
+import type { DefenseInventory } from './defenses.js';
 
 /** Every kind of journal entry. Bodies carry what later stages (status, cleanup, score, report) need. */
 export interface TargetRecord {
@@ -40,6 +42,8 @@ export type JournalEntryBody =
       /** Campaign decoys and the campaigns named. */
       decoys?: string[];
       campaigns?: string[];
+      /** The team's defences (`--defenses`): deployed as sirs stacks on the range, only named on AWS. */
+      defenses?: Array<{ id: string; file?: string; stackName?: string; deployed: boolean }>;
       target: TargetRecord;
       sirsVersion: string;
       options: { keep: boolean; autopilot: boolean; timeLimitMs?: number; timeScale?: number };
@@ -74,6 +78,10 @@ export type JournalEntryBody =
   | { type: 'action.failed'; scenario: string; index: number; call: string; error: string }
   | { type: 'temp-key.created'; scenario: string; userName: string; accessKeyId: string }
   | { type: 'temp-key.deleted'; userName: string; accessKeyId: string }
+  /** What the defences hold (functions, rules, Config rules), once they are up. */
+  | { type: 'defenses.ready'; inventory: DefenseInventory }
+  /** Why the team's automation did not close a loop (a drill of automation that missed a target). */
+  | { type: 'defenses.explained'; loops: LoopExplanation[] }
   | { type: 'exercise.live' }
   | { type: 'exercise.ending'; reason: EndReason }
   | { type: 'teardown.started' }
@@ -211,7 +219,12 @@ export interface ScenarioFacts {
   mitre: string[];
   runbook: string;
   timeLimitMs: number;
-  phases: Partial<Record<PhaseName, { targetMs: number; mode: 'any' | 'all'; conditions: ConditionFacts[] }>>;
+  phases: Partial<
+    Record<
+      PhaseName,
+      { targetMs: number; mode: 'any' | 'all'; conditions: ConditionFacts[]; by?: 'automation' | 'person' }
+    >
+  >;
   steadyState: ConditionFacts[];
   hints: Array<{ atMs: number; cost: number; text: string }>;
   detections: Array<{ title: string; how: string }>;

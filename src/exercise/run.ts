@@ -40,6 +40,13 @@ import {
 } from './plan.js';
 import { preflight, type Identity } from './preflight.js';
 import { teardown } from './teardown.js';
+import {
+  loadDefenses,
+  planDefenses,
+  readInventory,
+  type DefenseInventory,
+  type DefenseSpec,
+} from './defenses.js';
 import { recordActivityBeforeTeardown, writeReportsAtEnd } from '../report/write.js';
 
 export interface LiveContext {
@@ -65,6 +72,8 @@ export interface LiveContext {
   autopilot: boolean;
   /** Shortened time limit (drills), if any. */
   timeLimitMs?: number;
+  /** The team's defences (`--defenses`): their functions, rules and Config rules, for attribution. */
+  defenses?: DefenseInventory;
   /** Exercise time runs this many times faster than the clock (a 45-minute scenario in 15 at 3). */
   timeScale?: number;
 }
@@ -81,6 +90,8 @@ export interface ConfirmationSummary {
 export interface StartOptions {
   scenarios: readonly string[];
   target: TargetOptions;
+  /** `--defenses`: templates or folders to deploy before injection (range), or what is deployed (AWS). */
+  defenses?: readonly string[];
   exerciseId?: string;
   keep?: boolean;
   autopilot?: boolean;
@@ -88,6 +99,8 @@ export interface StartOptions {
   /** Exercise time runs this many times faster than the clock (default 1). */
   timeScale?: number;
   configPath?: string;
+  /** `--skip-permission-check`: inject without simulating the caller's permissions first. */
+  skipPermissionCheck?: boolean;
   cwd?: string;
   emit: ExerciseListener;
   /** Asked before anything is created; false refuses. The CLI skips it with --yes. */
@@ -133,6 +146,9 @@ export async function startExercise(opts: StartOptions): Promise<ExerciseResult>
   checkExerciseId(exerciseId);
   checkTimeScale(opts.timeScale);
   checkTargets(loaded, opts.target.target ?? 'range');
+  const defenses = opts.defenses?.length
+    ? loadDefenses(opts.defenses, { cwd, target: opts.target.target ?? 'range' })
+    : [];
   const target = await resolveTarget(opts.target);
   const stateRoot = stateDir(cwd);
   const userAgent = userAgentFor(exerciseId);
@@ -148,6 +164,11 @@ export async function startExercise(opts: StartOptions): Promise<ExerciseResult>
       exerciseId,
       stateRoot,
       namePrefix: config.namePrefix,
+      permissions: {
+        subject: { scenarios: loaded, decoys: units.decoys },
+        skip: opts.skipPermissionCheck === true,
+        warn: (message) => opts.emit({ type: 'warning', message }),
+      },
     });
     opts.emit({
       type: 'preflight',
@@ -157,7 +178,7 @@ export async function startExercise(opts: StartOptions): Promise<ExerciseResult>
       principalArn: identity.principalArn,
       target: target.description,
     });
-    const plan = planExercise({
+    const scenarioPlan = planExercise({
       exerciseId,
       scenarios: [
         ...loaded.map((l) => ({
@@ -173,6 +194,14 @@ export async function startExercise(opts: StartOptions): Promise<ExerciseResult>
       accountId: identity.accountId,
       region: identity.region,
     });
+    // Defences go first in the plan: they are deployed before any fault (on AWS they already live).
+    const plan = {
+      ...scenarioPlan,
+      stacks: [
+        ...(target.kind === 'range' ? planDefenses(defenses, { exerciseId, config }) : []),
+        ...scenarioPlan.stacks,
+      ],
+    };
     if (!(await opts.confirm({ exerciseId, identity, target: target.description, plan }))) {
       throw new SirsError('not-confirmed', 'the exercise was not started: nothing was created');
     }
@@ -187,6 +216,15 @@ export async function startExercise(opts: StartOptions): Promise<ExerciseResult>
       scenarios: loaded.map((l) => l.scenario.id),
       ...(units.decoys.length ? { decoys: units.decoys.map((d) => d.decoy.id) } : {}),
       ...(units.campaigns.length ? { campaigns: units.campaigns.map((c) => c.id) } : {}),
+      ...(defenses.length
+        ? {
+            defenses: defenses.map((d) => ({
+              id: d.id,
+              ...(d.kind === 'template' ? { file: d.file } : { stackName: d.stackName }),
+              deployed: target.kind === 'range' && d.kind === 'template',
+            })),
+          }
+        : {}),
       target: {
         kind: target.kind,
         region: identity.region,
@@ -223,6 +261,7 @@ export async function startExercise(opts: StartOptions): Promise<ExerciseResult>
       identity,
       loaded,
       decoys: units.decoys,
+      defenses,
       userAgent,
     });
   } finally {
@@ -243,6 +282,7 @@ async function runPlanned(p: {
   identity: Identity;
   loaded: LoadedScenario[];
   decoys: LoadedDecoy[];
+  defenses: DefenseSpec[];
   userAgent: UserAgent;
 }): Promise<ExerciseResult> {
   const { opts, journal } = p;
@@ -279,7 +319,10 @@ async function runPlanned(p: {
         },
         into,
       );
-    const injected = await apply((id) => !later.has(id));
+    const defenseIds = new Set(p.defenses.map((d) => d.id));
+    const injected = await apply((id) => defenseIds.has(id));
+    const defenses = p.defenses.length ? await deployedDefenses(p, warn) : undefined;
+    await apply((id) => !later.has(id) && !defenseIds.has(id), injected);
     outputs = injected.outputs;
     runbooks = writeExerciseRunbooks(
       { ...p, loaded: p.loaded.filter((l) => !later.has(l.scenario.id)) },
@@ -332,6 +375,7 @@ async function runPlanned(p: {
       autopilot: !!opts.autopilot,
       ...(opts.timeLimitMs ? { timeLimitMs: opts.timeLimitMs } : {}),
       ...(opts.timeScale ? { timeScale: opts.timeScale } : {}),
+      ...(defenses ? { defenses } : {}),
     });
     journal.append({ type: 'exercise.ending', reason: endReason });
   } catch (err) {
@@ -397,6 +441,25 @@ async function runPlanned(p: {
     ...(score ? { score } : {}),
     ...(error ? { error } : {}),
   };
+}
+
+/** What the defences hold, read from their stacks (journaled: reports and `sirs score` need no AWS). */
+async function deployedDefenses(
+  p: { plan: InjectionPlan; defenses: DefenseSpec[]; session: ApiSession; journal: JournalWriter },
+  warn: (message: string) => void,
+): Promise<DefenseInventory> {
+  const inventory = await readInventory(
+    p.session,
+    p.defenses.map((spec) => ({
+      spec,
+      ...(spec.kind === 'template'
+        ? { stackName: p.plan.stacks.find((s) => s.scenario === spec.id)?.stackName }
+        : {}),
+    })),
+    warn,
+  );
+  p.journal.append({ type: 'defenses.ready', inventory });
+  return inventory;
 }
 
 /** The scenarios' runbooks for responders, without spoilers, next to the journal. */

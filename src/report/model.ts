@@ -6,6 +6,7 @@
  * JUnit; nothing here knows about formats or escaping.
  */
 import type { Evidence } from '../controller/model.js';
+import { describeResponder } from '../controller/responder.js';
 import {
   BREACH_PENALTY,
   SEVERITY_WEIGHTS,
@@ -333,6 +334,11 @@ function actorClass(ev: Evidence, exerciseId: string): ActorClass | undefined {
   return undefined;
 }
 
+/** Who met a phase, from its evidence: each distinct responder once. */
+function closedBy(evidence: readonly Evidence[]): string {
+  return [...new Set(evidence.map((e) => describeResponder(e.responder)))].join('; ');
+}
+
 const DATING: Record<Evidence['source'], ReportEvidence['dating']> = {
   cloudtrail: 'event',
   probe: 'probe',
@@ -354,6 +360,7 @@ function evidenceOf(ev: Evidence, clock: (iso: string) => number, exerciseId: st
     ...opt('eventName', ev.eventName),
     ...opt('userAgent', ev.userAgent),
     ...opt('sourceIp', ev.sourceIp),
+    ...opt('responder', ev.responder),
   };
 }
 
@@ -451,6 +458,8 @@ function scenarioReport(
       points: p.points,
       max: p.max,
       ...opt('implied', m?.implied),
+      ...opt('by', def?.by),
+      ...(m && m.evidence.length ? { closedBy: closedBy(m.evidence) } : {}),
       ...(m && m.evidence.length
         ? { dating: DATING[[...m.evidence].sort((a, b) => b.at.localeCompare(a.at))[0]!.source] ?? 'probe' }
         : {}),

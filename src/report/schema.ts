@@ -22,6 +22,23 @@ const ActorClass = z
     "Who made a call, from its user agent: a responder (no `exercise/<id>` in it: the aws CLI, the console, their automation), sirs' autopilot (`autopilot/1`), `sirs ack` (`ack/1`), or sirs' own work.",
   );
 
+const Responder = z
+  .object({
+    kind: z.enum(['person', 'automation', 'autopilot']),
+    principal: z
+      .string()
+      .optional()
+      .describe("Who acted: a person's ARN, the automation's role session or service."),
+    via: z.string().optional().describe('Which automation, e.g. a Lambda function and its role.'),
+    chain: z
+      .array(z.string())
+      .optional()
+      .describe(
+        'How the loop ran, where it can be read: EventBridge rule → Lambda → call, or Config rule → SSM Automation → call.',
+      ),
+  })
+  .describe("Who closed the loop: a person, the team's automation (defences) or sirs' autopilot.");
+
 const Condition = z.object({
   kind: z.string().describe('Signal kind, e.g. sgIngress.'),
   description: z.string(),
@@ -45,6 +62,7 @@ const Evidence = z
     eventName: z.string().optional(),
     userAgent: z.string().optional(),
     sourceIp: z.string().optional().describe('Where the call came from (CloudTrail sourceIPAddress).'),
+    responder: Responder.optional(),
   })
   .describe('What proved a phase, a breach or a re-dating.');
 
@@ -59,6 +77,16 @@ const PhaseReport = z.object({
   points: z.number(),
   max: z.number(),
   implied: Phase.optional().describe('Met only because this later phase was met first.'),
+  by: z
+    .enum(['automation', 'person'])
+    .optional()
+    .describe('The phase had to be met by this kind of responder (scenario `by:`).'),
+  closedBy: z
+    .string()
+    .optional()
+    .describe(
+      "Who met the phase, in words: a person (their principal), the team's automation (with the chain), the autopilot, or nobody identified.",
+    ),
   dating: z
     .enum(['event', 'probe', 'ack', 'log'])
     .optional()

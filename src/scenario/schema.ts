@@ -72,11 +72,21 @@ export const Condition = z
 
 const Conditions = z.array(Condition).min(1, { error: 'needs at least one condition' });
 
+export const PHASE_RESPONDERS = ['automation', 'person'] as const;
+export type PhaseResponder = (typeof PHASE_RESPONDERS)[number];
+
+const PhaseResponder = z
+  .enum(PHASE_RESPONDERS)
+  .describe(
+    "Who must meet the phase: `automation` (the team's defences: a Lambda function's role session, Config remediation through SSM Automation) or `person` (a principal acting by hand; sirs' autopilot stands in for one). Evidence that names nobody (dated by a probe) meets neither. Absent: anyone.",
+  );
+
 export const Phase = z
   .strictObject({
     target: Duration.describe('Target time from the start of the exercise for this phase to be met.'),
     any: Conditions.optional().describe('The phase is met when any of these conditions holds.'),
     all: Conditions.optional().describe('The phase is met when all of these conditions hold.'),
+    by: PhaseResponder.optional(),
   })
   .meta({ oneOf: [{ required: ['any'] }, { required: ['all'] }] })
   .describe('A phase: a target time and the signals that end it (exactly one of any / all).');

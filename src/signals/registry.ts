@@ -4,6 +4,7 @@ import { ack } from './kinds/ack.js';
 import { alarmState } from './kinds/alarmState.js';
 import { bucketPublic } from './kinds/bucketPublic.js';
 import { cloudtrailEvent } from './kinds/cloudtrailEvent.js';
+import { configCompliance } from './kinds/configCompliance.js';
 import { exists } from './kinds/exists.js';
 import { flowLogs } from './kinds/flowLogs.js';
 import { instanceIsolated } from './kinds/instanceIsolated.js';
@@ -54,6 +55,7 @@ export const signalKinds = [
   instanceIsolated,
   volumeSnapshot,
   alarmState,
+  configCompliance,
   exists,
   cloudtrailEvent,
   logEvents,

@@ -37,6 +37,7 @@ const examples: Record<string, Record<string, unknown>> = {
   instanceIsolated: { instance: 'i-1', egress: true, expect: 'isolated' },
   volumeSnapshot: { volume: 'vol-1', expect: 'present' },
   alarmState: { alarm: 'a', expect: 'ALARM' },
+  configCompliance: { rule: 'restricted-ssh', resource: 'sg-1', expect: 'NON_COMPLIANT' },
   exists: { type: 'iamUser', id: 'backdoor', expect: 'absent' },
   cloudtrailEvent: { eventName: 'StopLogging' },
   logEvents: { logGroup: '/g', filterPattern: '{ $.eventName = "StopLogging" }' },
