@@ -145,3 +145,44 @@ export function runCases(cases: readonly Case[]): void {
     });
   }
 }
+
+export const ACCOUNT_ROOT = `arn:aws:iam::${ACCOUNT}:root`;
+export const NOW = '2026-12-06T15:00:00Z';
+
+export type Condition = NonNullable<Statement['Condition']>;
+
+/** An identity-based allow of s3:GetObject under `condition`: allowed exactly when the condition holds. */
+export const when = (
+  name: string,
+  rule: string,
+  condition: Condition,
+  context: RequestContext,
+  holds: boolean,
+  extra: Partial<Case> = {},
+): Case => ({
+  name,
+  rule,
+  context,
+  identity: [[allow('s3:GetObject', '*', condition)]],
+  expect: holds ? 'allowed' : 'implicitDeny',
+  ...extra,
+});
+
+/** An allow of everything and a deny under `condition`: denied exactly when the condition holds. */
+export const denyWhen = (
+  name: string,
+  rule: string,
+  condition: Condition,
+  context: RequestContext,
+  holds: boolean,
+): Case => ({
+  name,
+  rule,
+  context,
+  identity: [[allow('*'), deny('*', '*', condition)]],
+  expect: holds ? 'explicitDeny' : 'allowed',
+});
+
+export const team = (v: string): RequestContext => ({ 'aws:PrincipalTag/team': v });
+export const tagKeys = (...keys: string[]): RequestContext => ({ 'aws:TagKeys': keys });
+export const home = (user: string): string => `${BUCKET}/home/${user}/notes.txt`;

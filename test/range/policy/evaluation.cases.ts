@@ -1,0 +1,287 @@
+import type { Case } from './cases.js';
+import { ACCOUNT, BUCKET, OBJECT, allow, deny } from './cases.js';
+import { ENFORCEMENT, SINGLE, ACTION, NOT_ACTION, RESOURCE, NOT_RESOURCE } from './rules.js';
+
+/** Allow and deny, Action/NotAction, Resource/NotResource. */
+
+export const BASICS: Case[] = [
+  {
+    name: 'no policy at all',
+    rule: `${ENFORCEMENT}: by default all requests are implicitly denied`,
+    expect: 'implicitDeny',
+    decidedBy: 'identity',
+  },
+  {
+    name: 'an identity-based allow of the action',
+    rule: SINGLE,
+    identity: [[allow('s3:GetObject')]],
+    expect: 'allowed',
+  },
+  {
+    name: 'an allow of another action',
+    rule: SINGLE,
+    identity: [[allow('s3:PutObject')]],
+    expect: 'implicitDeny',
+    decidedBy: 'identity',
+  },
+  {
+    name: 'allow and deny of the action in one policy',
+    rule: `${ENFORCEMENT}: an explicit deny overrides an allow`,
+    identity: [[allow('s3:GetObject'), deny('s3:GetObject')]],
+    expect: 'explicitDeny',
+    decidedBy: 'identity',
+  },
+  {
+    name: 'allow in one policy, deny in another',
+    rule: `${ENFORCEMENT}: an explicit deny in any policy wins`,
+    identity: [[allow('*')], [deny('s3:*')]],
+    expect: 'explicitDeny',
+    decidedBy: 'identity',
+  },
+  {
+    name: 'a deny of another action leaves the allow',
+    rule: ENFORCEMENT,
+    identity: [[allow('s3:*'), deny('s3:DeleteObject')]],
+    expect: 'allowed',
+  },
+  {
+    name: 'the allow comes from the second of two policies',
+    rule: `${SINGLE}: all identity-based policies are evaluated together`,
+    identity: [[allow('ec2:*')], [allow('s3:Get*')]],
+    expect: 'allowed',
+  },
+  {
+    name: 'a deny-everything policy beats AdministratorAccess',
+    rule: `${ENFORCEMENT}: an explicit deny overrides an allow`,
+    identity: [[allow('*')], [deny('*')]],
+    expect: 'explicitDeny',
+  },
+  {
+    name: 'a statement with an unknown Effect grants nothing',
+    rule: 'IAM JSON policy elements: Effect (Allow or Deny)',
+    identity: [[{ Effect: 'allow' as 'Allow', Action: '*', Resource: '*' }]],
+    expect: 'implicitDeny',
+  },
+  {
+    name: 'a deny whose condition is false is no deny',
+    rule: `${ENFORCEMENT}: a Deny statement applies only when its conditions hold`,
+    identity: [[allow('*'), deny('*', '*', { Bool: { 'aws:SecureTransport': 'false' } })]],
+    context: { 'aws:SecureTransport': 'true' },
+    expect: 'allowed',
+  },
+];
+
+export const ACTIONS: Case[] = [
+  {
+    name: 'action name in another case',
+    rule: ACTION,
+    identity: [[allow('S3:getobject')]],
+    expect: 'allowed',
+  },
+  {
+    name: 'the request names the action in another case',
+    rule: ACTION,
+    action: 'S3:GETOBJECT',
+    identity: [[allow('s3:GetObject')]],
+    expect: 'allowed',
+  },
+  { name: 'prefix wildcard s3:Get*', rule: ACTION, identity: [[allow('s3:Get*')]], expect: 'allowed' },
+  { name: 'service wildcard s3:*', rule: ACTION, identity: [[allow('s3:*')]], expect: 'allowed' },
+  { name: 'everything *', rule: ACTION, identity: [[allow('*')]], expect: 'allowed' },
+  { name: 'single-character wildcard', rule: ACTION, identity: [[allow('s3:G?tObject')]], expect: 'allowed' },
+  {
+    name: 'a wildcard that does not fit',
+    rule: ACTION,
+    identity: [[allow('s3:Put*')]],
+    expect: 'implicitDeny',
+  },
+  {
+    name: 'a wildcard in the middle',
+    rule: ACTION,
+    action: 'iam:CreateAccessKey',
+    identity: [[allow('iam:*AccessKey*')]],
+    expect: 'allowed',
+  },
+  {
+    name: 'another service with the same action name',
+    rule: ACTION,
+    identity: [[allow('s3-object-lambda:GetObject')]],
+    expect: 'implicitDeny',
+  },
+  {
+    name: 'one of several actions',
+    rule: ACTION,
+    identity: [[allow(['ec2:DescribeInstances', 's3:GetObject'])]],
+    expect: 'allowed',
+  },
+  {
+    name: 'NotAction allows everything but the listed',
+    rule: NOT_ACTION,
+    identity: [[{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }]],
+    expect: 'allowed',
+  },
+  {
+    name: 'NotAction does not allow the listed action',
+    rule: NOT_ACTION,
+    action: 'iam:CreateUser',
+    identity: [[{ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' }]],
+    expect: 'implicitDeny',
+  },
+  {
+    name: 'Deny with NotAction denies the unlisted',
+    rule: NOT_ACTION,
+    action: 'ec2:RunInstances',
+    identity: [[allow('*'), { Effect: 'Deny', NotAction: ['s3:*', 'iam:*'], Resource: '*' }]],
+    expect: 'explicitDeny',
+  },
+  {
+    name: 'Deny with NotAction spares the listed',
+    rule: NOT_ACTION,
+    identity: [[allow('*'), { Effect: 'Deny', NotAction: ['s3:*', 'iam:*'], Resource: '*' }]],
+    expect: 'allowed',
+  },
+  {
+    name: 'NotAction matches case-insensitively',
+    rule: NOT_ACTION,
+    identity: [[{ Effect: 'Allow', NotAction: 'S3:GETOBJECT', Resource: '*' }]],
+    expect: 'implicitDeny',
+  },
+];
+
+export const RESOURCES: Case[] = [
+  {
+    name: 'exact object ARN',
+    rule: RESOURCE,
+    identity: [[allow('s3:GetObject', OBJECT)]],
+    expect: 'allowed',
+  },
+  {
+    name: 'bucket/* covers a nested key (a * may span /)',
+    rule: RESOURCE,
+    identity: [[allow('s3:GetObject', `${BUCKET}/*`)]],
+    expect: 'allowed',
+  },
+  {
+    name: 'the bucket ARN does not cover its objects',
+    rule: RESOURCE,
+    identity: [[allow('s3:GetObject', BUCKET)]],
+    expect: 'implicitDeny',
+  },
+  {
+    name: 'resource ARNs are case-sensitive',
+    rule: `${RESOURCE} (the IAM user name is case sensitive)`,
+    action: 'iam:GetUser',
+    resource: `arn:aws:iam::${ACCOUNT}:user/Bob`,
+    identity: [[allow('iam:GetUser', `arn:aws:iam::${ACCOUNT}:user/bob`)]],
+    expect: 'implicitDeny',
+  },
+  {
+    name: 'a path wildcard',
+    rule: RESOURCE,
+    action: 'iam:GetUser',
+    resource: `arn:aws:iam::${ACCOUNT}:user/accounting/alice`,
+    identity: [[allow('iam:GetUser', `arn:aws:iam::${ACCOUNT}:user/accounting/*`)]],
+    expect: 'allowed',
+  },
+  {
+    name: '? matches one character',
+    rule: RESOURCE,
+    identity: [[allow('s3:GetObject', `${BUCKET}/reports/q?.csv`)]],
+    expect: 'allowed',
+  },
+  {
+    name: '? does not match two',
+    rule: RESOURCE,
+    identity: [[allow('s3:GetObject', `${BUCKET}/reports/?.csv`)]],
+    expect: 'implicitDeny',
+  },
+  {
+    name: 'wildcards in the region and account segments',
+    rule: RESOURCE,
+    action: 'ec2:StopInstances',
+    resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0abc`,
+    identity: [[allow('ec2:StopInstances', 'arn:aws:ec2:*:*:instance/*')]],
+    expect: 'allowed',
+  },
+  {
+    name: 'a wildcard inside a segment',
+    rule: RESOURCE,
+    action: 'ec2:StopInstances',
+    resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0abc`,
+    identity: [[allow('ec2:StopInstances', `arn:aws:ec2:us-*-1:${ACCOUNT}:instance/*`)]],
+    expect: 'allowed',
+  },
+  {
+    name: 'a * inside a segment does not cross a colon',
+    rule: RESOURCE,
+    action: 'ec2:StopInstances',
+    resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0abc`,
+    identity: [[allow('ec2:StopInstances', `arn:aws:ec2:us*1:instance/*`)]],
+    expect: 'implicitDeny',
+  },
+  {
+    name: 'a * ending a segment may expand beyond colons',
+    rule: `${RESOURCE} (a * that is the last character of a segment can expand past colon boundaries)`,
+    identity: [[allow('s3:GetObject', 'arn:aws:s3:*')]],
+    expect: 'allowed',
+  },
+  {
+    name: 'the resource part may hold colons a * spans',
+    rule: RESOURCE,
+    action: 'logs:PutLogEvents',
+    resource: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:app:log-stream:web-1`,
+    identity: [[allow('logs:PutLogEvents', `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:app*`)]],
+    expect: 'allowed',
+  },
+  {
+    name: 'a specific ARN does not cover an action without resource-level permissions',
+    rule: `${RESOURCE} (such actions need Resource "*")`,
+    action: 'ec2:DescribeInstances',
+    resource: '*',
+    identity: [[allow('ec2:DescribeInstances', 'arn:aws:ec2:*:*:instance/*')]],
+    expect: 'implicitDeny',
+  },
+  {
+    name: '"*" covers an action without resource-level permissions',
+    rule: RESOURCE,
+    action: 'ec2:DescribeInstances',
+    resource: '*',
+    identity: [[allow('ec2:DescribeInstances')]],
+    expect: 'allowed',
+  },
+  {
+    name: 'one of several resources',
+    rule: RESOURCE,
+    identity: [[allow('s3:GetObject', [`${BUCKET}-logs/*`, `${BUCKET}/*`])]],
+    expect: 'allowed',
+  },
+  {
+    name: 'NotResource allows everything but the listed',
+    rule: NOT_RESOURCE,
+    identity: [[{ Effect: 'Allow', Action: 's3:GetObject', NotResource: `${BUCKET}-secret/*` }]],
+    expect: 'allowed',
+  },
+  {
+    name: 'NotResource does not allow the listed',
+    rule: NOT_RESOURCE,
+    identity: [[{ Effect: 'Allow', Action: 's3:GetObject', NotResource: `${BUCKET}/*` }]],
+    expect: 'implicitDeny',
+  },
+  {
+    name: 'Deny with NotResource denies outside the listed',
+    rule: NOT_RESOURCE,
+    identity: [
+      [
+        allow('s3:*'),
+        { Effect: 'Deny', Action: 's3:*', NotResource: [`${BUCKET}-other`, `${BUCKET}-other/*`] },
+      ],
+    ],
+    expect: 'explicitDeny',
+  },
+  {
+    name: 'an identity-based statement without Resource grants nothing',
+    rule: 'IAM JSON policy elements: Resource (statements must include Resource or NotResource)',
+    identity: [[{ Effect: 'Allow', Action: '*' }]],
+    expect: 'implicitDeny',
+  },
+];
