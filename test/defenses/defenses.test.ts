@@ -1,0 +1,131 @@
+import { expect } from 'chai';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultConfig } from '../../src/exercise/config.js';
+import {
+  defenseId,
+  inventoryOf,
+  loadDefenses,
+  planDefenses,
+  type DefenseSpec,
+} from '../../src/exercise/defenses.js';
+import { UsageError } from '../../src/errors.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const shipped = join(root, 'templates', 'defenses');
+
+function thrown(fn: () => unknown): UsageError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).to.be.instanceOf(UsageError);
+    return err as UsageError;
+  }
+  throw new Error('expected a usage error');
+}
+
+describe('defences (--defenses)', () => {
+  it('a folder gives each template as a defence, named after its file', () => {
+    const specs = loadDefenses([shipped], { cwd: root, target: 'range' });
+    expect(specs.map((s) => s.id)).to.deep.equal(['defense-config-remediation', 'defense-ssh-revert']);
+    expect(specs.every((s) => s.kind === 'template')).to.equal(true);
+    expect(defenseId('My Team/SSH_Revert.cfn.yaml')).to.equal('defense-ssh-revert');
+  });
+
+  it('reads what a template automates: functions, the rules that target them, Config rules and their remediation', () => {
+    const [ssh] = loadDefenses(['templates/defenses/ssh-revert.cfn.yaml'], { cwd: root, target: 'range' });
+    const [config] = loadDefenses(['templates/defenses/config-remediation.cfn.yaml'], {
+      cwd: root,
+      target: 'range',
+    });
+    if (ssh?.kind !== 'template' || config?.kind !== 'template') throw new Error('templates expected');
+    expect(ssh.shape.rules).to.deep.equal([{ logicalId: 'SshIngressRule', targets: ['RevertFunction'] }]);
+    // Physical names come from the stack (DescribeStackResources).
+    const physical = new Map([
+      ['RevertFunction', 'sirs-x-defense-ssh-revert-RevertFunction-1A2B'],
+      ['SshIngressRule', 'sirs-x-defense-ssh-revert-SshIngressRule-3C4D'],
+      ['BucketPublicReadRule', 'sirs-x-defense-config-remediation-s3-public-read'],
+      ['TrailEnabledRule', 'sirs-x-defense-config-remediation-cloudtrail-enabled'],
+    ]);
+    const inv = inventoryOf(ssh.id, ssh.shape, physical);
+    inventoryOf(config.id, config.shape, physical, inv);
+    expect(inv.functions).to.deep.equal([
+      { defense: 'defense-ssh-revert', name: 'sirs-x-defense-ssh-revert-RevertFunction-1A2B' },
+    ]);
+    expect(inv.rules).to.deep.equal([
+      {
+        defense: 'defense-ssh-revert',
+        name: 'sirs-x-defense-ssh-revert-SshIngressRule-3C4D',
+        functions: ['sirs-x-defense-ssh-revert-RevertFunction-1A2B'],
+      },
+    ]);
+    expect(inv.configRules).to.deep.equal([
+      {
+        defense: 'defense-config-remediation',
+        name: 'sirs-x-defense-config-remediation-s3-public-read',
+        remediation: 'AWS-DisableS3BucketPublicReadWrite',
+        automatic: true,
+      },
+      {
+        defense: 'defense-config-remediation',
+        name: 'sirs-x-defense-config-remediation-cloudtrail-enabled',
+        remediation: 'AWS-EnableCloudTrail',
+        automatic: true,
+      },
+    ]);
+  });
+
+  it('plans each template as a sirs stack of its own, tagged, with IAM capabilities', () => {
+    const specs = loadDefenses([shipped], { cwd: root, target: 'range' });
+    const config = { ...defaultConfig(), tags: { team: 'blue' } };
+    const stacks = planDefenses(specs, { exerciseId: 'gd-1', config });
+    expect(stacks.map((s) => s.stackName)).to.deep.equal([
+      'sirs-gd-1-defense-config-remediation',
+      'sirs-gd-1-defense-ssh-revert',
+    ]);
+    expect(stacks[1]!.tags).to.deep.equal({
+      team: 'blue',
+      'sirs:exercise': 'gd-1',
+      'sirs:scenario': 'defense-ssh-revert',
+      'sirs:defense': 'ssh-revert',
+    });
+    expect(stacks[1]!.capabilities).to.deep.equal(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM']);
+    expect(stacks[1]!.templateBody).to.contain('AWS::Lambda::Function');
+  });
+
+  it('refuses what it cannot deploy, saying what to do', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sirs-defenses-'));
+    mkdirSync(join(dir, 'empty'));
+    writeFileSync(join(dir, 'broken.yaml'), 'Resources: [not, a, map]\n');
+    writeFileSync(
+      join(dir, 'needs.yaml'),
+      'Parameters:\n  Cidr: { Type: String }\nResources:\n  T: { Type: AWS::SNS::Topic }\n',
+    );
+    expect(thrown(() => loadDefenses(['nope.yaml'], { cwd: dir, target: 'range' })).code).to.equal(
+      'defenses-not-found',
+    );
+    expect(thrown(() => loadDefenses(['empty'], { cwd: dir, target: 'range' })).code).to.equal(
+      'defenses-empty',
+    );
+    expect(thrown(() => loadDefenses(['broken.yaml'], { cwd: dir, target: 'range' })).code).to.equal(
+      'bad-defense',
+    );
+    const params = thrown(() => loadDefenses(['needs.yaml'], { cwd: dir, target: 'range' }));
+    expect(params.code).to.equal('defense-parameters');
+    expect(params.message).to.contain('Cidr');
+    expect(
+      thrown(() =>
+        loadDefenses([shipped, join(shipped, 'ssh-revert.cfn.yaml')], { cwd: dir, target: 'range' }),
+      ).code,
+    ).to.equal('duplicate-defense');
+  });
+
+  it('on AWS a name that is no file names a deployed stack, and nothing is planned for it', () => {
+    const specs = loadDefenses(['team-ssh-revert'], { cwd: root, target: 'aws' });
+    expect(specs).to.deep.equal([
+      { id: 'defense-team-ssh-revert', kind: 'stack', stackName: 'team-ssh-revert' },
+    ] satisfies DefenseSpec[]);
+    expect(planDefenses(specs, { exerciseId: 'gd-1', config: defaultConfig() })).to.deep.equal([]);
+  });
+});
