@@ -122,8 +122,10 @@ describe('who closed the loop', () => {
         trail({ actor: 'arn:aws:iam::1:user/sirs', userAgent: `sirs/1 exercise/${EXERCISE}` }),
         ctx,
       ),
-    ).to.be.undefined;
-    expect(responderOf({ summary: 's', source: 'probe', at: '2026-12-06T10:00:00Z' }, ctx)).to.be.undefined;
+    ).to.equal(undefined);
+    expect(responderOf({ summary: 's', source: 'probe', at: '2026-12-06T10:00:00Z' }, ctx)).to.equal(
+      undefined,
+    );
     expect(responderOf({ summary: 's', source: 'ack', at: 'x', actor: 'bob' }, ctx)?.kind).to.equal('person');
     expect(
       responderOf({ summary: 's', source: 'ack', at: 'x', actor: 'arn:x (sirs autopilot)' }, ctx)?.kind,
