@@ -2,7 +2,12 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateFunctionCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  CreateFunctionCommand,
+  InvokeCommand,
+  LambdaClient,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
 import { ManualClock } from '../../src/range/index.js';
 import { lambdaRunsSettled } from '../../src/range/services/lambda/index.js';
 import { startTestRange, type TestRange } from './harness.js';
@@ -31,6 +36,7 @@ describe('range: Lambda runtimes, failures and asynchronous invocation', functio
       ['exits', 'app.exits'],
       ['hangs', 'app.hangs'],
       ['counts', 'app.counts'],
+      ['warm', 'app.warm'],
     ] as const) {
       await lambda.send(
         new CreateFunctionCommand({
@@ -66,6 +72,17 @@ describe('range: Lambda runtimes, failures and asynchronous invocation', functio
     expect((out.payload.trace as string[])[0]).to.equal('TypeError: the widget is missing');
     expect(out.log).to.match(/\tERROR\tabout to fail\n/);
     expect(out.log).to.match(/\tERROR\tInvoke Error \t\{"errorType":"TypeError"/);
+  });
+
+  it('reuses a warm process (module state survives) until the function changes', async () => {
+    const calls = async () => {
+      const out = await lambda.send(new InvokeCommand({ FunctionName: 'warm' }));
+      return Buffer.from(out.Payload ?? []).toString();
+    };
+    expect(await calls()).to.equal('1');
+    expect(await calls()).to.equal('2');
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'warm', MemorySize: 256 }));
+    expect(await calls()).to.equal('1');
   });
 
   it('reports a process that exits without answering as Runtime.ExitError', async () => {

@@ -17,7 +17,8 @@ import { uuid } from '../../ids.js';
 import { paginate } from '../../paginate.js';
 import { has, record } from '../../records.js';
 import { RESERVED_VARIABLES, executionCredentials } from './execution.js';
-import { removeCode } from './runtime.js';
+import { removeCode } from './code.js';
+import { retireWorkers } from './runtime.js';
 import {
   NODE_RUNTIMES,
   PYTHON_RUNTIMES,
@@ -280,9 +281,11 @@ function checkRevision(fn: LambdaFunction, revisionId: string | undefined): void
   }
 }
 
+/** A changed function: new revision, and its warm processes (old code or settings) are retired. */
 function touched(ctx: CallContext, fn: LambdaFunction): void {
   fn.lastModified = lastModified(ctx.now);
   fn.revisionId = uuid();
+  retireWorkers(ctx.range, ctx.accountId, ctx.region, fn.name);
 }
 
 export async function updateFunctionCode(
@@ -332,6 +335,7 @@ export function deleteFunction(ctx: CallContext, input: DeleteFunctionRequest): 
   if (input.Qualifier === '$LATEST') throw invalid('Deletion of $LATEST version is not allowed.');
   const fn = findFunction(ctx, input.FunctionName ?? '', input.Qualifier);
   delete ctx.state(lambdaState).functions[fn.name];
+  retireWorkers(ctx.range, ctx.accountId, ctx.region, fn.name);
   removeCode(ctx.range, ctx.accountId, ctx.region, fn.name);
   return {};
 }

@@ -1,29 +1,19 @@
-import { spawn, spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join, sep } from 'node:path';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import type { Readable, Writable } from 'node:stream';
 import type { RangeInfo } from '../../context.js';
 import { ServiceError } from '../../errors.js';
 import { NODE_BOOTSTRAP } from './bootstrap-node.js';
 import { PYTHON_BOOTSTRAP } from './bootstrap-python.js';
+import { bootstrapFile, projectModules, taskRoot } from './code.js';
 import { NODE_RUNTIMES, PYTHON_RUNTIMES, type LambdaFunction } from './store.js';
-import { readZip } from './zip.js';
 
 /**
- * Runs a function's handler in a child process: `node` for Node.js runtimes, `python3` for Python.
- * Not a sandbox: the process runs with the range user's own OS permissions (see README.md).
+ * Runs a function's handler in a child process (`node` for Node.js runtimes, `python3` for Python),
+ * one invocation at a time per process. A process that answered stays warm for the next invocation of
+ * the same code, configuration and credentials (module state survives, as in a warm Lambda execution
+ * environment); one that crashed or timed out is discarded. Not a sandbox: see README.md.
  */
 
 /** What one run produced. */
@@ -31,10 +21,12 @@ export interface Execution {
   /** The handler's result as JSON, or Lambda's error document. */
   payload: Buffer;
   functionError?: 'Unhandled';
-  /** What the function printed, then the runtime's own lines (timeouts, crashes). */
+  /** What the function printed during the run, then the runtime's own lines (timeouts, crashes). */
   log: string;
   durationMs: number;
   maxMemoryUsedMb: number;
+  /** The run started a new process (a cold start). */
+  coldStart: boolean;
 }
 
 export interface RunRequest {
@@ -48,6 +40,10 @@ export interface RunRequest {
 /** Largest response a synchronous invocation returns (6 MB), and the log a run keeps. */
 const MAX_RESULT_BYTES = 6_291_556;
 const MAX_LOG_BYTES = 1_048_576;
+/** A warm process nobody invoked for this long (wall clock) exits. */
+const IDLE_MS = 120_000;
+/** The bootstrap writes this after an invocation's output (stdout), so the log is complete when it is seen. */
+const END_MARK = '\u001esirs-lambda-end\n';
 
 interface Interpreter {
   command: string;
@@ -75,9 +71,7 @@ function interpreterOf(runtime: string): Interpreter {
     'InvalidRuntimeException',
     `The runtime parameter of ${runtime} is not supported.`,
     502,
-    {
-      sender: false,
-    },
+    { sender: false },
   );
 }
 
@@ -87,70 +81,248 @@ export function pythonAvailable(): boolean {
   return python;
 }
 
-/** Where this range keeps unzipped code and bootstraps: one temporary folder per range, made on first use. */
-const roots = new WeakMap<RangeInfo, string>();
-
-function rootOf(range: RangeInfo): string {
-  let root = roots.get(range);
-  if (!root) {
-    root = mkdtempSync(join(tmpdir(), 'sirs-range-lambda-'));
-    roots.set(range, root);
-  }
-  return root;
+interface BootstrapMessage {
+  result?: unknown;
+  error?: object;
+  maxRssKb?: number;
 }
 
-/** The project's node_modules, so a Node handler can import the AWS SDK v3 the way Lambda's runtime provides it. */
-const projectModules = (() => {
-  try {
-    const sts = createRequire(import.meta.url).resolve('@aws-sdk/client-sts');
-    const i = sts.lastIndexOf(`${sep}node_modules${sep}`);
-    return i === -1 ? undefined : sts.slice(0, i + '/node_modules'.length);
-  } catch {
-    return undefined;
-  }
-})();
-
-/** The function's unzipped code, one folder per package (by its SHA-256), made once. */
-function taskRoot(range: RangeInfo, accountId: string, region: string, fn: LambdaFunction): string {
-  const id = Buffer.from(fn.codeSha256, 'base64').toString('hex').slice(0, 16);
-  const dir = join(rootOf(range), `${accountId}-${region}-${fn.name}-${id}`);
-  if (existsSync(dir)) return dir;
-  const partial = `${dir}.partial-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  mkdirSync(partial, { recursive: true });
-  for (const entry of readZip(fn.zip)) {
-    const file = join(partial, entry.path);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, entry.data);
-    if (entry.mode) chmodSync(file, entry.mode);
-  }
-  if (projectModules && !existsSync(join(partial, 'node_modules'))) {
-    symlinkSync(projectModules, join(partial, 'node_modules'), 'dir');
-  }
-  try {
-    renameSync(partial, dir);
-  } catch {
-    rmSync(partial, { recursive: true, force: true }); // another run made it first
-  }
-  return dir;
+interface Pending {
+  requestId: string;
+  timeoutSeconds: number;
+  started: number;
+  log: string;
+  logBytes: number;
+  message?: BootstrapMessage;
+  resultBytes: number;
+  marked: boolean;
+  timedOut: boolean;
+  coldStart: boolean;
+  resolve: (e: Execution) => void;
+  timer?: NodeJS.Timeout;
 }
 
-function bootstrapFile(range: RangeInfo, interpreter: Interpreter): string {
-  const file = join(rootOf(range), interpreter.bootstrap);
-  if (!existsSync(file)) writeFileSync(file, interpreter.source);
-  return file;
-}
+/** One function process: started once, then handed invocations one at a time. */
+class Worker {
+  readonly child: ChildProcess;
+  busy = false;
+  dead = false;
+  private pending?: Pending;
+  private results = '';
+  private idle?: NodeJS.Timeout;
+  private fresh = true;
 
-/** Forget a deleted function's unzipped code. */
-export function removeCode(range: RangeInfo, accountId: string, region: string, name: string): void {
-  const root = roots.get(range);
-  if (!root) return;
-  const prefix = `${accountId}-${region}-${name}-`;
-  for (const entry of readdirSync(root)) {
-    if (entry.startsWith(prefix)) rmSync(join(root, entry), { recursive: true, force: true });
+  constructor(
+    readonly key: string,
+    interpreter: Interpreter,
+    bootstrap: string,
+    dir: string,
+    fn: LambdaFunction,
+    env: Record<string, string>,
+    private readonly retire: (w: Worker) => void,
+  ) {
+    this.child = spawn(interpreter.command, [...interpreter.args, bootstrap, dir, fn.handler], {
+      cwd: dir,
+      env,
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    });
+    // Neither a warm process nor its pipes keep the range's own process alive.
+    this.child.unref();
+    const [stdin, stdout, stderr, results] = this.child.stdio as unknown as [
+      Writable,
+      Readable,
+      Readable,
+      Readable,
+    ];
+    for (const s of [stdin, stdout, stderr, results]) (s as unknown as { unref?: () => void }).unref?.();
+    stdin.on('error', () => {}); // a process that exits before reading its event
+    stdout.on('data', (chunk: Buffer) => this.output(chunk.toString('utf8'), true));
+    stderr.on('data', (chunk: Buffer) => this.output(chunk.toString('utf8'), false));
+    results.on('data', (chunk: Buffer) => this.result(chunk.toString('utf8')));
+    this.child.on('error', () => this.exited(null, null));
+    this.child.on('close', (code, signal) => this.exited(code, signal));
+  }
+
+  run(req: RunRequest): Promise<Execution> {
+    this.busy = true;
+    if (this.idle) clearTimeout(this.idle);
+    const coldStart = this.fresh;
+    this.fresh = false;
+    return new Promise<Execution>((resolve) => {
+      const p: Pending = {
+        requestId: req.requestId,
+        timeoutSeconds: req.fn.timeout,
+        started: performance.now(),
+        log: '',
+        logBytes: 0,
+        resultBytes: 0,
+        marked: false,
+        timedOut: false,
+        coldStart,
+        resolve,
+      };
+      this.pending = p;
+      // The function's own run is real: its timeout is wall-clock time, as in AWS.
+      p.timer = setTimeout(() => {
+        p.timedOut = true;
+        this.child.kill('SIGKILL');
+      }, req.fn.timeout * 1000);
+      const message = {
+        requestId: req.requestId,
+        deadlineMs: Date.now() + req.fn.timeout * 1000,
+        event: req.event.toString('utf8'),
+      };
+      (this.child.stdin as Writable).write(`${JSON.stringify(message)}\n`);
+    });
+  }
+
+  private output(text: string, stdout: boolean): void {
+    const p = this.pending;
+    if (!p) return; // output between invocations belongs to no run
+    let piece = text;
+    if (stdout) {
+      const at = piece.indexOf(END_MARK);
+      if (at !== -1) {
+        p.marked = true;
+        piece = piece.slice(0, at) + piece.slice(at + END_MARK.length);
+      }
+    }
+    if (p.logBytes < MAX_LOG_BYTES) {
+      const bytes = Buffer.from(piece).subarray(0, MAX_LOG_BYTES - p.logBytes);
+      p.logBytes += bytes.length;
+      p.log += bytes.toString('utf8');
+    }
+    this.settleIfDone();
+  }
+
+  private result(text: string): void {
+    const p = this.pending;
+    if (!p) return;
+    p.resultBytes += Buffer.byteLength(text);
+    this.results += text;
+    const nl = this.results.indexOf('\n');
+    if (nl === -1) {
+      if (p.resultBytes > MAX_RESULT_BYTES + 4096) this.results = ''; // too large: answered as such below
+      return;
+    }
+    const line = this.results.slice(0, nl);
+    this.results = this.results.slice(nl + 1);
+    try {
+      p.message = JSON.parse(line) as BootstrapMessage;
+    } catch {
+      p.message = { error: { errorType: 'Runtime.MarshalError', errorMessage: 'Unable to read the result' } };
+    }
+    this.settleIfDone();
+  }
+
+  private settleIfDone(): void {
+    const p = this.pending;
+    if (!p?.message || !p.marked) return;
+    const m = p.message;
+    if (p.resultBytes > MAX_RESULT_BYTES) {
+      return this.finish(
+        p,
+        {
+          errorType: 'Function.ResponseSizeTooLarge',
+          errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESULT_BYTES} bytes).`,
+        },
+        true,
+        m.maxRssKb,
+      );
+    }
+    if ('result' in m) return this.finish(p, m.result ?? null, false, m.maxRssKb);
+    this.finish(p, m.error ?? {}, true, m.maxRssKb);
+  }
+
+  private finish(p: Pending, payload: unknown, error: boolean, maxRssKb = 0, runtimeLine?: string): void {
+    if (this.pending !== p) return;
+    this.pending = undefined;
+    clearTimeout(p.timer);
+    let log = p.log;
+    if (runtimeLine) log += `${log && !log.endsWith('\n') ? '\n' : ''}${runtimeLine}\n`;
+    p.resolve({
+      payload: Buffer.from(JSON.stringify(payload)),
+      ...(error ? { functionError: 'Unhandled' as const } : {}),
+      log,
+      durationMs: performance.now() - p.started,
+      maxMemoryUsedMb: Math.ceil(maxRssKb / 1024),
+      coldStart: p.coldStart,
+    });
+    this.busy = false;
+    if (this.dead) return;
+    this.idle = setTimeout(() => this.stop(), IDLE_MS);
+    this.idle.unref();
+  }
+
+  private exited(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.dead) return;
+    this.dead = true;
+    if (this.idle) clearTimeout(this.idle);
+    this.retire(this);
+    const p = this.pending;
+    if (!p) return;
+    if (p.message) {
+      // The bootstrap answered (an error it could report) and then exited.
+      p.marked = true;
+      return this.settleIfDone();
+    }
+    const stamp = new Date().toISOString();
+    if (p.timedOut) {
+      const seconds = p.timeoutSeconds.toFixed(2);
+      return this.finish(
+        p,
+        {
+          errorType: 'Sandbox.Timedout',
+          errorMessage: `RequestId: ${p.requestId} Error: Task timed out after ${seconds} seconds`,
+        },
+        true,
+        0,
+        `${stamp} ${p.requestId} Task timed out after ${seconds} seconds`,
+      );
+    }
+    const why = `Runtime exited with error: ${signal ? `signal: ${signal.toLowerCase()}` : `exit status ${code ?? 0}`}`;
+    this.finish(
+      p,
+      { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${p.requestId} Error: ${why}` },
+      true,
+      0,
+      `RequestId: ${p.requestId} Error: ${why}\nRuntime.ExitError`,
+    );
+  }
+
+  /** Retire the process: closing its stdin ends the bootstrap's loop. */
+  stop(): void {
+    if (this.dead) return;
+    (this.child.stdin as Writable).end();
+    const kill = setTimeout(() => this.child.kill('SIGKILL'), 2_000);
+    kill.unref();
   }
 }
 
-/** Runs in flight per range, so tests and `stop` can wait for asynchronous invocations to finish. */
+/** Warm processes per range, by function, code, configuration and credentials. */
+const pools = new WeakMap<RangeInfo, Map<string, Worker[]>>();
+
+/** Same function, code, handler and environment (which holds the session's keys and the log stream). */
+function workerKey(accountId: string, region: string, req: RunRequest): string {
+  const fn = req.fn;
+  const settings = createHash('sha256')
+    .update(JSON.stringify([fn.codeSha256, fn.runtime, fn.handler, fn.memorySize, req.env]))
+    .digest('base64url');
+  return [accountId, region, fn.name, settings].join('/');
+}
+
+/** Stop the warm processes of a function (deleted, or its code or settings changed). */
+export function retireWorkers(range: RangeInfo, accountId: string, region: string, name: string): void {
+  const pool = pools.get(range);
+  if (!pool) return;
+  const prefix = `${accountId}/${region}/${name}/`;
+  for (const [key, workers] of pool) {
+    if (!key.startsWith(prefix)) continue;
+    for (const w of workers) if (!w.busy) w.stop();
+  }
+}
+
+/** Runs in flight per range, so tests and drills can wait for asynchronous invocations to finish. */
 const inFlight = new WeakMap<RangeInfo, Set<Promise<unknown>>>();
 
 export function track<T>(range: RangeInfo, p: Promise<T>): Promise<T> {
@@ -158,10 +330,8 @@ export function track<T>(range: RangeInfo, p: Promise<T>): Promise<T> {
   if (!set) inFlight.set(range, (set = new Set()));
   const s = set;
   s.add(p);
-  void p.then(
-    () => s.delete(p),
-    () => s.delete(p),
-  );
+  const drop = () => s.delete(p);
+  p.then(drop, drop);
   return p;
 }
 
@@ -174,132 +344,34 @@ export async function settled(range: RangeInfo): Promise<void> {
   }
 }
 
-/** Run the handler once. Resolves with what happened; a function error is data, not a rejection. */
+/** Run the handler once, in a warm process when one is free. A function error is data, not a rejection. */
 export function runFunction(
   range: RangeInfo,
   accountId: string,
   region: string,
   req: RunRequest,
 ): Promise<Execution> {
-  const interpreter = interpreterOf(req.fn.runtime);
-  const dir = taskRoot(range, accountId, region, req.fn);
-  const bootstrap = bootstrapFile(range, interpreter);
-  const timeoutMs = req.fn.timeout * 1000;
-  const env: Record<string, string> = {
-    ...req.env,
-    LAMBDA_TASK_ROOT: dir,
-    SIRS_LAMBDA_REQUEST_ID: req.requestId,
-    SIRS_LAMBDA_FUNCTION_ARN: req.fn.arn,
-    SIRS_LAMBDA_DEADLINE_MS: String(Date.now() + timeoutMs),
-  };
-  if (projectModules) env.NODE_PATH = projectModules;
-  return new Promise<Execution>((resolve) => {
-    const started = performance.now();
-    const child = spawn(interpreter.command, [...interpreter.args, bootstrap, dir, req.fn.handler], {
-      cwd: dir,
-      env,
-      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-    });
-    let log = '';
-    let logBytes = 0;
-    const append = (chunk: Buffer) => {
-      if (logBytes >= MAX_LOG_BYTES) return;
-      const piece = chunk.subarray(0, MAX_LOG_BYTES - logBytes);
-      logBytes += piece.length;
-      log += piece.toString('utf8');
+  const key = workerKey(accountId, region, req);
+  let pool = pools.get(range);
+  if (!pool) pools.set(range, (pool = new Map()));
+  const workers = pool.get(key) ?? [];
+  let worker = workers.find((w) => !w.busy && !w.dead);
+  if (!worker) {
+    const interpreter = interpreterOf(req.fn.runtime);
+    const dir = taskRoot(range, accountId, region, req.fn);
+    const env: Record<string, string> = {
+      ...req.env,
+      LAMBDA_TASK_ROOT: dir,
+      SIRS_LAMBDA_FUNCTION_ARN: req.fn.arn,
     };
-    child.stdout.on('data', append);
-    child.stderr.on('data', append);
-    const result: Buffer[] = [];
-    let resultBytes = 0;
-    const channel = child.stdio[3] as NodeJS.ReadableStream | null;
-    channel?.on('data', (chunk: Buffer) => {
-      resultBytes += chunk.length;
-      if (resultBytes <= MAX_RESULT_BYTES + 4096) result.push(chunk);
+    if (projectModules) env.NODE_PATH = projectModules;
+    const p = pool;
+    worker = new Worker(key, interpreter, bootstrapFile(range, interpreter), dir, req.fn, env, (w) => {
+      const left = (p.get(w.key) ?? []).filter((x) => x !== w);
+      if (left.length) p.set(w.key, left);
+      else p.delete(w.key);
     });
-    let timedOut = false;
-    // The function's own run is real: its timeout is wall-clock time, as in AWS.
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.stdin.on('error', () => {}); // a handler that exits before reading its event
-    child.stdin.end(req.event);
-    let spawnError: Error | undefined;
-    child.on('error', (err) => {
-      spawnError = err;
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      const durationMs = performance.now() - started;
-      const stamp = new Date().toISOString();
-      const done = (payload: object, maxRssKb: number, error: boolean, runtimeLine?: string) => {
-        if (runtimeLine) log += `${log && !log.endsWith('\n') ? '\n' : ''}${runtimeLine}\n`;
-        resolve({
-          payload: Buffer.from(JSON.stringify(payload)),
-          ...(error ? { functionError: 'Unhandled' as const } : {}),
-          log,
-          durationMs,
-          maxMemoryUsedMb: Math.ceil(maxRssKb / 1024),
-        });
-      };
-      if (timedOut) {
-        const seconds = req.fn.timeout.toFixed(2);
-        return done(
-          {
-            errorType: 'Sandbox.Timedout',
-            errorMessage: `RequestId: ${req.requestId} Error: Task timed out after ${seconds} seconds`,
-          },
-          0,
-          true,
-          `${stamp} ${req.requestId} Task timed out after ${seconds} seconds`,
-        );
-      }
-      const message = parseMessage(Buffer.concat(result));
-      if (resultBytes > MAX_RESULT_BYTES) {
-        return done(
-          {
-            errorType: 'Function.ResponseSizeTooLarge',
-            errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESULT_BYTES} bytes).`,
-          },
-          message?.maxRssKb ?? 0,
-          true,
-        );
-      }
-      if (message && 'result' in message) {
-        return resolve({
-          payload: Buffer.from(JSON.stringify(message.result ?? null)),
-          log,
-          durationMs,
-          maxMemoryUsedMb: Math.ceil((message.maxRssKb ?? 0) / 1024),
-        });
-      }
-      if (message?.error) return done(message.error, message.maxRssKb ?? 0, true);
-      const why = spawnError
-        ? `Runtime failed to start: ${spawnError.message}`
-        : `Runtime exited with error: ${signal ? `signal: ${signal.toLowerCase()}` : `exit status ${code ?? 0}`}`;
-      done(
-        { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${req.requestId} Error: ${why}` },
-        0,
-        true,
-        `RequestId: ${req.requestId} Error: ${why}\nRuntime.ExitError`,
-      );
-    });
-  });
-}
-
-interface BootstrapMessage {
-  result?: unknown;
-  error?: object;
-  maxRssKb?: number;
-}
-
-function parseMessage(bytes: Buffer): BootstrapMessage | undefined {
-  if (!bytes.length) return undefined;
-  try {
-    const v = JSON.parse(bytes.toString('utf8')) as unknown;
-    return typeof v === 'object' && v !== null ? (v as BootstrapMessage) : undefined;
-  } catch {
-    return undefined;
+    pool.set(key, [...workers, worker]);
   }
+  return worker.run(req);
 }
