@@ -1,5 +1,6 @@
 import { cloudTrailProviders } from '../cloudtrail/cfn.js';
 import { ec2Providers } from '../ec2/cfn.js';
+import { eventsProviders } from '../events/cfn.js';
 import { iamProviders } from '../iam/cfn.js';
 import { kmsProviders } from '../kms/cfn.js';
 import { lambdaProviders } from '../lambda/cfn.js';
@@ -27,5 +28,6 @@ export const resourceProviders: ProviderTable = record({
   ...ssmProviders,
   ...monitoringProviders,
   ...snsProviders,
+  ...eventsProviders,
   ...lambdaProviders,
 });

@@ -42,7 +42,8 @@ export async function putMetricData(
   input: PutMetricDataInput,
 ): Promise<Record<string, never>> {
   ensureArmed(ctx);
-  checkNamespace(input.Namespace, 'Namespace', { write: true });
+  // AWS/ namespaces are written only by the range's own services (EventBridge's AWS/Events), never over HTTP.
+  checkNamespace(input.Namespace, 'Namespace', { write: ctx.http !== undefined });
   const data = input.MetricData ?? [];
   if (data.length === 0) throw missingParameter('MetricData');
   if (data.length > 1000)

@@ -1,0 +1,42 @@
+import type { CallContext } from '../../context.js';
+import type { CloudTrailRecord } from '../../history.js';
+import { uuid } from '../../ids.js';
+import { putOnBus } from './bus.js';
+import type { BusEvent } from './transform.js';
+
+/**
+ * CloudTrail to the default bus: every management event the range records reaches the default bus of
+ * its account and region as `AWS API Call via CloudTrail` from `aws.<service>`, with the CloudTrail
+ * record as `detail`. Read-only events (Get*, Describe*, List*) reach only rules in the
+ * `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` state, as on AWS.
+ */
+export async function deliverCloudTrailEvent(
+  ctx: CallContext,
+  record: CloudTrailRecord,
+  management: boolean,
+): Promise<void> {
+  if (!management) return;
+  const event = cloudTrailBusEvent(record);
+  await putOnBus(ctx, { accountId: event.account, region: event.region }, event, {
+    readOnlyCloudTrail: record.readOnly,
+  });
+}
+
+/** `ec2.amazonaws.com` → `aws.ec2`. */
+export function sourceOf(eventSource: string): string {
+  return `aws.${eventSource.replace(/\.amazonaws\.com$/, '')}`;
+}
+
+export function cloudTrailBusEvent(record: CloudTrailRecord): BusEvent {
+  return {
+    version: '0',
+    id: uuid(),
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: sourceOf(record.eventSource),
+    account: record.recipientAccountId,
+    time: record.eventTime,
+    region: record.awsRegion,
+    resources: [],
+    detail: record,
+  };
+}
