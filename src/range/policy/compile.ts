@@ -1,6 +1,6 @@
 import { compileConditions } from './conditions.js';
 import type { CompiledCondition } from './conditions.js';
-import { globMatches, globRegex, literalOf, parseTemplate, resolveTemplate } from './patterns.js';
+import { globRegex, literalOf, parseTemplate, resolveTemplate } from './patterns.js';
 import type { ContextLookup, Template } from './patterns.js';
 import { compilePrincipal } from './principal.js';
 import type { CompiledPrincipal } from './principal.js';
@@ -23,6 +23,8 @@ export interface CompiledStatement {
   notPrincipal?: CompiledPrincipal;
   conditions: CompiledCondition[];
 }
+
+const RESOLVED_LIMIT = 256;
 
 const list = (v: string | string[] | undefined): string[] =>
   v === undefined ? [] : Array.isArray(v) ? v : [v];
@@ -57,12 +59,25 @@ function compileResources(s: Statement, variables: boolean): CompiledStatement['
     }
   }
   if (!negate && templates.some((t) => t.fixed === '*')) return () => true;
+  // A template with variables resolves to few distinct patterns (one per user, tag value...): keep them.
+  const matchers = new Map<string, (arn: string) => boolean>();
+  const resolved = (glob: string): ((arn: string) => boolean) => {
+    let matcher = matchers.get(glob);
+    if (!matcher) {
+      const literal = literalOf(glob);
+      const regex = literal === undefined ? globRegex(glob, 'resource') : undefined;
+      matcher = regex ? (arn) => regex.test(arn) : (arn) => arn === literal;
+      if (matchers.size >= RESOLVED_LIMIT) matchers.delete(matchers.keys().next().value as string);
+      matchers.set(glob, matcher);
+    }
+    return matcher;
+  };
   return (arn, lookup) => {
     let hit = exact.has(arn) || regexes.some((r) => r.test(arn));
     for (let i = 0; !hit && i < dynamic.length; i++) {
       // A variable without a value matches nothing ("Policy variables with no value").
       const glob = resolveTemplate(dynamic[i]!, lookup);
-      hit = glob !== undefined && globMatches(glob, arn, 'resource');
+      hit = glob !== undefined && resolved(glob)(arn);
     }
     return hit !== negate;
   };

@@ -20,7 +20,9 @@ export interface Template {
 /** Looks a context key up (case-insensitively); multivalued keys cannot be policy variables. */
 export type ContextLookup = (key: string) => ContextValue | undefined;
 
-const escapeGlob = (text: string): string => text.replace(/[\\*?]/g, (c) => `\\${c}`);
+const SPECIAL = /[\\*?]/;
+const escapeGlob = (text: string): string =>
+  SPECIAL.test(text) ? text.replace(/[\\*?]/g, (c) => `\\${c}`) : text;
 
 /** A backslash in policy text is an ordinary character: escape it so only wildcards stay special. */
 const escapeBackslash = (text: string): string => text.replace(/\\/g, '\\\\');
