@@ -14,6 +14,8 @@ import { deriveExercise, hasLiveResources } from './derive.js';
 import { journalPath, readJournal } from './journal.js';
 import { existsSync } from 'node:fs';
 import { taggedStacks } from './stacks.js';
+import { checkPermissions, describeMissing } from '../policy/check.js';
+import { policyFor, type PolicySubject } from '../policy/generate.js';
 
 export interface Identity {
   accountId: string;
@@ -78,6 +80,11 @@ export async function preflight(opts: {
   exerciseId: string;
   stateRoot: string;
   namePrefix: string;
+  /**
+   * The permission check of the caller against what `sirs policy` prints for these scenarios: on AWS,
+   * and on the range for anyone but root and its built-in administrator. Absent or `skip`: not run.
+   */
+  permissions?: { subject: PolicySubject; skip?: boolean; warn(message: string): void };
 }): Promise<Identity> {
   const identity = await whoAmI(opts.session, opts.target.region);
   if (opts.target.kind === 'aws') {
@@ -141,5 +148,44 @@ export async function preflight(opts: {
       [`finish it first: sirs cleanup --exercise ${opts.exerciseId}`, 'or choose another --exercise-id'],
     );
   }
+  if (opts.permissions && !opts.permissions.skip) await permissionCheck(opts, identity, opts.permissions);
   return identity;
+}
+
+/** The range's built-in administrator and root are unrestricted: nothing to check for them. */
+function unrestrictedOnRange(arn: string): boolean {
+  return /:root$/.test(arn) || /:user\/range-admin$/.test(arn);
+}
+
+async function permissionCheck(
+  opts: { session: ApiSession; target: Target; scenarios: readonly Scenario[]; namePrefix: string },
+  identity: Identity,
+  permissions: NonNullable<Parameters<typeof preflight>[0]['permissions']>,
+): Promise<void> {
+  if (opts.target.kind === 'range' && unrestrictedOnRange(identity.principalArn)) return;
+  const policy = policyFor(permissions.subject, { namePrefix: opts.namePrefix });
+  const check = await checkPermissions(opts.session, {
+    principalArn: identity.principalArn,
+    accountId: identity.accountId,
+    region: identity.region,
+    policy,
+  });
+  if (!check.checked) {
+    permissions.warn(
+      `permissions not checked before injecting: ${check.reason}; a missing permission will fail the exercise once it is live (sirs tears down what it created)`,
+    );
+    return;
+  }
+  if (check.missing.length === 0) return;
+  const ids = policy.scenarios.join(' ');
+  const actions = check.missing.reduce((n, m) => n + m.actions.length, 0);
+  throw new Refusal(
+    'permissions-missing',
+    `${check.principal} lacks ${actions} permission${actions === 1 ? '' : 's'} these scenarios need, in ${check.missing.length} statement${check.missing.length === 1 ? '' : 's'} of sirs' policy; nothing was created`,
+    [
+      ...describeMissing(check.missing),
+      `grant them: sirs policy ${ids} --format cfn --out sirs-role.cfn.yaml, deploy it once, and run sirs as its role`,
+      'or run anyway with --skip-permission-check (the exercise fails when it first needs one)',
+    ],
+  );
 }

@@ -39,6 +39,18 @@ export class PolicyGapError extends Error {
   }
 }
 
+/**
+ * Calls a service makes to another with the caller's permissions (`aws:CalledVia`): Parameter Store
+ * encrypts a SecureString with the caller's KMS permissions, and decrypts it the same way.
+ */
+export function calledOnBehalf(call: string, input: Readonly<Record<string, unknown>>): string[] {
+  if (call === 'ssm:PutParameter' && input.Type === 'SecureString')
+    return ['kms:Encrypt', 'kms:GenerateDataKey'];
+  if ((call === 'ssm:GetParameter' || call === 'ssm:GetParameters') && input.WithDecryption === true)
+    return ['kms:Decrypt'];
+  return [];
+}
+
 /** The IAM actions that authorize an API call; an action the reference does not know is an error. */
 export function actionsForCall(call: string): string[] {
   const actions = AUTHORIZED_BY[call] ?? [call];

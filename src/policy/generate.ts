@@ -10,7 +10,7 @@ import type { Action, AutopilotStep, Scenario } from '../scenario/schema.js';
 import { KEY_PRINCIPAL } from '../scenario/schema.js';
 import { conditionParts, type Condition } from '../signals/registry.js';
 import { createdBy } from '../exercise/undo.js';
-import { actionsForCall, PolicyGapError } from './calls.js';
+import { actionsForCall, calledOnBehalf, PolicyGapError } from './calls.js';
 import { HANDLER_OPERATIONS, RESOURCE_TYPE_PERMISSIONS } from './resource-types.js';
 import { resourcesFor, type Scope, type ScopedResources } from './scope.js';
 import { SIRS_CALLS, TEMPORARY_KEY_CALLS } from './sirs-calls.js';
@@ -58,6 +58,7 @@ const HOW_LABEL: Record<ScopedResources['how'], string> = {
   type: 'OnAnyResourceOfItsTypes',
   channel: 'OnTheExerciseChannel',
   'no-resource-type': 'ActionsWithoutResourceTypesNeedStar',
+  unnamed: 'CallsNamingNoResourceNeedStar',
 };
 
 const SERVICE_LABEL: Record<string, string> = {
@@ -124,6 +125,8 @@ function stepNeeds(step: Action | AutopilotStep, what: string): Need[] {
     return needs;
   }
   needs.push(...callNeeds(step.call, { kind: 'input', input }, what));
+  for (const action of calledOnBehalf(step.call, input))
+    needs.push({ action, scope: { kind: 'any' }, reason: `${what}, which calls ${action} for sirs` });
   for (const created of createdBy(step.call, input, anyOutput(input), as)) {
     if (created.undo.as === 'root') continue;
     const undoInput = { ...input, ...created.undo.input };
@@ -134,8 +137,24 @@ function stepNeeds(step: Action | AutopilotStep, what: string): Need[] {
   return needs;
 }
 
+/** Where templates' SSM parameter types read their values: AWS's public parameters (the latest AMI). */
+const PUBLIC_PARAMETERS = { Name: '/aws/service/{{parameter}}' };
+
 function templateNeeds(template: CfnTemplate, owner: string): Need[] {
   const needs: Need[] = [];
+  for (const p of template.parameters.values()) {
+    // CloudFormation resolves an SSM parameter type with the caller's credentials when it creates the stack.
+    // (ssm:GetParameters as AWS documents it; the range's CloudFormation reads with ssm:GetParameter.)
+    if (p.type?.startsWith('AWS::SSM::Parameter::Value<')) {
+      for (const action of ['ssm:GetParameters', 'ssm:GetParameter']) {
+        needs.push({
+          action,
+          scope: { kind: 'input', input: PUBLIC_PARAMETERS },
+          reason: `CloudFormation: the ${p.type} parameter ${p.name} (a public AWS parameter)`,
+        });
+      }
+    }
+  }
   const types = [...new Set([...template.resources.values()].map((r) => r.type))].sort();
   for (const type of types) {
     const handlers = RESOURCE_TYPE_PERMISSIONS[type];

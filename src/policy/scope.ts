@@ -16,12 +16,14 @@ export type Scope =
   /** Any resource of the action's types (reads of resources responders may name or create). */
   | { kind: 'any' }
   /** Only the exercise channel, `/sirs/exercises/<id>`. */
-  | { kind: 'channel' };
+  | { kind: 'channel' }
+  /** A call that names no resource (DescribeStacks of every stack): IAM authorizes it on `*`. */
+  | { kind: 'unnamed' };
 
 export interface ScopedResources {
   resources: string[];
   /** How the resources were chosen, for the statement's Sid and reason. */
-  how: 'prefix' | 'named' | 'type' | 'channel' | 'no-resource-type';
+  how: 'prefix' | 'named' | 'type' | 'channel' | 'no-resource-type' | 'unnamed';
 }
 
 export const CHANNEL_GROUP = '/sirs/exercises/';
@@ -116,8 +118,7 @@ function fromInput(format: string, input: Readonly<Record<string, unknown>>): st
     }
     named = true;
     const pattern = namePattern(input[member])!;
-    // A user or role name written with its path keeps it; ARNs of path-less names have none.
-    return pattern;
+    return v === 'ParameterNameWithoutLeadingSlash' ? pattern.replace(/^\//, '') : pattern;
   });
   return named && !missing ? arn : undefined;
 }
@@ -128,6 +129,12 @@ function serviceWide(format: string): string {
   return [...parts.slice(0, 5), '*'].join(':');
 }
 
+/**
+ * Actions whose requests name none of their (optional) resource types, so IAM authorizes them on `*`:
+ * ec2:DisassociateRouteTable names an association id.
+ */
+const NAMES_NO_RESOURCE = new Set(['ec2:DisassociateRouteTable']);
+
 /** More resource types than this for one action (ec2:CreateTags lists 90) become one service-wide ARN. */
 const MAX_TYPES = 8;
 
@@ -135,6 +142,8 @@ export function resourcesFor(action: string, scope: Scope, prefix: string): Scop
   const ref = actionReference(action);
   const service = action.slice(0, action.indexOf(':'));
   if (!ref || ref.resourceTypes.length === 0) return { resources: ['*'], how: 'no-resource-type' };
+  if (scope.kind === 'unnamed' || NAMES_NO_RESOURCE.has(ref.action))
+    return { resources: ['*'], how: 'unnamed' };
   // Every type the action may be authorized against, not only the required ones: ec2:RunInstances
   // checks the volumes and ssm:SendCommand the instances too. sirs never uses S3 access points.
   const types = ref.resourceTypes.filter((t) => !/accesspoint/.test(t.name));

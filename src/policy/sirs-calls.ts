@@ -14,6 +14,7 @@ export interface SirsCall {
 const prefix: Scope = { kind: 'prefix' };
 const channel: Scope = { kind: 'channel' };
 const any: Scope = { kind: 'any' };
+const unnamed: Scope = { kind: 'unnamed' };
 
 export const SIRS_CALLS: readonly SirsCall[] = [
   // src/exercise/preflight.ts
@@ -39,8 +40,13 @@ export const SIRS_CALLS: readonly SirsCall[] = [
   },
   {
     call: 'cloudformation:DescribeStacks',
-    scope: any,
+    scope: unnamed,
     reason: "preflight and sirs cleanup: stacks tagged with the exercise's id",
+  },
+  {
+    call: 'cloudformation:DescribeStacks',
+    scope: prefix,
+    reason: "inject and teardown: a stack's status and outputs",
   },
   // src/exercise/apply.ts, src/exercise/stacks.ts
   { call: 'cloudformation:CreateStack', scope: prefix, reason: "inject: the scenarios' stacks" },
