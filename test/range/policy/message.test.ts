@@ -1,8 +1,10 @@
 import { expect } from 'chai';
+import { compilePolicy } from '../../../src/range/policy/compile.js';
 import { evaluate } from '../../../src/range/policy/evaluate.js';
 import { isRangeContextKey, RANGE_CONTEXT_KEYS } from '../../../src/range/policy/keys.js';
 import { denialMessage } from '../../../src/range/policy/message.js';
 import { parsePolicy, PolicyParseError } from '../../../src/range/policy/parse.js';
+import type { PolicyDocument } from '../../../src/range/policy/types.js';
 import type { Case } from './cases.js';
 import {
   ACCOUNT,
@@ -121,6 +123,13 @@ describe('range policy evaluator: parsePolicy and the range context keys', () =>
     const text = JSON.stringify({ Version: '2012-10-17', Statement: [allow('s3:Get*', `${BUCKET}/*`)] });
     expect(parsePolicy(text)).to.equal(parsePolicy(text));
     expect(Object.isFrozen(parsePolicy(text))).to.equal(true);
+  });
+
+  it('compiles equal documents once, even when each request brings a fresh copy', () => {
+    const text = JSON.stringify({ Version: '2012-10-17', Statement: [allow('ec2:Describe*')] });
+    expect(compilePolicy(JSON.parse(text) as PolicyDocument)).to.equal(
+      compilePolicy(JSON.parse(text) as PolicyDocument),
+    );
   });
 
   it('evaluates a parsed document', () => {
