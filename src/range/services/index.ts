@@ -4,7 +4,6 @@ import { cloudTrailService } from './cloudtrail/index.js';
 import { configService } from './config/index.js';
 import { ec2Service } from './ec2/index.js';
 import { eventsService } from './events/index.js';
-import { eventsService } from './events/index.js';
 import { iamService } from './iam/index.js';
 import { kmsService } from './kms/index.js';
 import { lambdaService } from './lambda/index.js';
@@ -30,7 +29,6 @@ export const rangeServices: readonly ServiceDefinition[] = [
   logsService,
   cloudTrailService,
   cloudformationService,
-  eventsService,
   eventsService,
   configService,
   lambdaService,
