@@ -13,7 +13,8 @@ export const ASYNC_RETRY_DELAYS_MS = [60_000, 120_000];
 const MAX_SYNC_PAYLOAD = 6_291_456;
 const MAX_ASYNC_PAYLOAD = 262_144;
 
-type InvokeInput = Omit<InvocationRequest, 'Payload'> & { Payload?: Buffer };
+// Over HTTP the codec hands the payload over as bytes; a service dispatching an invocation may pass text.
+type InvokeInput = Omit<InvocationRequest, 'Payload'> & { Payload?: Buffer | Uint8Array | string };
 type InvokeOutput = Omit<InvocationResponse, 'Payload'> & { Payload?: Buffer };
 
 export async function invoke(ctx: CallContext, input: InvokeInput): Promise<InvokeOutput> {
@@ -26,7 +27,7 @@ export async function invoke(ctx: CallContext, input: InvokeInput): Promise<Invo
     );
   }
   checkInvoker(ctx, fn);
-  const payload = input.Payload && input.Payload.length ? input.Payload : Buffer.from('{}');
+  const payload = input.Payload?.length ? Buffer.from(input.Payload) : Buffer.from('{}');
   const limit = type === 'Event' ? MAX_ASYNC_PAYLOAD : MAX_SYNC_PAYLOAD;
   if (payload.length > limit) {
     throw new ServiceError(

@@ -1,0 +1,73 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  AddPermissionCommand,
+  CreateFunctionCommand,
+  GetPolicyCommand,
+  InvokeCommand,
+  LambdaClient,
+} from '@aws-sdk/client-lambda';
+import { startTestRange } from './harness.js';
+import { executionRole } from './lambda-fixtures.js';
+import { writeZip } from '../../src/range/services/lambda/zip.js';
+
+// A range started with --state-dir keeps its functions: the package, settings and resource policy are
+// state like any other, and the restarted range runs the function again from the saved package.
+describe('range: Lambda functions across a restart', function () {
+  this.timeout(60_000);
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sirs-lambda-state-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs a function created before the restart, with its environment and policy', async () => {
+    const first = await startTestRange({ stateDir: dir });
+    try {
+      const lambda = new LambdaClient(first.clientConfig());
+      await lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: 'kept',
+          Runtime: 'nodejs20.x',
+          Handler: 'index.handler',
+          Role: await executionRole(first, 'kept-role'),
+          Code: {
+            ZipFile: writeZip([
+              { path: 'index.js', data: 'exports.handler = async (e) => process.env.GREETING + e.who;' },
+            ]),
+          },
+          Environment: { Variables: { GREETING: 'hello ' } },
+        }),
+      );
+      await lambda.send(
+        new AddPermissionCommand({
+          FunctionName: 'kept',
+          StatementId: 'sns',
+          Action: 'lambda:InvokeFunction',
+          Principal: 'sns.amazonaws.com',
+        }),
+      );
+    } finally {
+      await first.stop();
+    }
+    const second = await startTestRange({ stateDir: dir });
+    try {
+      const lambda = new LambdaClient(second.clientConfig());
+      const out = await lambda.send(
+        new InvokeCommand({ FunctionName: 'kept', Payload: Buffer.from('{"who":"range"}') }),
+      );
+      expect(out.FunctionError).to.equal(undefined);
+      expect(Buffer.from(out.Payload ?? []).toString()).to.equal('"hello range"');
+      const policy = JSON.parse(
+        (await lambda.send(new GetPolicyCommand({ FunctionName: 'kept' }))).Policy ?? '{}',
+      ) as {
+        Statement: Array<{ Sid: string }>;
+      };
+      expect(policy.Statement.map((s) => s.Sid)).to.deep.equal(['sns']);
+    } finally {
+      await second.stop();
+    }
+  });
+});
