@@ -26,6 +26,7 @@ import {
   listKeyPolicies,
   putKeyPolicy,
 } from './policies.js';
+import { keyPolicy } from './key-policy.js';
 import { listResourceTags, tagResource, untagResource } from './tags.js';
 
 export const kmsService: ServiceDefinition = {
@@ -60,4 +61,5 @@ export const kmsService: ServiceDefinition = {
     GenerateDataKeyWithoutPlaintext: generateDataKeyWithoutPlaintext,
     GenerateRandom: generateRandom,
   },
+  resourcePolicy: keyPolicy,
 };

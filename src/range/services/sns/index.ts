@@ -17,6 +17,8 @@ import {
   setTopicAttributes,
 } from './handlers/topics.js';
 
+import { topicPolicy } from './topic-policy.js';
+
 export { publishedMessages, pendingConfirmations } from './messages.js';
 
 /** Amazon SNS topics and subscriptions (query protocol, regional). */
@@ -40,6 +42,7 @@ export const snsService: ServiceDefinition = {
     UntagResource: untagResource,
     ListTagsForResource: listTagsForResource,
   },
+  resourcePolicy: topicPolicy,
   // CloudTrail logs Publish as a data event on the topic.
   dataEvents: new Set(['Publish', 'PublishBatch']),
   resources(_operation, input, output): EventResource[] {
