@@ -37,6 +37,7 @@ const SECTIONS: Record<string, () => Promise<{ run(): Promise<BenchSection> }>> 
   report: () => import('./bench/report.js'),
   library: () => import('./bench/library.js'),
   lint: () => import('./bench/lint.js'),
+  authz: () => import('./bench/authz.js'),
   automation: () => import('./bench/automation.js'),
 };
 

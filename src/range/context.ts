@@ -107,6 +107,11 @@ export interface ServiceDefinition {
     action: string,
     resourceArn: string,
   ): Promise<SourcedPolicy | undefined> | SourcedPolicy | undefined;
+  /**
+   * The tags of a resource a request is on, for `aws:ResourceTag/<key>` conditions (EC2's tags);
+   * undefined when the service does not know the resource.
+   */
+  resourceTags?(ctx: CallContext, resourceArn: string): Readonly<Record<string, string>> | undefined;
   /** The service evaluates its requests' policies itself (S3: bucket policies and ACLs); the engine does not. */
   readonly authorizesItself?: boolean;
 }

@@ -7,7 +7,13 @@ import {
   ListUsersCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
-import { CreateSecurityGroupCommand, DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  DescribeInstancesCommand,
+  EC2Client,
+  RevokeSecurityGroupIngressCommand,
+} from '@aws-sdk/client-ec2';
 import { CloudTrailClient, DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
@@ -186,6 +192,51 @@ describe('range: IAM authorization of users and role sessions', function () {
     expect(denied.stderr).to.contain(
       `is not authorized to perform: ec2:AuthorizeSecurityGroupIngress on resource: arn:aws:ec2:${range.region}:${acct}:security-group/${other.GroupId} because no identity-based policy allows`,
     );
+
+    // aws:ResourceTag: the exercise's own resources only, by their sirs:exercise tag.
+    const tagged = await ec2.send(
+      new CreateSecurityGroupCommand({
+        GroupName: 'tagged',
+        Description: 'x',
+        VpcId: vpc.Vpc.VpcId,
+        TagSpecifications: [
+          { ResourceType: 'security-group', Tags: [{ Key: 'sirs:exercise', Value: 'ex-1' }] },
+        ],
+      }),
+    );
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'netops',
+        PolicyName: 'exercise-groups',
+        PolicyDocument: allow([
+          {
+            Effect: 'Allow',
+            Action: 'ec2:RevokeSecurityGroupIngress',
+            Resource: '*',
+            Condition: { StringEquals: { 'aws:ResourceTag/sirs:exercise': 'ex-1' } },
+          },
+        ]),
+      }),
+    );
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: tagged.GroupId,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      }),
+    );
+    const asNetops = new EC2Client(range.clientConfig({ credentials: key }));
+    const revoke = (GroupId: string) =>
+      asNetops.send(
+        new RevokeSecurityGroupIngressCommand({
+          GroupId,
+          IpPermissions: [
+            { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+          ],
+        }),
+      );
+    await revoke(tagged.GroupId!);
+    const untagged = await failure(revoke(other.GroupId!));
+    expect(untagged.name).to.equal('UnauthorizedOperation');
   });
 
   it('evaluates conditions on the request context: source address, user name variables', async () => {

@@ -51,7 +51,7 @@ export class Authorizer {
           resource !== '*' && service.resourcePolicy
             ? await service.resourcePolicy(ctx, action, resource)
             : undefined;
-        const tags = resource === '*' ? undefined : resourceTags(ctx, resource);
+        const tags = resource === '*' ? undefined : this.tagKeys(ctx, service, resource);
         const request: EvaluationRequest = {
           principal,
           action,
@@ -82,6 +82,23 @@ export class Authorizer {
         }
       }
     }
+  }
+
+  /** aws:ResourceTag/<key> (and the service's own `<prefix>:ResourceTag/<key>`) of the resource. */
+  private tagKeys(
+    ctx: CallContext,
+    service: ServiceDefinition,
+    resource: string,
+  ): Record<string, string> | undefined {
+    const own = service.resourceTags?.(ctx, resource);
+    if (!own) return resourceTags(ctx, resource);
+    const prefix = resource.split(':')[2] ?? '';
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(own)) {
+      out[`aws:ResourceTag/${k}`] = v;
+      out[`${prefix}:ResourceTag/${k}`] = v;
+    }
+    return out;
   }
 
   /** Name each unknown condition key once per policy statement that uses it. */

@@ -16,6 +16,7 @@ import * as attributes from './handlers/vpc-attributes.js';
 import * as volumes from './handlers/volumes.js';
 import * as vpcs from './handlers/vpcs.js';
 import { kindOfId } from './resources.js';
+import { ec2State } from './store.js';
 import { ec2TrailParameters } from './trail.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -132,4 +133,10 @@ export const ec2Service: ServiceDefinition = {
   handlers: Object.fromEntries(Object.entries(handlers).map(([op, h]) => [op, withDryRun(h)])),
   resources: ec2Resources,
   trailParameters: ec2TrailParameters,
+  // aws:ResourceTag/<key> for IAM conditions: the tags of the instance, group, volume... an ARN names.
+  resourceTags(ctx, arn) {
+    const id = arn.slice(arn.lastIndexOf('/') + 1);
+    const s = ctx.state(ec2State);
+    return Object.hasOwn(s.tags, id) ? s.tags[id] : undefined;
+  },
 };
