@@ -185,6 +185,18 @@ describe('range: Lambda functions', function () {
     );
   });
 
+  it('tags a function by its ARN (AWS CLI: tag-resource, list-tags, untag-resource)', async () => {
+    const arn = `arn:aws:lambda:us-east-1:${range.accountId}:function:whoami-node`;
+    await range.aws(['lambda', 'tag-resource', '--resource', arn, '--tags', 'owner=blue-team,loop=ssh']);
+    expect(await range.aws(['lambda', 'list-tags', '--resource', arn])).to.deep.equal({
+      Tags: { owner: 'blue-team', loop: 'ssh' },
+    });
+    await range.aws(['lambda', 'untag-resource', '--resource', arn, '--tag-keys', 'owner']);
+    const got = await lambda.send(new GetFunctionCommand({ FunctionName: 'whoami-node' }));
+    expect(got.Tags).to.deep.equal({ loop: 'ssh' });
+    expect(range.events('TagResource').at(-1)?.eventSource).to.equal('lambda.amazonaws.com');
+  });
+
   it('pages ListFunctions with MaxItems and NextMarker', async () => {
     for (const name of ['page-a', 'page-b', 'page-c']) {
       await lambda.send(

@@ -91,7 +91,7 @@ export const lambdaFunction: ResourceProvider = {
     'RecursiveLoop',
   ],
   required: ['Code', 'Role'],
-  replaceOn: ['FunctionName', 'PackageType', 'Architectures', 'Tags'],
+  replaceOn: ['FunctionName', 'PackageType', 'Architectures'],
   nameProperty: 'FunctionName',
   async create(ctx, props) {
     const name = props.str('FunctionName') ?? ctx.physicalName({ maxLength: 64 });
@@ -123,6 +123,16 @@ export const lambdaFunction: ResourceProvider = {
       FunctionName: name,
       ...settingsOf(props),
     });
+    const arn = out.FunctionArn ?? '';
+    const want = ctx.tags(props.tags(), { systemFor: 'lambda' });
+    const had = ctx.tags(before.tags(), { systemFor: 'lambda', previous: true });
+    const stale = had.filter((t) => !want.some((w) => w.Key === t.Key)).map((t) => t.Key);
+    if (stale.length) await ctx.call('lambda', 'UntagResource', { Resource: arn, TagKeys: stale });
+    if (want.length)
+      await ctx.call('lambda', 'TagResource', {
+        Resource: arn,
+        Tags: Object.fromEntries(want.map((t) => [t.Key, t.Value])),
+      });
     return { physicalId: name, attributes: out ? attributesOf(out) : current.attributes };
   },
   async delete(ctx, current) {

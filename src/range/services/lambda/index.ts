@@ -11,6 +11,7 @@ import {
 import { invoke } from './invoke.js';
 import { addPermission, getPolicy, removePermission } from './permissions.js';
 import { settled } from './runtime.js';
+import { listTags, tagResource, untagResource } from './tags.js';
 
 export { ASYNC_RETRY_DELAYS_MS } from './invoke.js';
 
@@ -38,6 +39,9 @@ export const lambdaService: ServiceDefinition = {
     AddPermission: addPermission,
     RemovePermission: removePermission,
     GetPolicy: getPolicy,
+    TagResource: tagResource,
+    UntagResource: untagResource,
+    ListTags: listTags,
   },
   // CloudTrail logs Invoke as a data event on the function.
   dataEvents: new Set(['Invoke']),
@@ -46,7 +50,9 @@ export const lambdaService: ServiceDefinition = {
     const name =
       typeof input.FunctionName === 'string'
         ? input.FunctionName
-        : (output as { FunctionArn?: unknown } | undefined)?.FunctionArn;
+        : typeof input.Resource === 'string'
+          ? input.Resource
+          : (output as { FunctionArn?: unknown } | undefined)?.FunctionArn;
     return typeof name === 'string' ? [{ ResourceType: 'AWS::Lambda::Function', ResourceName: name }] : [];
   },
 };
