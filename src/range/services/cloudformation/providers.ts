@@ -1,4 +1,5 @@
 import { cloudTrailProviders } from '../cloudtrail/cfn.js';
+import { configProviders } from '../config/cfn.js';
 import { ec2Providers } from '../ec2/cfn.js';
 import { eventsProviders } from '../events/cfn.js';
 import { iamProviders } from '../iam/cfn.js';
@@ -28,6 +29,7 @@ export const resourceProviders: ProviderTable = record({
   ...ssmProviders,
   ...monitoringProviders,
   ...snsProviders,
+  ...configProviders,
   ...eventsProviders,
   ...lambdaProviders,
 });
