@@ -39,6 +39,7 @@ const SECTIONS: Record<string, () => Promise<{ run(): Promise<BenchSection> }>> 
   lint: () => import('./bench/lint.js'),
   authz: () => import('./bench/authz.js'),
   automation: () => import('./bench/automation.js'),
+  events: () => import('./bench/events.js'),
 };
 
 function selected(argv: string[]): string[] {
