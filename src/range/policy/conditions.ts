@@ -13,8 +13,8 @@ import type { ContextValue } from './types.js';
 /** What a compiled condition sees of one request. */
 export interface ConditionScope {
   lookup: ContextLookup;
-  /** Record a key the request lacks and the range does not supply. */
-  unknown(key: string): void;
+  /** Record a key the request lacks; `known` when the range supplies it where it applies. */
+  absent(key: string, known: boolean): void;
 }
 
 export type CompiledCondition = (scope: ConditionScope) => boolean;
@@ -117,7 +117,7 @@ function compileCondition(
   const known = isRangeContextKey(key);
   const absent = (scope: ConditionScope, value: ContextValue | undefined): boolean => {
     const missing = value === undefined || (Array.isArray(value) && value.length === 0);
-    if (missing && !known) scope.unknown(key);
+    if (missing) scope.absent(key, known);
     return missing;
   };
 

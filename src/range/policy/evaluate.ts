@@ -23,6 +23,8 @@ import type {
 
 interface Findings {
   matched: MatchedStatement[];
+  /** Condition keys absent from the request context, and those of them the range does not supply. */
+  missingKeys: Set<string>;
   unknownKeys: Set<string>;
   /** The first explicit deny's policy kind. */
   deny?: SourcedPolicy['kind'];
@@ -33,17 +35,19 @@ interface Findings {
 
 export function evaluate(input: EvaluationInput): Decision {
   const { request } = input;
-  const findings: Findings = { matched: [], unknownKeys: new Set(), allows: new Set(), grants: new Set() };
-  const scope = requestScope(request, findings.unknownKeys);
+  const findings: Findings = {
+    matched: [],
+    missingKeys: new Set(),
+    unknownKeys: new Set(),
+    allows: new Set(),
+    grants: new Set(),
+  };
+  const scope = requestScope(request, findings);
   const action = request.action.toLowerCase();
   const hasBoundary = input.boundary !== undefined;
   const sessions = input.session ?? [];
 
-  const policies: SourcedPolicy[] = [...input.identity];
-  if (input.boundary) policies.push(input.boundary);
-  policies.push(...sessions);
-  if (input.resource) policies.push(input.resource);
-  for (const policy of policies) {
+  const visit = (policy: SourcedPolicy): void => {
     for (const statement of compilePolicy(policy.document).candidates(action)) {
       const grant = applies(statement, policy.kind, request, action, scope, hasBoundary);
       if (grant === undefined) continue;
@@ -62,14 +66,18 @@ export function evaluate(input: EvaluationInput): Decision {
         if (policy.kind === 'resource' && grant !== true) findings.grants.add(grant);
       }
     }
-  }
+  };
+  for (const policy of input.identity) visit(policy);
+  if (input.boundary) visit(input.boundary);
+  for (const policy of sessions) visit(policy);
+  if (input.resource) visit(input.resource);
 
-  const unknownKeys = [...findings.unknownKeys];
-  if (findings.deny)
-    return { decision: 'explicitDeny', decidedBy: findings.deny, matched: findings.matched, unknownKeys };
+  const keys = { unknownKeys: [...findings.unknownKeys], missingKeys: [...findings.missingKeys] };
+  const { matched } = findings;
+  if (findings.deny) return { decision: 'explicitDeny', decidedBy: findings.deny, matched, ...keys };
   const missing = missingAllow(input, findings, sessions.length > 0);
-  if (missing === undefined) return { decision: 'allowed', matched: findings.matched, unknownKeys };
-  return { decision: 'implicitDeny', decidedBy: missing, matched: findings.matched, unknownKeys };
+  if (missing === undefined) return { decision: 'allowed', matched, ...keys };
+  return { decision: 'implicitDeny', decidedBy: missing, matched, ...keys };
 }
 
 /**
@@ -101,8 +109,10 @@ function applies(
       grant = 'direct';
     } else return undefined;
   }
-  for (const condition of s.conditions) if (!condition(scope)) return undefined;
-  return grant;
+  // Every condition runs (no short cut), so each absent key is reported, not only the first.
+  let holds = true;
+  for (const condition of s.conditions) if (!condition(scope)) holds = false;
+  return holds ? grant : undefined;
 }
 
 /** The policy kind whose Allow is missing, or undefined when the request is allowed. */
@@ -145,7 +155,7 @@ function missingAllow(input: EvaluationInput, f: Findings, hasSession: boolean):
   return viaIdentity === undefined ? undefined : (grantFailure ?? viaIdentity);
 }
 
-function requestScope(request: EvaluationRequest, unknownKeys: Set<string>): ConditionScope {
+function requestScope(request: EvaluationRequest, findings: Findings): ConditionScope {
   let lowered: Map<string, ContextValue> | undefined;
   const lookup: ContextLookup = (key) => {
     if (!lowered) {
@@ -155,5 +165,11 @@ function requestScope(request: EvaluationRequest, unknownKeys: Set<string>): Con
     }
     return lowered.get(key);
   };
-  return { lookup, unknown: (key) => unknownKeys.add(key) };
+  return {
+    lookup,
+    absent(key, known) {
+      findings.missingKeys.add(key);
+      if (!known) findings.unknownKeys.add(key);
+    },
+  };
 }

@@ -109,4 +109,9 @@ export interface Decision {
    * caller, never silently ignored.
    */
   unknownKeys: string[];
+  /**
+   * Every condition key a statement evaluated that the request context lacked (known to the range or
+   * not), as the policy simulator's MissingContextValues reports them.
+   */
+  missingKeys?: string[];
 }

@@ -36,6 +36,7 @@ export interface Case {
   expect: DecisionKind;
   decidedBy?: DecidedBy;
   unknownKeys?: string[];
+  missingKeys?: string[];
 }
 
 export const ACCOUNT = '111122223333';
@@ -134,6 +135,7 @@ export function check(c: Case): Decision {
   if (c.decidedBy) expect(decision.decidedBy, 'decidedBy').to.equal(c.decidedBy);
   if (c.expect === 'allowed') expect(decision.decidedBy, 'decidedBy').to.equal(undefined);
   if (c.unknownKeys) expect(decision.unknownKeys, 'unknownKeys').to.deep.equal(c.unknownKeys);
+  if (c.missingKeys) expect(decision.missingKeys, 'missingKeys').to.deep.equal(c.missingKeys);
   return decision;
 }
 

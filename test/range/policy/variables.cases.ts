@@ -323,6 +323,22 @@ export const VARIABLES: Case[] = [
 
 export const UNKNOWN_KEYS: Case[] = [
   when(
+    'every absent key is reported, the unknown ones also as unknown, though the first condition already failed',
+    `${UNKNOWN}; IAM API Reference, SimulatePrincipalPolicy (MissingContextValues)`,
+    { StringEquals: { 'aws:PrincipalTag/team': 'ops', 'sirs:Flavour': 'mint' } },
+    {},
+    false,
+    { missingKeys: ['aws:PrincipalTag/team', 'sirs:Flavour'], unknownKeys: ['sirs:Flavour'] },
+  ),
+  when(
+    'absent keys of an IfExists condition are missing values too',
+    `${IF_EXISTS}; IAM API Reference, SimulatePrincipalPolicy (MissingContextValues)`,
+    { StringEqualsIfExists: { 'aws:PrincipalTag/team': 'ops', 'sirs:Flavour': 'mint' } },
+    {},
+    true,
+    { missingKeys: ['aws:PrincipalTag/team', 'sirs:Flavour'], unknownKeys: ['sirs:Flavour'] },
+  ),
+  when(
     'a key the range does not supply is reported',
     UNKNOWN,
     { StringEquals: { 'sirs:Flavour': 'mint' } },
