@@ -160,7 +160,8 @@ export function controllerLivePhase(opts: LiveOptions): LivePhase {
     opts.onController?.(controller, scenarios);
     try {
       const reason = await controller.run();
-      if (ctx.defenses && !ctx.signal.aborted) await explainDefenses(ctx, probeSession, startedAt);
+      // Ended early too (the facilitator, Ctrl-C): how the loops ran so far is what the report needs.
+      if (ctx.defenses) await explainDefenses(ctx, probeSession, startedAt);
       return reason;
     } finally {
       probeSession.destroy();

@@ -12,7 +12,7 @@
  * inventory: evidence uses it to say which automation closed a loop, drills to say which loop failed.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { basename, relative, resolve } from 'node:path';
+import { basename, isAbsolute, relative, resolve } from 'node:path';
 import type { ApiSession } from '../aws/api.js';
 import { UsageError } from '../errors.js';
 import { readCfnTemplate } from '../scenario/cfn-template.js';
@@ -93,7 +93,7 @@ export function loadDefenses(
         suggestions: ['templates end in .cfn.yaml, .yaml, .yml, .json or .template'],
       });
     }
-    for (const file of files) specs.push(readDefense(file, relative(opts.cwd, file) || file));
+    for (const file of files) specs.push(readDefense(file, displayPath(opts.cwd, file)));
   }
   const seen = new Set<string>();
   for (const s of specs) {
@@ -115,6 +115,12 @@ export function loadDefenses(
     );
   }
   return specs;
+}
+
+/** A path as the user would type it: relative inside the working directory, absolute outside it. */
+function displayPath(cwd: string, file: string): string {
+  const rel = relative(cwd, file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
 /** `defense-<name>`: the file's or stack's name in kebab-case, as a stack name and tag take it. */

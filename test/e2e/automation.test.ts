@@ -1,0 +1,161 @@
+/**
+ * Drills of a team's automation on the range, nobody responding (--no-autopilot): the shipped
+ * ssh-revert defence (EventBridge rule on CloudTrail → Lambda → RevokeSecurityGroupIngress) meets the
+ * phases of ssh-open-to-world and the report credits its Lambda role; a defence whose handler throws,
+ * or whose rule never matches, fails the drill with an explanation a team can act on.
+ *
+ * The broken cases do not wait for a time limit: each ends the drill (as a facilitator's Ctrl-C would)
+ * once the range shows the failure the explanation must name (the function's error in its log, the
+ * rule's MatchedEvents datapoint), so nothing depends on how fast the machine is.
+ */
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CloudWatchLogsClient,
+  DescribeLogGroupsCommand,
+  FilterLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { runDrill, type DrillResult } from '../../src/controller/drill.js';
+import { readJournal } from '../../src/exercise/journal.js';
+import { startTestRange, type TestRange } from '../range/harness.js';
+import { leftoversOn, repoRoot } from './helpers.js';
+
+const SHIPPED = join(repoRoot, 'templates', 'defenses', 'ssh-revert.cfn.yaml');
+
+describe('e2e: drills of automation (--defenses, --no-autopilot)', function () {
+  this.timeout(120_000);
+  let range: TestRange;
+  let cwd: string;
+  before(async () => {
+    range = await startTestRange();
+    cwd = mkdtempSync(join(tmpdir(), 'sirs-automation-'));
+  });
+  after(async () => {
+    await range.stop();
+    rmSync(cwd, { recursive: true, force: true });
+  });
+
+  function drill(
+    id: string,
+    defense: string,
+    opts: { signal?: AbortSignal; onTick?: () => void } = {},
+  ): Promise<DrillResult> {
+    return runDrill({
+      scenarios: ['ssh-open-to-world'],
+      target: range.sirsTarget(),
+      autopilot: false,
+      defenses: [defense],
+      exerciseId: id,
+      // 20× faster: contain's 20-minute target is a minute of clock time, far above the fix's seconds.
+      timeScale: 20,
+      junitPath: join(cwd, `${id}.xml`),
+      resultsPath: join(cwd, `${id}.json`),
+      cwd,
+      emit: () => {},
+      onControllerEvent: (e) => {
+        if (e.type === 'controller.tick') opts.onTick?.();
+      },
+      signal: opts.signal ?? new AbortController().signal,
+    });
+  }
+
+  /** A broken copy of the shipped defence. */
+  function variant(name: string, edit: (yaml: string) => string): string {
+    const file = join(cwd, `${name}.cfn.yaml`);
+    const yaml = readFileSync(SHIPPED, 'utf8');
+    const edited = edit(yaml);
+    expect(edited).not.to.equal(yaml);
+    writeFileSync(file, edited);
+    return file;
+  }
+
+  /** Run a drill that cannot pass and end it once `seen` holds (polled on the range). */
+  async function brokenDrill(
+    id: string,
+    defense: string,
+    seen: () => Promise<boolean>,
+  ): Promise<DrillResult> {
+    const stop = new AbortController();
+    let live = false;
+    const running = drill(id, defense, { signal: stop.signal, onTick: () => (live = true) });
+    let done = false;
+    void running.finally(() => (done = true));
+    // Only once the exercise is live: what the controller saw is what the explanation reads.
+    while (!done && !(live && (await seen().catch(() => false))))
+      await new Promise((r) => setTimeout(r, 200));
+    stop.abort('SIGINT');
+    return running;
+  }
+
+  it("ssh-revert closes the loop: every phase met by the automation, credited to the Lambda function's role, nothing left", async () => {
+    const result = await drill('auto-ssh-revert', SHIPPED);
+    expect(result.passed, JSON.stringify(result.exercise.score)).to.equal(true);
+    const journal = readJournal(result.exercise.journal);
+    const contain = journal.find((e) => e.type === 'phase.met' && e.phase === 'contain');
+    if (contain?.type !== 'phase.met') throw new Error('contain was not met');
+    const responder = contain.evidence[0]?.responder;
+    expect(responder?.kind).to.equal('automation');
+    // Lambda runs a function as assumed-role/<execution role>/<function name>.
+    expect(responder?.principal).to.match(
+      /^arn:aws:sts::\d{12}:assumed-role\/[^/]*RevertRole[^/]*\/[^/]*RevertFunction[^/]*$/,
+    );
+    expect(responder?.chain?.[0]).to.match(/^EventBridge rule .*SshIngressRule/);
+    expect(responder?.chain?.at(-1)).to.equal('RevokeSecurityGroupIngress');
+    const report = readFileSync(join(result.exercise.journal, '..', 'report.md'), 'utf8');
+    expect(report).to.contain("Closed by the team's automation, Lambda function");
+    const created = journal.find((e) => e.type === 'exercise.created');
+    expect(created?.type === 'exercise.created' && created.defenses).to.deep.equal([
+      { id: 'defense-ssh-revert', file: SHIPPED, deployed: true },
+    ]);
+    expect(await leftoversOn(range)).to.deep.equal([]);
+  });
+
+  it('a handler that throws fails the drill, and JUnit names the function, its error and its log lines', async () => {
+    const throwing = variant('ssh-revert-throws', (y) =>
+      y.replace(
+        'exports.handler = async (event) => {',
+        "exports.handler = async (event) => {\n            throw new Error('cannot revert: on purpose');",
+      ),
+    );
+    const logs = new CloudWatchLogsClient(range.clientConfig());
+    const result = await brokenDrill('auto-throws', throwing, async () => {
+      const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/lambda/' }));
+      for (const g of groups.logGroups ?? []) {
+        if (!g.logGroupName?.includes('auto-throws')) continue;
+        const found = await logs.send(
+          new FilterLogEventsCommand({ logGroupName: g.logGroupName, filterPattern: '"cannot revert"' }),
+        );
+        if ((found.events ?? []).length > 0) return true;
+      }
+      return false;
+    });
+    logs.destroy();
+    expect(result.passed).to.equal(false);
+    const errored = result.explanations.find((x) => x.verdict === 'function-errored');
+    expect(errored?.message).to.contain('cannot revert: on purpose');
+    expect(errored?.loop).to.match(/^EventBridge rule .* → Lambda .*RevertFunction/);
+    const xml = readFileSync(result.junit, 'utf8');
+    expect(xml).to.contain('cannot revert: on purpose');
+    expect(xml).to.contain('<system-err>');
+    expect(await leftoversOn(range)).to.deep.equal([]);
+  });
+
+  it('a rule whose pattern never matches fails the drill, and JUnit says the rule never matched', async () => {
+    const deaf = variant('ssh-revert-deaf', (y) =>
+      y.replace('eventName: [AuthorizeSecurityGroupIngress]', 'eventName: [AuthorizeSecurityGroupEgress]'),
+    );
+    // A rule that matches nothing has no AWS/Events datapoints at all; once the fault's call is in
+    // CloudTrail (and so on the default bus), it has had its chance.
+    const result = await brokenDrill(
+      'auto-deaf',
+      deaf,
+      async () => range.events('AuthorizeSecurityGroupIngress').length > 0,
+    );
+    expect(result.passed).to.equal(false);
+    const deafRule = result.explanations.find((x) => x.verdict === 'never-matched');
+    expect(deafRule?.message).to.match(/^rule .*SshIngressRule.* never matched an event/);
+    expect(readFileSync(result.junit, 'utf8')).to.contain('never matched an event');
+  });
+});
