@@ -8,12 +8,14 @@ import { libraryFor } from '../../src/controller/drill.js';
 import { catalogEntries } from '../../src/scenario/catalog.js';
 import { packageRoot } from '../../src/paths.js';
 import { startTestRange, type TestRange } from '../range/harness.js';
+import { sirsPolicy } from '../../src/policy/index.js';
+import { deniedEventsOf, facilitatorWith } from '../policy/facilitator.js';
 import { leftoversOn } from './helpers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tsxLoader = import.meta.resolve('tsx');
 
-describe('e2e: sirs drill --all runs the whole library unattended', function () {
+describe('e2e: sirs drill --all runs the whole library unattended, with only the policy sirs policy --all prints', function () {
   this.timeout(300_000);
   let range: TestRange;
   let cwd: string;
@@ -26,14 +28,18 @@ describe('e2e: sirs drill --all runs the whole library unattended', function () 
     rmSync(cwd, { recursive: true, force: true });
   });
 
-  it('every scenario of the library passes in one exercise, with one JUnit file, and nothing is left', async () => {
+  it('every scenario of the library passes in one exercise as a least-privileged user, with one JUnit file, no AccessDenied, and nothing is left', async () => {
     const junit = join(cwd, 'library.xml');
+    // sirs acts as an IAM user that holds only the policy `sirs policy --all` prints (root-only
+    // injections still use the root keys SIRS_RANGE_ROOT_* give).
+    const policy = sirsPolicy({ scenarios: [], all: true, cwd });
+    const facilitator = await facilitatorWith(range, policy.policy);
     // Exercise time ten times faster than the clock: the autopilots' minute-long scripts take seconds.
     const args = ['drill', '--all', '--endpoint-url', range.endpoint, '--time-scale', '10', '--junit', junit];
     const run = await new Promise<{ code: number | null; out: string }>((resolve) => {
       const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'bin', 'dev.js'), ...args], {
         cwd,
-        env: { ...process.env, ...range.env(), SIRS_STATE_DIR: join(cwd, '.sirs') },
+        env: { ...process.env, ...facilitator.env, SIRS_STATE_DIR: join(cwd, '.sirs') },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
@@ -47,6 +53,8 @@ describe('e2e: sirs drill --all runs the whole library unattended', function () 
     for (const id of scenarios) expect(xml, id).to.contain(`name="${id} detect"`);
     expect(xml).to.match(/<testsuites[^>]* failures="0"/);
     expect(run.out).to.contain('PASSED');
+    expect(run.out).to.contain(`Acting as ${facilitator.arn}`);
+    expect(deniedEventsOf(range, facilitator.userName)).to.deep.equal([]);
     expect(await leftoversOn(range)).to.deep.equal([]);
   });
 
