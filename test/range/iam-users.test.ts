@@ -391,6 +391,23 @@ describe('range: IAM users, groups and access keys', function () {
       'Cannot exceed quota for AccessKeysPerUser: 2',
       409,
     ]);
+    // As on AWS, managing one's own keys needs a policy (IAM User Guide: "Manage access keys").
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'erin',
+        PolicyName: 'own-keys',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['iam:ListAccessKeys', 'iam:DeleteAccessKey'],
+              Resource: 'arn:aws:iam::*:user/${aws:username}',
+            },
+          ],
+        }),
+      }),
+    );
     const erin = new IAMClient(
       range.clientConfig({
         credentials: { accessKeyId: k1.AccessKeyId!, secretAccessKey: k1.SecretAccessKey! },

@@ -5,7 +5,7 @@
  * is included only when the request names it; an action without resource types is `*`.
  */
 import type { CallContext } from '../context.js';
-import { isServiceError } from '../errors.js';
+import { ServiceError, isServiceError } from '../errors.js';
 import { rootPrincipal } from '../identity.js';
 import { iamOf, keyOf } from '../services/iam/store.js';
 import { arnTemplate, referenceAction, type ActionResourceType } from './reference.js';
@@ -271,6 +271,13 @@ function iamArns(ctx: CallContext, action: string, type: ActionResourceType, inp
       if (name === undefined) {
         // Operations on "the caller" (GetUser, ListAccessKeys without UserName).
         if (ctx.principal.type === 'IAMUser') return [ctx.principal.arn];
+        // IAM validates this before it authorizes: a role session must name the user.
+        if (type.required && ctx.principal.type === 'AssumedRole') {
+          throw new ServiceError(
+            'ValidationError',
+            'Must specify userName when calling with non-User credentials',
+          );
+        }
         return type.required ? [`arn:aws:iam::${account}:user/*`] : [];
       }
       const user = iam.users[keyOf(name)];
