@@ -23,13 +23,14 @@ describe('range: Lambda functions across a restart', function () {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  // A one-letter name is valid for Lambda, though shorter than an STS session name may be.
   it('runs a function created before the restart, with its environment and policy', async () => {
     const first = await startTestRange({ stateDir: dir });
     try {
       const lambda = new LambdaClient(first.clientConfig());
       await lambda.send(
         new CreateFunctionCommand({
-          FunctionName: 'kept',
+          FunctionName: 'k',
           Runtime: 'nodejs20.x',
           Handler: 'index.handler',
           Role: await executionRole(first, 'kept-role'),
@@ -43,7 +44,7 @@ describe('range: Lambda functions across a restart', function () {
       );
       await lambda.send(
         new AddPermissionCommand({
-          FunctionName: 'kept',
+          FunctionName: 'k',
           StatementId: 'sns',
           Action: 'lambda:InvokeFunction',
           Principal: 'sns.amazonaws.com',
@@ -56,12 +57,12 @@ describe('range: Lambda functions across a restart', function () {
     try {
       const lambda = new LambdaClient(second.clientConfig());
       const out = await lambda.send(
-        new InvokeCommand({ FunctionName: 'kept', Payload: Buffer.from('{"who":"range"}') }),
+        new InvokeCommand({ FunctionName: 'k', Payload: Buffer.from('{"who":"range"}') }),
       );
       expect(out.FunctionError).to.equal(undefined);
       expect(Buffer.from(out.Payload ?? []).toString()).to.equal('"hello range"');
       const policy = JSON.parse(
-        (await lambda.send(new GetPolicyCommand({ FunctionName: 'kept' }))).Policy ?? '{}',
+        (await lambda.send(new GetPolicyCommand({ FunctionName: 'k' }))).Policy ?? '{}',
       ) as {
         Statement: Array<{ Sid: string }>;
       };

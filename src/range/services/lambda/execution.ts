@@ -51,7 +51,8 @@ export async function executionCredentials(
     out = (await ctx.dispatch(
       'sts',
       'AssumeRole',
-      { RoleArn: fn.role, RoleSessionName: fn.name },
+      // STS wants at least two characters; a one-letter function name is padded.
+      { RoleArn: fn.role, RoleSessionName: fn.name.padEnd(2, '_') },
       { principal: servicePrincipal(LAMBDA_SERVICE, ctx.accountId), invokedBy: LAMBDA_SERVICE },
     )) as AssumeRoleResponse;
   } catch (err) {
