@@ -272,6 +272,14 @@ describe('range: EventBridge schedules and targets (Lambda, SSM Automation, Clou
             Targets: [{ Id: 'alert', Arn: topic, InputPath: '$.detail.requestParameters' }],
           },
         },
+        Paused: {
+          Type: 'AWS::Events::Rule',
+          Properties: {
+            Name: 'paused-rule',
+            EventPattern: '{"source":["app.paused"]}',
+            State: 'DISABLED',
+          },
+        },
       },
       Outputs: { Name: { Value: { Ref: 'Rule' } }, Arn: { Value: { 'Fn::GetAtt': ['Rule', 'Arn'] } } },
     };
@@ -294,6 +302,11 @@ describe('range: EventBridge schedules and targets (Lambda, SSM Automation, Clou
       { Id: 'alert', Arn: topic, InputPath: '$.detail.requestParameters' },
     ]);
     expect(range.events('PutRule').at(-1)?.userIdentity.invokedBy).to.equal('cloudformation.amazonaws.com');
+    // EventPattern given as a JSON string, and State, as the template says.
+    expect(await events.send(new DescribeRuleCommand({ Name: 'paused-rule' }))).to.include({
+      EventPattern: '{"source":["app.paused"]}',
+      State: 'DISABLED',
+    });
 
     await cfn.send(new DeleteStackCommand({ StackName: 'watch' }));
     for (let i = 0; i < 100; i++) {

@@ -319,6 +319,20 @@ describe('range: EventBridge rules, targets and events', function () {
     expect(range.events('PutEvents')).to.deep.equal([]);
   });
 
+  it('keeps rules whose names are JavaScript object keys as ordinary rules', async () => {
+    for (const Name of ['__proto__', 'constructor', 'toString']) {
+      await events.send(new PutRuleCommand({ Name, EventPattern: pattern }));
+      expect((await events.send(new DescribeRuleCommand({ Name }))).Name).to.equal(Name);
+    }
+    const names = (await events.send(new ListRulesCommand({}))).Rules?.map((r) => r.Name);
+    expect(names).to.include.members(['__proto__', 'constructor', 'toString']);
+    expect((await failure(events.send(new DescribeRuleCommand({ Name: 'hasOwnProperty' })))).name).to.equal(
+      'ResourceNotFoundException',
+    );
+    for (const Name of ['__proto__', 'constructor', 'toString'])
+      await events.send(new DeleteRuleCommand({ Name }));
+  });
+
   it('keeps DisableRule and targets through PutRule, which replaces what it is given', async () => {
     await events.send(new PutRuleCommand({ Name: 'orders-placed', EventPattern: pattern, Description: 'x' }));
     await events.send(new PutRuleCommand({ Name: 'orders-placed', EventPattern: pattern }));
