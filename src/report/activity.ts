@@ -15,7 +15,10 @@ import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isThrottle, awsErrorCode } from '../aws/api.js';
 import { redactSecrets } from '../exercise/journal.js';
 
-export type CallerClass = 'responder' | 'autopilot' | 'ack';
+export type CallerClass = 'responder' | 'automation' | 'autopilot' | 'ack';
+
+/** Services that call for a team's automation (the range and AWS give their name as the user agent). */
+const AUTOMATION_AGENTS = new Set(['ssm.amazonaws.com', 'config.amazonaws.com', 'events.amazonaws.com']);
 
 /** One responder or autopilot call, as kept in activity.jsonl. */
 export interface ActivityEvent {
@@ -52,6 +55,10 @@ export function classifyUserAgent(
   // Another exercise's sirs (or its responders' `sirs ack`) in the same account.
   if (tokens.some((t) => t.startsWith('sirs/')) && tokens.some((t) => t.startsWith('exercise/')))
     return 'other-exercise';
+  // A Lambda function's SDK names its runtime (`exec-env/AWS_Lambda_nodejs20.x`); SSM Automation (Config
+  // remediation) and other services acting for the team sign with their own name.
+  if (tokens.some((t) => t.startsWith('exec-env/AWS_Lambda')) || AUTOMATION_AGENTS.has(userAgent ?? ''))
+    return 'automation';
   return 'responder';
 }
 

@@ -93,7 +93,7 @@ export function buildReport(
   const limitMs = Math.max(0, ...(started?.scenarios ?? []).map((s) => s.timeLimitMs));
   const binCount = opts.bins ?? 60;
   const calls = activity
-    .filter((e) => e.by === 'responder' || e.by === 'autopilot' || e.by === 'ack')
+    .filter((e) => e.by === 'responder' || e.by === 'automation' || e.by === 'autopilot' || e.by === 'ack')
     .sort((a, b) => byText(a.time, b.time) || byText(a.eventId, b.eventId));
   const spanMs = Math.max(limitMs, ended?.atMs ?? 0, calls.length ? clock(calls.at(-1)!.time) : 0, 1000);
   const binMs = Math.max(1000, Math.ceil(spanMs / binCount / 1000) * 1000);

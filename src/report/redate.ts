@@ -82,7 +82,7 @@ export function findRedatings(
     const until = ms(latest.at);
     const candidates = events.filter(
       (e) =>
-        (e.by === 'responder' || e.by === 'autopilot') &&
+        (e.by === 'responder' || e.by === 'automation' || e.by === 'autopilot') &&
         !e.readOnly &&
         !e.errorCode &&
         ms(e.time) >= after &&

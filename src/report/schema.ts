@@ -17,9 +17,9 @@ const Ms = z.number().describe('Milliseconds of exercise time.');
 const Iso = z.string().describe('An ISO 8601 time.');
 
 const ActorClass = z
-  .enum(['responder', 'autopilot', 'ack', 'sirs', 'unknown'])
+  .enum(['responder', 'automation', 'autopilot', 'ack', 'sirs', 'unknown'])
   .describe(
-    "Who made a call, from its user agent: a responder (no `exercise/<id>` in it: the aws CLI, the console, their automation), sirs' autopilot (`autopilot/1`), `sirs ack` (`ack/1`), or sirs' own work.",
+    "Who made a call, from its user agent: a responder (no `exercise/<id>` in it: the aws CLI, the console), the team's automation (a Lambda function's SDK, `exec-env/AWS_Lambda_*`, or a service acting for it such as SSM Automation), sirs' autopilot (`autopilot/1`), `sirs ack` (`ack/1`), or sirs' own work.",
   );
 
 const Responder = z

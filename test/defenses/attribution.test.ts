@@ -5,6 +5,7 @@ import { describeResponder, meetsBy, responderOf } from '../../src/controller/re
 import type { JournalEntryBody } from '../../src/exercise/entries.js';
 import type { DefenseInventory } from '../../src/exercise/defenses.js';
 import type { Condition } from '../../src/signals/registry.js';
+import { classifyUserAgent } from '../../src/report/activity.js';
 
 const EXERCISE = 'gd-test-1';
 const inventory: DefenseInventory = {
@@ -131,6 +132,16 @@ describe('who closed the loop', () => {
       responderOf({ summary: 's', source: 'ack', at: 'x', actor: 'arn:x (sirs autopilot)' }, ctx)?.kind,
     ).to.equal('autopilot');
     expect(describeResponder(undefined)).to.match(/^nobody identified/);
+  });
+
+  it("the report's activity tells the team's automation from people by the caller's user agent", () => {
+    // Lambda's Node.js runtime sets AWS_EXECUTION_ENV, which the SDK adds to its user agent as exec-env/.
+    expect(
+      classifyUserAgent('aws-sdk-js/3.700.0 api/ec2#3.700.0 exec-env/AWS_Lambda_nodejs20.x', EXERCISE),
+    ).to.equal('automation');
+    expect(classifyUserAgent('ssm.amazonaws.com', EXERCISE)).to.equal('automation');
+    expect(classifyUserAgent('aws-cli/1.32.0 Python/3.11', EXERCISE)).to.equal('responder');
+    expect(classifyUserAgent(`sirs/1 exercise/${EXERCISE} autopilot/1`, EXERCISE)).to.equal('autopilot');
   });
 
   it('by: automation is met only by automation; by: person by a person or the autopilot standing in', () => {
