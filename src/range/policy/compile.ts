@@ -1,6 +1,8 @@
 import { compileConditions } from './conditions.js';
 import type { CompiledCondition } from './conditions.js';
-import { globRegex, literalOf, parseTemplate, resolveTemplate } from './patterns.js';
+import { compileGlob } from './glob.js';
+import type { GlobMatcher } from './glob.js';
+import { literalOf, parseTemplate, resolveTemplate } from './patterns.js';
 import type { ContextLookup, Template } from './patterns.js';
 import { compilePrincipal } from './principal.js';
 import type { CompiledPrincipal } from './principal.js';
@@ -34,11 +36,11 @@ function compileActions(s: Statement): (lowerAction: string) => boolean {
   const patterns = list(s.Action ?? s.NotAction);
   if (patterns.length === 0) return () => false;
   const exact = new Set<string>();
-  const regexes: RegExp[] = [];
+  const regexes: GlobMatcher[] = [];
   for (const p of patterns) {
-    if (p === '*') regexes.push(/^/);
+    if (p === '*') regexes.push({ test: () => true });
     else if (!/[*?]/.test(p)) exact.add(p.toLowerCase());
-    else regexes.push(globRegex(p.replace(/\\/g, '\\\\'), 'ignoreCase'));
+    else regexes.push(compileGlob(p.replace(/\\/g, '\\\\'), 'ignoreCase'));
   }
   return (action) => (exact.has(action) || regexes.some((r) => r.test(action))) !== negate;
 }
@@ -48,14 +50,14 @@ function compileResources(s: Statement, variables: boolean): CompiledStatement['
   const negate = s.Resource === undefined;
   const templates: Template[] = list(s.Resource ?? s.NotResource).map((r) => parseTemplate(r, variables));
   const exact = new Set<string>();
-  const regexes: RegExp[] = [];
+  const regexes: GlobMatcher[] = [];
   const dynamic: Template[] = [];
   for (const t of templates) {
     if (t.fixed === undefined) dynamic.push(t);
     else {
       const literal = literalOf(t.fixed);
       if (literal !== undefined) exact.add(literal);
-      else regexes.push(globRegex(t.fixed, 'resource'));
+      else regexes.push(compileGlob(t.fixed, 'resource'));
     }
   }
   if (!negate && templates.some((t) => t.fixed === '*')) return () => true;
@@ -65,7 +67,7 @@ function compileResources(s: Statement, variables: boolean): CompiledStatement['
     let matcher = matchers.get(glob);
     if (!matcher) {
       const literal = literalOf(glob);
-      const regex = literal === undefined ? globRegex(glob, 'resource') : undefined;
+      const regex = literal === undefined ? compileGlob(glob, 'resource') : undefined;
       matcher = regex ? (arn) => regex.test(arn) : (arn) => arn === literal;
       if (matchers.size >= RESOLVED_LIMIT) matchers.delete(matchers.keys().next().value as string);
       matchers.set(glob, matcher);

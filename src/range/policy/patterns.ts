@@ -1,3 +1,5 @@
+import { compileGlob } from './glob.js';
+import type { GlobStyle } from './glob.js';
 import type { ContextValue } from './types.js';
 
 /**
@@ -97,48 +99,12 @@ export function literalOf(glob: string): string | undefined {
   return out;
 }
 
-const escapeRegex = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-
-export type GlobStyle = 'plain' | 'ignoreCase' | 'resource';
-
-const REGEX_LIMIT = 5000;
-const regexes = new Map<string, RegExp>();
-
-/**
- * Compile an escaped glob. `plain`: `*` is any run of characters, `?` one character (StringLike, ARN
- * components). `ignoreCase`: the same without regard to case (actions). `resource`: IAM's Resource element,
- * where a `*` inside one of the first five colon-separated ARN segments stays in its segment unless it ends
- * the segment, and anything in the resource part (after the fifth colon) may span `:` and `/`.
- */
-export function globRegex(glob: string, style: GlobStyle): RegExp {
-  const cacheKey = `${style}\u0000${glob}`;
-  const hit = regexes.get(cacheKey);
-  if (hit) return hit;
-  let source = '';
-  let colons = 0;
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    const inSegment = style === 'resource' && colons < 5;
-    if (c === '\\' && i + 1 < glob.length) source += escapeRegex(glob[++i]!);
-    else if (c === '*') source += inSegment && i + 1 < glob.length && glob[i + 1] !== ':' ? '[^:]*' : '.*';
-    else if (c === '?') source += inSegment ? '[^:]' : '.';
-    else {
-      if (c === ':') colons++;
-      source += escapeRegex(c);
-    }
-  }
-  const regex = new RegExp(`^${source}$`, style === 'ignoreCase' ? 'is' : 's');
-  if (regexes.size >= REGEX_LIMIT) regexes.delete(regexes.keys().next().value as string);
-  regexes.set(cacheKey, regex);
-  return regex;
-}
-
 /** Whether `value` matches the escaped glob (exact comparison without wildcards). */
 export function globMatches(glob: string, value: string, style: GlobStyle): boolean {
   const literal = literalOf(glob);
   if (literal !== undefined)
     return style === 'ignoreCase' ? literal.toLowerCase() === value.toLowerCase() : literal === value;
-  return globRegex(glob, style).test(value);
+  return compileGlob(glob, style).test(value);
 }
 
 /**

@@ -19,6 +19,13 @@ import {
 
 export const STRINGS: Case[] = [
   when(
+    'StringLike with many wildcards',
+    STRING,
+    { StringLike: { 's3:prefix': 'h*m*/*/' } },
+    { 's3:prefix': 'home/alice/' },
+    true,
+  ),
+  when(
     'StringEquals matches the value',
     STRING,
     { StringEquals: { 'aws:PrincipalTag/team': 'ops' } },

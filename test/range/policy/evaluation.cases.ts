@@ -72,6 +72,7 @@ export const BASICS: Case[] = [
 ];
 
 export const ACTIONS: Case[] = [
+  { name: 'many wildcards, any case', rule: ACTION, identity: [[allow('S3:*Get*Obj*')]], expect: 'allowed' },
   {
     name: 'action name in another case',
     rule: ACTION,
@@ -149,6 +150,35 @@ export const ACTIONS: Case[] = [
 ];
 
 export const RESOURCES: Case[] = [
+  {
+    name: 'many wildcards in the resource part',
+    rule: RESOURCE,
+    identity: [[allow('s3:GetObject', 'arn:aws:s3:::*-bucket/*re*/*.csv')]],
+    expect: 'allowed',
+  },
+  {
+    name: 'many wildcards, each inside its segment',
+    rule: RESOURCE,
+    action: 'ec2:StopInstances',
+    resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0abc`,
+    identity: [[allow('ec2:StopInstances', `arn:a*s:ec2:us*1:${ACCOUNT}:instance/*`)]],
+    expect: 'allowed',
+  },
+  {
+    name: 'many wildcards: one inside a segment still does not cross a colon',
+    rule: RESOURCE,
+    action: 'ec2:StopInstances',
+    resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:instance/i-0abc`,
+    identity: [[allow('ec2:StopInstances', 'arn:a*s:ec2:us*1:instance/*')]],
+    expect: 'implicitDeny',
+  },
+  {
+    name: 'a pattern of many stars against a long key is answered, not backtracked for ever',
+    rule: RESOURCE,
+    resource: `${BUCKET}/${'a'.repeat(3000)}`,
+    identity: [[allow('s3:GetObject', `${BUCKET}/${'a*'.repeat(12)}b`)]],
+    expect: 'implicitDeny',
+  },
   {
     name: 'exact object ARN',
     rule: RESOURCE,
