@@ -26,6 +26,7 @@ import { IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ManualClock } from '../../src/range/clock.js';
+import { scheduledDeliveriesSettled } from '../../src/range/services/events/index.js';
 import { lambdaRunsSettled } from '../../src/range/services/lambda/index.js';
 import { writeZip } from '../../src/range/services/lambda/zip.js';
 import { publishedMessages } from '../../src/range/services/sns/index.js';
@@ -89,7 +90,7 @@ describe('range: EventBridge schedules and targets (Lambda, SSM Automation, Clou
     clock.advance(4 * 60_000);
     expect(publishedMessages(range.engine.state, ticks)).to.have.length(0);
     clock.advance(60_000);
-    await new Promise((r) => setImmediate(r));
+    await scheduledDeliveriesSettled(range.engine.info);
     const first = JSON.parse(publishedMessages(range.engine.state, ticks)[0]?.Message ?? '{}') as Record<
       string,
       unknown
@@ -103,7 +104,7 @@ describe('range: EventBridge schedules and targets (Lambda, SSM Automation, Clou
     expect(first.detail).to.deep.equal({});
 
     clock.advance(55 * 60_000); // 12:00 on Monday 2 March 2026
-    await new Promise((r) => setImmediate(r));
+    await scheduledDeliveriesSettled(range.engine.info);
     expect(publishedMessages(range.engine.state, ticks)).to.have.length(12);
     expect(publishedMessages(range.engine.state, noon).map((m) => m.Message)).to.deep.equal([
       '"2026-03-02T12:00:00Z"',
@@ -111,7 +112,7 @@ describe('range: EventBridge schedules and targets (Lambda, SSM Automation, Clou
 
     await events.send(new DisableRuleCommand({ Name: 'every-5' }));
     clock.advance(30 * 60_000);
-    await new Promise((r) => setImmediate(r));
+    await scheduledDeliveriesSettled(range.engine.info);
     expect(publishedMessages(range.engine.state, ticks)).to.have.length(12);
   });
 

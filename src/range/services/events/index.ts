@@ -13,6 +13,8 @@ import {
 import { listTagsForResource, tagResource, untagResource } from './handlers/tags.js';
 import { listTargetsByRule, putTargets, removeTargets } from './handlers/targets.js';
 
+export { scheduledDeliveriesSettled } from './runtime.js';
+
 /** Amazon EventBridge: rules on the default bus, their targets, and CloudTrail events on the bus. */
 export const eventsService: ServiceDefinition = {
   name: 'events',

@@ -1,4 +1,4 @@
-import type { CallContext } from '../../context.js';
+import type { CallContext, RangeInfo } from '../../context.js';
 import { uuid } from '../../ids.js';
 import { deliverToRule } from './bus.js';
 import { nextRun, parseSchedule } from './schedule.js';
@@ -13,6 +13,23 @@ import type { BusEvent } from './transform.js';
  */
 
 const armedStores = new WeakSet<EventsState>();
+
+/** Scheduled deliveries still running, per range (the clock fires them; they finish asynchronously). */
+const running = new WeakMap<RangeInfo, Set<Promise<unknown>>>();
+
+/** Resolves once the scheduled deliveries that have started have finished (tests on a ManualClock). */
+export async function scheduledDeliveriesSettled(range: RangeInfo): Promise<void> {
+  for (let set = running.get(range); set && set.size > 0; set = running.get(range)) {
+    await Promise.allSettled([...set]);
+  }
+}
+
+function track(range: RangeInfo, work: Promise<unknown>): void {
+  let set = running.get(range);
+  if (!set) running.set(range, (set = new Set()));
+  const done = work.catch(() => undefined).finally(() => set.delete(done));
+  set.add(done);
+}
 
 export function ensureArmed(ctx: CallContext): void {
   const s = ctx.state(eventsState);
@@ -43,8 +60,9 @@ export function armRule(ctx: CallContext, name: string): void {
   const tick = () => {
     const current = ctx.state(eventsState, where).rules[name];
     if (!current || current.armToken !== token) return;
-    void deliverToRule(ctx, where, current, scheduledEvent(where, current.Arn, ctx.clock.now()), false).catch(
-      () => undefined,
+    track(
+      ctx.range,
+      deliverToRule(ctx, where, current, scheduledEvent(where, current.Arn, ctx.clock.now()), false),
     );
     scheduleNext();
   };
