@@ -266,6 +266,15 @@ function explainConfigRule(c: DefenseInventory['configRules'][number], f: Config
       message: `the remediation of Config rule ${c.name} (${c.remediation}) failed${e.resource ? ` on ${e.resource}` : ''}: ${clip(e.error ?? 'its execution failed')}; check its parameters and AutomationAssumeRole`,
     };
   }
+  const ran = f.executions ?? [];
+  if (!f.nonCompliant?.length && ran.length) {
+    const on = [...new Set(ran.map((e) => e.resource).filter((r): r is string => !!r))].join(', ');
+    return {
+      ...base,
+      verdict: 'ran',
+      message: `the remediation of Config rule ${c.name} (${c.remediation}) ran${on ? ` on ${on}` : ''} and the rule finds nothing NON_COMPLIANT now, yet the state the phase checks did not change: the rule does not judge what the fault changed`,
+    };
+  }
   if (!f.nonCompliant?.length) {
     return {
       ...base,

@@ -89,6 +89,16 @@ describe('why the automation did not close the loop', () => {
     );
     expect(failed.verdict).to.equal('remediation-failed');
     expect(failed.message).to.contain('failed on b: DisableS3BucketPublicReadWrite: AccessDenied');
+    // It fixed another bucket (the website) and finds nothing now: the fault is not what it judges.
+    const elsewhere = loop(
+      facts({
+        configRules: {
+          'public-read': { nonCompliant: [], executions: [{ resource: 'site', state: 'SUCCEEDED' }] },
+        },
+      }),
+      1,
+    );
+    expect(elsewhere.message).to.contain('ran on site and the rule finds nothing NON_COMPLIANT now');
     expect(loop(facts({ configRules: { 'public-read': { nonCompliant: [] } } }), 1).verdict).to.equal(
       'not-flagged',
     );
