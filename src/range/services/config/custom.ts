@@ -111,7 +111,37 @@ async function configurationItem(ctx: CallContext, where: ConfigWhere, change: C
   };
 }
 
-export async function invokeCustomRule(
+/**
+ * Run a custom rule: with a change, one ConfigurationItemChangeNotification; otherwise (its first run,
+ * StartConfigRulesEvaluation, its period) a ScheduledNotification when the rule is periodic, or a change
+ * notification for each resource in its scope that the range can describe.
+ */
+export async function runCustomRule(
+  ctx: CallContext,
+  where: ConfigWhere,
+  rule: StoredRule,
+  change: CustomTrigger | undefined,
+): Promise<void> {
+  const changeOnly = !rule.sourceDetails.some((d) => d.MessageType === 'ScheduledNotification');
+  if (change || !changeOnly) {
+    await invokeCustomRule(ctx, where, rule, change);
+    return;
+  }
+  if (!(rule.scope?.ComplianceResourceTypes ?? []).includes('AWS::EC2::SecurityGroup')) return;
+  const out = await readerFor(ctx, where).tryRead<DescribeSecurityGroupsResult>(
+    'ec2',
+    'DescribeSecurityGroups',
+    {},
+  );
+  for (const g of out?.SecurityGroups ?? []) {
+    await invokeCustomRule(ctx, where, rule, {
+      resourceType: 'AWS::EC2::SecurityGroup',
+      resourceId: g.GroupId ?? '',
+    });
+  }
+}
+
+async function invokeCustomRule(
   ctx: CallContext,
   where: ConfigWhere,
   rule: StoredRule,

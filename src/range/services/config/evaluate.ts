@@ -5,7 +5,7 @@ import { managedRules, type Finding, type ResourceReader } from './managed/index
 import { configActor, configReader, type ConfigWhere } from './principal.js';
 import { isRecording } from './recorder.js';
 import { autoRemediate } from './remediation.js';
-import { invokeCustomRule, type CustomTrigger } from './custom.js';
+import { runCustomRule, type CustomTrigger } from './custom.js';
 import { configState, resourceKey, type StoredEvaluation, type StoredRule } from './store.js';
 
 /** Why a rule runs: a resource changed, its period came round, or someone asked (StartConfigRulesEvaluation). */
@@ -69,7 +69,7 @@ export async function evaluateRule(
   const invokedAt = ctx.clock.now();
   if (status) status.firstEvaluationStarted = true;
   if (rule.owner === 'CUSTOM_LAMBDA') {
-    await invokeCustomRule(ctx, where, rule, trigger.kind === 'change' ? trigger.change : undefined);
+    await runCustomRule(ctx, where, rule, trigger.kind === 'change' ? trigger.change : undefined);
     return;
   }
   const managed = managedRules[rule.sourceIdentifier];

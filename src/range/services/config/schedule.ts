@@ -49,12 +49,9 @@ function scheduleChange(
   trigger: EvaluationTrigger,
   delayMs: number,
 ) {
-  const key = `${where.accountId}|${where.region}|${rule.name}|${delayMs}`;
-  if (trigger.kind === 'change' && trigger.change) {
-    // A custom rule gets one invocation per changed resource.
-    ctx.clock.schedule(delayMs, () => runEvaluation(ctx, where, rule.name, trigger));
-    return;
-  }
+  // A custom rule gets one invocation per changed resource; a burst of changes to it sends one.
+  const resource = trigger.kind === 'change' && trigger.change ? `|${trigger.change.resourceId}` : '';
+  const key = `${where.accountId}|${where.region}|${rule.name}|${delayMs}${resource}`;
   if (pendingChange.has(key)) return;
   pendingChange.add(key);
   ctx.clock.schedule(delayMs, () => {
