@@ -10,6 +10,7 @@ import * as logins from './handlers/login-profiles.js';
 import * as managed from './handlers/managed-policies.js';
 import * as mfa from './handlers/mfa.js';
 import * as roles from './handlers/roles.js';
+import * as simulator from './handlers/simulate.js';
 import * as users from './handlers/users.js';
 import { seedIamAccount } from './seed.js';
 
@@ -115,6 +116,9 @@ export const iamService: ServiceDefinition = {
 
     GenerateCredentialReport: report.generateCredentialReport,
     GetCredentialReport: report.getCredentialReport,
+
+    SimulatePrincipalPolicy: simulator.simulatePrincipalPolicy,
+    SimulateCustomPolicy: simulator.simulateCustomPolicy,
   },
   seedAccount: seedIamAccount,
 };
