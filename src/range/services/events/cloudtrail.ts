@@ -2,6 +2,7 @@ import type { CallContext } from '../../context.js';
 import type { CloudTrailRecord } from '../../history.js';
 import { uuid } from '../../ids.js';
 import { putOnBus } from './bus.js';
+import { ensureArmed } from './runtime.js';
 import type { BusEvent } from './transform.js';
 
 /**
@@ -15,6 +16,8 @@ export async function deliverCloudTrailEvent(
   record: CloudTrailRecord,
   management: boolean,
 ): Promise<void> {
+  // Any call re-arms schedules read back from --state-dir, not only EventBridge's own.
+  ensureArmed(ctx);
   if (!management) return;
   const event = cloudTrailBusEvent(record);
   await putOnBus(ctx, { accountId: event.account, region: event.region }, event, {

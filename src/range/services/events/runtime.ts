@@ -8,8 +8,8 @@ import type { BusEvent } from './transform.js';
 /**
  * Scheduled rules on the range clock. Each enabled rule with a ScheduleExpression has a timer chain
  * owned by its `armToken`; re-arming (PutRule, EnableRule) or disabling or deleting the rule ends the
- * old chain at its next tick. A store read back from --state-dir is armed by the first EventBridge
- * call in its account and region.
+ * old chain at its next tick. A store read back from --state-dir is armed by the first call in its
+ * account and region that CloudTrail records (or the first EventBridge call).
  */
 
 const armedStores = new WeakSet<EventsState>();
