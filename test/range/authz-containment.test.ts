@@ -6,13 +6,15 @@ import {
   CreatePolicyCommand,
   CreateRoleCommand,
   CreateUserCommand,
+  CreateVirtualMFADeviceCommand,
+  EnableMFADeviceCommand,
   IAMClient,
   ListUsersCommand,
   PutRolePolicyCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { ManualClock } from '../../src/range/index.js';
 import { failure, startTestRange, type TestRange } from './harness.js';
 
@@ -155,6 +157,79 @@ describe('range: IAM containment a responder uses', function () {
     const fresh = await assume(dev, roleArn);
     await range.aws(['iam', 'list-users'], { env: envOf(fresh) });
     await new EC2Client(range.clientConfig({ credentials: fresh })).send(new DescribeInstancesCommand({}));
+  });
+
+  it('a force-MFA policy denies a long-term key but not a session issued with the user MFA device', async () => {
+    const key = await userWithKey('admin-person');
+    await iam.send(
+      new PutUserPolicyCommand({ UserName: 'admin-person', PolicyName: 'all', PolicyDocument: ALLOW_ALL }),
+    );
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'admin-person',
+        PolicyName: 'force-mfa',
+        PolicyDocument: doc([
+          {
+            Sid: 'DenyAllExceptListedIfNoMFA',
+            Effect: 'Deny',
+            NotAction: ['sts:GetSessionToken', 'iam:ListMFADevices'],
+            Resource: '*',
+            Condition: { BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } },
+          },
+        ]),
+      }),
+    );
+    const serial = `arn:aws:iam::${acct}:mfa/admin-person`;
+    await iam.send(new CreateVirtualMFADeviceCommand({ VirtualMFADeviceName: 'admin-person' }));
+    await iam.send(
+      new EnableMFADeviceCommand({
+        UserName: 'admin-person',
+        SerialNumber: serial,
+        AuthenticationCode1: '123456',
+        AuthenticationCode2: '654321',
+      }),
+    );
+    const longTerm = await failure(
+      new EC2Client(range.clientConfig({ credentials: key })).send(new DescribeInstancesCommand({})),
+    );
+    expect(longTerm.message).to.contain(
+      'ec2:DescribeInstances with an explicit deny in an identity-based policy',
+    );
+
+    const sts = new STSClient(range.clientConfig({ credentials: key }));
+    const wrong = await failure(
+      sts.send(
+        new GetSessionTokenCommand({
+          SerialNumber: `arn:aws:iam::${acct}:mfa/someone-else`,
+          TokenCode: '123456',
+        }),
+      ),
+    );
+    expect([wrong.name, wrong.message]).to.deep.equal([
+      'AccessDenied',
+      'MultiFactorAuthentication failed with invalid MFA one time pass code.',
+    ]);
+    const noMfa = await sts.send(new GetSessionTokenCommand({}));
+    const withoutMfa = await failure(
+      new EC2Client(
+        range.clientConfig({
+          credentials: {
+            accessKeyId: noMfa.Credentials!.AccessKeyId!,
+            secretAccessKey: noMfa.Credentials!.SecretAccessKey!,
+            sessionToken: noMfa.Credentials!.SessionToken!,
+          },
+        }),
+      ).send(new DescribeInstancesCommand({})),
+    );
+    expect(withoutMfa.name).to.equal('UnauthorizedOperation');
+    const mfa = await sts.send(new GetSessionTokenCommand({ SerialNumber: serial, TokenCode: '246810' }));
+    await range.aws(['ec2', 'describe-instances'], {
+      env: envOf({
+        accessKeyId: mfa.Credentials!.AccessKeyId!,
+        secretAccessKey: mfa.Credentials!.SecretAccessKey!,
+        sessionToken: mfa.Credentials!.SessionToken!,
+      }),
+    });
   });
 
   it('a permissions boundary limits a backdoor role to what the boundary allows', async () => {

@@ -126,6 +126,29 @@ describe('range: role trust policies on the shared evaluator', function () {
       { env: vendor.env },
     )) as { AssumedRoleUser: { Arn: string } };
     expect(ok.AssumedRoleUser.Arn).to.equal(`arn:aws:sts::${acct}:assumed-role/ir-vendor/v1`);
+    // STS counts MFA only from a device enabled for the caller.
+    await range.aws([
+      'iam',
+      'create-virtual-mfa-device',
+      '--virtual-mfa-device-name',
+      'vendor',
+      '--outfile',
+      '/dev/null',
+      '--bootstrap-method',
+      'Base32StringSeed',
+    ]);
+    await range.aws([
+      'iam',
+      'enable-mfa-device',
+      '--user-name',
+      'vendor',
+      '--serial-number',
+      `arn:aws:iam::${acct}:mfa/vendor`,
+      '--authentication-code1',
+      '111111',
+      '--authentication-code2',
+      '222222',
+    ]);
     const withMfa = await vendor.sts.send(
       new AssumeRoleCommand({
         RoleArn: arn,

@@ -9,7 +9,7 @@ import type { CallContext } from '../../context.js';
 import { ServiceError } from '../../errors.js';
 import { identityState, type Principal } from '../../identity.js';
 import { iamId, secretKey } from '../../ids.js';
-import { findRole } from '../iam/store.js';
+import { findRole, iamOf } from '../iam/store.js';
 import { trustAllows } from '../iam/trust.js';
 
 export function getCallerIdentity(ctx: CallContext): GetCallerIdentityResponse {
@@ -87,7 +87,7 @@ export function assumeRole(ctx: CallContext, input: AssumeRoleRequest): AssumeRo
   const role = findRole(ctx, accountId, roleName);
   // A missing role and a role that does not trust the caller look the same to the caller, as in AWS.
   if (!role || role.Arn.toLowerCase() !== input.RoleArn?.toLowerCase()) throw denied();
-  const mfa = input.SerialNumber !== undefined && input.TokenCode !== undefined;
+  const mfa = mfaUsed(ctx, input.SerialNumber, input.TokenCode);
   if (
     !trustAllows(role.trustPolicy, { caller: ctx.principal, sessionName, externalId: input.ExternalId, mfa })
   ) {
@@ -137,7 +137,7 @@ export function getSessionToken(ctx: CallContext, input: GetSessionTokenRequest)
   }
   const max = ctx.principal.type === 'Root' ? 3600 : 129600;
   const seconds = durationOf(ctx, input.DurationSeconds, 900, max, Math.min(43200, max));
-  const mfa = input.SerialNumber !== undefined && input.TokenCode !== undefined;
+  const mfa = mfaUsed(ctx, input.SerialNumber, input.TokenCode);
   return { Credentials: issue(ctx, ctx.principal, seconds, mfa ? { mfaAuthenticated: true } : {}) };
 }
 
@@ -194,4 +194,25 @@ function sessionPolicies(input: AssumeRoleRequest): { facts: SessionFacts; packe
     },
     packedSize: packed,
   };
+}
+
+/**
+ * Whether a call carries MFA: a serial number and a six-digit code, and the serial is an MFA device
+ * enabled for the calling user. Anything else sent as MFA fails the call, as STS fails it. The range
+ * does not check the code against the device's seed (EnableMFADevice does not either): any six digits
+ * from the device's owner pass.
+ */
+function mfaUsed(ctx: CallContext, serial: string | undefined, code: string | undefined): boolean {
+  if (serial === undefined && code === undefined) return false;
+  const p = ctx.principal;
+  const device = serial !== undefined ? iamOf(ctx, p.accountId).mfaDevices[serial] : undefined;
+  const owner = p.type === 'IAMUser' ? p.userName : undefined;
+  if (!device || owner === undefined || device.owner !== owner || !/^\d{6}$/.test(code ?? '')) {
+    throw new ServiceError(
+      'AccessDenied',
+      'MultiFactorAuthentication failed with invalid MFA one time pass code.',
+      403,
+    );
+  }
+  return true;
 }
