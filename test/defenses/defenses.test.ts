@@ -8,6 +8,7 @@ import {
   inventoryOf,
   loadDefenses,
   planDefenses,
+  readInventory,
   type DefenseSpec,
 } from '../../src/exercise/defenses.js';
 import { UsageError } from '../../src/errors.js';
@@ -127,5 +128,49 @@ describe('defences (--defenses)', () => {
       { id: 'defense-team-ssh-revert', kind: 'stack', stackName: 'team-ssh-revert' },
     ] satisfies DefenseSpec[]);
     expect(planDefenses(specs, { exerciseId: 'gd-1', config: defaultConfig() })).to.deep.equal([]);
+  });
+
+  it("reads a named stack's functions, rules and Config rules from DescribeStackResources (AWS)", async () => {
+    const warnings: string[] = [];
+    const session = {
+      async call(api: string, input?: object): Promise<Record<string, unknown>> {
+        expect(api).to.equal('cloudformation:DescribeStackResources');
+        if ((input as { StackName?: string }).StackName === 'gone')
+          throw new Error('Stack with id gone does not exist');
+        return {
+          StackResources: [
+            {
+              LogicalResourceId: 'Fn',
+              PhysicalResourceId: 'team-revert',
+              ResourceType: 'AWS::Lambda::Function',
+            },
+            {
+              LogicalResourceId: 'Rule',
+              PhysicalResourceId: 'team-ssh-rule',
+              ResourceType: 'AWS::Events::Rule',
+            },
+            {
+              LogicalResourceId: 'Restricted',
+              PhysicalResourceId: 'restricted-ssh',
+              ResourceType: 'AWS::Config::ConfigRule',
+            },
+            { LogicalResourceId: 'Role', PhysicalResourceId: 'team-role', ResourceType: 'AWS::IAM::Role' },
+          ],
+        };
+      },
+    };
+    const specs = loadDefenses(['team-defences', 'gone'], { cwd: root, target: 'aws' });
+    const inv = await readInventory(
+      session,
+      specs.map((spec) => ({ spec })),
+      (w) => warnings.push(w),
+    );
+    expect(inv.functions).to.deep.equal([{ defense: 'defense-team-defences', name: 'team-revert' }]);
+    expect(inv.rules).to.deep.equal([
+      { defense: 'defense-team-defences', name: 'team-ssh-rule', functions: [] },
+    ]);
+    expect(inv.configRules).to.deep.equal([{ defense: 'defense-team-defences', name: 'restricted-ssh' }]);
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.contain('defence defense-gone: could not read stack gone');
   });
 });
