@@ -1,11 +1,16 @@
 import { expect } from 'chai';
 import {
+  AttachRolePolicyCommand,
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
+  CreateRoleCommand,
   CreateUserCommand,
   IAMClient,
+  PutRolePolicyCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { ManualClock } from '../../src/range/index.js';
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -32,8 +37,10 @@ describe('range: S3 authorizes with IAM policies and bucket policies', function 
   const bucket = 'evidence-locker';
   const object = `arn:aws:s3:::${bucket}/report.txt`;
 
+  // Near the wall clock: signatures are dated by the wall clock, sessions by the range clock.
+  const clock = new ManualClock(Date.now());
   before(async () => {
-    range = await startTestRange();
+    range = await startTestRange({ clock });
     iam = new IAMClient(range.clientConfig());
     admin = new S3Client(range.clientConfig());
     acct = range.accountId;
@@ -220,5 +227,67 @@ describe('range: S3 authorizes with IAM policies and bucket policies', function 
     expect(await (await read(client(allowed))).Body?.transformToString()).to.equal('findings');
     // The partner account's intern has no identity-based allow of its own.
     expect((await failure(read(client(unprivileged)))).name).to.equal('AccessDenied');
+  });
+
+  it("ends a role's older sessions at S3 too (an aws:TokenIssueTime deny), not newer ones", async () => {
+    const { Role } = await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'stolen',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${acct}:root` }, Action: 'sts:AssumeRole' },
+          ],
+        }),
+      }),
+    );
+    await iam.send(
+      new AttachRolePolicyCommand({
+        RoleName: 'stolen',
+        PolicyArn: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+      }),
+    );
+    const session = async (name: string) => {
+      const { Credentials } = await new STSClient(range.clientConfig()).send(
+        new AssumeRoleCommand({ RoleArn: Role!.Arn, RoleSessionName: name }),
+      );
+      return new S3Client(
+        range.clientConfig({
+          credentials: {
+            accessKeyId: Credentials!.AccessKeyId!,
+            secretAccessKey: Credentials!.SecretAccessKey!,
+            sessionToken: Credentials!.SessionToken!,
+          },
+        }),
+      );
+    };
+    const old = await session('attacker');
+    expect(await (await read(old)).Body?.transformToString()).to.equal('findings');
+    clock.advance(60_000);
+    // The "Revoke active sessions" policy IAM writes: deny everything to tokens issued before now.
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'stolen',
+        PolicyName: 'AWSRevokeOlderSessions',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Deny',
+              Action: ['*'],
+              Resource: ['*'],
+              Condition: { DateLessThan: { 'aws:TokenIssueTime': clock.now().toISOString() } },
+            },
+          ],
+        }),
+      }),
+    );
+    const err = await failure(read(old));
+    expect(err.message).to.equal(
+      `User: arn:aws:sts::${acct}:assumed-role/stolen/attacker is not authorized to perform: s3:GetObject on resource: "${object}" with an explicit deny in an identity-based policy`,
+    );
+    clock.advance(1000);
+    const fresh = await session('responder');
+    expect(await (await read(fresh)).Body?.transformToString()).to.equal('findings');
   });
 });

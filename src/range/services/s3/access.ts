@@ -1,11 +1,19 @@
 import type { PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
 import type { CallContext } from '../../context.js';
 import { ServiceError, isServiceError } from '../../errors.js';
-import { identityState, rootPrincipal } from '../../identity.js';
+import { identityState, rootPrincipal, type Credential } from '../../identity.js';
+import { requestContext } from '../../authz/request-context.js';
 import { denialMessage } from '../../policy/message.js';
 import { evaluate } from '../../policy/evaluate.js';
 import { parsePolicy } from '../../policy/parse.js';
-import type { Decision, EvaluationRequest, RequestPrincipal, SourcedPolicy } from '../../policy/types.js';
+import type {
+  ContextValue,
+  Decision,
+  EvaluationRequest,
+  RequestContext,
+  RequestPrincipal,
+  SourcedPolicy,
+} from '../../policy/types.js';
 import { principalPolicies } from '../iam/effective.js';
 import { aclPermissionFor, isAclPublic, onlyOwnerFullControl } from './acl.js';
 import { isPolicyPublic } from './policy.js';
@@ -211,8 +219,7 @@ export function authorizeAccountAction(ctx: CallContext, action: string, resourc
 type CallerPolicies = { identity: SourcedPolicy[]; boundary?: SourcedPolicy; session?: SourcedPolicy[] };
 
 function callerPolicies(ctx: CallContext): CallerPolicies {
-  const credential = ctx.accessKeyId ? ctx.state(identityState).credentials[ctx.accessKeyId] : undefined;
-  const found = principalPolicies(ctx, ctx.principal, credential);
+  const found = principalPolicies(ctx, ctx.principal, credentialOf(ctx));
   return found.unrestricted ? { identity: [UNRESTRICTED] } : found;
 }
 
@@ -297,37 +304,41 @@ function aclAllows(
   });
 }
 
-/** Global condition keys of a request, in lower case as the policy evaluator looks them up. */
-function conditionContext(
-  ctx: CallContext,
-  extra: Record<string, string | undefined> = {},
-): Record<string, string | undefined> {
+/**
+ * The condition keys of an S3 request: the range's request context (who, when, from where, session
+ * facts such as aws:TokenIssueTime, so "revoke older sessions" denies reach S3 too), S3's own keys
+ * (s3:prefix, s3:x-amz-acl, ...) and aws:Referer. Anonymous callers have only the request's keys.
+ */
+function conditionContext(ctx: CallContext, extra: Record<string, string | undefined> = {}): RequestContext {
   const p = ctx.principal;
   const headers = ctx.http?.headers ?? {};
-  const out: Record<string, string | undefined> = {
-    'aws:sourceip': ctx.sourceIp,
-    // The range is plain HTTP on loopback standing in for AWS's HTTPS endpoints; "deny insecure
-    // transport" policies are common and must not lock everyone out.
-    'aws:securetransport': 'true',
-    'aws:currenttime': ctx.now.toISOString(),
-    'aws:epochtime': String(Math.floor(ctx.now.getTime() / 1000)),
-    'aws:useragent': ctx.userAgent,
-    'aws:referer': headers['referer'],
-    'aws:principaltype':
-      p.type === 'AWSAccount'
-        ? 'Anonymous'
-        : p.type === 'Root'
-          ? 'Account'
-          : p.type === 'IAMUser'
-            ? 'User'
-            : 'AssumedRole',
-  };
-  if (p.type !== 'AWSAccount') {
-    out['aws:principalaccount'] = p.accountId;
-    out['aws:principalarn'] = p.session?.roleArn ?? p.arn;
-    out['aws:userid'] = p.principalId;
-    if (p.userName) out['aws:username'] = p.userName;
-  }
+  const out: Record<string, ContextValue | undefined> =
+    p.type === 'AWSAccount'
+      ? {
+          'aws:SourceIp': ctx.sourceIp,
+          'aws:CurrentTime': ctx.now.toISOString(),
+          'aws:EpochTime': String(Math.floor(ctx.now.getTime() / 1000)),
+          'aws:PrincipalType': 'Anonymous',
+          'aws:UserAgent': ctx.userAgent,
+        }
+      : requestContext({
+          ctx,
+          principal: p,
+          credential: credentialOf(ctx),
+          input: {},
+          calledVia: ctx.invokedBy ? [ctx.invokedBy] : [],
+        });
+  // The range is plain HTTP on loopback standing in for S3's HTTPS endpoints; "deny insecure transport"
+  // bucket policies are common and must not lock everyone out.
+  out['aws:SecureTransport'] = 'true';
+  out['aws:Referer'] = headers['referer'];
   for (const [k, v] of Object.entries(extra)) out[k.toLowerCase()] = v;
   return out;
+}
+
+function credentialOf(ctx: CallContext): Credential | undefined {
+  const creds = ctx.state(identityState).credentials;
+  return ctx.accessKeyId !== undefined && Object.hasOwn(creds, ctx.accessKeyId)
+    ? creds[ctx.accessKeyId]
+    : undefined;
 }
