@@ -253,6 +253,7 @@ describe('range: IAM authorization of users and role sessions', function () {
             Condition: {
               IpAddress: { 'aws:SourceIp': '127.0.0.0/8' },
               Bool: { 'aws:SecureTransport': 'false' },
+              StringEquals: { 'aws:ResourceAccount': acct },
             },
           },
           {

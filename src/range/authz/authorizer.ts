@@ -57,7 +57,12 @@ export class Authorizer {
           action,
           resource,
           ...(resourcePolicy ? { resourceAccountId: accountOfArn(resource) ?? ctx.accountId } : {}),
-          context: tags ? { ...context, ...tags } : context,
+          context: {
+            ...context,
+            ...tags,
+            // The account that owns the resource (data-perimeter policies); the caller's for `*`.
+            'aws:ResourceAccount': accountOfArn(resource) ?? ctx.accountId,
+          },
         };
         const decision = evaluate({
           request,
