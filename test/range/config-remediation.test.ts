@@ -376,4 +376,47 @@ describe('range: AWS Config remediation through SSM Automation', function () {
     );
     await configIdle();
   });
+  it('stops retrying a failing automatic remediation after MaximumAutomaticAttempts within RetryAttemptSeconds', async () => {
+    await config.send(
+      new PutRemediationConfigurationsCommand({
+        RemediationConfigurations: [
+          {
+            ConfigRuleName: 'restricted-ssh',
+            TargetType: 'SSM_DOCUMENT',
+            TargetId: 'AWS-DisablePublicAccessForSecurityGroup',
+            Parameters: {
+              GroupId: { ResourceValue: { Value: 'RESOURCE_ID' } },
+              AutomationAssumeRole: { StaticValue: { Values: [roleArn] } },
+            },
+            Automatic: true,
+            MaximumAutomaticAttempts: 2,
+            RetryAttemptSeconds: 3600,
+          },
+        ],
+      }),
+    );
+    const group = await worldOpenGroup('stubborn', [{ port: 22 }]);
+    const attempts = () =>
+      range
+        .events('StartAutomationExecution')
+        .filter((e) => JSON.stringify(e.requestParameters).includes(group)).length;
+    for (let i = 0; i < 4; i++) {
+      await config.send(new StartConfigRulesEvaluationCommand({ ConfigRuleNames: ['restricted-ssh'] }));
+      await configIdle();
+      clock.advance(runTimes.automationMs);
+    }
+    expect(attempts()).to.equal(2);
+    const status = await config.send(
+      new DescribeRemediationExecutionStatusCommand({
+        ConfigRuleName: 'restricted-ssh',
+        ResourceKeys: [{ resourceType: 'AWS::EC2::SecurityGroup', resourceId: group }],
+      }),
+    );
+    expect(status.RemediationExecutionStatuses?.[0]?.State).to.equal('FAILED');
+    // Once the window has passed, Config tries again.
+    clock.advance(3_600_000);
+    await config.send(new StartConfigRulesEvaluationCommand({ ConfigRuleNames: ['restricted-ssh'] }));
+    await configIdle();
+    expect(attempts()).to.equal(3);
+  });
 });

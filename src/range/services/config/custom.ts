@@ -7,7 +7,7 @@ import { uuid } from '../../ids.js';
 import { applyFindings, readerFor } from './evaluate.js';
 import { configActor, whereOf, type ConfigWhere } from './principal.js';
 import { recorderOf } from './recorder.js';
-import { configState, type StoredRule } from './store.js';
+import { configState, type StoredResultToken, type StoredRule } from './store.js';
 
 /**
  * Custom rules (Source.Owner CUSTOM_LAMBDA): Config invokes the function asynchronously with the event
@@ -151,6 +151,7 @@ async function invokeCustomRule(
   const status = s.ruleStatus[rule.name];
   const now = ctx.clock.now();
   const token = `${uuid()}${uuid()}`.replace(/-/g, '');
+  pruneTokens(s.resultTokens, now);
   s.resultTokens[token] = { ruleName: rule.name, invokedAt: now, orderingTimestamp: now };
   const invokingEvent = change
     ? {
@@ -197,6 +198,15 @@ async function invokeCustomRule(
       status.lastErrorCode = isServiceError(err) ? err.code : 'InternalError';
       status.lastErrorMessage = (err as Error).message;
     }
+  }
+}
+
+/** A function answers within its run (at most 15 minutes): older tokens are dropped. */
+const TOKEN_LIFETIME_MS = 60 * 60_000;
+
+function pruneTokens(tokens: Record<string, StoredResultToken>, now: Date): void {
+  for (const [k, t] of Object.entries(tokens)) {
+    if (now.getTime() - t.invokedAt.getTime() > TOKEN_LIFETIME_MS) delete tokens[k];
   }
 }
 

@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '../../context.js';
+import type { CallContext, ServiceDefinition } from '../../context.js';
 import {
   describeComplianceByConfigRule,
   describeComplianceByResource,
@@ -26,7 +26,45 @@ import {
   startRemediationExecution,
 } from './remediation.js';
 import { deleteConfigRule, describeConfigRules, putConfigRule, startConfigRulesEvaluation } from './rules.js';
-import { onRecordedChange } from './schedule.js';
+import { whereOf } from './principal.js';
+import { ensureArmed, onRecordedChange } from './schedule.js';
+
+const handlers: ServiceDefinition['handlers'] = {
+  PutConfigurationRecorder: putConfigurationRecorder,
+  DescribeConfigurationRecorders: describeConfigurationRecorders,
+  DescribeConfigurationRecorderStatus: describeConfigurationRecorderStatus,
+  StartConfigurationRecorder: startConfigurationRecorder,
+  StopConfigurationRecorder: stopConfigurationRecorder,
+  DeleteConfigurationRecorder: deleteConfigurationRecorder,
+  PutDeliveryChannel: putDeliveryChannel,
+  DescribeDeliveryChannels: describeDeliveryChannels,
+  DeleteDeliveryChannel: deleteDeliveryChannel,
+  PutConfigRule: putConfigRule,
+  DescribeConfigRules: describeConfigRules,
+  DeleteConfigRule: deleteConfigRule,
+  StartConfigRulesEvaluation: startConfigRulesEvaluation,
+  PutEvaluations: putEvaluations,
+  DescribeComplianceByConfigRule: describeComplianceByConfigRule,
+  GetComplianceDetailsByConfigRule: getComplianceDetailsByConfigRule,
+  DescribeComplianceByResource: describeComplianceByResource,
+  GetComplianceDetailsByResource: getComplianceDetailsByResource,
+  DescribeConfigRuleEvaluationStatus: describeConfigRuleEvaluationStatus,
+  PutRemediationConfigurations: putRemediationConfigurations,
+  DescribeRemediationConfigurations: describeRemediationConfigurations,
+  DeleteRemediationConfiguration: deleteRemediationConfiguration,
+  StartRemediationExecution: startRemediationExecution,
+  DescribeRemediationExecutionStatus: describeRemediationExecutionStatus,
+};
+
+/** Every call first re-arms the rules' timers of a store read back from --state-dir. */
+type AnyHandler = ServiceDefinition['handlers'][string];
+
+function armed(handler: AnyHandler): AnyHandler {
+  return (ctx: CallContext, input: Parameters<AnyHandler>[1]) => {
+    ensureArmed(ctx, whereOf(ctx));
+    return handler(ctx, input);
+  };
+}
 
 /**
  * AWS Config on the range: a recorder and delivery channel, AWS managed and custom (Lambda) rules
@@ -36,32 +74,7 @@ import { onRecordedChange } from './schedule.js';
 export const configService: ServiceDefinition = {
   name: 'config',
   eventSource: 'config.amazonaws.com',
-  handlers: {
-    PutConfigurationRecorder: putConfigurationRecorder,
-    DescribeConfigurationRecorders: describeConfigurationRecorders,
-    DescribeConfigurationRecorderStatus: describeConfigurationRecorderStatus,
-    StartConfigurationRecorder: startConfigurationRecorder,
-    StopConfigurationRecorder: stopConfigurationRecorder,
-    DeleteConfigurationRecorder: deleteConfigurationRecorder,
-    PutDeliveryChannel: putDeliveryChannel,
-    DescribeDeliveryChannels: describeDeliveryChannels,
-    DeleteDeliveryChannel: deleteDeliveryChannel,
-    PutConfigRule: putConfigRule,
-    DescribeConfigRules: describeConfigRules,
-    DeleteConfigRule: deleteConfigRule,
-    StartConfigRulesEvaluation: startConfigRulesEvaluation,
-    PutEvaluations: putEvaluations,
-    DescribeComplianceByConfigRule: describeComplianceByConfigRule,
-    GetComplianceDetailsByConfigRule: getComplianceDetailsByConfigRule,
-    DescribeComplianceByResource: describeComplianceByResource,
-    GetComplianceDetailsByResource: getComplianceDetailsByResource,
-    DescribeConfigRuleEvaluationStatus: describeConfigRuleEvaluationStatus,
-    PutRemediationConfigurations: putRemediationConfigurations,
-    DescribeRemediationConfigurations: describeRemediationConfigurations,
-    DeleteRemediationConfiguration: deleteRemediationConfiguration,
-    StartRemediationExecution: startRemediationExecution,
-    DescribeRemediationExecutionStatus: describeRemediationExecutionStatus,
-  },
+  handlers: Object.fromEntries(Object.entries(handlers).map(([op, h]) => [op, armed(h)])),
   onEvent(ctx, record, management) {
     if (management) onRecordedChange(ctx, record);
   },

@@ -118,6 +118,11 @@ export function putConfigRule(ctx: CallContext, input: PutConfigRuleRequest): ob
       `The owner '${owner ?? ''}' is not valid: the range evaluates AWS managed rules and CUSTOM_LAMBDA rules.`,
     );
   }
+  if (given.Scope?.TagKey !== undefined || given.Scope?.TagValue !== undefined) {
+    throw invalid(
+      'The range does not scope rules by tag yet (Scope.TagKey/TagValue): scope by resource type or id.',
+    );
+  }
   const id = existing?.id ?? `config-rule-${hexId(6)}`;
   const rule: StoredRule = {
     name,
