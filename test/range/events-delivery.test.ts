@@ -25,6 +25,7 @@ import {
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { publishedMessages } from '../../src/range/services/sns/index.js';
 import { failure, startTestRange, type TestRange } from './harness.js';
+import { topicForEvents } from './events-fixtures.js';
 
 // CloudTrail → default bus → rule → target, end to end. Shapes follow "AWS service events delivered
 // via AWS CloudTrail" (detail-type "AWS API Call via CloudTrail", source aws.<service>, detail = the
@@ -75,8 +76,7 @@ describe('range: EventBridge delivery (CloudTrail to rules to targets)', functio
     ec2 = new EC2Client(range.clientConfig());
     logs = new CloudWatchLogsClient(range.clientConfig());
     cloudwatch = new CloudWatchClient(range.clientConfig());
-    alerts = (await new SNSClient(range.clientConfig()).send(new CreateTopicCommand({ Name: 'sg-alerts' })))
-      .TopicArn as string;
+    alerts = await topicForEvents(range, 'sg-alerts');
     await logs.send(new CreateLogGroupCommand({ logGroupName: logGroup }));
     const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc?.VpcId;
     group = (
@@ -173,8 +173,7 @@ describe('range: EventBridge delivery (CloudTrail to rules to targets)', functio
   });
 
   it('delivers read-only calls only to rules that opt in with ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS', async () => {
-    const topic = (await new SNSClient(range.clientConfig()).send(new CreateTopicCommand({ Name: 'reads' })))
-      .TopicArn as string;
+    const topic = await topicForEvents(range, 'reads');
     const pattern = JSON.stringify({
       source: ['aws.ec2'],
       detail: { eventName: ['DescribeSecurityGroups'] },
@@ -198,6 +197,22 @@ describe('range: EventBridge delivery (CloudTrail to rules to targets)', functio
     expect(got.map((e) => [e.detail.eventName, e.detail.readOnly])).to.deep.equal([
       ['DescribeSecurityGroups', true],
     ]);
+  });
+
+  it("does not publish to a topic whose access policy does not let EventBridge in (SNS's default policy)", async () => {
+    const plain = (
+      await new SNSClient(range.clientConfig()).send(new CreateTopicCommand({ Name: 'default-policy' }))
+    ).TopicArn as string;
+    await events.send(
+      new PutRuleCommand({ Name: 'to-plain', EventPattern: JSON.stringify({ source: ['app.plain'] }) }),
+    );
+    await events.send(new PutTargetsCommand({ Rule: 'to-plain', Targets: [{ Id: 't', Arn: plain }] }));
+    await events.send(
+      new PutEventsCommand({ Entries: [{ Source: 'app.plain', DetailType: 'Test', Detail: '{}' }] }),
+    );
+    expect(publishedMessages(range.engine.state, plain)).to.deep.equal([]);
+    expect(await metric('to-plain', 'MatchedEvents')).to.equal(1);
+    expect(await metric('to-plain', 'FailedInvocations')).to.equal(1);
   });
 
   it('counts a target that fails as FailedInvocations, so "never matched" and "target failed" read apart', async () => {

@@ -3,11 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateTopicCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
+import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ManualClock } from '../../src/range/clock.js';
 import { scheduledDeliveriesSettled } from '../../src/range/services/events/index.js';
 import { publishedMessages } from '../../src/range/services/sns/index.js';
 import { startTestRange } from './harness.js';
+import { topicForEvents } from './events-fixtures.js';
 
 const MIN = 60_000;
 
@@ -19,9 +20,7 @@ describe('range: EventBridge schedules across a restart', function () {
     const dir = mkdtempSync(join(tmpdir(), 'sirs-events-'));
     try {
       const first = await startTestRange({ clock: new ManualClock(T0), stateDir: dir });
-      const topic = (
-        await new SNSClient(first.clientConfig()).send(new CreateTopicCommand({ Name: 'ticks' }))
-      ).TopicArn as string;
+      const topic = await topicForEvents(first, 'ticks');
       const events = new EventBridgeClient(first.clientConfig());
       await events.send(new PutRuleCommand({ Name: 'every-10', ScheduleExpression: 'rate(10 minutes)' }));
       await events.send(new PutTargetsCommand({ Rule: 'every-10', Targets: [{ Id: 't', Arn: topic }] }));

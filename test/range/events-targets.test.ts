@@ -24,13 +24,13 @@ import {
 } from '@aws-sdk/client-ec2';
 import { IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ManualClock } from '../../src/range/clock.js';
 import { scheduledDeliveriesSettled } from '../../src/range/services/events/index.js';
 import { lambdaRunsSettled } from '../../src/range/services/lambda/index.js';
 import { writeZip } from '../../src/range/services/lambda/zip.js';
 import { publishedMessages } from '../../src/range/services/sns/index.js';
 import { failure, startTestRange, type TestRange } from './harness.js';
+import { topicForEvents } from './events-fixtures.js';
 import { executionRole, functionLog } from './lambda-fixtures.js';
 
 // Rules on the range clock (ScheduleExpression: "Creating a rule that runs on a schedule"), and the
@@ -42,12 +42,10 @@ describe('range: EventBridge schedules and targets (Lambda, SSM Automation, Clou
   const clock = new ManualClock(Date.parse('2026-03-02T11:00:00Z'));
   let range: TestRange;
   let events: EventBridgeClient;
-  let sns: SNSClient;
 
   before(async () => {
     range = await startTestRange({ clock });
     events = new EventBridgeClient(range.clientConfig());
-    sns = new SNSClient(range.clientConfig());
   });
   after(() => range.stop());
 
@@ -69,8 +67,8 @@ describe('range: EventBridge schedules and targets (Lambda, SSM Automation, Clou
   }
 
   it('runs rate and cron schedules on the range clock, sending Scheduled Events until the rule is disabled', async () => {
-    const ticks = (await sns.send(new CreateTopicCommand({ Name: 'ticks' }))).TopicArn as string;
-    const noon = (await sns.send(new CreateTopicCommand({ Name: 'noon' }))).TopicArn as string;
+    const ticks = await topicForEvents(range, 'ticks');
+    const noon = await topicForEvents(range, 'noon');
     const rate = await events.send(
       new PutRuleCommand({ Name: 'every-5', ScheduleExpression: 'rate(5 minutes)' }),
     );
@@ -260,7 +258,7 @@ describe('range: EventBridge schedules and targets (Lambda, SSM Automation, Clou
   });
 
   it('creates AWS::Events::Rule with targets from a template, with Ref and Arn, and deletes it with the stack', async () => {
-    const topic = (await sns.send(new CreateTopicCommand({ Name: 'cfn-alerts' }))).TopicArn as string;
+    const topic = await topicForEvents(range, 'cfn-alerts');
     const cfn = new CloudFormationClient(range.clientConfig());
     const template = {
       Resources: {

@@ -15,9 +15,9 @@ import {
   TagResourceCommand,
   TestEventPatternCommand,
 } from '@aws-sdk/client-eventbridge';
-import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { publishedMessages } from '../../src/range/services/sns/index.js';
 import { failure, startTestRange, type TestRange } from './harness.js';
+import { topicForEvents } from './events-fixtures.js';
 
 // Expected answers follow the EventBridge API Reference (PutRule, PutTargets, DeleteRule,
 // PutEventsResultEntry, ...) and the error wording AWS returns ("Rule X does not exist on EventBus
@@ -33,8 +33,7 @@ describe('range: EventBridge rules, targets and events', function () {
   before(async () => {
     range = await startTestRange();
     events = new EventBridgeClient(range.clientConfig());
-    const sns = new SNSClient(range.clientConfig());
-    topic = (await sns.send(new CreateTopicCommand({ Name: 'orders' }))).TopicArn as string;
+    topic = await topicForEvents(range, 'orders');
   });
   after(() => range.stop());
 

@@ -72,7 +72,7 @@ export async function deliverToRule(
   for (const target of rule.Targets) {
     try {
       const payload = targetPayload(target, event, { name: rule.Name, arn: rule.Arn }, ingested);
-      await invokeTarget(ctx, target, payload, event, where.accountId);
+      await invokeTarget(ctx, target, payload, event, where.accountId, rule.Arn);
     } catch (err) {
       if (!(err instanceof DeliveryFailure)) throw err;
       failures.push(`${target.Id}: ${err.message}`);

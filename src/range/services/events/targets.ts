@@ -1,7 +1,11 @@
 import type { CallContext, DispatchOptions } from '../../context.js';
+import type { GetTopicAttributesResponse } from '@aws-sdk/client-sns';
 import type { AssumeRoleResponse } from '@aws-sdk/client-sts';
 import { identityState, servicePrincipal, type Principal } from '../../identity.js';
 import { isServiceError } from '../../errors.js';
+import { evaluate } from '../../policy/evaluate.js';
+import { parsePolicy } from '../../policy/parse.js';
+import type { PolicyDocument } from '../../policy/types.js';
 import type { StoredTarget } from './store.js';
 
 /** EventBridge acts on targets as itself: CloudTrail names it in `invokedBy`. */
@@ -52,6 +56,7 @@ export async function invokeTarget(
   payload: string,
   event: { id: string; time: string },
   accountId: string,
+  ruleArn: string,
 ): Promise<void> {
   const arn = parseArn(target.Arn);
   const kind = targetKind(target.Arn);
@@ -75,6 +80,7 @@ export async function invokeTarget(
         );
         return;
       case 'sns':
+        await checkTopicPolicy(ctx, target.Arn, ruleArn, opts);
         await ctx.dispatch('sns', 'Publish', { TopicArn: target.Arn, Message: payload }, opts);
         return;
       case 'logs':
@@ -91,6 +97,49 @@ export async function invokeTarget(
     if (err instanceof DeliveryFailure) throw err;
     if (isServiceError(err)) throw new DeliveryFailure(`${err.code}: ${err.message}`);
     throw err;
+  }
+}
+
+/**
+ * EventBridge publishes to a topic only when the topic's access policy lets `events.amazonaws.com`
+ * publish ("Amazon SNS permissions" in the EventBridge guide): SNS's default policy, which grants
+ * through an `AWS:SourceOwner` condition, does not. The request carries the rule as `aws:SourceArn`
+ * and its account as `aws:SourceAccount`, the keys such policies usually test.
+ */
+async function checkTopicPolicy(
+  ctx: CallContext,
+  topicArn: string,
+  ruleArn: string,
+  opts: DispatchOptions,
+): Promise<void> {
+  const accountId = opts.accountId ?? ctx.accountId;
+  const out = (await ctx.dispatch(
+    'sns',
+    'GetTopicAttributes',
+    { TopicArn: topicArn },
+    { accountId, region: opts.region, record: false },
+  )) as GetTopicAttributesResponse;
+  let document: PolicyDocument = { Statement: [] };
+  try {
+    const text = out.Attributes?.Policy;
+    if (text) document = parsePolicy(text);
+  } catch {
+    // A policy that does not parse grants nothing.
+  }
+  const decision = evaluate({
+    request: {
+      principal: { arn: '', accountId, type: 'Service', service: EVENTS_PRINCIPAL },
+      action: 'sns:Publish',
+      resource: topicArn,
+      context: { 'aws:SourceArn': ruleArn, 'aws:SourceAccount': ruleArn.split(':')[4] ?? accountId },
+    },
+    identity: [],
+    resource: { id: `${topicArn}/policy`, kind: 'resource', document },
+  });
+  if (decision.decision !== 'allowed') {
+    throw new DeliveryFailure(
+      `the access policy of ${topicArn} does not allow events.amazonaws.com to publish (sns:Publish)`,
+    );
   }
 }
 
