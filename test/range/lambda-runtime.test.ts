@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -9,8 +9,12 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { ManualClock } from '../../src/range/index.js';
-import { lambdaRunsSettled } from '../../src/range/services/lambda/index.js';
-import { startTestRange, type TestRange } from './harness.js';
+import {
+  DEFAULT_MAX_PROCESSES,
+  lambdaRunsSettled,
+  setFunctionConcurrency,
+} from '../../src/range/services/lambda/index.js';
+import { failure, startTestRange, type TestRange } from './harness.js';
 import { executionRole, functionLog, packageOf } from './lambda-fixtures.js';
 
 // How functions fail and how asynchronous invocations are retried, as the Lambda Developer Guide
@@ -37,6 +41,7 @@ describe('range: Lambda runtimes, failures and asynchronous invocation', functio
       ['hangs', 'app.hangs'],
       ['counts', 'app.counts'],
       ['warm', 'app.warm'],
+      ['gate', 'app.gate'],
     ] as const) {
       await lambda.send(
         new CreateFunctionCommand({
@@ -45,7 +50,7 @@ describe('range: Lambda runtimes, failures and asynchronous invocation', functio
           Handler: handler,
           Role: roleArn,
           Code: { ZipFile: packageOf({ 'app.js': 'behaviours.js' }) },
-          Timeout: name === 'hangs' ? 1 : 10,
+          Timeout: name === 'hangs' ? 1 : name === 'gate' ? 60 : 10,
         }),
       );
     }
@@ -215,5 +220,43 @@ describe('range: Lambda runtimes, failures and asynchronous invocation', functio
 
     const dry = await lambda.send(new InvokeCommand({ FunctionName: 'counts', InvocationType: 'DryRun' }));
     expect(dry.StatusCode).to.equal(204);
+  });
+
+  it("throttles a synchronous invocation over the range's concurrency and queues an asynchronous one", async () => {
+    setFunctionConcurrency(range.engine.info, 2);
+    const dir = mkdtempSync(join(tmpdir(), 'sirs-lambda-gate-'));
+    try {
+      const gate = (id: number, type: 'RequestResponse' | 'Event' = 'RequestResponse') =>
+        lambda.send(
+          new InvokeCommand({
+            FunctionName: 'gate',
+            InvocationType: type,
+            Payload: Buffer.from(JSON.stringify({ dir, id })),
+          }),
+        );
+      const started = (id: number) => existsSync(join(dir, `started-${id}`));
+      const first = gate(1);
+      const second = gate(2);
+      // Wait (on the condition, not on time) until both processes are running their handler.
+      for (let i = 0; i < 2500 && !(started(1) && started(2)); i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(started(1) && started(2)).to.equal(true);
+
+      const err = await failure(gate(3));
+      expect(err.name).to.equal('TooManyRequestsException');
+      expect(err.$metadata.httpStatusCode).to.equal(429);
+      expect((await gate(4, 'Event')).StatusCode).to.equal(202);
+      clock.advance(0); // the queued run is due; it waits for a process, it is not throttled
+
+      writeFileSync(join(dir, 'release'), '');
+      expect(Buffer.from((await first).Payload ?? []).toString()).to.equal('1');
+      expect(Buffer.from((await second).Payload ?? []).toString()).to.equal('2');
+      await lambdaRunsSettled(range.engine.info);
+      expect(started(3)).to.equal(false);
+      expect(started(4)).to.equal(true);
+    } finally {
+      setFunctionConcurrency(range.engine.info, DEFAULT_MAX_PROCESSES);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

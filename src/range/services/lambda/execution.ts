@@ -117,6 +117,7 @@ export async function execute(
   fn: LambdaFunction,
   event: Buffer,
   requestId: string,
+  opts: { queue: boolean } = { queue: false },
 ): Promise<Invocation> {
   const creds = await executionCredentials(ctx, fn);
   const started = ctx.clock.now();
@@ -149,7 +150,7 @@ export async function execute(
     // The function's SDK (AWS SDK v3, boto3) acts on the range.
     AWS_ENDPOINT_URL: ctx.range.endpoint,
   };
-  const run = await runFunction(ctx.range, ctx.accountId, ctx.region, { fn, event, requestId, env });
+  const run = await runFunction(ctx.range, ctx.accountId, ctx.region, { fn, event, requestId, env }, opts);
   const duration = run.durationMs.toFixed(2);
   const lines = [
     `START RequestId: ${requestId} Version: $LATEST`,

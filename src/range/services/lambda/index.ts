@@ -11,6 +11,8 @@ import {
 import { invoke } from './invoke.js';
 import { addPermission, getPolicy, removePermission } from './permissions.js';
 import { settled } from './runtime.js';
+
+export { DEFAULT_MAX_PROCESSES, setFunctionConcurrency } from './runtime.js';
 import { listTags, tagResource, untagResource } from './tags.js';
 
 export { ASYNC_RETRY_DELAYS_MS } from './invoke.js';

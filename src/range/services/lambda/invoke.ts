@@ -77,7 +77,7 @@ function enqueue(ctx: CallContext, name: string, payload: Buffer, requestId: str
     if (!fn) return; // deleted meanwhile
     void track(
       ctx.range,
-      execute(ctx, fn, payload, requestId).then(
+      execute(ctx, fn, payload, requestId, { queue: true }).then(
         (run) => {
           if (run.functionError && attempt < ASYNC_RETRY_DELAYS_MS.length)
             enqueue(ctx, name, payload, requestId, attempt + 1);

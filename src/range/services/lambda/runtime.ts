@@ -107,6 +107,8 @@ class Worker {
   readonly child: ChildProcess;
   busy = false;
   dead = false;
+  /** Asked to exit (idle too long, evicted, its function changed): takes no more invocations. */
+  retiring = false;
   private pending?: Pending;
   private results = '';
   private idle?: NodeJS.Timeout;
@@ -119,7 +121,7 @@ class Worker {
     dir: string,
     fn: LambdaFunction,
     env: Record<string, string>,
-    private readonly retire: (w: Worker) => void,
+    private readonly hooks: { retire: (w: Worker) => void; freed: () => void },
   ) {
     this.child = spawn(interpreter.command, [...interpreter.args, bootstrap, dir, fn.handler], {
       cwd: dir,
@@ -249,18 +251,20 @@ class Worker {
       coldStart: p.coldStart,
     });
     this.busy = false;
-    if (this.dead) return;
-    this.idle = setTimeout(() => this.stop(), IDLE_MS);
-    this.idle.unref();
+    if (!this.dead) {
+      this.idle = setTimeout(() => this.stop(), IDLE_MS);
+      this.idle.unref();
+    }
+    this.hooks.freed();
   }
 
   private exited(code: number | null, signal: NodeJS.Signals | null): void {
     if (this.dead) return;
     this.dead = true;
     if (this.idle) clearTimeout(this.idle);
-    this.retire(this);
+    this.hooks.retire(this);
     const p = this.pending;
-    if (!p) return;
+    if (!p) return this.hooks.freed();
     if (p.message) {
       // The bootstrap answered (an error it could report) and then exited.
       p.marked = true;
@@ -292,7 +296,8 @@ class Worker {
 
   /** Retire the process: closing its stdin ends the bootstrap's loop. */
   stop(): void {
-    if (this.dead) return;
+    if (this.dead || this.retiring) return;
+    this.retiring = true;
     (this.child.stdin as Writable).end();
     const kill = setTimeout(() => this.child.kill('SIGKILL'), 2_000);
     kill.unref();
@@ -344,34 +349,81 @@ export async function settled(range: RangeInfo): Promise<void> {
   }
 }
 
-/** Run the handler once, in a warm process when one is free. A function error is data, not a rejection. */
-export function runFunction(
+/**
+ * The range's function concurrency: at most this many function processes at once (running or warm).
+ * Beyond it a synchronous invocation is throttled, as Lambda throttles one over the account's
+ * concurrency, and an asynchronous one waits for a process to free up (Lambda keeps it queued). It
+ * also keeps a function that triggers itself from forking the machine to death.
+ */
+export const DEFAULT_MAX_PROCESSES = 10;
+
+const limits = new WeakMap<RangeInfo, number>();
+
+/** Change a range's function concurrency (default DEFAULT_MAX_PROCESSES). */
+export function setFunctionConcurrency(range: RangeInfo, processes: number): void {
+  if (!Number.isInteger(processes) || processes < 1)
+    throw new Error('concurrency is a whole number of processes, at least 1');
+  limits.set(range, processes);
+}
+
+/** Asynchronous runs waiting for a process, per range. */
+const waiting = new WeakMap<RangeInfo, Array<() => void>>();
+
+function throttled(): ServiceError {
+  return new ServiceError('TooManyRequestsException', 'Rate Exceeded.', 429, {
+    fields: { Reason: 'ConcurrentInvocationLimitExceeded' },
+  });
+}
+
+/**
+ * Run the handler once, in a warm process when one is free. A function error is data, not a
+ * rejection; `queue` says what happens at the concurrency limit (wait, or throttle).
+ */
+export async function runFunction(
   range: RangeInfo,
   accountId: string,
   region: string,
   req: RunRequest,
+  opts: { queue: boolean },
 ): Promise<Execution> {
   const key = workerKey(accountId, region, req);
   let pool = pools.get(range);
   if (!pool) pools.set(range, (pool = new Map()));
-  const workers = pool.get(key) ?? [];
-  let worker = workers.find((w) => !w.busy && !w.dead);
-  if (!worker) {
-    const interpreter = interpreterOf(req.fn.runtime);
-    const dir = taskRoot(range, accountId, region, req.fn);
-    const env: Record<string, string> = {
-      ...req.env,
-      LAMBDA_TASK_ROOT: dir,
-      SIRS_LAMBDA_FUNCTION_ARN: req.fn.arn,
-    };
-    if (projectModules) env.NODE_PATH = projectModules;
-    const p = pool;
-    worker = new Worker(key, interpreter, bootstrapFile(range, interpreter), dir, req.fn, env, (w) => {
+  const max = limits.get(range) ?? DEFAULT_MAX_PROCESSES;
+  for (;;) {
+    const usable = (w: Worker) => !w.dead && !w.retiring;
+    const warm = (pool.get(key) ?? []).find((w) => usable(w) && !w.busy);
+    if (warm) return warm.run(req);
+    const all = [...pool.values()].flat().filter(usable);
+    const idle = all.filter((w) => !w.busy);
+    if (all.length - idle.length < max) {
+      // Room for one more: idle processes of other functions make way, oldest first.
+      for (let n = all.length; n >= max; n--) idle.shift()?.stop();
+      break;
+    }
+    if (!opts.queue) throw throttled();
+    let queue = waiting.get(range);
+    if (!queue) waiting.set(range, (queue = []));
+    const q = queue;
+    await new Promise<void>((resolve) => q.push(resolve));
+  }
+  const interpreter = interpreterOf(req.fn.runtime);
+  const dir = taskRoot(range, accountId, region, req.fn);
+  const env: Record<string, string> = {
+    ...req.env,
+    LAMBDA_TASK_ROOT: dir,
+    SIRS_LAMBDA_FUNCTION_ARN: req.fn.arn,
+  };
+  if (projectModules) env.NODE_PATH = projectModules;
+  const p = pool;
+  const worker = new Worker(key, interpreter, bootstrapFile(range, interpreter), dir, req.fn, env, {
+    retire: (w) => {
       const left = (p.get(w.key) ?? []).filter((x) => x !== w);
       if (left.length) p.set(w.key, left);
       else p.delete(w.key);
-    });
-    pool.set(key, [...workers, worker]);
-  }
+    },
+    freed: () => waiting.get(range)?.shift()?.(),
+  });
+  p.set(key, [...(p.get(key) ?? []), worker]);
   return worker.run(req);
 }
