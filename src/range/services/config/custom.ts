@@ -1,5 +1,6 @@
 import type { PutEvaluationsRequest, PutEvaluationsResponse } from '@aws-sdk/client-config-service';
 import type { DescribeSecurityGroupsResult } from '@aws-sdk/client-ec2';
+import type { GetUserResponse } from '@aws-sdk/client-iam';
 import type { CallContext } from '../../context.js';
 import { ServiceError, isServiceError } from '../../errors.js';
 import type { CloudTrailRecord } from '../../history.js';
@@ -82,7 +83,18 @@ function lowerFirstKeys(value: unknown): unknown {
 async function configurationItem(ctx: CallContext, where: ConfigWhere, change: CustomTrigger) {
   let configuration: unknown = {};
   let status = 'OK';
-  if (change.resourceType === 'AWS::EC2::SecurityGroup') {
+  let resourceId = change.resourceId;
+  const resourceName = change.resourceId;
+  if (change.resourceType === 'AWS::IAM::User') {
+    // Config names users by their id; the CloudTrail event names them by user name.
+    const out = await readerFor(ctx, where).tryRead<GetUserResponse>('iam', 'GetUser', {
+      UserName: change.resourceId,
+    });
+    if (out?.User) {
+      resourceId = out.User.UserId ?? resourceId;
+      configuration = lowerFirstKeys(out.User);
+    } else status = 'ResourceDeleted';
+  } else if (change.resourceType === 'AWS::EC2::SecurityGroup') {
     const out = await readerFor(ctx, where).tryRead<DescribeSecurityGroupsResult>(
       'ec2',
       'DescribeSecurityGroups',
@@ -102,8 +114,8 @@ async function configurationItem(ctx: CallContext, where: ConfigWhere, change: C
     awsAccountId: where.accountId,
     awsRegion: where.region,
     resourceType: change.resourceType,
-    resourceId: change.resourceId,
-    resourceName: change.resourceId,
+    resourceId,
+    resourceName,
     configuration: status === 'OK' ? configuration : null,
     supplementaryConfiguration: {},
     relationships: [],
