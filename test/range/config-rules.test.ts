@@ -420,5 +420,22 @@ describe('range: AWS Config managed rules against the range resources', function
       new DescribeComplianceByConfigRuleCommand({ ComplianceTypes: ['NON_COMPLIANT'] }),
     );
     expect(byRule.ComplianceByConfigRules?.map((r) => r.ConfigRuleName)).to.include('vpc-flow-logs-enabled');
+    const byResource = (await range.aws([
+      'configservice',
+      'describe-compliance-by-resource',
+      '--resource-type',
+      'AWS::EC2::SecurityGroup',
+      '--compliance-types',
+      'NON_COMPLIANT',
+    ])) as { ComplianceByResources: Array<{ ResourceId: string; Compliance: { ComplianceType: string } }> };
+    // restricted-ssh or restricted-common-ports: any NON_COMPLIANT verdict makes the group NON_COMPLIANT.
+    expect(byResource.ComplianceByResources.map((r) => r.ResourceId)).to.include.members([
+      ids.sshOpen ?? '',
+      ids.app8080 ?? '',
+      ids.rdp6 ?? '',
+    ]);
+    expect(
+      byResource.ComplianceByResources.every((r) => r.Compliance.ComplianceType === 'NON_COMPLIANT'),
+    ).to.equal(true);
   });
 });
