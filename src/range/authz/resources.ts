@@ -220,9 +220,15 @@ async function specialArns(
     const owner = /^(AWS|Amazon)/.test(doc) ? '' : ctx.accountId;
     return [`arn:aws:ssm:${ctx.region}:${owner}:document/${doc}`];
   }
+  if (prefix === 'ssm' && type.name === 'managed-instance') {
+    // Hybrid (on-premises) nodes only: their ids start with mi-; EC2 instances are `instance`.
+    const targets = Array.isArray(input.InstanceIds) ? input.InstanceIds : [];
+    const ids = targets.filter((x): x is string => typeof x === 'string' && x.startsWith('mi-'));
+    return ids.map((id) => `arn:aws:ssm:${ctx.region}:${ctx.accountId}:managed-instance/${id}`);
+  }
   if (prefix === 'ssm' && type.name === 'instance') {
     const targets = Array.isArray(input.InstanceIds) ? input.InstanceIds : [];
-    const ids = targets.filter((x): x is string => typeof x === 'string');
+    const ids = targets.filter((x): x is string => typeof x === 'string' && x.startsWith('i-'));
     const arns = ids.map((id) => `arn:aws:ec2:${ctx.region}:${ctx.accountId}:instance/${id}`);
     return arns.length
       ? arns
