@@ -10,6 +10,7 @@ import type {
   ContextValue,
   Decision,
   EvaluationRequest,
+  PolicyDocument,
   RequestContext,
   RequestPrincipal,
   SourcedPolicy,
@@ -235,11 +236,19 @@ function identityAllows(request: EvaluationRequest, mine: CallerPolicies | undef
 
 /** A bucket policy whose allows do not count here (RestrictPublicBuckets, objects of other accounts). */
 function denialsOnly(policy: SourcedPolicy): SourcedPolicy {
-  return {
-    ...policy,
-    document: { ...policy.document, Statement: policy.document.Statement.filter((s) => s.Effect === 'Deny') },
-  };
+  // Kept per parsed document, so the evaluator compiles the reduced policy once, as it does the whole.
+  let document = denialsOf.get(policy.document);
+  if (!document) {
+    document = {
+      ...policy.document,
+      Statement: policy.document.Statement.filter((s) => s.Effect === 'Deny'),
+    };
+    denialsOf.set(policy.document, document);
+  }
+  return { ...policy, document };
 }
+
+const denialsOf = new WeakMap<PolicyDocument, PolicyDocument>();
 
 /** S3's AccessDenied: AWS's reason inside the bucket owner's account, a bare "Access Denied" otherwise. */
 function denied(
