@@ -130,6 +130,23 @@ describe('range: the IAM policy simulator', function () {
       EvaluationResults[1]?.MatchedStatements?.map((s) => [s.SourcePolicyId, s.SourcePolicyType]),
     ).to.deep.equal([['no-deletes', 'group']]);
 
+    // The same through the AWS CLI, with a context entry in its shorthand.
+    const cli = (await range.aws([
+      'iam',
+      'simulate-principal-policy',
+      '--policy-source-arn',
+      `arn:aws:iam::${acct}:user/alejandro`,
+      '--action-names',
+      's3:DeleteBucket',
+      'codecommit:ListRepositories',
+      '--context-entries',
+      'ContextKeyName=aws:SourceIp,ContextKeyValues=203.0.113.7,ContextKeyType=ip',
+    ])) as { EvaluationResults: Array<{ EvalActionName: string; EvalDecision: string }> };
+    expect(cli.EvaluationResults.map((r) => [r.EvalActionName, r.EvalDecision])).to.deep.equal([
+      ['s3:DeleteBucket', 'explicitDeny'],
+      ['codecommit:ListRepositories', 'allowed'],
+    ]);
+
     const onObjects = await iam.send(
       new SimulatePrincipalPolicyCommand({
         PolicySourceArn: `arn:aws:iam::${acct}:user/alejandro`,
