@@ -79,15 +79,26 @@ describe('range: Lambda runtimes, failures and asynchronous invocation', functio
     expect(out.log).to.match(/\tERROR\tInvoke Error \t\{"errorType":"TypeError"/);
   });
 
-  it('reuses a warm process (module state survives) until the function changes', async () => {
+  it('reuses a warm process (module state survives) until the function changes; REPORT shows Init Duration on cold starts', async () => {
     const calls = async () => {
-      const out = await lambda.send(new InvokeCommand({ FunctionName: 'warm' }));
-      return Buffer.from(out.Payload ?? []).toString();
+      const out = await lambda.send(new InvokeCommand({ FunctionName: 'warm', LogType: 'Tail' }));
+      const report = Buffer.from(out.LogResult ?? '', 'base64')
+        .toString()
+        .split('\n')
+        .find((l) => l.startsWith('REPORT'));
+      return { count: Buffer.from(out.Payload ?? []).toString(), report: report ?? '' };
     };
-    expect(await calls()).to.equal('1');
-    expect(await calls()).to.equal('2');
+    const init = /\tInit Duration: [\d.]+ ms\t$/;
+    const first = await calls();
+    expect(first.count).to.equal('1');
+    expect(first.report).to.match(init);
+    const second = await calls();
+    expect(second.count).to.equal('2');
+    expect(second.report).to.not.match(/Init Duration/);
     await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'warm', MemorySize: 256 }));
-    expect(await calls()).to.equal('1');
+    const fresh = await calls();
+    expect(fresh.count).to.equal('1');
+    expect(fresh.report).to.match(init);
   });
 
   it('reports a process that exits without answering as Runtime.ExitError', async () => {

@@ -22,6 +22,7 @@ let running = false;
 function report(message) {
   process.stdout.write(END_MARK);
   message.maxRssKb = process.resourceUsage().maxRSS;
+  message.initMs = initMs;
   let line;
   try {
     line = JSON.stringify(message);
@@ -71,6 +72,7 @@ async function load() {
 
 let handler;
 let initError;
+let initMs = 0;
 try {
   const mod = await load();
   handler = mod[exportName] ?? mod.default?.[exportName];
@@ -81,6 +83,8 @@ try {
   initError = errorDocument(err, err?.lambdaType ?? (err instanceof SyntaxError ? 'Runtime.UserCodeSyntaxError' : 'Runtime.ImportModuleError'));
   initError.errorMessage = (err?.name ?? 'Error') + ': ' + initError.errorMessage;
 }
+// Lambda's Init Duration: from the process's start to the handler loaded.
+initMs = performance.now();
 
 const context = {
   functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,

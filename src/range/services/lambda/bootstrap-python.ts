@@ -8,6 +8,8 @@
 export const PYTHON_BOOTSTRAP = String.raw`
 import importlib, json, logging, os, resource, sys, time, traceback
 
+started = time.perf_counter()
+
 END_MARK = '\u001esirs-lambda-end\n'
 task_root, handler_spec = sys.argv[1], sys.argv[2]
 sys.path.insert(0, task_root)
@@ -33,6 +35,7 @@ def report(message):
     sys.stdout.write(END_MARK)
     sys.stdout.flush()
     message['maxRssKb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    message['initMs'] = init_ms
     try:
         line = json.dumps(message)
     except (TypeError, ValueError) as e:
@@ -69,6 +72,8 @@ except SyntaxError as e:
     init_error = ('Runtime.UserCodeSyntaxError', 'Syntax error in module \'' + module_name + '\': ' + str(e))
 except Exception as e:
     init_error = ('Runtime.ImportModuleError', 'Unable to import module \'' + module_name + '\': ' + str(e))
+# Lambda's Init Duration: until the handler's module is imported.
+init_ms = (time.perf_counter() - started) * 1000
 
 while True:
     line = sys.stdin.readline()

@@ -156,7 +156,7 @@ export async function execute(
     `START RequestId: ${requestId} Version: $LATEST`,
     ...splitLog(run.log),
     `END RequestId: ${requestId}`,
-    `REPORT RequestId: ${requestId}\tDuration: ${duration} ms\tBilled Duration: ${Math.max(1, Math.ceil(run.durationMs))} ms\tMemory Size: ${fn.memorySize} MB\tMax Memory Used: ${run.maxMemoryUsedMb} MB\t`,
+    `REPORT RequestId: ${requestId}\tDuration: ${duration} ms\tBilled Duration: ${Math.max(1, Math.ceil(run.durationMs))} ms\tMemory Size: ${fn.memorySize} MB\tMax Memory Used: ${run.maxMemoryUsedMb} MB\t${run.initDurationMs !== undefined ? `Init Duration: ${run.initDurationMs.toFixed(2)} ms\t` : ''}`,
   ];
   await deliverLog(ctx, group, stream, lines);
   return { ...run, log: `${lines.join('\n')}\n`, requestId };

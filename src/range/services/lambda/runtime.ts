@@ -27,6 +27,8 @@ export interface Execution {
   maxMemoryUsedMb: number;
   /** The run started a new process (a cold start). */
   coldStart: boolean;
+  /** For a cold start: the time the process took to load the handler (REPORT's Init Duration). */
+  initDurationMs?: number;
 }
 
 export interface RunRequest {
@@ -85,6 +87,7 @@ interface BootstrapMessage {
   result?: unknown;
   error?: object;
   maxRssKb?: number;
+  initMs?: number;
 }
 
 interface Pending {
@@ -98,6 +101,7 @@ interface Pending {
   marked: boolean;
   timedOut: boolean;
   coldStart: boolean;
+  initMs?: number;
   resolve: (e: Execution) => void;
   timer?: NodeJS.Timeout;
 }
@@ -221,6 +225,7 @@ class Worker {
     const p = this.pending;
     if (!p?.message || !p.marked) return;
     const m = p.message;
+    if (p.coldStart && typeof m.initMs === 'number') p.initMs = m.initMs;
     if (p.resultBytes > MAX_RESULT_BYTES) {
       return this.finish(
         p,
@@ -246,9 +251,11 @@ class Worker {
       payload: Buffer.from(JSON.stringify(payload)),
       ...(error ? { functionError: 'Unhandled' as const } : {}),
       log,
-      durationMs: performance.now() - p.started,
+      // As in Lambda, a cold start's Duration leaves out the Init Duration.
+      durationMs: Math.max(0, performance.now() - p.started - (p.initMs ?? 0)),
       maxMemoryUsedMb: Math.ceil(maxRssKb / 1024),
       coldStart: p.coldStart,
+      ...(p.initMs !== undefined ? { initDurationMs: p.initMs } : {}),
     });
     this.busy = false;
     if (!this.dead) {
