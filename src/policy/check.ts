@@ -52,6 +52,24 @@ function concreteResources(s: PolicyStatement, accountId: string, region: string
   });
 }
 
+/**
+ * The context a statement's conditions expect, as the simulator takes it: a resource sirs tagged
+ * (`aws:ResourceTag/sirs:exercise`) is simulated as carrying a value that matches the pattern.
+ */
+function contextFor(s: PolicyStatement): Array<Record<string, unknown>> {
+  const entries: Array<Record<string, unknown>> = [];
+  for (const block of Object.values(s.Condition ?? {})) {
+    for (const [key, pattern] of Object.entries(block)) {
+      entries.push({
+        ContextKeyName: key,
+        ContextKeyValues: [pattern.replace(/\*/g, 'sirs').replace(/\?/g, 's')],
+        ContextKeyType: 'string',
+      });
+    }
+  }
+  return entries;
+}
+
 interface EvaluationResult {
   EvalActionName?: string;
   EvalDecision?: string;
@@ -77,6 +95,7 @@ export async function checkPermissions(
           PolicySourceArn: principal.arn,
           ActionNames: s.Action,
           ...(resources ? { ResourceArns: resources } : {}),
+          ...(s.Condition ? { ContextEntries: contextFor(s) } : {}),
           ...(marker ? { Marker: marker } : {}),
         });
       } catch (err) {

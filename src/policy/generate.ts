@@ -27,6 +27,7 @@ export interface PolicyStatement {
   Effect: 'Allow';
   Action: string[];
   Resource: string | string[];
+  Condition?: Record<string, Record<string, string>>;
 }
 
 export interface PolicyDocument {
@@ -59,6 +60,7 @@ const HOW_LABEL: Record<ScopedResources['how'], string> = {
   channel: 'OnTheExerciseChannel',
   'no-resource-type': 'ActionsWithoutResourceTypesNeedStar',
   unnamed: 'CallsNamingNoResourceNeedStar',
+  tagged: 'OnResourcesTaggedWithTheExercise',
 };
 
 const SERVICE_LABEL: Record<string, string> = {
@@ -219,7 +221,7 @@ export function policyFor(subject: PolicySubject, opts: { namePrefix: string }):
   for (const need of needsOf(subject)) {
     const scoped = resourcesFor(need.action, need.scope, opts.namePrefix);
     const service = need.action.slice(0, need.action.indexOf(':'));
-    const key = `${service} ${scoped.how} ${scoped.resources.join(' ')}`;
+    const key = `${service} ${scoped.how} ${scoped.resources.join(' ')} ${JSON.stringify(scoped.condition ?? {})}`;
     let group = groups.get(key);
     if (!group) groups.set(key, (group = { service, scoped, reasons: new Map() }));
     let reasons = group.reasons.get(need.action);
@@ -242,6 +244,7 @@ export function policyFor(subject: PolicySubject, opts: { namePrefix: string }):
       Effect: 'Allow',
       Action: actions,
       Resource: resource,
+      ...(g.scoped.condition ? { Condition: g.scoped.condition } : {}),
       reasons,
     });
   }
@@ -250,7 +253,7 @@ export function policyFor(subject: PolicySubject, opts: { namePrefix: string }):
     namePrefix: opts.namePrefix,
     document: {
       Version: '2012-10-17',
-      Statement: statements.map(({ Sid, Effect, Action, Resource }) => ({ Sid, Effect, Action, Resource })),
+      Statement: statements.map(({ reasons: _reasons, ...statement }) => statement),
     },
     statements,
   };

@@ -23,7 +23,40 @@ export type Scope =
 export interface ScopedResources {
   resources: string[];
   /** How the resources were chosen, for the statement's Sid and reason. */
-  how: 'prefix' | 'named' | 'type' | 'channel' | 'no-resource-type' | 'unnamed';
+  how: 'prefix' | 'named' | 'type' | 'channel' | 'no-resource-type' | 'unnamed' | 'tagged';
+  /** For `tagged`: only resources that carry the `sirs:exercise` tag. */
+  condition?: Record<string, Record<string, string>>;
+}
+
+/** The tag every stack sirs creates carries, and CloudFormation propagates to what it creates. */
+export const EXERCISE_TAG = 'sirs:exercise';
+
+/**
+ * EC2 resources named by id, which sirs' stacks create with their tags: an action on an existing one
+ * (not one it creates) is scoped to those that carry the exercise tag. Snapshots are not among them:
+ * an inject action creates one with the scenario's own tags.
+ */
+const TAGGED_EC2_TYPES = new Set([
+  'instance',
+  'vpc',
+  'subnet',
+  'security-group',
+  'volume',
+  'route-table',
+  'internet-gateway',
+  'network-acl',
+]);
+
+function taggedScope(action: string, types: readonly string[], scope: Scope): ScopedResources | undefined {
+  if (scope.kind !== 'prefix' && scope.kind !== 'input') return undefined;
+  const [service, name = ''] = action.split(':');
+  if (service !== 'ec2' || /^(Create|Run|Allocate|Import|Copy)/.test(name)) return undefined;
+  if (types.length === 0 || !types.every((t) => TAGGED_EC2_TYPES.has(t))) return undefined;
+  return {
+    resources: types.map((t) => `arn:aws:ec2:*:*:${t}/*`).sort(),
+    how: 'tagged',
+    condition: { StringLike: { [`aws:ResourceTag/${EXERCISE_TAG}`]: '*' } },
+  };
 }
 
 export const CHANNEL_GROUP = '/sirs/exercises/';
@@ -149,6 +182,12 @@ export function resourcesFor(action: string, scope: Scope, prefix: string): Scop
   const types = ref.resourceTypes.filter((t) => !/accesspoint/.test(t.name));
   const resources = new Set<string>();
   let how: ScopedResources['how'] = scope.kind === 'channel' ? 'channel' : 'prefix';
+  const tagged = taggedScope(
+    ref.action,
+    types.map((t) => t.name),
+    scope,
+  );
+  if (tagged) return tagged;
   const formats = types
     .map((t) => ({ name: t.name, format: resourceArnFormat(service, t.name) }))
     .filter((t): t is { name: string; format: string } => t.format !== undefined);

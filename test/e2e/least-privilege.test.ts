@@ -66,6 +66,14 @@ describe('e2e: sirs start refuses, before injecting, a principal that lacks part
     }
   }
 
+  it('with the whole policy the check passes and the exercise runs (inject to teardown)', async () => {
+    const { error, events } = await startAs('lp-whole', document);
+    expect(error).to.equal(undefined);
+    expect(events.filter((e) => e.type === 'warning')).to.deep.equal([]);
+    expect(events.map((e) => e.type)).to.include.members(['stack.created', 'live', 'teardown.done']);
+    expect(await leftoversOn(range)).to.deep.equal([]);
+  });
+
   it('each statement removed in turn: the start fails before injecting and names the missing permission', async () => {
     const statements = document.Statement;
     expect(statements.length).to.be.greaterThan(10);

@@ -27,14 +27,19 @@ function policyOf(loaded: LoadedScenario): SirsPolicy {
 }
 
 /** Whether the policy allows the action on the resource, as the range's IAM evaluator decides. */
-function allows(policy: SirsPolicy, action: string, resource: string): boolean {
+function allows(
+  policy: SirsPolicy,
+  action: string,
+  resource: string,
+  context: Record<string, string> = {},
+): boolean {
   return (
     evaluate({
       request: {
         principal: { arn: `arn:aws:iam::${ACCOUNT}:user/facilitator`, accountId: ACCOUNT, type: 'IAMUser' },
         action,
         resource,
-        context: {},
+        context,
       },
       identity: [{ id: 'sirs-policy', kind: 'identity', document: policy.document }],
     }).decision === 'allowed'
@@ -128,6 +133,17 @@ describe('sirs policy: the least privilege derived from the scenarios', () => {
     expect(allows(backdoor, 'iam:CreateAccessKey', `arn:aws:iam::${ACCOUNT}:user/facilitator`)).to.equal(
       false,
     );
+  });
+
+  it("scopes changes to EC2 resources by id to those carrying the exercise's tag", () => {
+    const ssh = policyOf(scenarios.find((s) => s.scenario.id === 'ssh-open-to-world')!);
+    const group = `arn:aws:ec2:us-east-1:${ACCOUNT}:security-group/sg-0123456789abcdef0`;
+    const tagged = { 'aws:ResourceTag/sirs:exercise': 'gd-1' };
+    // The autopilot revokes the rule the stack opened; CloudFormation deletes the group.
+    expect(allows(ssh, 'ec2:RevokeSecurityGroupIngress', group, tagged)).to.equal(true);
+    expect(allows(ssh, 'ec2:DeleteSecurityGroup', group, tagged)).to.equal(true);
+    expect(allows(ssh, 'ec2:RevokeSecurityGroupIngress', group)).to.equal(false);
+    expect(allows(ssh, 'ec2:DeleteSecurityGroup', group, { 'aws:ResourceTag/team': 'web' })).to.equal(false);
   });
 
   it('grants "*" only to actions without a resource type or calls naming none, and says so in the Sid', () => {
