@@ -8,16 +8,12 @@ import type { Finding, ManagedRule } from './rule.js';
 
 const WORLD = ['0.0.0.0/0', '::/0'];
 
-function opensToWorld(p: IpPermission, port: number, tcpOnly: boolean): string | undefined {
+/** The world CIDR through which a permission opens a TCP port (all-traffic rules open every port). */
+function opensToWorld(p: IpPermission, port: number): string | undefined {
   const proto = p.IpProtocol ?? '';
   const allProtocols = proto === '-1' || proto === 'all';
   if (!allProtocols && proto !== 'tcp' && proto !== '6') return undefined;
-  if (tcpOnly && !allProtocols && proto !== 'tcp' && proto !== '6') return undefined;
-  if (!allProtocols) {
-    const from = p.FromPort ?? 0;
-    const to = p.ToPort ?? 65535;
-    if (!(from <= port && port <= to) && !(from === -1 && to === -1)) return undefined;
-  }
+  if (!allProtocols && !((p.FromPort ?? 0) <= port && port <= (p.ToPort ?? 65535))) return undefined;
   const cidrs = [
     ...(p.IpRanges ?? []).map((r) => r.CidrIp ?? ''),
     ...(p.Ipv6Ranges ?? []).map((r) => r.CidrIpv6 ?? ''),
@@ -43,9 +39,7 @@ export const incomingSshDisabled: ManagedRule = {
   parameters: [],
   async evaluate(reader) {
     return (await groups(reader)).map((g): Finding => {
-      const open = (g.IpPermissions ?? [])
-        .map((p) => opensToWorld(p, 22, false))
-        .find((c) => c !== undefined);
+      const open = (g.IpPermissions ?? []).map((p) => opensToWorld(p, 22)).find((c) => c !== undefined);
       return {
         resourceType: SG,
         resourceId: g.GroupId ?? '',
@@ -87,7 +81,7 @@ export const restrictedIncomingTraffic: ManagedRule = {
       let hit: string | undefined;
       for (const port of ports) {
         for (const p of g.IpPermissions ?? []) {
-          const cidr = opensToWorld(p, port, true);
+          const cidr = opensToWorld(p, port);
           if (cidr) hit ??= `TCP port ${port} is open to ${cidr}.`;
         }
       }
