@@ -19,7 +19,7 @@ import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-
 import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { DescribeParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import {
   CloudFormationClient,
@@ -136,6 +136,9 @@ describe('range: IAM authorization of users and role sessions', function () {
     // GetCallerIdentity needs no permission, as on AWS.
     const me = await new STSClient(cfg).send(new GetCallerIdentityCommand({}));
     expect(me.Arn).to.equal(who);
+    // Nor does GetSessionToken: policies cannot control authentication operations.
+    const session = await new STSClient(cfg).send(new GetSessionTokenCommand({}));
+    expect(session.Credentials?.AccessKeyId).to.match(/^ASIA/);
   });
 
   it('records each denial in CloudTrail with the service error code and message', async () => {

@@ -23,8 +23,12 @@ export interface AuthorizeRequest {
   input: Record<string, unknown>;
 }
 
-/** Operations AWS answers for any authenticated caller, whatever its policies say. */
-const ALWAYS_ALLOWED = new Set(['sts:GetCallerIdentity']);
+/**
+ * Operations AWS answers for any authenticated caller, whatever its policies say: GetCallerIdentity,
+ * and GetSessionToken ("No permissions are required for a user to get a session token ... You cannot
+ * use policies to control authentication operations", IAM User Guide, "Permissions for GetSessionToken").
+ */
+const ALWAYS_ALLOWED = new Set(['sts:GetCallerIdentity', 'sts:GetSessionToken']);
 
 export class Authorizer {
   /** `key|policy|statement` already logged: an unknown condition key is named once, not per request. */
