@@ -267,8 +267,8 @@ function explainConfigRule(c: DefenseInventory['configRules'][number], f: Config
     };
   }
   const ran = f.executions ?? [];
+  const on = [...new Set(ran.map((e) => e.resource).filter((r): r is string => !!r))].join(', ');
   if (!f.nonCompliant?.length && ran.length) {
-    const on = [...new Set(ran.map((e) => e.resource).filter((r): r is string => !!r))].join(', ');
     return {
       ...base,
       verdict: 'ran',
@@ -301,7 +301,7 @@ function explainConfigRule(c: DefenseInventory['configRules'][number], f: Config
   return {
     ...base,
     verdict: 'ran',
-    message: `the remediation of Config rule ${c.name} (${c.remediation}) ran ${f.executions.length} time(s) without a failure, but the state did not change in time`,
+    message: `the remediation of Config rule ${c.name} (${c.remediation}) ran ${f.executions.length} time(s) without a failure${on ? ` (on ${on})` : ''}, but the state the phase checks did not change in time`,
   };
 }
 

@@ -17,7 +17,12 @@ import {
   DescribeLogGroupsCommand,
   FilterLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  ConfigServiceClient,
+  DescribeRemediationExecutionStatusCommand,
+} from '@aws-sdk/client-config-service';
 import { runDrill, type DrillResult } from '../../src/controller/drill.js';
+import type { ControllerEvent } from '../../src/controller/controller.js';
 import { readJournal } from '../../src/exercise/journal.js';
 import { startTestRange, type TestRange } from '../range/harness.js';
 import { leftoversOn, repoRoot } from './helpers.js';
@@ -40,10 +45,10 @@ describe('e2e: drills of automation (--defenses, --no-autopilot)', function () {
   function drill(
     id: string,
     defense: string,
-    opts: { signal?: AbortSignal; onTick?: () => void } = {},
+    opts: { signal?: AbortSignal; onEvent?: (e: ControllerEvent) => void; scenario?: string } = {},
   ): Promise<DrillResult> {
     return runDrill({
-      scenarios: ['ssh-open-to-world'],
+      scenarios: [opts.scenario ?? 'ssh-open-to-world'],
       target: range.sirsTarget(),
       autopilot: false,
       defenses: [defense],
@@ -54,9 +59,7 @@ describe('e2e: drills of automation (--defenses, --no-autopilot)', function () {
       resultsPath: join(cwd, `${id}.json`),
       cwd,
       emit: () => {},
-      onControllerEvent: (e) => {
-        if (e.type === 'controller.tick') opts.onTick?.();
-      },
+      onControllerEvent: (e) => opts.onEvent?.(e),
       signal: opts.signal ?? new AbortController().signal,
     });
   }
@@ -75,15 +78,17 @@ describe('e2e: drills of automation (--defenses, --no-autopilot)', function () {
   async function brokenDrill(
     id: string,
     defense: string,
-    seen: () => Promise<boolean>,
+    seen: (events: readonly ControllerEvent[]) => Promise<boolean>,
+    scenario = 'ssh-open-to-world',
   ): Promise<DrillResult> {
     const stop = new AbortController();
-    let live = false;
-    const running = drill(id, defense, { signal: stop.signal, onTick: () => (live = true) });
+    const events: ControllerEvent[] = [];
+    const running = drill(id, defense, { signal: stop.signal, onEvent: (e) => events.push(e), scenario });
     let done = false;
     void running.finally(() => (done = true));
     // Only once the exercise is live: what the controller saw is what the explanation reads.
-    while (!done && !(live && (await seen().catch(() => false))))
+    const live = () => events.some((e) => e.type === 'controller.tick');
+    while (!done && !(live() && (await seen(events).catch(() => false))))
       await new Promise((r) => setTimeout(r, 200));
     stop.abort('SIGINT');
     return running;
@@ -157,5 +162,33 @@ describe('e2e: drills of automation (--defenses, --no-autopilot)', function () {
     const deafRule = result.explanations.find((x) => x.verdict === 'never-matched');
     expect(deafRule?.message).to.match(/^rule .*SshIngressRule.* never matched an event/);
     expect(readFileSync(result.junit, 'utf8')).to.contain('never matched an event');
+  });
+
+  it('the shipped Config defence does not close s3-public-object: its rule judges buckets, not the exported object, and the drill says where its remediation ran', async () => {
+    // S3_BUCKET_PUBLIC_READ_PROHIBITED checks a bucket's Block Public Access, policy and ACL (AWS Config
+    // managed rules): the website's bucket policy is public, the export is public by its object ACL.
+    const config = join(repoRoot, 'templates', 'defenses', 'config-remediation.cfn.yaml');
+    const rule = 'sirs-auto-config-defense-config-remediation-s3-public-read';
+    const cfg = new ConfigServiceClient(range.clientConfig());
+    const result = await brokenDrill(
+      'auto-config',
+      config,
+      async (events) => {
+        if (!events.some((e) => e.type === 'breach')) return false;
+        const st = await cfg.send(new DescribeRemediationExecutionStatusCommand({ ConfigRuleName: rule }));
+        return (st.RemediationExecutionStatuses ?? []).some((x) => x.State === 'SUCCEEDED');
+      },
+      's3-public-object',
+    );
+    cfg.destroy();
+    expect(result.passed).to.equal(false);
+    const loop = result.explanations.find((x) => x.loop.startsWith(`Config rule ${rule}`));
+    expect(loop?.verdict).to.equal('ran');
+    // It ran on the website's bucket, which the scenario needs public: collateral damage, journaled.
+    expect(loop?.message, loop?.message).to.match(/(ran on|\(on) sirs-auto-config-s3-public-\S*sitebucket-/);
+    const journal = readJournal(result.exercise.journal);
+    expect(
+      journal.some((e) => e.type === 'steady-state.breached' && e.scenario === 's3-public-object'),
+    ).to.equal(true);
   });
 });
