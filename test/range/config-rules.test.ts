@@ -396,6 +396,17 @@ describe('range: AWS Config managed rules against the range resources', function
     clock.advance(configTimes.changeEvaluationMs);
     await configIdle();
     expect(await verdicts('restricted-ssh')).not.to.have.property(quiet);
+    // A periodic-only rule reads account settings, not recorded items: it still runs.
+    const lastRun = async () =>
+      (
+        await config.send(
+          new DescribeConfigRuleEvaluationStatusCommand({ ConfigRuleNames: ['vpc-flow-logs-enabled'] }),
+        )
+      ).ConfigRulesEvaluationStatus?.[0]?.LastSuccessfulEvaluationTime?.getTime() ?? Infinity;
+    const before = await lastRun();
+    await config.send(new StartConfigRulesEvaluationCommand({ ConfigRuleNames: ['vpc-flow-logs-enabled'] }));
+    await configIdle();
+    expect(await lastRun()).to.be.greaterThan(before);
     await config.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
     clock.advance(configTimes.changeEvaluationMs);
     await configIdle();

@@ -46,6 +46,15 @@ export function ruleParameters(rule: StoredRule): Record<string, string> {
   return out;
 }
 
+/**
+ * Change-triggered rules judge what the recorder records, so they run only while it records (AWS
+ * requires it); periodic-only rules read the account's settings and run regardless.
+ */
+export function needsRecorder(rule: StoredRule): boolean {
+  if (rule.owner === 'AWS') return managedRules[rule.sourceIdentifier]?.changeTriggered ?? true;
+  return rule.sourceDetails.some((d) => d.MessageType !== 'ScheduledNotification');
+}
+
 function inScope(rule: StoredRule, f: Finding): boolean {
   const scope = rule.scope;
   if (!scope) return true;
@@ -64,7 +73,7 @@ export async function evaluateRule(
 ): Promise<void> {
   const s = ctx.state(configState, where);
   const rule = s.rules[ruleName];
-  if (!rule || !isRecording(s)) return;
+  if (!rule || (needsRecorder(rule) && !isRecording(s))) return;
   const status = s.ruleStatus[ruleName];
   const invokedAt = ctx.clock.now();
   if (status) status.firstEvaluationStarted = true;

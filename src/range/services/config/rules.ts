@@ -11,6 +11,7 @@ import type { CallContext } from '../../context.js';
 import { ServiceError } from '../../errors.js';
 import { hexId } from '../../ids.js';
 import { paginate } from '../../paginate.js';
+import { needsRecorder } from './evaluate.js';
 import { managedRules } from './managed/index.js';
 import { whereOf } from './principal.js';
 import { isRecording, recorderOf } from './recorder.js';
@@ -152,7 +153,7 @@ export function putConfigRule(ctx: CallContext, input: PutConfigRuleRequest): ob
   };
   s.rules[name] = rule;
   s.ruleStatus[name] ??= { firstActivatedTime: ctx.now, firstEvaluationStarted: false };
-  armRule(ctx, where, name, { evaluateNow: isRecording(s) });
+  armRule(ctx, where, name, { evaluateNow: isRecording(s) || !needsRecorder(rule) });
   return {};
 }
 
