@@ -1,5 +1,4 @@
-import type {
-  ConfigServiceClient} from '@aws-sdk/client-config-service';
+import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
 import {
   GetComplianceDetailsByConfigRuleCommand,
   PutConfigurationRecorderCommand,
