@@ -255,7 +255,7 @@ describe('range: IAM authorization of users and role sessions', function () {
             Resource: 'arn:aws:iam::*:user/${aws:username}',
             Condition: {
               IpAddress: { 'aws:SourceIp': '127.0.0.0/8' },
-              Bool: { 'aws:SecureTransport': 'false' },
+              Bool: { 'aws:SecureTransport': 'true' },
               StringEquals: { 'aws:ResourceAccount': acct },
             },
           },

@@ -82,7 +82,9 @@ export function requestContext(facts: ContextFacts): Record<string, ContextValue
   const now = ctx.now;
   const c: Record<string, ContextValue> = {
     'aws:SourceIp': sourceIpOf(ctx.sourceIp),
-    'aws:SecureTransport': 'false',
+    // The range is plain HTTP on loopback standing in for AWS's HTTPS endpoints: "deny unless TLS"
+    // statements, common in teams' policies, must not lock everyone out (S3 says the same).
+    'aws:SecureTransport': 'true',
     'aws:CurrentTime': now.toISOString(),
     'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
     'aws:RequestedRegion': ctx.region,
