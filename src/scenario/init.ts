@@ -49,6 +49,10 @@ export function initCatalog(opts: InitOptions): InitResult {
     { to: join('templates', `${id}.cfn.yaml`), copy: join(pkg, 'templates', `${from}.cfn.yaml`) },
     { to: join('runbooks', `${runbook}.md.hbs`), copy: join(pkg, 'runbooks', `${runbook}.md.hbs`) },
   ];
+  // The fault as infrastructure, for `sirs lint` (scenarios whose fault is made by inject actions).
+  const lintTemplate = source.scenario.lint?.template;
+  if (lintTemplate)
+    files.push({ to: join('templates', lintTemplate), copy: join(pkg, 'templates', lintTemplate) });
   const textOf = (f: (typeof files)[number]) => f.text ?? readFileSync(f.copy!, 'utf8');
   // A second scenario in the same catalog shares the schemas and maybe the runbook: identical files stay.
   const same = (f: (typeof files)[number]) => readFileSync(join(catalog, f.to), 'utf8') === textOf(f);

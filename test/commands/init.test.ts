@@ -22,6 +22,10 @@ describe('sirs init', () => {
     expect(text)
       .to.match(/^id: prod-trail$/m)
       .and.to.contain('template: prod-trail.cfn.yaml');
+    // The fault as infrastructure that the scenario names for `sirs lint` came along.
+    expect(r.created).to.include(
+      join(cwd, 'drills', 'templates', 'lint', 'cloudtrail-stopped.fault.cfn.yaml'),
+    );
     const report = validateScenarios([join(cwd, 'drills', 'scenarios')], { cwd });
     expect(report.summary).to.include({ files: 1, valid: 1 });
   });
