@@ -52,6 +52,11 @@ export interface CallContext {
   readonly history: EventHistory;
   /** The range's settings (default account, region, endpoint). */
   readonly range: RangeInfo;
+  /**
+   * Name condition keys the range does not supply that a policy evaluated for this call used (they did
+   * not match): for services that evaluate policies themselves (S3). Logged once per statement.
+   */
+  unknownConditionKeys(keys: readonly string[], policies: readonly SourcedPolicy[]): void;
 }
 
 export interface RangeInfo {

@@ -388,6 +388,7 @@ export class RangeEngine {
       clock: this.handlerClock,
       history: this.history,
       range: this.info,
+      unknownConditionKeys: (keys, policies) => this.authorizer.logUnknown(keys, policies),
     };
     return ctx;
   }

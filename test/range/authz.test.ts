@@ -304,6 +304,46 @@ describe('range: IAM authorization of users and role sessions', function () {
     expect(lines[0]).to.contain(`arn:aws:iam::${acct}:user/vpn-only/inline/vpc-endpoint`);
   });
 
+  it('names it too when S3, which checks its own requests, meets such a key in a bucket policy', async () => {
+    await range.aws(['s3api', 'create-bucket', '--bucket', 'vpce-only']);
+    await range.aws([
+      's3api',
+      'put-bucket-policy',
+      '--bucket',
+      'vpce-only',
+      '--policy',
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'DenyOutsideTheEndpoint',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: ['arn:aws:s3:::vpce-only', 'arn:aws:s3:::vpce-only/*'],
+            Condition: { StringEquals: { 's3:DataAccessPointAccount': '111122223333' } },
+          },
+        ],
+      }),
+    ]);
+    const key = await userWithKey('s3-reader');
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 's3-reader',
+        PolicyName: 'read',
+        PolicyDocument: allow([
+          { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::vpce-only' },
+        ]),
+      }),
+    );
+    const env = envOf(key);
+    for (let i = 0; i < 2; i++)
+      await range.aws(['s3api', 'list-objects-v2', '--bucket', 'vpce-only'], { env });
+    const lines = logged.filter((m) => m.includes('s3:DataAccessPointAccount'));
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.contain("statement 'DenyOutsideTheEndpoint'");
+  });
+
   it('checks the calls CloudFormation makes for a user with the user permissions (aws:CalledVia)', async () => {
     const key = await userWithKey('deployer');
     await iam.send(

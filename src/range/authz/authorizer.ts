@@ -111,7 +111,7 @@ export class Authorizer {
   }
 
   /** Name each unknown condition key once per policy statement that uses it. */
-  private logUnknown(keys: readonly string[], policies: readonly SourcedPolicy[]): void {
+  logUnknown(keys: readonly string[], policies: readonly SourcedPolicy[]): void {
     for (const key of keys) {
       const lower = key.toLowerCase();
       for (const policy of policies) {

@@ -182,6 +182,11 @@ export async function authorize(
     session: mine?.session,
     resource: policy && (policyGrants ? policy : denialsOnly(policy)),
   });
+  if (decision.unknownKeys.length)
+    ctx.unknownConditionKeys(decision.unknownKeys, [
+      ...(mine ? policiesOf(mine) : []),
+      ...(policy ? [policy] : []),
+    ]);
   if (decision.decision === 'explicitDeny') {
     if (sameAccount && ctx.principal.type === 'Root' && rootAlwaysAllowed.has(action)) return;
     throw denied(ctx, request, decision, sameAccount);
@@ -214,10 +219,15 @@ export function authorizeAccountAction(ctx: CallContext, action: string, resourc
     boundary: mine.boundary,
     session: mine.session,
   });
+  if (decision.unknownKeys.length) ctx.unknownConditionKeys(decision.unknownKeys, policiesOf(mine));
   if (decision.decision !== 'allowed') throw denied(ctx, request, decision, true);
 }
 
 type CallerPolicies = { identity: SourcedPolicy[]; boundary?: SourcedPolicy; session?: SourcedPolicy[] };
+
+function policiesOf(p: CallerPolicies): SourcedPolicy[] {
+  return [...p.identity, ...(p.boundary ? [p.boundary] : []), ...(p.session ?? [])];
+}
 
 function callerPolicies(ctx: CallContext): CallerPolicies {
   const found = principalPolicies(ctx, ctx.principal, credentialOf(ctx));
