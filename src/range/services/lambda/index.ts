@@ -9,7 +9,7 @@ import {
   updateFunctionConfiguration,
 } from './functions.js';
 import { invoke } from './invoke.js';
-import { addPermission, getPolicy, removePermission } from './permissions.js';
+import { addPermission, functionPolicy, getPolicy, removePermission } from './permissions.js';
 import { settled } from './runtime.js';
 
 export { DEFAULT_MAX_PROCESSES, setFunctionConcurrency } from './runtime.js';
@@ -45,6 +45,7 @@ export const lambdaService: ServiceDefinition = {
     UntagResource: untagResource,
     ListTags: listTags,
   },
+  resourcePolicy: functionPolicy,
   // CloudTrail logs Invoke as a data event on the function.
   dataEvents: new Set(['Invoke']),
   // CloudTrail names versioned operations (CreateFunction20150331, ...); the range keeps API names.

@@ -8,7 +8,8 @@ import type {
 import type { CallContext } from '../../context.js';
 import { ServiceError } from '../../errors.js';
 import { uuid } from '../../ids.js';
-import { findFunction, type LambdaFunction, type PolicyStatement } from './store.js';
+import { findFunction, lambdaState, type LambdaFunction, type PolicyStatement } from './store.js';
+import type { SourcedPolicy, Statement } from '../../policy/types.js';
 
 /**
  * A function's resource-based policy: AddPermission adds a statement, RemovePermission takes one out,
@@ -104,4 +105,28 @@ export function getPolicy(ctx: CallContext, input: GetPolicyRequest): GetPolicyR
   }
   const document = { Version: '2012-10-17', Id: 'default', Statement: fn.policy };
   return { Policy: JSON.stringify(document), RevisionId: fn.revisionId };
+}
+
+const FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:([^:]+):(\d{12}):function:([^:]+)/;
+
+/**
+ * The function's resource-based policy for the range's authorizer: what AddPermission granted counts
+ * for IAM principals as it does for services (a statement naming a user or another account).
+ */
+export function functionPolicy(
+  ctx: CallContext,
+  _action: string,
+  resourceArn: string,
+): SourcedPolicy | undefined {
+  const m = FUNCTION_ARN.exec(resourceArn);
+  if (!m) return undefined;
+  const [, region, accountId, name] = m as unknown as [string, string, string, string];
+  const functions = ctx.state(lambdaState, { accountId, region }).functions;
+  const fn = Object.hasOwn(functions, name) ? functions[name] : undefined;
+  if (!fn) return undefined;
+  return {
+    id: `${resourceArn}/policy`,
+    kind: 'resource',
+    document: { Version: '2012-10-17', Statement: fn.policy as Statement[] },
+  };
 }
