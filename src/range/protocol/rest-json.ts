@@ -2,9 +2,8 @@ import type { Operation, ServiceModel, Shape } from '../model/index.js';
 import { ServiceError } from '../errors.js';
 import type { Codec, HttpRequest, HttpResponse, ResponseMeta } from './types.js';
 import { fromDocument, toDocument } from './shape-values.js';
-import { formatScalar, parseScalar } from './values.js';
-import { matchRestOperation } from './rest-xml.js';
-import { record } from '../records.js';
+import { formatScalar } from './values.js';
+import { bindHttpMembers, matchRestOperation } from './rest-xml.js';
 
 /**
  * REST-JSON (Lambda): the operation from the method and URI template, members bound to URI labels,
@@ -22,47 +21,7 @@ export const restJsonCodec: Codec = {
     const input = op.input;
     if (!input) return {};
     const model = op.model;
-    const labels = matchRestOperation(model, req)?.labels ?? {};
-    const out: Record<string, unknown> = {};
-    const bodyMembers: Array<[string, Shape]> = [];
-    for (const [name, member] of model.members(input)) {
-      const loc = member.locationName ?? name;
-      switch (member.location) {
-        case 'uri': {
-          const raw = labels[loc];
-          if (raw !== undefined) out[name] = parseScalar(member, decodeLabel(raw), name);
-          break;
-        }
-        case 'querystring':
-          if (member.type === 'list') {
-            const all = req.query.getAll(loc);
-            if (all.length) out[name] = all.map((v) => parseScalar(model.listMember(member), v, name));
-          } else if (member.type === 'map') {
-            const map: Record<string, string> = record();
-            for (const [k, v] of req.query) map[k] = v;
-            out[name] = map;
-          } else if (req.query.has(loc)) out[name] = parseScalar(member, req.query.get(loc) ?? '', name);
-          break;
-        case 'header': {
-          const h = req.headers[loc.toLowerCase()];
-          if (h === undefined) break;
-          if (member.jsonvalue) out[name] = JSON.parse(Buffer.from(h, 'base64').toString('utf8'));
-          else if (member.type === 'list') out[name] = h.split(',').map((s) => s.trim());
-          else out[name] = parseScalar(member, h, name);
-          break;
-        }
-        case 'headers': {
-          const prefix = loc.toLowerCase();
-          const map: Record<string, string> = record();
-          for (const [k, v] of Object.entries(req.headers))
-            if (k.startsWith(prefix)) map[k.slice(prefix.length)] = v;
-          if (Object.keys(map).length) out[name] = map;
-          break;
-        }
-        default:
-          if (name !== input.payload) bodyMembers.push([name, member]);
-      }
-    }
+    const { out, body: bodyMembers } = bindHttpMembers(op, req, decodeLabel);
     if (input.payload) {
       const member = model.member(input, input.payload);
       if (member && (member.type === 'blob' || member.streaming)) {

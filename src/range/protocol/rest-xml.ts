@@ -174,6 +174,62 @@ function headerValue(shape: Shape, v: unknown): string {
 }
 
 /**
+ * The members a REST request (REST-XML or REST-JSON) binds to its URI labels, query string and headers,
+ * and the members left for the body in model order (besides the payload member). `decodeLabel` answers
+ * a label that does not percent-decode in the protocol's own error.
+ */
+export function bindHttpMembers(
+  op: Operation,
+  req: HttpRequest,
+  decodeLabel: (raw: string) => string,
+): { out: Record<string, unknown>; body: Array<[string, Shape]> } {
+  const input = op.input!;
+  const model = op.model;
+  const labels = matchRestOperation(model, req)?.labels ?? {};
+  const out: Record<string, unknown> = {};
+  const body: Array<[string, Shape]> = [];
+  for (const [name, member] of model.members(input)) {
+    const loc = member.locationName ?? name;
+    switch (member.location) {
+      case 'uri': {
+        const raw = labels[loc];
+        if (raw !== undefined) out[name] = parseScalar(member, decodeLabel(raw), name);
+        break;
+      }
+      case 'querystring':
+        if (member.type === 'list') {
+          const all = req.query.getAll(loc);
+          if (all.length) out[name] = all.map((v) => parseScalar(model.listMember(member), v, name));
+        } else if (member.type === 'map') {
+          const map: Record<string, string> = record();
+          for (const [k, v] of req.query) map[k] = v;
+          out[name] = map;
+        } else if (req.query.has(loc)) out[name] = parseScalar(member, req.query.get(loc) ?? '', name);
+        break;
+      case 'header': {
+        const h = req.headers[loc.toLowerCase()];
+        if (h === undefined) break;
+        if (member.jsonvalue) out[name] = JSON.parse(Buffer.from(h, 'base64').toString('utf8'));
+        else if (member.type === 'list') out[name] = h.split(',').map((s) => s.trim());
+        else out[name] = parseScalar(member, h, name);
+        break;
+      }
+      case 'headers': {
+        const prefix = loc.toLowerCase();
+        const map: Record<string, string> = record();
+        for (const [k, v] of Object.entries(req.headers))
+          if (k.startsWith(prefix)) map[k.slice(prefix.length)] = v;
+        if (Object.keys(map).length) out[name] = map;
+        break;
+      }
+      default:
+        if (name !== input.payload) body.push([name, member]);
+    }
+  }
+  return { out, body };
+}
+
+/**
  * A URI label (an S3 bucket or key), percent-decoded. S3 documents no code for a key that is not valid
  * UTF-8; InvalidURI ("Couldn't parse the specified URI", 400) is the documented code closest to it.
  */
@@ -197,48 +253,9 @@ export const restXmlCodec: Codec = {
     const input = op.input;
     if (!input) return {};
     const model = op.model;
-    const labels = matchRestOperation(model, req)?.labels ?? {};
-    const out: Record<string, unknown> = {};
+    const { out } = bindHttpMembers(op, req, decodeLabel);
     const body = isChunked(req) ? decodeAwsChunked(req.body) : req.body;
     const payloadName: string | undefined = input.payload;
-    for (const [name, member] of model.members(input)) {
-      const loc = member.locationName ?? name;
-      switch (member.location) {
-        case 'uri': {
-          const raw = labels[loc];
-          if (raw !== undefined) out[name] = parseScalar(member, decodeLabel(raw), name);
-          break;
-        }
-        case 'querystring':
-          if (member.type === 'list') {
-            const all = req.query.getAll(loc);
-            if (all.length) out[name] = all.map((v) => parseScalar(model.listMember(member), v, name));
-          } else if (member.type === 'map') {
-            const map: Record<string, string> = record();
-            for (const [k, v] of req.query) map[k] = v;
-            out[name] = map;
-          } else if (req.query.has(loc)) out[name] = parseScalar(member, req.query.get(loc) ?? '', name);
-          break;
-        case 'header': {
-          const h = req.headers[loc.toLowerCase()];
-          if (h === undefined) break;
-          if (member.jsonvalue) out[name] = JSON.parse(Buffer.from(h, 'base64').toString('utf8'));
-          else if (member.type === 'list') out[name] = h.split(',').map((s) => s.trim());
-          else out[name] = parseScalar(member, h, name);
-          break;
-        }
-        case 'headers': {
-          const prefix = loc.toLowerCase();
-          const map: Record<string, string> = record();
-          for (const [k, v] of Object.entries(req.headers))
-            if (k.startsWith(prefix)) map[k.slice(prefix.length)] = v;
-          if (Object.keys(map).length) out[name] = map;
-          break;
-        }
-        default:
-          break;
-      }
-    }
     if (payloadName) {
       const member = model.member(input, payloadName);
       if (member && (member.type === 'blob' || member.streaming)) out[payloadName] = body;
