@@ -9,6 +9,7 @@ import {
   inlinePolicyNames,
   managedPolicy,
   type Principal,
+  USER_POLICY_READS,
 } from '../reads/iam.js';
 
 const ADMINISTRATOR_ACCESS = /^arn:aws[\w-]*:iam::aws:policy\/AdministratorAccess$/;
@@ -164,17 +165,7 @@ function decoded(doc: string): string {
 export const userAdmin = defineSignalKind({
   name: 'userAdmin',
   family: 'state',
-  reads: [
-    'iam:ListAttachedUserPolicies',
-    'iam:ListUserPolicies',
-    'iam:GetUserPolicy',
-    'iam:ListGroupsForUser',
-    'iam:ListAttachedGroupPolicies',
-    'iam:ListGroupPolicies',
-    'iam:GetGroupPolicy',
-    'iam:GetPolicy',
-    'iam:GetPolicyVersion',
-  ],
+  reads: USER_POLICY_READS,
   summary:
     'An IAM user has (or no longer has) administrator access, directly or through a group; a policy that denies * on * (AWSDenyAll) takes it away.',
   params: z.strictObject({

@@ -9,6 +9,7 @@ import {
   inlinePolicyNames,
   managedPolicy,
   type Principal,
+  USER_POLICY_READS,
 } from '../reads/iam.js';
 
 function asList(v: unknown): unknown[] {
@@ -55,17 +56,7 @@ async function denyVia(ctx: ProbeContext, who: Principal): Promise<string | unde
 export const userDenied = defineSignalKind({
   name: 'userDenied',
   family: 'state',
-  reads: [
-    'iam:ListAttachedUserPolicies',
-    'iam:ListUserPolicies',
-    'iam:GetUserPolicy',
-    'iam:ListGroupsForUser',
-    'iam:ListAttachedGroupPolicies',
-    'iam:ListGroupPolicies',
-    'iam:GetGroupPolicy',
-    'iam:GetPolicy',
-    'iam:GetPolicyVersion',
-  ],
+  reads: USER_POLICY_READS,
   summary:
     'An IAM user is (or is no longer) denied every action by an explicit Deny, directly or through a group.',
   params: z.strictObject({

@@ -100,6 +100,23 @@ const apis = {
   },
 } as const;
 
+/**
+ * The calls the readers below make to find every policy a user holds, directly or through its groups
+ * (attachedPolicies, inlinePolicyNames, inlinePolicy, groupsOf, managedPolicy): the `reads` of the
+ * signal kinds that judge them.
+ */
+export const USER_POLICY_READS = [
+  'iam:ListAttachedUserPolicies',
+  'iam:ListUserPolicies',
+  'iam:GetUserPolicy',
+  'iam:ListGroupsForUser',
+  'iam:ListAttachedGroupPolicies',
+  'iam:ListGroupPolicies',
+  'iam:GetGroupPolicy',
+  'iam:GetPolicy',
+  'iam:GetPolicyVersion',
+] as const;
+
 function nameInput(p: Principal): Record<string, string> {
   return p.kind === 'user' ? { UserName: p.name } : { GroupName: p.name };
 }
