@@ -16,7 +16,12 @@ import { uuid } from '../../ids.js';
 import { paginate } from '../../paginate.js';
 import { checkRange } from './common.js';
 import { chooseInstances, toTargets } from './commands.js';
-import { checkDocumentVersion, findDocument, resolveParameters } from './documents.js';
+import {
+  checkDocumentVersion,
+  findDocument,
+  refuseCustomerDocument,
+  resolveParameters,
+} from './documents.js';
 import { invocationStatus, invocationsOf, isFinal, ssmStore, startCommand } from './runs.js';
 import type { SsmState, StoredAssociation, StoredCommand } from './store.js';
 
@@ -36,6 +41,7 @@ export async function createAssociation(
   ctx: CallContext,
   input: CreateAssociationRequest,
 ): Promise<CreateAssociationResult> {
+  refuseCustomerDocument(ctx, input.Name);
   const doc = findDocument(input.Name);
   if (doc.type !== 'Command') {
     throw new ServiceError(

@@ -15,6 +15,10 @@ import { runbooks, type AutomationCall, type StepOutcome } from './runbooks.js';
 import { runTimes } from './runs.js';
 import { ssmState, type StoredAutomation } from './store.js';
 import { record } from '../../records.js';
+import { findCustomerDocument, parsedVersion, versionOf } from './customer-documents.js';
+import { runCustomerRunbook } from './customer-runbook.js';
+import { runbookParameters, substitute } from './runbook-parameters.js';
+import type { StoredDocument } from './store.js';
 
 /**
  * Automation runbooks: AWS-StopEC2Instance and AWS-StartEC2Instance here, the remediation runbooks in
@@ -32,6 +36,8 @@ export async function startAutomationExecution(
   ctx: CallContext,
   input: StartAutomationExecutionRequest,
 ): Promise<StartAutomationExecutionResult> {
+  const own = findCustomerDocument(ctx, input.DocumentName);
+  if (own) return startCustomerAutomation(ctx, input, own);
   const name = (input.DocumentName ?? '').replace(/^arn:aws[a-z-]*:ssm:[^:]*:[^:]*:document\//, '');
   const doc = documents[name];
   if (!doc || doc.type !== 'Automation') {
@@ -100,6 +106,90 @@ export async function startAutomationExecution(
 }
 
 /**
+ * A customer runbook (CreateDocument): its mainSteps run through the same call path as the AWS-owned
+ * runbooks, as the role its document-level `assumeRole` names (usually `{{ AutomationAssumeRole }}`).
+ */
+async function startCustomerAutomation(
+  ctx: CallContext,
+  input: StartAutomationExecutionRequest,
+  doc: StoredDocument,
+): Promise<StartAutomationExecutionResult> {
+  if (doc.documentType !== 'Automation') {
+    throw new ServiceError(
+      'AutomationDefinitionNotFoundException',
+      `Automation definition ${doc.name} not found: it is a ${doc.documentType} document.`,
+    );
+  }
+  let version;
+  try {
+    version = versionOf(doc, input.DocumentVersion);
+  } catch {
+    throw new ServiceError(
+      'AutomationDefinitionVersionNotFoundException',
+      `Automation definition ${doc.name} version ${input.DocumentVersion ?? ''} not found.`,
+    );
+  }
+  if (input.Targets?.length) {
+    throw new ServiceError(
+      'InvalidTarget',
+      'The range runs automations with explicit parameters, not with Targets.',
+    );
+  }
+  const parsed = parsedVersion(doc, version);
+  const parameters = runbookParameters(parsed, doc.name, input.Parameters);
+  const executionId = uuid();
+  let role = '';
+  try {
+    role = String(substitute(parsed.assumeRole ?? '', (n) => parameters.values[n]));
+  } catch {
+    role = '';
+  }
+  const actor = await automationActor(ctx, role, executionId);
+  let run: Awaited<ReturnType<typeof runCustomerRunbook>>;
+  if ('failure' in actor) {
+    const first = parsed.mainSteps[0];
+    const step = {
+      name: first?.name ?? 'assumeRole',
+      action: first?.action ?? '',
+      inputs: {},
+      failureMessage: actor.failure,
+    };
+    run = { steps: [step], outputs: record(), failureMessage: actor.failure, sleepMs: 0 };
+  } else {
+    const call: AutomationCall = (service, operation, callInput) =>
+      ctx.dispatch(service, operation, callInput, {
+        ...(actor.principal ? { principal: actor.principal } : {}),
+        invokedBy: 'ssm.amazonaws.com',
+      });
+    run = await runCustomerRunbook(
+      parsed,
+      {
+        parameters: parameters.values,
+        executionId,
+        accountId: ctx.accountId,
+        region: ctx.region,
+        partition: 'aws',
+      },
+      { call, now: ctx.now },
+    );
+  }
+  ctx.state(ssmState).automations[executionId] = {
+    executionId,
+    documentName: doc.name,
+    documentVersion: version.version,
+    parameters: parameters.shown,
+    executedBy: ctx.principal.arn,
+    startedAt: ctx.now,
+    endsAt: new Date(ctx.now.getTime() + runTimes.automationMs + run.sleepMs),
+    outcome: run.failureMessage ? 'Failed' : 'Success',
+    failureMessage: run.failureMessage,
+    steps: run.steps,
+    outputs: run.outputs,
+  };
+  return { AutomationExecutionId: executionId };
+}
+
+/**
  * Who the automation's steps act as: with an AutomationAssumeRole, a session of that role that
  * Systems Manager (ssm.amazonaws.com) assumes, named after the execution, so CloudTrail names the role;
  * without one, whoever started the automation.
@@ -165,15 +255,17 @@ export function getAutomationExecution(
   const execution: AutomationExecution = {
     AutomationExecutionId: e.executionId,
     DocumentName: e.documentName,
-    DocumentVersion: '1',
+    DocumentVersion: e.documentVersion ?? '1',
     ExecutionStartTime: e.startedAt,
     ExecutionEndTime: done ? e.endsAt : undefined,
     AutomationExecutionStatus: status,
     StepExecutions: e.steps.map((s, i) => ({
       StepName: s.name,
       Action: s.action,
-      OnFailure: 'Abort',
-      MaxAttempts: 1,
+      OnFailure: s.onFailure ?? 'Abort',
+      MaxAttempts: s.maxAttempts ?? 1,
+      IsCritical: s.isCritical ?? true,
+      ...(s.nextStep ? { NextStep: s.nextStep } : {}),
       ExecutionStartTime: e.startedAt,
       ExecutionEndTime: done ? e.endsAt : undefined,
       StepStatus: done ? (s.failureMessage ? 'Failed' : 'Success') : 'InProgress',
@@ -181,11 +273,11 @@ export function getAutomationExecution(
       Outputs: done ? s.outputs : undefined,
       FailureMessage: done ? s.failureMessage : undefined,
       StepExecutionId: `${e.executionId.slice(0, 8)}-${s.name}`,
-      IsEnd: i === e.steps.length - 1,
+      IsEnd: s.isEnd ?? i === e.steps.length - 1,
     })),
     StepExecutionsTruncated: false,
     Parameters: e.parameters,
-    Outputs: e.outputs,
+    Outputs: done ? e.outputs : undefined,
     FailureMessage: done ? e.failureMessage : undefined,
     Mode: 'Auto',
     ExecutedBy: e.executedBy,

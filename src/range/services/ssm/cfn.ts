@@ -1,7 +1,9 @@
 import type { CreateAssociationResult } from '@aws-sdk/client-ssm';
+import { stringify as yamlText } from 'yaml';
 import type { Properties, ProviderContext, ResourceProvider, Tag } from '../cloudformation/provider.js';
 
-// CloudFormation's AWS::SSM::Parameter and AWS::SSM::Association, driven through the range's SSM API.
+// CloudFormation's AWS::SSM::Parameter, AWS::SSM::Association and AWS::SSM::Document, driven through
+// the range's SSM API.
 
 /** AWS::SSM::Parameter's Tags is a map, unlike most types' list of Key/Value. */
 function parameterTags(ctx: ProviderContext, props: Properties, previous = false): Tag[] {
@@ -142,7 +144,58 @@ export const association: ResourceProvider = {
   },
 };
 
+/** Document names AWS keeps for itself: CloudFormation leaves such a stack name out of a generated name. */
+const RESERVED = /^(aws-|amazon|amzn)/i;
+
+/**
+ * AWS::SSM::Document: Content as an object (written in DocumentFormat, JSON by default) or as a
+ * string; Ref is the name. Any change makes a new document (UpdateMethod is accepted and ignored).
+ */
+export const document: ResourceProvider = {
+  attributes: [],
+  properties: [
+    'Content',
+    'Name',
+    'DocumentType',
+    'DocumentFormat',
+    'TargetType',
+    'Tags',
+    'UpdateMethod',
+    'VersionName',
+  ],
+  unsupported: ['Attachments', 'Requires'],
+  required: ['Content'],
+  replaceOn: '*',
+  nameProperty: 'Name',
+  async create(ctx, props) {
+    const format = props.str('DocumentFormat') ?? 'JSON';
+    const raw = props.raw.Content;
+    const content =
+      typeof raw === 'string' ? raw : format === 'YAML' ? yamlText(raw) : JSON.stringify(raw, null, 2);
+    let name = props.str('Name');
+    if (!name) {
+      const generated = ctx.physicalName({ maxLength: 128 });
+      name = RESERVED.test(generated) ? generated.slice(ctx.stackName.length + 1) : generated;
+    }
+    const tags = ctx.tags(props.tags(), { systemFor: 'ssm' });
+    await ctx.call('ssm', 'CreateDocument', {
+      Name: name,
+      Content: content,
+      DocumentType: props.str('DocumentType') ?? 'Command',
+      DocumentFormat: format,
+      TargetType: props.str('TargetType'),
+      VersionName: props.str('VersionName'),
+      Tags: tags.length ? tags : undefined,
+    });
+    return { physicalId: name };
+  },
+  async delete(ctx, current) {
+    await ctx.call('ssm', 'DeleteDocument', { Name: current.physicalId });
+  },
+};
+
 export const ssmProviders: Record<string, ResourceProvider> = {
   'AWS::SSM::Parameter': parameter,
   'AWS::SSM::Association': association,
+  'AWS::SSM::Document': document,
 };

@@ -18,7 +18,13 @@ import { ServiceError } from '../../errors.js';
 import { uuid } from '../../ids.js';
 import { paginate } from '../../paginate.js';
 import { checkRange, elapsed, validation } from './common.js';
-import { checkDocumentVersion, findDocument, resolveParameters, type DocumentSpec } from './documents.js';
+import {
+  checkDocumentVersion,
+  findDocument,
+  refuseCustomerDocument,
+  resolveParameters,
+  type DocumentSpec,
+} from './documents.js';
 import { checkTargets, ec2Instances, pingStatus, selectTargets, type Ec2Instance } from './instances.js';
 import {
   invocationStatus,
@@ -69,6 +75,7 @@ export async function chooseInstances(
 }
 
 export async function sendCommand(ctx: CallContext, input: SendCommandRequest): Promise<SendCommandResult> {
+  refuseCustomerDocument(ctx, input.DocumentName);
   const doc = findDocument(input.DocumentName);
   if (doc.type !== 'Command') {
     throw new ServiceError(

@@ -13,6 +13,14 @@ import type { CallContext } from '../../context.js';
 import { ServiceError } from '../../errors.js';
 import { paginate } from '../../paginate.js';
 import { record } from '../../records.js';
+import {
+  describeCustomer,
+  findCustomerDocument,
+  getCustomerDocument,
+  identifyCustomer,
+  customerDocuments,
+  versionOf,
+} from './customer-documents.js';
 import { runbookDocuments } from './runbook-documents.js';
 
 /** The AWS-owned SSM documents the range runs: what they take, and on which platforms. */
@@ -191,6 +199,15 @@ export function findDocument(name: string | undefined): DocumentSpec {
   return doc;
 }
 
+/** SendCommand and associations run the AWS-owned command documents only: say so for the account's own. */
+export function refuseCustomerDocument(ctx: CallContext, name: string | undefined): void {
+  if (!findCustomerDocument(ctx, name)) return;
+  throw new ServiceError(
+    'InvalidDocument',
+    `${name ?? ''} is a document of this account: the range runs only AWS-owned command documents (AWS-RunShellScript, AWS-RunPowerShellScript, AWS-RunPatchBaseline).`,
+  );
+}
+
 export function checkDocumentVersion(version: string | undefined): void {
   if (version === undefined || ['$DEFAULT', '$LATEST', '1'].includes(version)) return;
   throw new ServiceError('InvalidDocumentVersion', `Document version ${version} does not exist.`);
@@ -286,12 +303,16 @@ function describe(doc: DocumentSpec): DocumentDescription {
   };
 }
 
-export function describeDocument(_ctx: CallContext, input: DescribeDocumentRequest): DescribeDocumentResult {
+export function describeDocument(ctx: CallContext, input: DescribeDocumentRequest): DescribeDocumentResult {
+  const own = findCustomerDocument(ctx, input.Name);
+  if (own) return { Document: describeCustomer(ctx, own, versionOf(own, input.DocumentVersion)) };
   checkDocumentVersion(input.DocumentVersion);
   return { Document: describe(findDocument(input.Name)) };
 }
 
-export function getDocument(_ctx: CallContext, input: GetDocumentRequest): GetDocumentResult {
+export function getDocument(ctx: CallContext, input: GetDocumentRequest): GetDocumentResult {
+  const own = findCustomerDocument(ctx, input.Name);
+  if (own) return getCustomerDocument(own, versionOf(own, input.DocumentVersion));
   checkDocumentVersion(input.DocumentVersion);
   const doc = findDocument(input.Name);
   return {
@@ -305,31 +326,68 @@ export function getDocument(_ctx: CallContext, input: GetDocumentRequest): GetDo
   };
 }
 
-export function listDocuments(_ctx: CallContext, input: ListDocumentsRequest): ListDocumentsResult {
+/** The owner filter: Self is the account's own documents, Amazon (and Public) AWS's, All both. */
+function ownerMatches(owner: 'Self' | 'Amazon', values: string[]): boolean {
+  return values.some(
+    (v) =>
+      v === 'All' || (owner === 'Self' ? v === 'Self' || v === 'Private' : ['Amazon', 'Public'].includes(v)),
+  );
+}
+
+interface ListedDocument {
+  name: string;
+  owner: 'Self' | 'Amazon';
+  platforms: string[];
+  type: string;
+  targetType?: string;
+  tags: Array<{ Key: string; Value: string }>;
+  row: DocumentIdentifier;
+}
+
+export function listDocuments(ctx: CallContext, input: ListDocumentsRequest): ListDocumentsResult {
   const filters = [
     ...(input.Filters ?? []).map((f) => ({ key: f.Key ?? '', values: f.Values ?? [] })),
     ...(input.DocumentFilterList ?? []).map((f) => ({ key: f.key ?? '', values: [f.value ?? ''] })),
   ];
-  const matches = (doc: DocumentSpec, key: string, values: string[]): boolean => {
+  const matches = (doc: ListedDocument, key: string, values: string[]): boolean => {
     switch (key) {
       case 'Owner':
-        return values.some((v) => ['Amazon', 'Public', 'All'].includes(v));
+        return ownerMatches(doc.owner, values);
       case 'Name':
         return values.some((v) => doc.name.startsWith(v));
       case 'PlatformTypes':
-        return values.some((v) => doc.platforms.includes(v as 'Linux'));
+        return values.some((v) => doc.platforms.includes(v));
       case 'DocumentType':
         return values.includes(doc.type);
       case 'TargetType':
-        return values.includes(doc.targetType);
+        return doc.targetType !== undefined && values.includes(doc.targetType);
+      case 'SearchKeyword':
+        return values.some((v) => doc.name.toLowerCase().includes(v.toLowerCase()));
       default:
-        if (key.startsWith('tag:')) return false;
+        if (key.startsWith('tag:')) {
+          const tag = doc.tags.find((t) => t.Key === key.slice(4));
+          return tag !== undefined && (values.length === 0 || values.includes(tag.Value));
+        }
         throw new ServiceError('InvalidFilterKey', `The filter key ${key} is not valid.`);
     }
   };
-  const rows: DocumentIdentifier[] = Object.values(documents)
-    .filter((doc) => filters.every((f) => matches(doc, f.key, f.values)))
-    .map((doc) => ({
+  const own: ListedDocument[] = Object.values(customerDocuments(ctx)).map((doc) => ({
+    name: doc.name,
+    owner: 'Self',
+    platforms: ['Windows', 'Linux', 'MacOS'],
+    type: doc.documentType,
+    targetType: doc.targetType,
+    tags: doc.tags,
+    row: identifyCustomer(ctx, doc),
+  }));
+  const amazon: ListedDocument[] = Object.values(documents).map((doc) => ({
+    name: doc.name,
+    owner: 'Amazon',
+    platforms: doc.platforms,
+    type: doc.type,
+    targetType: doc.targetType,
+    tags: [],
+    row: {
       Name: doc.name,
       CreatedDate: doc.createdAt,
       Owner: 'Amazon',
@@ -339,7 +397,11 @@ export function listDocuments(_ctx: CallContext, input: ListDocumentsRequest): L
       SchemaVersion: doc.schemaVersion,
       DocumentFormat: 'JSON',
       TargetType: doc.targetType,
-    }));
+    },
+  }));
+  const rows = [...own, ...amazon]
+    .filter((doc) => filters.every((f) => matches(doc, f.key, f.values)))
+    .map((doc) => doc.row);
   const { page, nextToken } = paginate(rows, {
     token: input.NextToken,
     max: input.MaxResults,

@@ -18,6 +18,12 @@ import {
   listComplianceSummaries,
   listResourceComplianceSummaries,
 } from './compliance.js';
+import {
+  createDocument,
+  deleteDocument,
+  updateDocument,
+  updateDocumentDefaultVersion,
+} from './customer-documents.js';
 import { describeDocument, getDocument, listDocuments } from './documents.js';
 import { describeInstanceInformation } from './instances.js';
 import {
@@ -61,6 +67,10 @@ export const ssmService: ServiceDefinition = {
     DescribeDocument: describeDocument,
     GetDocument: getDocument,
     ListDocuments: listDocuments,
+    CreateDocument: createDocument,
+    UpdateDocument: updateDocument,
+    UpdateDocumentDefaultVersion: updateDocumentDefaultVersion,
+    DeleteDocument: deleteDocument,
     PutParameter: putParameter,
     GetParameter: getParameter,
     GetParameters: getParameters,

@@ -118,6 +118,12 @@ export interface StoredAutomationStep {
   inputs: Record<string, string>;
   outputs?: Record<string, string[]>;
   failureMessage?: string;
+  /** The step fields of a customer runbook (AWS-owned runbooks leave them to their defaults). */
+  onFailure?: string;
+  isCritical?: boolean;
+  isEnd?: boolean;
+  nextStep?: string;
+  maxAttempts?: number;
 }
 
 export interface StoredAutomation {
@@ -131,6 +137,31 @@ export interface StoredAutomation {
   failureMessage?: string;
   steps: StoredAutomationStep[];
   outputs: Record<string, string[]>;
+  /** The version of a customer document that ran (AWS-owned documents have one version). */
+  documentVersion?: string;
+}
+
+/** One version of a customer SSM document, its content kept exactly as given. */
+export interface StoredDocumentVersion {
+  version: string;
+  content: string;
+  format: 'JSON' | 'YAML' | 'TEXT';
+  hash: string;
+  createdAt: Date;
+  versionName?: string;
+}
+
+/** A customer-owned SSM document (CreateDocument), with every version. */
+export interface StoredDocument {
+  name: string;
+  documentType: 'Command' | 'Automation';
+  targetType?: string;
+  createdAt: Date;
+  defaultVersion: string;
+  /** By version number as a string ("1", "2", ...). */
+  versions: Record<string, StoredDocumentVersion>;
+  latestVersion: string;
+  tags: StoredTag[];
 }
 
 export interface SsmState {
@@ -141,6 +172,8 @@ export interface SsmState {
   patchStates: Record<string, StoredPatchState>;
   associations: Record<string, StoredAssociation>;
   automations: Record<string, StoredAutomation>;
+  /** Customer documents by name. Absent in state saved before the range kept them. */
+  documents?: Record<string, StoredDocument>;
 }
 
 export const ssmState = defineState<SsmState>('ssm', 'regional', () => ({

@@ -1,0 +1,137 @@
+import type { ParsedDocument, RunbookStep } from './document-content.js';
+import { shown } from './aws-api.js';
+import { substitute, UnresolvedReference } from './runbook-parameters.js';
+import { runAction, StepFailure, type ActionContext } from './runbook-steps.js';
+import type { StoredAutomationStep } from './store.js';
+
+/**
+ * Runs a customer runbook's mainSteps in order, as Automation does: `nextStep`, `isEnd`, aws:branch,
+ * `maxAttempts`, and on failure `onFailure` (Abort, Continue, step:<name>). The execution fails when
+ * it aborts, or when a step with `isCritical` (the default) failed even though the run went on.
+ */
+
+export interface RunbookRun {
+  steps: StoredAutomationStep[];
+  outputs: Record<string, string[]>;
+  failureMessage?: string;
+  /** Time aws:sleep steps add to the execution on the range clock. */
+  sleepMs: number;
+}
+
+export interface RunbookVariables {
+  parameters: Record<string, unknown>;
+  executionId: string;
+  accountId: string;
+  region: string;
+  partition: string;
+}
+
+/** A guard against runbooks whose nextStep/branch choices loop forever. */
+const MAX_STEP_RUNS = 200;
+
+const NOT_AVAILABLE = 'No output available yet because the step is not successfully executed';
+
+export async function runCustomerRunbook(
+  doc: ParsedDocument,
+  vars: RunbookVariables,
+  ctx: ActionContext,
+): Promise<RunbookRun> {
+  const stepOutputs = new Map<string, unknown>();
+  const lookup = (name: string): unknown => {
+    if (Object.hasOwn(vars.parameters, name)) return vars.parameters[name];
+    switch (name) {
+      case 'automation:EXECUTION_ID':
+        return vars.executionId;
+      case 'global:ACCOUNT_ID':
+        return vars.accountId;
+      case 'global:REGION':
+        return vars.region;
+      case 'global:AWS_PARTITION':
+        return vars.partition;
+      case 'global:DATE':
+        return ctx.now.toISOString().slice(0, 10);
+      case 'global:DATE_TIME':
+        return ctx.now.toISOString().replace(/[-:]/g, '').slice(0, 15);
+      default:
+        return stepOutputs.get(name);
+    }
+  };
+  const index = new Map(doc.mainSteps.map((s, i) => [s.name, i]));
+  const run: RunbookRun = { steps: [], outputs: {}, sleepMs: 0 };
+  let i: number | undefined = 0;
+  while (i !== undefined && i < doc.mainSteps.length && run.steps.length < MAX_STEP_RUNS) {
+    const step = doc.mainSteps[i] as RunbookStep;
+    const { record, next, failed, outputs } = await runStep(step, lookup, ctx, run);
+    run.steps.push(record);
+    if (failed) {
+      const aborts = step.onFailure === 'Abort';
+      if (step.isCritical || aborts) run.failureMessage ??= record.failureMessage;
+      if (aborts || step.isEnd) break;
+      i = step.onFailure.startsWith('step:') ? index.get(step.onFailure.slice(5)) : i + 1;
+      continue;
+    }
+    // The typed values feed later steps; the shown ones are what GetAutomationExecution lists.
+    for (const [k, v] of Object.entries(outputs ?? {})) stepOutputs.set(`${step.name}.${k}`, v);
+    if (step.isEnd) break;
+    const target = next ?? step.nextStep;
+    i = target !== undefined ? index.get(target) : i + 1;
+    if (target !== undefined && i === undefined) {
+      record.failureMessage = `Step ${target} does not exist in the runbook.`;
+      run.failureMessage ??= record.failureMessage;
+      break;
+    }
+  }
+  for (const name of doc.outputs) {
+    const v = stepOutputs.get(name);
+    run.outputs[name] = v === undefined ? [NOT_AVAILABLE] : shown(v);
+  }
+  return run;
+}
+
+async function runStep(
+  step: RunbookStep,
+  lookup: (name: string) => unknown,
+  ctx: ActionContext,
+  run: RunbookRun,
+): Promise<{
+  record: StoredAutomationStep;
+  next?: string;
+  failed: boolean;
+  outputs?: Record<string, unknown>;
+}> {
+  const record: StoredAutomationStep = {
+    name: step.name,
+    action: step.action,
+    inputs: {},
+    onFailure: step.onFailure,
+    isCritical: step.isCritical,
+    isEnd: step.isEnd,
+    maxAttempts: step.maxAttempts,
+    ...(step.nextStep ? { nextStep: step.nextStep } : {}),
+  };
+  let inputs: Record<string, unknown>;
+  try {
+    inputs = substitute(step.inputs, lookup) as Record<string, unknown>;
+  } catch (err) {
+    if (!(err instanceof UnresolvedReference)) throw err;
+    record.failureMessage = `Step fails when it is validating and resolving the step inputs. ${err.message}`;
+    return { record, failed: true };
+  }
+  record.inputs = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, JSON.stringify(v)]));
+  let message = '';
+  for (let attempt = 1; attempt <= step.maxAttempts; attempt++) {
+    try {
+      const result = await runAction(ctx, step, inputs);
+      run.sleepMs += result.sleepMs ?? 0;
+      record.outputs = Object.fromEntries(
+        Object.entries(result.outputs ?? {}).map(([k, v]) => [k, shown(v)]),
+      );
+      return { record, next: result.next, failed: false, outputs: result.outputs };
+    } catch (err) {
+      if (!(err instanceof StepFailure)) throw err;
+      message = err.message;
+    }
+  }
+  record.failureMessage = message;
+  return { record, failed: true };
+}

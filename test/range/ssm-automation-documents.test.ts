@@ -1,0 +1,339 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  CreateVpcCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import {
+  CreateDocumentCommand,
+  GetAutomationExecutionCommand,
+  SSMClient,
+  StartAutomationExecutionCommand,
+  type AutomationExecution,
+} from '@aws-sdk/client-ssm';
+import { ManualClock } from '../../src/range/clock.js';
+import { runTimes } from '../../src/range/services/ssm/runs.js';
+import { failure, startTestRange, type TestRange } from './harness.js';
+
+// Customer Automation runbooks (schemaVersion 0.3) created with CreateDocument and run with
+// StartAutomationExecution, as the Systems Manager Automation actions reference describes them.
+
+/** A team's remediation: revoke world-open SSH, re-allow the bastion CIDR (even if it is already there). */
+const CLOSE_SSH = `
+description: Close world-open SSH and allow the bastion
+schemaVersion: '0.3'
+assumeRole: '{{ AutomationAssumeRole }}'
+parameters:
+  AutomationAssumeRole: { type: String }
+  GroupIds: { type: StringList }
+  BastionCidr: { type: String, default: 10.0.0.0/24 }
+outputs:
+  - Describe.VpcId
+  - Describe.Ports
+mainSteps:
+  - name: Describe
+    action: aws:executeAwsApi
+    inputs:
+      Service: ec2
+      Api: describe_security_groups
+      GroupIds: '{{ GroupIds }}'
+    outputs:
+      - { Name: GroupId, Selector: '$.SecurityGroups[0].GroupId', Type: String }
+      - { Name: VpcId, Selector: '$.SecurityGroups[0].VpcId', Type: String }
+      - { Name: Ports, Selector: '$.SecurityGroups[0].IpPermissions[*].FromPort', Type: StringList }
+  - name: RevokeWorldSsh
+    action: aws:executeAwsApi
+    onFailure: Continue
+    isCritical: false
+    inputs:
+      Service: ec2
+      Api: RevokeSecurityGroupIngress
+      GroupId: '{{ Describe.GroupId }}'
+      IpPermissions:
+        - { IpProtocol: tcp, FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: 0.0.0.0/0 }] }
+  - name: AllowBastion
+    action: aws:executeAwsApi
+    onFailure: Continue
+    isCritical: false
+    inputs:
+      Service: ec2
+      Api: AuthorizeSecurityGroupIngress
+      GroupId: '{{ Describe.GroupId }}'
+      IpPermissions:
+        - IpProtocol: tcp
+          FromPort: 22
+          ToPort: 22
+          IpRanges: [{ CidrIp: '{{ BastionCidr }}', Description: 'bastion ({{ global:ACCOUNT_ID }})' }]
+  - name: TagGroup
+    action: aws:executeAwsApi
+    inputs:
+      Service: ec2
+      Api: CreateTags
+      Resources: ['{{ Describe.GroupId }}']
+      Tags: [{ Key: remediated-by, Value: '{{ automation:EXECUTION_ID }}' }]
+`;
+
+describe('range: customer SSM Automation documents (CreateDocument, executeAwsApi and friends)', function () {
+  this.timeout(60_000);
+  const clock = new ManualClock(Date.parse('2026-06-02T14:00:00Z'));
+  let range: TestRange;
+  let ssm: SSMClient;
+  let ec2: EC2Client;
+  let dir: string;
+  let roleArn: string;
+  let vpcId: string;
+  let groupId: string;
+
+  /** Start a runbook, move the range clock past its run time, and read the finished execution. */
+  async function run(
+    name: string,
+    parameters: Record<string, string[]>,
+    extraMs = 0,
+  ): Promise<AutomationExecution> {
+    const { AutomationExecutionId } = await ssm.send(
+      new StartAutomationExecutionCommand({ DocumentName: name, Parameters: parameters }),
+    );
+    clock.advance(runTimes.automationMs + extraMs);
+    const out = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId }));
+    return out.AutomationExecution ?? {};
+  }
+
+  const runbook = (steps: string, params = '') =>
+    JSON.stringify({
+      schemaVersion: '0.3',
+      assumeRole: '{{ AutomationAssumeRole }}',
+      parameters: { AutomationAssumeRole: { type: 'String' }, ...JSON.parse(params || '{}') },
+      mainSteps: JSON.parse(steps),
+    });
+
+  async function create(name: string, content: string): Promise<void> {
+    await ssm.send(new CreateDocumentCommand({ Name: name, Content: content, DocumentType: 'Automation' }));
+  }
+
+  before(async () => {
+    range = await startTestRange({ clock });
+    ssm = new SSMClient(range.clientConfig());
+    ec2 = new EC2Client(range.clientConfig());
+    dir = await mkdtemp(join(tmpdir(), 'sirs-ssm-docs-'));
+    const iam = new IAMClient(range.clientConfig());
+    roleArn =
+      (
+        await iam.send(
+          new CreateRoleCommand({
+            RoleName: 'acme-remediation',
+            AssumeRolePolicyDocument: JSON.stringify({
+              Version: '2012-10-17',
+              Statement: [
+                { Effect: 'Allow', Principal: { Service: 'ssm.amazonaws.com' }, Action: 'sts:AssumeRole' },
+              ],
+            }),
+          }),
+        )
+      ).Role?.Arn ?? '';
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: 'acme-remediation',
+        PolicyName: 'remediate',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: [
+                'ec2:DescribeSecurityGroups',
+                'ec2:DescribeVpcs',
+                'ec2:RevokeSecurityGroupIngress',
+                'ec2:AuthorizeSecurityGroupIngress',
+                'ec2:CreateTags',
+              ],
+              Resource: '*',
+            },
+          ],
+        }),
+      }),
+    );
+    vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.7.0.0/16' }))).Vpc?.VpcId ?? '';
+    groupId =
+      (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'web', Description: 'web', VpcId: vpcId })))
+        .GroupId ?? '';
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: groupId,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      }),
+    );
+  });
+  after(async () => {
+    await range.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs a YAML runbook made with the aws CLI: SSH closed, bastion allowed, as the assumed role, twice', async () => {
+    const file = join(dir, 'close-ssh.yaml');
+    await writeFile(file, CLOSE_SSH);
+    const created = (await range.aws([
+      'ssm',
+      'create-document',
+      '--name',
+      'Acme-CloseSsh',
+      '--content',
+      `file://${file}`,
+      '--document-type',
+      'Automation',
+      '--document-format',
+      'YAML',
+    ])) as { DocumentDescription: Record<string, unknown> };
+    expect(created.DocumentDescription).to.deep.include({
+      Name: 'Acme-CloseSsh',
+      Owner: range.accountId,
+      Status: 'Active',
+      DocumentType: 'Automation',
+      DocumentFormat: 'YAML',
+      SchemaVersion: '0.3',
+      DocumentVersion: '1',
+      Hash: createHash('sha256').update(CLOSE_SSH).digest('hex'),
+    });
+    const params = { AutomationAssumeRole: [roleArn], GroupIds: [groupId] };
+
+    const first = await run('Acme-CloseSsh', params);
+    expect(first.AutomationExecutionStatus, first.FailureMessage).to.equal('Success');
+    const group = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] })))
+      .SecurityGroups?.[0];
+    expect(group?.IpPermissions?.flatMap((p) => p.IpRanges?.map((r) => r.CidrIp))).to.deep.equal([
+      '10.0.0.0/24',
+    ]);
+    expect(group?.IpPermissions?.[0]?.IpRanges?.[0]?.Description).to.equal(`bastion (${range.accountId})`);
+    expect(group?.Tags).to.deep.include({ Key: 'remediated-by', Value: first.AutomationExecutionId });
+    // A StringList parameter substituted whole stays a list; outputs chain into later steps.
+    expect(first.StepExecutions?.[0]?.Inputs?.GroupIds).to.equal(JSON.stringify([groupId]));
+    expect(first.StepExecutions?.[0]?.Outputs).to.deep.include({
+      GroupId: [groupId],
+      VpcId: [vpcId],
+      Ports: ['22'],
+    });
+    expect(first.StepExecutions?.[1]?.Inputs?.GroupId).to.equal(JSON.stringify(groupId));
+    expect(first.Outputs).to.deep.equal({ 'Describe.VpcId': [vpcId], 'Describe.Ports': ['22'] });
+
+    // CloudTrail: the steps' calls are the assumed role's session, invoked by Systems Manager.
+    const authorize = range.events('AuthorizeSecurityGroupIngress').at(-1);
+    expect(authorize?.userIdentity).to.deep.include({
+      type: 'AssumedRole',
+      invokedBy: 'ssm.amazonaws.com',
+      arn: `arn:aws:sts::${range.accountId}:assumed-role/acme-remediation/${first.AutomationExecutionId}`,
+    });
+
+    // Second run: nothing to revoke, the bastion rule is already there; both steps fail and go on.
+    const second = await run('Acme-CloseSsh', params);
+    expect(second.AutomationExecutionStatus, second.FailureMessage).to.equal('Success');
+    const byName = Object.fromEntries((second.StepExecutions ?? []).map((s) => [s.StepName, s]));
+    expect(byName.AllowBastion).to.deep.include({
+      StepStatus: 'Failed',
+      OnFailure: 'Continue',
+      IsCritical: false,
+    });
+    expect(byName.AllowBastion?.FailureMessage).to.contain('InvalidPermission.Duplicate');
+    expect(byName.TagGroup?.StepStatus).to.equal('Success');
+    const described = (await range.aws([
+      'ssm',
+      'get-automation-execution',
+      '--automation-execution-id',
+      second.AutomationExecutionId ?? '',
+    ])) as { AutomationExecution: { AutomationExecutionStatus: string; DocumentName: string } };
+    expect(described.AutomationExecution).to.include({
+      AutomationExecutionStatus: 'Success',
+      DocumentName: 'Acme-CloseSsh',
+    });
+  });
+
+  it('fails a step the role may not take with the service’s denial, recorded in CloudTrail', async () => {
+    await create(
+      'Acme-DeleteGroup',
+      runbook(
+        `[{"name":"Delete","action":"aws:executeAwsApi","inputs":{"Service":"ec2","Api":"DeleteSecurityGroup","GroupId":"{{ GroupId }}"}},
+          {"name":"Never","action":"aws:sleep","inputs":{"Duration":"PT1S"}}]`,
+        '{"GroupId":{"type":"String"}}',
+      ),
+    );
+    const out = await run('Acme-DeleteGroup', { AutomationAssumeRole: [roleArn], GroupId: [groupId] });
+    expect(out.AutomationExecutionStatus).to.equal('Failed');
+    expect(out.FailureMessage).to.contain('UnauthorizedOperation');
+    expect(out.StepExecutions?.map((s) => s.StepName)).to.deep.equal(['Delete']);
+    const denied = range.events('DeleteSecurityGroup').at(-1);
+    expect(denied?.errorCode).to.equal('Client.UnauthorizedOperation');
+    expect(denied?.userIdentity).to.deep.include({ invokedBy: 'ssm.amazonaws.com' });
+  });
+
+  it('branches, sleeps on the range clock, asserts, and fails what it does not run', async () => {
+    await create(
+      'Acme-Branching',
+      runbook(
+        `[{"name":"Choose","action":"aws:branch","inputs":{"Choices":[
+            {"NextStep":"Wait","Variable":"{{ Strict }}","BooleanEquals":true},
+            {"NextStep":"Check","Variable":"{{ Level }}","NumericGreater":2}],"Default":"Script"}},
+          {"name":"Wait","action":"aws:sleep","inputs":{"Duration":"PT5M"},"isEnd":true},
+          {"name":"Check","action":"aws:assertAwsResourceProperty","inputs":{"Service":"ec2","Api":"DescribeVpcs",
+            "VpcIds":["${vpcId}"],"PropertySelector":"$.Vpcs[0].CidrBlock","DesiredValues":["10.8.0.0/16"]}},
+          {"name":"Script","action":"aws:executeScript","inputs":{"Runtime":"python3.11","Handler":"h","Script":"x"}}]`,
+        '{"Strict":{"type":"Boolean","default":false},"Level":{"type":"Integer","default":1}}',
+      ),
+    );
+    const role = [roleArn];
+    const { AutomationExecutionId } = await ssm.send(
+      new StartAutomationExecutionCommand({
+        DocumentName: 'Acme-Branching',
+        Parameters: { AutomationAssumeRole: role, Strict: ['true'] },
+      }),
+    );
+    clock.advance(runTimes.automationMs);
+    const sleeping = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId }));
+    expect(sleeping.AutomationExecution?.AutomationExecutionStatus).to.equal('InProgress');
+    clock.advance(5 * 60_000);
+    const slept = (await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId })))
+      .AutomationExecution;
+    expect(slept?.AutomationExecutionStatus).to.equal('Success');
+    expect(slept?.StepExecutions?.map((s) => s.StepName)).to.deep.equal(['Choose', 'Wait']);
+
+    const asserted = await run('Acme-Branching', { AutomationAssumeRole: role, Level: ['3'] });
+    expect(asserted.AutomationExecutionStatus).to.equal('Failed');
+    expect(asserted.StepExecutions?.map((s) => s.StepName)).to.deep.equal(['Choose', 'Check']);
+    expect(asserted.FailureMessage).to.contain('10.7.0.0/16');
+
+    const script = await run('Acme-Branching', { AutomationAssumeRole: role });
+    expect(script.StepExecutions?.map((s) => s.StepName)).to.deep.equal(['Choose', 'Script']);
+    expect(script.FailureMessage).to.contain('does not run aws:executeScript');
+
+    const badType = await failure(
+      ssm.send(
+        new StartAutomationExecutionCommand({
+          DocumentName: 'Acme-Branching',
+          Parameters: { AutomationAssumeRole: role, Level: ['high'] },
+        }),
+      ),
+    );
+    expect(badType.name).to.equal('InvalidAutomationExecutionParametersException');
+  });
+
+  it('a failed critical step with onFailure Continue lets the run go on but fails the execution', async () => {
+    await create(
+      'Acme-Critical',
+      runbook(
+        `[{"name":"Fails","action":"aws:executeAwsApi","onFailure":"Continue","inputs":{"Service":"ec2","Api":"DescribeVpcs","VpcIds":["vpc-00000000"]}},
+          {"name":"After","action":"aws:executeAwsApi","inputs":{"Service":"sts","Api":"get_caller_identity"},
+           "outputs":[{"Name":"Arn","Selector":"$.Arn","Type":"String"}]}]`,
+      ),
+    );
+    const out = await run('Acme-Critical', { AutomationAssumeRole: [roleArn] });
+    // isCritical defaults to true: "If a step with this designation fails, then Automation reports the
+    // final status of the automation as Failed" (Using conditional statements in runbooks).
+    expect(out.AutomationExecutionStatus).to.equal('Failed');
+    expect(out.StepExecutions?.[1]?.StepStatus).to.equal('Success');
+    expect(out.StepExecutions?.[1]?.Outputs?.Arn?.[0]).to.contain(':assumed-role/acme-remediation/');
+  });
+});
