@@ -11,6 +11,8 @@ import { startTestRange, type TestRange } from '../range/harness.js';
 import { sirsPolicy } from '../../src/policy/index.js';
 import { deniedEventsOf, facilitatorWith } from '../policy/facilitator.js';
 import { leftoversOn } from './helpers.js';
+import { runTimes } from '../../src/range/services/ssm/runs.js';
+import { delays } from '../../src/range/services/ec2/handlers/instances.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const tsxLoader = import.meta.resolve('tsx');
@@ -19,11 +21,19 @@ describe('e2e: sirs drill --all runs the whole library unattended, with only the
   this.timeout(300_000);
   let range: TestRange;
   let cwd: string;
+  // The drill compresses exercise time tenfold; the range's simulated durations (a minute to install
+  // patches, seconds to launch an instance) are compressed the same, so no scenario waits on the clock.
+  const realRunTimes = { ...runTimes };
+  const realDelays = { ...delays };
   before(async () => {
+    for (const [k, v] of Object.entries(realRunTimes)) runTimes[k as keyof typeof runTimes] = v / 10;
+    for (const [k, v] of Object.entries(realDelays)) delays[k as keyof typeof delays] = v / 10;
     range = await startTestRange();
     cwd = mkdtempSync(join(tmpdir(), 'sirs-drill-all-'));
   });
   after(async () => {
+    Object.assign(runTimes, realRunTimes);
+    Object.assign(delays, realDelays);
     await range.stop();
     rmSync(cwd, { recursive: true, force: true });
   });
