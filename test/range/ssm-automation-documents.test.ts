@@ -18,7 +18,16 @@ import {
   StartAutomationExecutionCommand,
   type AutomationExecution,
 } from '@aws-sdk/client-ssm';
+import {
+  ConfigServiceClient,
+  DescribeRemediationExecutionStatusCommand,
+  PutConfigRuleCommand,
+  PutRemediationConfigurationsCommand,
+} from '@aws-sdk/client-config-service';
 import { ManualClock } from '../../src/range/clock.js';
+import { configIdle } from '../../src/range/services/config/schedule.js';
+import { configTimes } from '../../src/range/services/config/store.js';
+import { startRecording } from './config-fixtures.js';
 import { runTimes } from '../../src/range/services/ssm/runs.js';
 import { failure, startTestRange, type TestRange } from './harness.js';
 
@@ -335,5 +344,60 @@ describe('range: customer SSM Automation documents (CreateDocument, executeAwsAp
     expect(out.AutomationExecutionStatus).to.equal('Failed');
     expect(out.StepExecutions?.[1]?.StepStatus).to.equal('Success');
     expect(out.StepExecutions?.[1]?.Outputs?.Arn?.[0]).to.contain(':assumed-role/acme-remediation/');
+  });
+  it('closes a Config loop with the team’s runbook: restricted-ssh remediated by Acme-CloseSsh', async () => {
+    const config = new ConfigServiceClient(range.clientConfig());
+    await startRecording(range, config);
+    await config.send(
+      new PutConfigRuleCommand({
+        ConfigRule: {
+          ConfigRuleName: 'restricted-ssh',
+          Source: { Owner: 'AWS', SourceIdentifier: 'INCOMING_SSH_DISABLED' },
+        },
+      }),
+    );
+    await config.send(
+      new PutRemediationConfigurationsCommand({
+        RemediationConfigurations: [
+          {
+            ConfigRuleName: 'restricted-ssh',
+            TargetType: 'SSM_DOCUMENT',
+            TargetId: 'Acme-CloseSsh',
+            Parameters: {
+              GroupIds: { ResourceValue: { Value: 'RESOURCE_ID' } },
+              AutomationAssumeRole: { StaticValue: { Values: [roleArn] } },
+            },
+            Automatic: true,
+            MaximumAutomaticAttempts: 1,
+          },
+        ],
+      }),
+    );
+    const open =
+      (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'app', Description: 'app', VpcId: vpcId })))
+        .GroupId ?? '';
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: open,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      }),
+    );
+    clock.advance(configTimes.changeEvaluationMs);
+    await configIdle();
+    clock.advance(runTimes.automationMs);
+    const rules = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [open] })))
+      .SecurityGroups?.[0]?.IpPermissions;
+    expect(rules?.flatMap((p) => p.IpRanges?.map((r) => r.CidrIp))).to.deep.equal(['10.0.0.0/24']);
+    const status = await config.send(
+      new DescribeRemediationExecutionStatusCommand({ ConfigRuleName: 'restricted-ssh' }),
+    );
+    const mine = status.RemediationExecutionStatuses?.find((x) => x.ResourceKey?.resourceId === open);
+    expect(mine?.State).to.equal('SUCCEEDED');
+    expect(mine?.StepDetails?.map((d) => d.Name)).to.deep.equal([
+      'Describe',
+      'RevokeWorldSsh',
+      'AllowBastion',
+      'TagGroup',
+    ]);
   });
 });

@@ -25,6 +25,8 @@ import { ssmState, type StoredDocument, type StoredDocumentVersion } from './sto
  * account id; the content is returned exactly as given, its Hash the sha256 of it.
  */
 
+/** CreateDocument: "The content of the document must not exceed 64KB." */
+const MAX_CONTENT_BYTES = 64 * 1024;
 const NAME_PATTERN = /^[a-zA-Z0-9_\-.]{3,128}$/;
 /** Prefixes AWS keeps for its own documents (CreateDocument's Name in the SSM API reference). */
 const RESERVED_PREFIXES = ['aws-', 'amazon', 'amzn', 'awsec2', 'awsconfigremediation', 'awssupport'];
@@ -101,6 +103,12 @@ function newVersion(
 ): StoredDocumentVersion {
   const f = formatOf(format);
   const text = content ?? '';
+  if (Buffer.byteLength(text) > MAX_CONTENT_BYTES) {
+    throw new ServiceError(
+      'MaxDocumentSizeExceeded',
+      'The content of the document exceeds the maximum size of 64 KB.',
+    );
+  }
   if (f === 'TEXT')
     throw new ServiceError('InvalidDocumentContent', 'The range stores JSON and YAML documents.');
   checkDocument(text, f, documentType);

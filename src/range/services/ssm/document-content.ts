@@ -152,8 +152,9 @@ function stepOf(raw: unknown, index: number, actions: readonly string[]): Runboo
   if (!isObject(raw)) throw invalid(`Step ${index + 1} of mainSteps must be an object.`);
   const { name, action } = raw;
   if (typeof name !== 'string' || !name) throw invalid(`Step ${index + 1} of mainSteps has no name.`);
-  if (!/^[a-zA-Z0-9_]+$/.test(name))
-    throw invalid(`Step name ${name} is invalid: use letters, digits and underscores.`);
+  // No dots: `{{ step.Output }}` splits on the first one.
+  if (!/^[a-zA-Z0-9_-]+$/.test(name))
+    throw invalid(`Step name ${name} is invalid: use letters, digits, hyphens and underscores.`);
   if (typeof action !== 'string' || !action) throw invalid(`Step ${name} has no action.`);
   if (!actions.includes(action)) throw invalid(`Action ${action} of step ${name} is not a valid action.`);
   const inputs = raw.inputs ?? {};
@@ -163,7 +164,7 @@ function stepOf(raw: unknown, index: number, actions: readonly string[]): Runboo
     throw invalid(`The outputs of step ${name} must be a list of objects with Name, Selector and Type.`);
   }
   const onFailure = raw.onFailure ?? 'Abort';
-  if (typeof onFailure !== 'string' || !/^(Abort|Continue|step:[a-zA-Z0-9_]+)$/.test(onFailure))
+  if (typeof onFailure !== 'string' || !/^(Abort|Continue|step:[a-zA-Z0-9_-]+)$/.test(onFailure))
     throw invalid(`Step ${name} has an invalid onFailure: use Abort, Continue or step:<step name>.`);
   const maxAttempts = raw.maxAttempts === undefined ? 1 : Number(raw.maxAttempts);
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1)

@@ -24,7 +24,8 @@ import {
   updateDocument,
   updateDocumentDefaultVersion,
 } from './customer-documents.js';
-import { describeDocument, getDocument, listDocuments } from './documents.js';
+import { listDocuments } from './document-list.js';
+import { describeDocument, getDocument } from './documents.js';
 import { describeInstanceInformation } from './instances.js';
 import {
   addTagsToResource,
