@@ -239,6 +239,28 @@ describe('range: SSM documents of the account (CreateDocument, versions, AWS::SS
     };
     expect(tagged.DocumentIdentifiers.map((d) => d.Name)).to.deep.equal(['Acme-Hello']);
 
+    await range.aws([
+      'ssm',
+      'add-tags-to-resource',
+      '--resource-type',
+      'Document',
+      '--resource-id',
+      'Acme-Hello',
+      '--tags',
+      'Key=env,Value=prod',
+    ]);
+    const tags = (await range.aws([
+      'ssm',
+      'list-tags-for-resource',
+      '--resource-type',
+      'Document',
+      '--resource-id',
+      'Acme-Hello',
+    ])) as { TagList: Array<{ Key: string; Value: string }> };
+    expect(tags.TagList).to.deep.equal([
+      { Key: 'team', Value: 'acme' },
+      { Key: 'env', Value: 'prod' },
+    ]);
     const hello = await ssm.send(new DescribeDocumentCommand({ Name: 'Acme-Hello' }));
     expect(hello.Document).to.include({
       DocumentType: 'Command',

@@ -17,6 +17,7 @@ import { paginate } from '../../paginate.js';
 import { checkRange } from './common.js';
 import { parameterArn } from './parameter-values.js';
 import { parameterView } from './parameters.js';
+import { findCustomerDocument } from './customer-documents.js';
 import { ssmState, type StoredParameter, type StoredParameterVersion } from './store.js';
 
 function current(p: StoredParameter): StoredParameterVersion {
@@ -124,12 +125,17 @@ export function describeParameters(
   return { Parameters: page, NextToken: nextToken };
 }
 
-/** Tags: the range's taggable SSM resources are parameters. */
+/** Tags: the range's taggable SSM resources are parameters and the account's own documents. */
 function taggedParameter(
   ctx: CallContext,
   type: string | undefined,
   id: string | undefined,
-): StoredParameter {
+): { tags: StoredParameter['tags'] } {
+  if (type === 'Document') {
+    const doc = findCustomerDocument(ctx, id);
+    if (!doc) throw new ServiceError('InvalidResourceId', '');
+    return doc;
+  }
   if (type !== 'Parameter') {
     throw new ServiceError('InvalidResourceType', '');
   }
