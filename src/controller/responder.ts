@@ -9,7 +9,9 @@
  *   is automation, with the chain EventBridge rule → function → call where the defences say which rule
  *   targets the function.
  * - Config remediation runs SSM Automation, whose calls AWS makes itself: the source (and user agent) is
- *   `ssm.amazonaws.com`; likewise other services acting for the team's automation.
+ *   `ssm.amazonaws.com`; likewise other services acting for the team's automation. Which rule's
+ *   remediation made a call: the calls of an AWS-owned runbook are known by its name, those of the
+ *   team's own runbook are read from its `aws:executeAwsApi` steps in the defence's template.
  * - Anything else with a principal is a person (the aws CLI, the console, `sirs ack`).
  * Probe-dated evidence names nobody: the state changed, but no call says who changed it.
  */
@@ -97,7 +99,8 @@ export function responderOf(ev: Evidence, ctx: ResponderContext): Responder | un
 /** Config remediation through SSM Automation: which Config rule's remediation made this call. */
 function remediation(principal: string, call: string | undefined, inventory: DefenseInventory): Responder {
   const remediated = inventory.configRules.filter((r) => r.remediation);
-  const byCall = call ? remediated.filter((r) => DOCUMENT_CALLS[r.remediation!]?.includes(call)) : [];
+  const callsOf = (r: (typeof remediated)[number]) => DOCUMENT_CALLS[r.remediation!] ?? r.remediationCalls;
+  const byCall = call ? remediated.filter((r) => callsOf(r)?.includes(call)) : [];
   const rules = byCall.length ? byCall : remediated.length === 1 ? remediated : [];
   const rule = rules.length === 1 ? rules[0] : undefined;
   return {

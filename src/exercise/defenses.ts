@@ -12,6 +12,7 @@
  * inventory: evidence uses it to say which automation closed a loop, drills to say which loop failed.
  */
 import { readdirSync, statSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { basename, isAbsolute, relative, resolve } from 'node:path';
 import type { ApiSession } from '../aws/api.js';
 import { UsageError } from '../errors.js';
@@ -32,14 +33,24 @@ export interface DefenseShape {
   functions: Array<{ logicalId: string; name?: string }>;
   rules: Array<{ logicalId: string; name?: string; targets: string[] }>;
   configRules: Array<{ logicalId: string; name?: string }>;
-  remediations: Array<{ rule: string; document?: string; automatic: boolean }>;
+  /** `document` is a literal name (an AWS-owned runbook); `documentRef` a document of the same template. */
+  remediations: Array<{ rule: string; document?: string; documentRef?: string; automatic: boolean }>;
+  /** The template's own SSM Automation runbooks and the API calls their `aws:executeAwsApi` steps make. */
+  documents: Array<{ logicalId: string; name?: string; calls: string[] }>;
 }
 
 /** What the defences hold, by the names AWS knows them by. */
 export interface DefenseInventory {
   functions: Array<{ defense: string; name: string }>;
   rules: Array<{ defense: string; name: string; functions: string[] }>;
-  configRules: Array<{ defense: string; name: string; remediation?: string; automatic?: boolean }>;
+  configRules: Array<{
+    defense: string;
+    name: string;
+    remediation?: string;
+    automatic?: boolean;
+    /** For the team's own runbook: the calls its steps make (AWS-owned ones are known by name). */
+    remediationCalls?: string[];
+  }>;
 }
 
 export const MAX_DEFENSES = 10;
@@ -170,7 +181,7 @@ function readDefense(file: string, display: string): DefenseSpec {
 export function defenseShape(
   resources: ReadonlyMap<string, { type: string; properties: Record<string, unknown> }>,
 ): DefenseShape {
-  const shape: DefenseShape = { functions: [], rules: [], configRules: [], remediations: [] };
+  const shape: DefenseShape = { functions: [], rules: [], configRules: [], remediations: [], documents: [] };
   for (const [logicalId, { type, properties: p }] of resources) {
     if (type === 'AWS::Lambda::Function') {
       shape.functions.push({ logicalId, ...literal('name', p.FunctionName) });
@@ -183,15 +194,44 @@ export function defenseShape(
       shape.configRules.push({ logicalId, ...literal('name', p.ConfigRuleName) });
     } else if (type === 'AWS::Config::RemediationConfiguration') {
       const rule = refOf(p.ConfigRuleName);
+      const target = typeof p.TargetId === 'string' ? undefined : refOf(p.TargetId);
       if (rule)
         shape.remediations.push({
           rule,
           ...literal('document', p.TargetId),
+          ...(target ? { documentRef: target } : {}),
           automatic: p.Automatic === true || p.Automatic === 'true',
         });
+    } else if (type === 'AWS::SSM::Document' && (p.DocumentType ?? 'Command') === 'Automation') {
+      shape.documents.push({ logicalId, ...literal('name', p.Name), calls: runbookCalls(p.Content) });
     }
   }
   return shape;
+}
+
+/**
+ * The API calls a runbook's `aws:executeAwsApi` steps make, from its Content (an object, or JSON/YAML
+ * text); values that are not literal (a `{{ parameter }}`) are left out.
+ */
+function runbookCalls(content: unknown): string[] {
+  let doc = content;
+  if (typeof content === 'string') {
+    try {
+      doc = parseYaml(content) as unknown;
+    } catch {
+      return [];
+    }
+  }
+  const steps = (doc as { mainSteps?: unknown } | null)?.mainSteps;
+  if (!Array.isArray(steps)) return [];
+  const calls = new Set<string>();
+  for (const step of steps as Array<Record<string, unknown> | null>) {
+    const api = (step?.inputs as Record<string, unknown> | undefined)?.Api;
+    if (step?.action !== 'aws:executeAwsApi' || typeof api !== 'string' || api.includes('{{')) continue;
+    // boto3's snake_case name (revoke_security_group_ingress) is the same call as CloudTrail's name.
+    calls.add(api.includes('_') ? api.replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase()) : api);
+  }
+  return [...calls];
 }
 
 function literal<K extends string>(key: K, value: unknown): { [P in K]?: string } {
@@ -265,11 +305,14 @@ export function inventoryOf(
     const name = nameOf(c.logicalId, c.name);
     if (!name) continue;
     const rem = shape.remediations.find((m) => m.rule === c.logicalId || m.rule === name);
+    const own = rem?.documentRef ? shape.documents.find((d) => d.logicalId === rem.documentRef) : undefined;
+    const document = own ? nameOf(own.logicalId, own.name) : rem?.document;
     into.configRules.push({
       defense,
       name,
-      ...(rem?.document ? { remediation: rem.document } : {}),
+      ...(document ? { remediation: document } : {}),
       ...(rem ? { automatic: rem.automatic } : {}),
+      ...(own ? { remediationCalls: own.calls } : {}),
     });
   }
   return into;
@@ -310,7 +353,7 @@ export async function readInventory(
 }
 
 function shapeFromTypes(types: ReadonlyMap<string, string>): DefenseShape {
-  const shape: DefenseShape = { functions: [], rules: [], configRules: [], remediations: [] };
+  const shape: DefenseShape = { functions: [], rules: [], configRules: [], remediations: [], documents: [] };
   for (const [logicalId, type] of types) {
     if (type === 'AWS::Lambda::Function') shape.functions.push({ logicalId });
     else if (type === 'AWS::Events::Rule') shape.rules.push({ logicalId, targets: [] });

@@ -32,6 +32,13 @@ const inventory: DefenseInventory = {
       remediation: 'AWS-EnableCloudTrail',
       automatic: true,
     },
+    {
+      defense: 'defense-team-runbooks',
+      name: 'restricted-ssh',
+      remediation: 'team-RestrictSshRunbook-5E6F',
+      automatic: true,
+      remediationCalls: ['RevokeSecurityGroupIngress', 'AuthorizeSecurityGroupIngress'],
+    },
   ],
 };
 const ctx = { exerciseId: EXERCISE, inventory };
@@ -98,6 +105,16 @@ describe('who closed the loop', () => {
       ctx,
     );
     expect(trailFix?.via).to.equal('Config remediation of rule cloudtrail-enabled (AWS-EnableCloudTrail)');
+    // The team's own runbook: its calls are read from its aws:executeAwsApi steps.
+    const sshFix = responderOf(
+      trail({ sourceIp: 'ssm.amazonaws.com', eventName: 'AuthorizeSecurityGroupIngress', actor: 'x' }),
+      ctx,
+    );
+    expect(sshFix?.chain).to.deep.equal([
+      'Config rule restricted-ssh',
+      'SSM Automation team-RestrictSshRunbook-5E6F',
+      'AuthorizeSecurityGroupIngress',
+    ]);
   });
 
   it('a person: an IAM user, root or a role session that is not a function', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultConfig } from '../../src/exercise/config.js';
@@ -15,6 +15,11 @@ import { UsageError } from '../../src/errors.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const shipped = join(root, 'templates', 'defenses');
+/** The shipped examples, by file name (`ssh-revert.cfn.yaml` → `ssh-revert`). */
+const shippedNames = readdirSync(shipped)
+  .filter((f) => f.endsWith('.cfn.yaml'))
+  .map((f) => f.slice(0, -'.cfn.yaml'.length))
+  .sort();
 
 function thrown(fn: () => unknown): UsageError {
   try {
@@ -29,7 +34,8 @@ function thrown(fn: () => unknown): UsageError {
 describe('defences (--defenses)', () => {
   it('a folder gives each template as a defence, named after its file', () => {
     const specs = loadDefenses([shipped], { cwd: root, target: 'range' });
-    expect(specs.map((s) => s.id)).to.deep.equal(['defense-config-remediation', 'defense-ssh-revert']);
+    expect(shippedNames).to.include.members(['config-remediation', 'ssh-revert']);
+    expect(specs.map((s) => s.id)).to.deep.equal(shippedNames.map((n) => `defense-${n}`));
     expect(specs.every((s) => s.kind === 'template')).to.equal(true);
     expect(defenseId('My Team/SSH_Revert.cfn.yaml')).to.equal('defense-ssh-revert');
   });
@@ -46,8 +52,8 @@ describe('defences (--defenses)', () => {
     const physical = new Map([
       ['RevertFunction', 'sirs-x-defense-ssh-revert-RevertFunction-1A2B'],
       ['SshIngressRule', 'sirs-x-defense-ssh-revert-SshIngressRule-3C4D'],
-      ['BucketPublicReadRule', 'sirs-x-defense-config-remediation-s3-public-read'],
-      ['TrailEnabledRule', 'sirs-x-defense-config-remediation-cloudtrail-enabled'],
+      ['RestrictedSshRule', 'sirs-x-defense-config-remediation-restricted-ssh'],
+      ['RestrictSshRunbook', 'sirs-x-defense-config-remediati-RestrictSshRunbook-5E6F'],
     ]);
     const inv = inventoryOf(ssh.id, ssh.shape, physical);
     inventoryOf(config.id, config.shape, physical, inv);
@@ -61,18 +67,14 @@ describe('defences (--defenses)', () => {
         functions: ['sirs-x-defense-ssh-revert-RevertFunction-1A2B'],
       },
     ]);
+    // The remediation runs the template's own runbook: its deployed name, and the calls its steps make.
     expect(inv.configRules).to.deep.equal([
       {
         defense: 'defense-config-remediation',
-        name: 'sirs-x-defense-config-remediation-s3-public-read',
-        remediation: 'AWS-DisableS3BucketPublicReadWrite',
+        name: 'sirs-x-defense-config-remediation-restricted-ssh',
+        remediation: 'sirs-x-defense-config-remediati-RestrictSshRunbook-5E6F',
         automatic: true,
-      },
-      {
-        defense: 'defense-config-remediation',
-        name: 'sirs-x-defense-config-remediation-cloudtrail-enabled',
-        remediation: 'AWS-EnableCloudTrail',
-        automatic: true,
+        remediationCalls: ['RevokeSecurityGroupIngress', 'AuthorizeSecurityGroupIngress'],
       },
     ]);
   });
@@ -81,18 +83,16 @@ describe('defences (--defenses)', () => {
     const specs = loadDefenses([shipped], { cwd: root, target: 'range' });
     const config = { ...defaultConfig(), tags: { team: 'blue' } };
     const stacks = planDefenses(specs, { exerciseId: 'gd-1', config });
-    expect(stacks.map((s) => s.stackName)).to.deep.equal([
-      'sirs-gd-1-defense-config-remediation',
-      'sirs-gd-1-defense-ssh-revert',
-    ]);
-    expect(stacks[1]!.tags).to.deep.equal({
+    expect(stacks.map((s) => s.stackName)).to.deep.equal(shippedNames.map((n) => `sirs-gd-1-defense-${n}`));
+    const ssh = stacks.find((s) => s.stackName === 'sirs-gd-1-defense-ssh-revert')!;
+    expect(ssh.tags).to.deep.equal({
       team: 'blue',
       'sirs:exercise': 'gd-1',
       'sirs:scenario': 'defense-ssh-revert',
       'sirs:defense': 'ssh-revert',
     });
-    expect(stacks[1]!.capabilities).to.deep.equal(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM']);
-    expect(stacks[1]!.templateBody).to.contain('AWS::Lambda::Function');
+    expect(ssh.capabilities).to.deep.equal(['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM']);
+    expect(ssh.templateBody).to.contain('AWS::Lambda::Function');
   });
 
   it('refuses what it cannot deploy, saying what to do', () => {
