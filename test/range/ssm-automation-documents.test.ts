@@ -318,6 +318,24 @@ describe('range: customer SSM Automation documents (CreateDocument, executeAwsAp
     expect(script.StepExecutions?.map((s) => s.StepName)).to.deep.equal(['Choose', 'Script']);
     expect(script.FailureMessage).to.contain('does not run aws:executeScript');
 
+    // No choice true and no Default: the next step runs (the aws:branch reference).
+    await create(
+      'Acme-NoDefault',
+      runbook(
+        `[{"name":"Choose","action":"aws:branch","inputs":{"Choices":[{"NextStep":"Last","Variable":"{{ Level }}","NumericEquals":7}]}},
+          {"name":"Next","action":"aws:executeAwsApi","isEnd":true,"inputs":{"Service":"sts","Api":"GetCallerIdentity"}},
+          {"name":"Last","action":"aws:sleep","inputs":{"Duration":"PT1S"}}]`,
+        '{"Level":{"type":"Integer","default":1}}',
+      ),
+    );
+    const fallThrough = await run('Acme-NoDefault', { AutomationAssumeRole: role });
+    expect(fallThrough.StepExecutions?.map((s) => s.StepName)).to.deep.equal(['Choose', 'Next']);
+    expect(
+      (await run('Acme-NoDefault', { AutomationAssumeRole: role, Level: ['7'] })).StepExecutions?.map(
+        (s) => s.StepName,
+      ),
+    ).to.deep.equal(['Choose', 'Last']);
+
     const badType = await failure(
       ssm.send(
         new StartAutomationExecutionCommand({

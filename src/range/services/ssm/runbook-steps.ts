@@ -162,13 +162,12 @@ function holds(choice: Choice): boolean {
   return test[op]?.(choice[op]) ?? false;
 }
 
+/** The first true choice's NextStep, else Default, else (as the aws:branch reference says) the next step. */
 const branch = (_ctx: ActionContext, _step: RunbookStep, inputs: Inputs): Promise<ActionResult> => {
   const choices = Array.isArray(inputs.Choices) ? (inputs.Choices as Choice[]) : [];
   const chosen = choices.find(holds);
   const next = chosen?.NextStep ?? inputs.Default;
-  if (typeof next !== 'string')
-    throw new StepFailure('No choice of aws:branch matched and it has no Default.');
-  return Promise.resolve({ next });
+  return Promise.resolve(typeof next === 'string' ? { next } : {});
 };
 
 const DESIRED: Record<string, string> = {
