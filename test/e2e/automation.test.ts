@@ -1,7 +1,9 @@
 /**
  * Drills of a team's automation on the range, nobody responding (--no-autopilot): the shipped
  * ssh-revert defence (EventBridge rule on CloudTrail → Lambda → RevokeSecurityGroupIngress) meets the
- * phases of ssh-open-to-world and the report credits its Lambda role; a defence whose handler throws,
+ * phases of ssh-open-to-world and the report credits its Lambda role; so does the shipped Config defence
+ * (restricted-ssh → automatic remediation → the team's own SSM Automation runbook), credited to the Config
+ * rule and its runbook; a defence whose handler throws,
  * or whose rule never matches, fails the drill with an explanation a team can act on.
  *
  * The broken cases do not wait for a time limit: each ends the drill (as a facilitator's Ctrl-C would)
@@ -17,10 +19,6 @@ import {
   DescribeLogGroupsCommand,
   FilterLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import {
-  ConfigServiceClient,
-  DescribeRemediationExecutionStatusCommand,
-} from '@aws-sdk/client-config-service';
 import { runDrill, type DrillResult } from '../../src/controller/drill.js';
 import type { ControllerEvent } from '../../src/controller/controller.js';
 import { readJournal } from '../../src/exercise/journal.js';
@@ -164,31 +162,26 @@ describe('e2e: drills of automation (--defenses, --no-autopilot)', function () {
     expect(readFileSync(result.junit, 'utf8')).to.contain('never matched an event');
   });
 
-  it('the shipped Config defence does not close s3-public-object: its rule judges buckets, not the exported object, and the drill says where its remediation ran', async () => {
-    // S3_BUCKET_PUBLIC_READ_PROHIBITED checks a bucket's Block Public Access, policy and ACL (AWS Config
-    // managed rules): the website's bucket policy is public, the export is public by its object ACL.
+  it("the shipped Config defence closes ssh-open-to-world: restricted-ssh flags the group and its automatic remediation, the team's own runbook, meets contain and recover", async () => {
     const config = join(repoRoot, 'templates', 'defenses', 'config-remediation.cfn.yaml');
-    const rule = 'sirs-auto-config-defense-config-remediation-s3-public-read';
-    const cfg = new ConfigServiceClient(range.clientConfig());
-    const result = await brokenDrill(
-      'auto-config',
-      config,
-      async (events) => {
-        if (!events.some((e) => e.type === 'breach')) return false;
-        const st = await cfg.send(new DescribeRemediationExecutionStatusCommand({ ConfigRuleName: rule }));
-        return (st.RemediationExecutionStatuses ?? []).some((x) => x.State === 'SUCCEEDED');
-      },
-      's3-public-object',
-    );
-    cfg.destroy();
-    expect(result.passed).to.equal(false);
-    const loop = result.explanations.find((x) => x.loop.startsWith(`Config rule ${rule}`));
-    expect(loop?.verdict).to.equal('ran');
-    // It ran on the website's bucket, which the scenario needs public: collateral damage, journaled.
-    expect(loop?.message, loop?.message).to.match(/(ran on|\(on) sirs-auto-config-s3-public-\S*sitebucket-/);
+    const result = await drill('auto-config', config);
+    expect(result.passed, JSON.stringify(result.exercise.score)).to.equal(true);
     const journal = readJournal(result.exercise.journal);
-    expect(
-      journal.some((e) => e.type === 'steady-state.breached' && e.scenario === 's3-public-object'),
-    ).to.equal(true);
+    const rule = 'sirs-auto-config-defense-config-remediation-restricted-ssh';
+    for (const phase of ['contain', 'recover'] as const) {
+      const met = journal.find((e) => e.type === 'phase.met' && e.phase === phase);
+      if (met?.type !== 'phase.met') throw new Error(`${phase} was not met`);
+      // Each phase's evidence is the runbook's call, made by SSM Automation as the remediation role.
+      const responder = met.evidence.map((e) => e.responder).find((r) => r);
+      expect(responder?.kind, phase).to.equal('automation');
+      expect(responder?.principal, phase).to.match(
+        /^arn:aws:sts::\d{12}:assumed-role\/[^/]*RemediationRole[^/]*\//,
+      );
+      expect(responder?.chain?.[0], phase).to.equal(`Config rule ${rule}`);
+      expect(responder?.chain?.[1], phase).to.match(/^SSM Automation .*RestrictSshRunbook/);
+    }
+    const report = readFileSync(join(result.exercise.journal, '..', 'report.md'), 'utf8');
+    expect(report).to.contain(`Config remediation of rule ${rule}`);
+    expect(await leftoversOn(range)).to.deep.equal([]);
   });
 });
