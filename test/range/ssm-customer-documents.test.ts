@@ -325,4 +325,44 @@ describe('range: SSM documents of the account (CreateDocument, versions, AWS::SS
     const gone = await failure(ssm.send(new DescribeDocumentCommand({ Name: name })));
     expect(gone.name).to.equal('InvalidDocument');
   });
+  it('waits for a property: desired at once succeeds, never desired times out after timeoutSeconds on the range clock', async () => {
+    const wait = (name: string, desired: string, extra: Record<string, unknown> = {}) => ({
+      name,
+      action: 'aws:waitForAwsResourceProperty',
+      ...extra,
+      inputs: {
+        Service: 'sts',
+        Api: 'GetCallerIdentity',
+        PropertySelector: '$.Account',
+        DesiredValues: [desired],
+      },
+    });
+    await ssm.send(
+      new CreateDocumentCommand({
+        Name: 'Acme-Wait',
+        Content: automation([
+          wait('Ready', range.accountId),
+          wait('Never', '000000000000', { timeoutSeconds: 600 }),
+        ]),
+        DocumentType: 'Automation',
+      }),
+    );
+    const { AutomationExecutionId } = await ssm.send(
+      new StartAutomationExecutionCommand({ DocumentName: 'Acme-Wait' }),
+    );
+    clock.advance(runTimes.automationMs);
+    const waiting = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId }));
+    expect(waiting.AutomationExecution?.AutomationExecutionStatus).to.equal('InProgress');
+    clock.advance(600_000);
+    const out = (await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId })))
+      .AutomationExecution;
+    // "By default, if an action times out, the automation execution status will be Timed Out" (Handling
+    // timeouts in runbooks).
+    expect(out?.AutomationExecutionStatus).to.equal('TimedOut');
+    expect(out?.StepExecutions?.map((s) => [s.StepName, s.StepStatus])).to.deep.equal([
+      ['Ready', 'Success'],
+      ['Never', 'TimedOut'],
+    ]);
+    expect(out?.FailureMessage).to.contain('000000000000');
+  });
 });

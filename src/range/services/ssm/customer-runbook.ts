@@ -14,6 +14,8 @@ export interface RunbookRun {
   steps: StoredAutomationStep[];
   outputs: Record<string, string[]>;
   failureMessage?: string;
+  /** The step that ended the execution timed out (status TimedOut rather than Failed). */
+  timedOut?: boolean;
   /** Time aws:sleep steps add to the execution on the range clock. */
   sleepMs: number;
 }
@@ -65,7 +67,10 @@ export async function runCustomerRunbook(
     run.steps.push(record);
     if (failed) {
       const aborts = step.onFailure === 'Abort';
-      if (step.isCritical || aborts) run.failureMessage ??= record.failureMessage;
+      if ((step.isCritical || aborts) && run.failureMessage === undefined) {
+        run.failureMessage = record.failureMessage;
+        run.timedOut = record.timedOut === true;
+      }
       if (aborts || step.isEnd) break;
       i = step.onFailure.startsWith('step:') ? index.get(step.onFailure.slice(5)) : i + 1;
       continue;
@@ -118,7 +123,7 @@ async function runStep(
     return { record, failed: true };
   }
   record.inputs = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, JSON.stringify(v)]));
-  let message = '';
+  let failure: StepFailure | undefined;
   for (let attempt = 1; attempt <= step.maxAttempts; attempt++) {
     try {
       const result = await runAction(ctx, step, inputs);
@@ -129,9 +134,11 @@ async function runStep(
       return { record, next: result.next, failed: false, outputs: result.outputs };
     } catch (err) {
       if (!(err instanceof StepFailure)) throw err;
-      message = err.message;
+      failure = err;
+      run.sleepMs += err.timedOutAfterMs ?? 0;
     }
   }
-  record.failureMessage = message;
+  record.failureMessage = failure?.message ?? '';
+  if (failure?.timedOutAfterMs !== undefined) record.timedOut = true;
   return { record, failed: true };
 }

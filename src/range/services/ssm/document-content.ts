@@ -35,6 +35,7 @@ export interface RunbookStep {
   isEnd: boolean;
   nextStep?: string;
   maxAttempts: number;
+  timeoutSeconds?: number;
 }
 
 export interface ParsedDocument {
@@ -169,10 +170,14 @@ function stepOf(raw: unknown, index: number, actions: readonly string[]): Runboo
   const maxAttempts = raw.maxAttempts === undefined ? 1 : Number(raw.maxAttempts);
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
     throw invalid(`Step ${name} has an invalid maxAttempts: use a positive integer.`);
+  const timeoutSeconds = raw.timeoutSeconds === undefined ? undefined : Number(raw.timeoutSeconds);
+  if (timeoutSeconds !== undefined && !(Number.isInteger(timeoutSeconds) && timeoutSeconds > 0))
+    throw invalid(`Step ${name} has an invalid timeoutSeconds: use a positive integer.`);
   return {
     name,
     action,
     inputs,
+    ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
     outputs: outputs.map((o: Record<string, unknown>) => ({
       Name: String(o.Name),
       Selector: String(o.Selector ?? ''),

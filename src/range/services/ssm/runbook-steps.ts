@@ -10,7 +10,18 @@ import type { AutomationCall } from './runbooks.js';
  * GetAutomationExecution shows.
  */
 
-export class StepFailure extends Error {}
+export class StepFailure extends Error {
+  /** Set when the step waited out its timeout: how long it waited on the range clock. */
+  constructor(
+    message: string,
+    readonly timedOutAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** aws:waitForAwsResourceProperty's default timeout (its reference: 3600 seconds). */
+const WAIT_TIMEOUT_SECONDS = 3600;
 
 export interface ActionResult {
   outputs?: Record<string, unknown>;
@@ -96,13 +107,19 @@ const assertAwsResourceProperty = async (ctx: ActionContext, _step: RunbookStep,
   return {};
 };
 
-/** The range answers at once: the property is checked once, and a property not yet desired times the step out. */
-const waitForAwsResourceProperty = async (ctx: ActionContext, _step: RunbookStep, inputs: Inputs) => {
+/**
+ * The range checks the property once, when the step starts: desired, the step succeeds at once; not
+ * desired, the step waits out its timeoutSeconds on the range clock and times out (status TimedOut).
+ */
+const waitForAwsResourceProperty = async (ctx: ActionContext, step: RunbookStep, inputs: Inputs) => {
   const { ok, actual } = await propertyHolds(ctx, inputs);
   if (!ok) {
+    const seconds = step.timeoutSeconds ?? WAIT_TIMEOUT_SECONDS;
     throw new StepFailure(
-      `Step timed out while step is verifying the property: ${String(inputs.PropertySelector)} is ` +
-        `${JSON.stringify(actual ?? null)}, not one of ${JSON.stringify(inputs.DesiredValues)}.`,
+      `Step timed out after ${seconds} seconds waiting for ${String(inputs.PropertySelector)} to be one of ` +
+        `${JSON.stringify(inputs.DesiredValues)}; it was ${JSON.stringify(actual ?? null)} ` +
+        '(the range checks the property once, when the step starts).',
+      seconds * 1000,
     );
   }
   return {};

@@ -118,6 +118,8 @@ export interface StoredAutomationStep {
   inputs: Record<string, string>;
   outputs?: Record<string, string[]>;
   failureMessage?: string;
+  /** A step that waited out its timeoutSeconds (else Failed or Success, from failureMessage). */
+  timedOut?: boolean;
   /** The step fields of a customer runbook (AWS-owned runbooks leave them to their defaults). */
   onFailure?: string;
   isCritical?: boolean;
@@ -133,7 +135,7 @@ export interface StoredAutomation {
   executedBy: string;
   startedAt: Date;
   endsAt: Date;
-  outcome: 'Success' | 'Failed';
+  outcome: 'Success' | 'Failed' | 'TimedOut';
   failureMessage?: string;
   steps: StoredAutomationStep[];
   outputs: Record<string, string[]>;
