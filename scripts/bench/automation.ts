@@ -71,7 +71,7 @@ function pythonTemplate(nodeTemplate: string): string {
     .map((l) => (l ? `          ${l}` : ''))
     .join('\n');
   return `${nodeTemplate.slice(0, start)}        ZipFile: |\n${code}\n${nodeTemplate.slice(end)}`
-    .replace('Runtime: nodejs20.x', 'Runtime: python3.12')
+    .replace('Runtime: nodejs22.x', 'Runtime: python3.12')
     .replace('Handler: index.handler', 'Handler: index.handler');
 }
 

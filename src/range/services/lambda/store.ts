@@ -43,7 +43,7 @@ export interface LambdaState {
 export const lambdaState = defineState<LambdaState>('lambda', 'regional', () => ({ functions: record() }));
 
 /** Runtimes the range can run: Node.js in a `node` child process, Python in `python3`. */
-export const NODE_RUNTIMES = ['nodejs18.x', 'nodejs20.x', 'nodejs22.x'];
+export const NODE_RUNTIMES = ['nodejs18.x', 'nodejs20.x', 'nodejs22.x', 'nodejs24.x'];
 export const PYTHON_RUNTIMES = ['python3.9', 'python3.10', 'python3.11', 'python3.12', 'python3.13'];
 
 export function functionArn(ctx: CallContext, name: string): string {
