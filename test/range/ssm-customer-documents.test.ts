@@ -4,6 +4,7 @@ import {
   CreateStackCommand,
   DeleteStackCommand,
   DescribeStacksCommand,
+  UpdateStackCommand,
   type Stack,
 } from '@aws-sdk/client-cloudformation';
 import {
@@ -318,6 +319,16 @@ describe('range: SSM documents of the account (CreateDocument, versions, AWS::SS
     expect(range.events('CreateDocument').at(-1)?.userIdentity).to.deep.include({
       invokedBy: 'cloudformation.amazonaws.com',
     });
+
+    // A content change is a new version, made the default (UpdateMethod: NewVersion).
+    template.Resources.Runbook.Properties.Content.description = 'Changed in the stack';
+    await cfn.send(
+      new UpdateStackCommand({ StackName: 'acme-defences', TemplateBody: JSON.stringify(template) }),
+    );
+    const updatedStack = await settled('acme-defences');
+    expect(updatedStack?.StackStatus, updatedStack?.StackStatusReason).to.equal('UPDATE_COMPLETE');
+    const changed = await ssm.send(new DescribeDocumentCommand({ Name: name }));
+    expect(changed.Document).to.include({ DefaultVersion: '2', Description: 'Changed in the stack' });
 
     await cfn.send(new DeleteStackCommand({ StackName: 'acme-defences' }));
     const deleted = await settled(stack?.StackId ?? '');

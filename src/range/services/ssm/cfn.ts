@@ -1,4 +1,4 @@
-import type { CreateAssociationResult } from '@aws-sdk/client-ssm';
+import type { CreateAssociationResult, UpdateDocumentResult } from '@aws-sdk/client-ssm';
 import { stringify as yamlText } from 'yaml';
 import type { Properties, ProviderContext, ResourceProvider, Tag } from '../cloudformation/provider.js';
 
@@ -147,9 +147,18 @@ export const association: ResourceProvider = {
 /** Document names AWS keeps for itself: CloudFormation leaves such a stack name out of a generated name. */
 const RESERVED = /^(aws-|amazon|amzn)/i;
 
+function documentContent(props: Properties): { content: string; format: string } {
+  const format = props.str('DocumentFormat') ?? 'JSON';
+  const raw = props.raw.Content;
+  const content =
+    typeof raw === 'string' ? raw : format === 'YAML' ? yamlText(raw) : JSON.stringify(raw, null, 2);
+  return { content, format };
+}
+
 /**
  * AWS::SSM::Document: Content as an object (written in DocumentFormat, JSON by default) or as a
- * string; Ref is the name. Any change makes a new document (UpdateMethod is accepted and ignored).
+ * string; Ref is the name. A change of Name or DocumentType makes a new document; any other change
+ * becomes a new version made the default (UpdateMethod NewVersion; Replace is treated the same).
  */
 export const document: ResourceProvider = {
   attributes: [],
@@ -165,13 +174,10 @@ export const document: ResourceProvider = {
   ],
   unsupported: ['Attachments', 'Requires'],
   required: ['Content'],
-  replaceOn: '*',
+  replaceOn: ['Name', 'DocumentType'],
   nameProperty: 'Name',
   async create(ctx, props) {
-    const format = props.str('DocumentFormat') ?? 'JSON';
-    const raw = props.raw.Content;
-    const content =
-      typeof raw === 'string' ? raw : format === 'YAML' ? yamlText(raw) : JSON.stringify(raw, null, 2);
+    const { content, format } = documentContent(props);
     let name = props.str('Name');
     if (!name) {
       const generated = ctx.physicalName({ maxLength: 128 });
@@ -187,6 +193,39 @@ export const document: ResourceProvider = {
       VersionName: props.str('VersionName'),
       Tags: tags.length ? tags : undefined,
     });
+    return { physicalId: name };
+  },
+  async update(ctx, current, props) {
+    const name = current.physicalId;
+    const { content, format } = documentContent(props);
+    const before = documentContent(current.properties);
+    if (content !== before.content || format !== before.format) {
+      const out = await ctx.call<UpdateDocumentResult>('ssm', 'UpdateDocument', {
+        Name: name,
+        Content: content,
+        DocumentFormat: format,
+        DocumentVersion: '$LATEST',
+        TargetType: props.str('TargetType'),
+        VersionName: props.str('VersionName'),
+      });
+      await ctx.call('ssm', 'UpdateDocumentDefaultVersion', {
+        Name: name,
+        DocumentVersion: out.DocumentDescription?.DocumentVersion,
+      });
+    }
+    const want = ctx.tags(props.tags(), { systemFor: 'ssm' });
+    const stale = ctx
+      .tags(current.properties.tags(), { systemFor: 'ssm', previous: true })
+      .filter((t) => !want.some((w) => w.Key === t.Key))
+      .map((t) => t.Key);
+    if (stale.length)
+      await ctx.call('ssm', 'RemoveTagsFromResource', {
+        ResourceType: 'Document',
+        ResourceId: name,
+        TagKeys: stale,
+      });
+    if (want.length)
+      await ctx.call('ssm', 'AddTagsToResource', { ResourceType: 'Document', ResourceId: name, Tags: want });
     return { physicalId: name };
   },
   async delete(ctx, current) {
