@@ -29,7 +29,7 @@ import { configIdle } from '../../src/range/services/config/schedule.js';
 import { configTimes } from '../../src/range/services/config/store.js';
 import { startRecording } from './config-fixtures.js';
 import { runTimes } from '../../src/range/services/ssm/runs.js';
-import { failure, startTestRange, type TestRange } from './harness.js';
+import { startTestRange, type TestRange } from './harness.js';
 
 // Customer Automation runbooks (schemaVersion 0.3) created with CreateDocument and run with
 // StartAutomationExecution, as the Systems Manager Automation actions reference describes them.
@@ -279,90 +279,6 @@ describe('range: customer SSM Automation documents (CreateDocument, executeAwsAp
     expect(denied?.userIdentity).to.deep.include({ invokedBy: 'ssm.amazonaws.com' });
   });
 
-  it('branches, sleeps on the range clock, asserts, and fails what it does not run', async () => {
-    await create(
-      'Acme-Branching',
-      runbook(
-        `[{"name":"Choose","action":"aws:branch","inputs":{"Choices":[
-            {"NextStep":"Wait","Variable":"{{ Strict }}","BooleanEquals":true},
-            {"NextStep":"Check","Variable":"{{ Level }}","NumericGreater":2}],"Default":"Script"}},
-          {"name":"Wait","action":"aws:sleep","inputs":{"Duration":"PT5M"},"isEnd":true},
-          {"name":"Check","action":"aws:assertAwsResourceProperty","inputs":{"Service":"ec2","Api":"DescribeVpcs",
-            "VpcIds":["${vpcId}"],"PropertySelector":"$.Vpcs[0].CidrBlock","DesiredValues":["10.8.0.0/16"]}},
-          {"name":"Script","action":"aws:executeScript","inputs":{"Runtime":"python3.11","Handler":"h","Script":"x"}}]`,
-        '{"Strict":{"type":"Boolean","default":false},"Level":{"type":"Integer","default":1}}',
-      ),
-    );
-    const role = [roleArn];
-    const { AutomationExecutionId } = await ssm.send(
-      new StartAutomationExecutionCommand({
-        DocumentName: 'Acme-Branching',
-        Parameters: { AutomationAssumeRole: role, Strict: ['true'] },
-      }),
-    );
-    clock.advance(runTimes.automationMs);
-    const sleeping = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId }));
-    expect(sleeping.AutomationExecution?.AutomationExecutionStatus).to.equal('InProgress');
-    clock.advance(5 * 60_000);
-    const slept = (await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId })))
-      .AutomationExecution;
-    expect(slept?.AutomationExecutionStatus).to.equal('Success');
-    expect(slept?.StepExecutions?.map((s) => s.StepName)).to.deep.equal(['Choose', 'Wait']);
-
-    const asserted = await run('Acme-Branching', { AutomationAssumeRole: role, Level: ['3'] });
-    expect(asserted.AutomationExecutionStatus).to.equal('Failed');
-    expect(asserted.StepExecutions?.map((s) => s.StepName)).to.deep.equal(['Choose', 'Check']);
-    expect(asserted.FailureMessage).to.contain('10.7.0.0/16');
-
-    const script = await run('Acme-Branching', { AutomationAssumeRole: role });
-    expect(script.StepExecutions?.map((s) => s.StepName)).to.deep.equal(['Choose', 'Script']);
-    expect(script.FailureMessage).to.contain('does not run aws:executeScript');
-
-    // No choice true and no Default: the next step runs (the aws:branch reference).
-    await create(
-      'Acme-NoDefault',
-      runbook(
-        `[{"name":"Choose","action":"aws:branch","inputs":{"Choices":[{"NextStep":"Last","Variable":"{{ Level }}","NumericEquals":7}]}},
-          {"name":"Next","action":"aws:executeAwsApi","isEnd":true,"inputs":{"Service":"sts","Api":"GetCallerIdentity"}},
-          {"name":"Last","action":"aws:sleep","inputs":{"Duration":"PT1S"}}]`,
-        '{"Level":{"type":"Integer","default":1}}',
-      ),
-    );
-    const fallThrough = await run('Acme-NoDefault', { AutomationAssumeRole: role });
-    expect(fallThrough.StepExecutions?.map((s) => s.StepName)).to.deep.equal(['Choose', 'Next']);
-    expect(
-      (await run('Acme-NoDefault', { AutomationAssumeRole: role, Level: ['7'] })).StepExecutions?.map(
-        (s) => s.StepName,
-      ),
-    ).to.deep.equal(['Choose', 'Last']);
-
-    const badType = await failure(
-      ssm.send(
-        new StartAutomationExecutionCommand({
-          DocumentName: 'Acme-Branching',
-          Parameters: { AutomationAssumeRole: role, Level: ['high'] },
-        }),
-      ),
-    );
-    expect(badType.name).to.equal('InvalidAutomationExecutionParametersException');
-  });
-
-  it('a failed critical step with onFailure Continue lets the run go on but fails the execution', async () => {
-    await create(
-      'Acme-Critical',
-      runbook(
-        `[{"name":"Fails","action":"aws:executeAwsApi","onFailure":"Continue","inputs":{"Service":"ec2","Api":"DescribeVpcs","VpcIds":["vpc-00000000"]}},
-          {"name":"After","action":"aws:executeAwsApi","inputs":{"Service":"sts","Api":"get_caller_identity"},
-           "outputs":[{"Name":"Arn","Selector":"$.Arn","Type":"String"}]}]`,
-      ),
-    );
-    const out = await run('Acme-Critical', { AutomationAssumeRole: [roleArn] });
-    // isCritical defaults to true: "If a step with this designation fails, then Automation reports the
-    // final status of the automation as Failed" (Using conditional statements in runbooks).
-    expect(out.AutomationExecutionStatus).to.equal('Failed');
-    expect(out.StepExecutions?.[1]?.StepStatus).to.equal('Success');
-    expect(out.StepExecutions?.[1]?.Outputs?.Arn?.[0]).to.contain(':assumed-role/acme-remediation/');
-  });
   it('closes a Config loop with the team’s runbook: restricted-ssh remediated by Acme-CloseSsh', async () => {
     const config = new ConfigServiceClient(range.clientConfig());
     await startRecording(range, config);

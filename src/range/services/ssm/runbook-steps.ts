@@ -1,4 +1,5 @@
 import { isServiceError } from '../../errors.js';
+import { apiRequest, InvalidRequest } from './api-request.js';
 import { operationName, plain, rangeService, select, typed } from './aws-api.js';
 import type { RunbookStep } from './document-content.js';
 import type { AutomationCall } from './runbooks.js';
@@ -51,8 +52,17 @@ async function callApi(ctx: ActionContext, inputs: Inputs, own: readonly string[
     if (isServiceError(err)) throw new StepFailure(`Step fails when it is validating inputs. ${err.message}`);
     throw err;
   }
+  let body: Inputs;
   try {
-    return plain(await ctx.call(service, api, request(inputs, own)));
+    body = apiRequest(service, api, request(inputs, own));
+  } catch (err) {
+    if (!(err instanceof InvalidRequest)) throw err;
+    throw new StepFailure(
+      `Step fails when it is validating and resolving the step inputs. Parameter validation failed: ${err.message}`,
+    );
+  }
+  try {
+    return plain(await ctx.call(service, api, body));
   } catch (err) {
     if (!isServiceError(err)) throw err;
     throw new StepFailure(
