@@ -190,6 +190,15 @@ describe('range: the flow of a customer Automation runbook (branch, sleep, onFai
           {"name":"Typo","action":"aws:executeAwsApi","inputs":{"Service":"ec2","Api":"DescribeVpcs","VpcId":"${vpcId}"}}]`,
       ),
     );
+    await create(
+      'Acme-Forever',
+      runbook(
+        '[{"name":"Again","action":"aws:executeAwsApi","inputs":{"Service":"ssm","Api":"StartAutomationExecution","DocumentName":"Acme-Forever"}}]',
+      ),
+    );
+    const forever = await run('Acme-Forever', {});
+    expect(forever.FailureMessage).to.contain('AutomationExecutionLimitExceededException');
+
     const calls = range.events('DescribeVpcs').length;
     const refused = await run('Acme-BadInput', {});
     expect(refused.FailureMessage).to.contain('Parameter validation failed').and.contain('parameter VpcIds');

@@ -36,6 +36,14 @@ export async function startAutomationExecution(
   ctx: CallContext,
   input: StartAutomationExecutionRequest,
 ): Promise<StartAutomationExecutionResult> {
+  // A step of a running automation starting another one would run it inside this call, and a
+  // runbook that starts itself would never end: the range refuses (AWS's nested form is aws:executeAutomation).
+  if (ctx.invokedBy === 'ssm.amazonaws.com') {
+    throw new ServiceError(
+      'AutomationExecutionLimitExceededException',
+      'The range does not start an automation from a step of another automation.',
+    );
+  }
   const own = findCustomerDocument(ctx, input.DocumentName);
   if (own) return startCustomerAutomation(ctx, input, own);
   const name = (input.DocumentName ?? '').replace(/^arn:aws[a-z-]*:ssm:[^:]*:[^:]*:document\//, '');
