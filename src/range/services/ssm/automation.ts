@@ -21,8 +21,8 @@ import { runbookParameters, substitute } from './runbook-parameters.js';
 import type { StoredDocument } from './store.js';
 
 /**
- * Automation runbooks: AWS-StopEC2Instance and AWS-StartEC2Instance here, the remediation runbooks in
- * runbooks.ts. The steps call the range through dispatch when the execution starts, so CloudTrail
+ * Automation runbooks: AWS-StopEC2Instance and AWS-StartEC2Instance here, the AWS-owned remediation
+ * runbooks in runbooks.ts, the account's own (CreateDocument) in customer-runbook.ts. The steps call the range through dispatch when the execution starts, so CloudTrail
  * shows their calls invoked by ssm.amazonaws.com (as the AutomationAssumeRole's session when one is
  * given); the execution reports InProgress until the steps' time has passed on the range clock, and
  * then the steps' outcome (the first failed step fails the execution).
