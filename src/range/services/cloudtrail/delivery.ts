@@ -104,6 +104,20 @@ export function trailSelects(trail: StoredTrail, record: CloudTrailRecord, manag
 }
 
 /**
+ * Does a logging trail of the call's account record this data event? EventBridge receives an
+ * `AWS API Call via CloudTrail` data event (an S3 object call) only then ("Events from AWS services":
+ * with S3, CloudTrail must be configured to log data events), while management events reach it always.
+ */
+export function trailLogsDataEvent(ctx: CallContext, record: CloudTrailRecord): boolean {
+  for (const slot of ctx.allState(cloudTrailState)) {
+    if (slot.accountId !== ctx.accountId) continue;
+    for (const trail of Object.values(slot.value.trails))
+      if (trail.status.isLogging && trailSelects(trail, record, false)) return true;
+  }
+  return false;
+}
+
+/**
  * Deliver a recorded event to every logging trail of the account that selects it. AWS delivers to
  * S3 about every 5 minutes and to CloudWatch Logs within minutes; the range delivers at once, so a
  * detection works as soon as the call returns. The range writes no log files to S3: the trail's

@@ -1,6 +1,7 @@
 import type { CallContext } from '../../context.js';
 import type { CloudTrailRecord } from '../../history.js';
 import { uuid } from '../../ids.js';
+import { trailLogsDataEvent } from '../cloudtrail/delivery.js';
 import { putOnBus } from './bus.js';
 import { ensureArmed } from './runtime.js';
 import type { BusEvent } from './transform.js';
@@ -9,7 +10,9 @@ import type { BusEvent } from './transform.js';
  * CloudTrail to the default bus: every management event the range records reaches the default bus of
  * its account and region as `AWS API Call via CloudTrail` from `aws.<service>`, with the CloudTrail
  * record as `detail`. Read-only events (Get*, Describe*, List*) reach only rules in the
- * `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` state, as on AWS.
+ * `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS` state, as on AWS. A data event (an S3 object call)
+ * reaches the bus only when a logging trail of the account selects it, since AWS delivers to
+ * EventBridge what CloudTrail logs; that opt-in concerns management events only.
  */
 export async function deliverCloudTrailEvent(
   ctx: CallContext,
@@ -18,10 +21,10 @@ export async function deliverCloudTrailEvent(
 ): Promise<void> {
   // Any call re-arms schedules read back from --state-dir, not only EventBridge's own.
   ensureArmed(ctx);
-  if (!management) return;
+  if (!management && !trailLogsDataEvent(ctx, record)) return;
   const event = cloudTrailBusEvent(record);
   await putOnBus(ctx, { accountId: event.account, region: event.region }, event, {
-    readOnlyCloudTrail: record.readOnly,
+    readOnlyCloudTrail: management && record.readOnly,
   });
 }
 
