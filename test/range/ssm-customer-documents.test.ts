@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { parse as parseYaml } from 'yaml';
 import {
   CloudFormationClient,
   CreateStackCommand,
@@ -188,6 +189,18 @@ describe('range: SSM documents of the account (CreateDocument, versions, AWS::SS
     });
     const old = await ssm.send(new GetDocumentCommand({ Name: 'Acme-Versions', DocumentVersion: '1' }));
     expect(old.Content).to.equal(v1);
+    const asYaml = await ssm.send(
+      new GetDocumentCommand({ Name: 'Acme-Versions', DocumentVersion: '1', DocumentFormat: 'YAML' }),
+    );
+    expect(asYaml.DocumentFormat).to.equal('YAML');
+    expect(parseYaml(asYaml.Content ?? '')).to.deep.equal(JSON.parse(v1));
+    const versions = (await range.aws(['ssm', 'list-document-versions', '--name', 'Acme-Versions'])) as {
+      DocumentVersions: Array<{ DocumentVersion: string; IsDefaultVersion: boolean }>;
+    };
+    expect(versions.DocumentVersions.map((v) => [v.DocumentVersion, v.IsDefaultVersion])).to.deep.equal([
+      ['1', false],
+      ['2', true],
+    ]);
 
     const same = await failure(
       ssm.send(new UpdateDocumentCommand({ Name: 'Acme-Versions', Content: v2, DocumentVersion: '$LATEST' })),

@@ -7,6 +7,8 @@ import type {
   DocumentDescription,
   DocumentIdentifier,
   GetDocumentResult,
+  ListDocumentVersionsRequest,
+  ListDocumentVersionsResult,
   UpdateDocumentDefaultVersionRequest,
   UpdateDocumentDefaultVersionResult,
   UpdateDocumentRequest,
@@ -16,7 +18,9 @@ import type { CallContext } from '../../context.js';
 import { ServiceError } from '../../errors.js';
 import { has, record } from '../../records.js';
 import { validation } from './common.js';
-import { checkDocument, type ParsedDocument } from './document-content.js';
+import { stringify as yamlText } from 'yaml';
+import { paginate } from '../../paginate.js';
+import { checkDocument, parseContent, type ParsedDocument } from './document-content.js';
 import { ssmState, type StoredDocument, type StoredDocumentVersion } from './store.js';
 
 /**
@@ -165,17 +169,62 @@ export function describeCustomer(
   };
 }
 
-export function getCustomerDocument(doc: StoredDocument, version: StoredDocumentVersion): GetDocumentResult {
+/** GetDocument's DocumentFormat: the stored content, or the same document written in the other format. */
+function contentIn(
+  version: StoredDocumentVersion,
+  format: string | undefined,
+): { content: string; format: string } {
+  if (format === undefined || format === version.format || version.format === 'TEXT') {
+    return { content: version.content, format: version.format };
+  }
+  const parsed = parseContent(version.content, version.format);
+  if (format === 'YAML') return { content: yamlText(parsed), format };
+  if (format === 'JSON') return { content: JSON.stringify(parsed, null, 2), format };
+  throw new ServiceError('InvalidDocumentOperation', `The document cannot be returned as ${format}.`);
+}
+
+export function getCustomerDocument(
+  doc: StoredDocument,
+  version: StoredDocumentVersion,
+  format?: string,
+): GetDocumentResult {
+  const shown = contentIn(version, format);
   return {
     Name: doc.name,
     CreatedDate: version.createdAt,
     DocumentVersion: version.version,
     ...(version.versionName ? { VersionName: version.versionName } : {}),
     Status: 'Active',
-    Content: version.content,
+    Content: shown.content,
     DocumentType: doc.documentType,
-    DocumentFormat: version.format,
+    DocumentFormat: shown.format as 'JSON',
   };
+}
+
+export function listDocumentVersions(
+  ctx: CallContext,
+  input: ListDocumentVersionsRequest,
+): ListDocumentVersionsResult {
+  const doc = findCustomerDocument(ctx, input.Name);
+  if (!doc) throw documentNotFound(input.Name);
+  const rows = Object.values(doc.versions)
+    .sort((a, b) => Number(a.version) - Number(b.version))
+    .map((v) => ({
+      Name: doc.name,
+      DocumentVersion: v.version,
+      ...(v.versionName ? { VersionName: v.versionName } : {}),
+      CreatedDate: v.createdAt,
+      IsDefaultVersion: v.version === doc.defaultVersion,
+      DocumentFormat: v.format,
+      Status: 'Active' as const,
+    }));
+  const { page, nextToken } = paginate(rows, {
+    token: input.NextToken,
+    max: input.MaxResults,
+    defaultMax: 50,
+    query: { name: doc.name },
+  });
+  return { DocumentVersions: page, NextToken: nextToken };
 }
 
 export function identifyCustomer(ctx: CallContext, doc: StoredDocument): DocumentIdentifier {

@@ -306,7 +306,7 @@ export function describeDocument(ctx: CallContext, input: DescribeDocumentReques
 
 export function getDocument(ctx: CallContext, input: GetDocumentRequest): GetDocumentResult {
   const own = findCustomerDocument(ctx, input.Name);
-  if (own) return getCustomerDocument(own, versionOf(own, input.DocumentVersion));
+  if (own) return getCustomerDocument(own, versionOf(own, input.DocumentVersion), input.DocumentFormat);
   checkDocumentVersion(input.DocumentVersion);
   const doc = findDocument(input.Name);
   return {

@@ -21,6 +21,7 @@ import {
 import {
   createDocument,
   deleteDocument,
+  listDocumentVersions,
   updateDocument,
   updateDocumentDefaultVersion,
 } from './customer-documents.js';
@@ -72,6 +73,7 @@ export const ssmService: ServiceDefinition = {
     UpdateDocument: updateDocument,
     UpdateDocumentDefaultVersion: updateDocumentDefaultVersion,
     DeleteDocument: deleteDocument,
+    ListDocumentVersions: listDocumentVersions,
     PutParameter: putParameter,
     GetParameter: getParameter,
     GetParameters: getParameters,
