@@ -198,6 +198,13 @@ describe('range: the flow of a customer Automation runbook (branch, sleep, onFai
     );
     const forever = await run('Acme-Forever', {});
     expect(forever.FailureMessage).to.contain('AutomationExecutionLimitExceededException');
+    await create(
+      'Acme-Loop',
+      runbook('[{"name":"Again","action":"aws:branch","inputs":{"Choices":[],"Default":"Again"}}]'),
+    );
+    const loop = await run('Acme-Loop', {});
+    expect(loop.AutomationExecutionStatus).to.equal('Failed');
+    expect(loop.FailureMessage).to.contain('without ending');
 
     const calls = range.events('DescribeVpcs').length;
     const refused = await run('Acme-BadInput', {});

@@ -53,7 +53,8 @@ export async function runCustomerRunbook(
       case 'global:DATE':
         return ctx.now.toISOString().slice(0, 10);
       case 'global:DATE_TIME':
-        return ctx.now.toISOString().replace(/[-:]/g, '').slice(0, 15);
+        // yyyyMMdd_HHmmss, as the Automation system variables reference gives it.
+        return ctx.now.toISOString().replace(/[-:]/g, '').slice(0, 15).replace('T', '_');
       default:
         return stepOutputs.get(name);
     }
@@ -85,6 +86,9 @@ export async function runCustomerRunbook(
       run.failureMessage ??= record.failureMessage;
       break;
     }
+  }
+  if (run.steps.length >= MAX_STEP_RUNS && run.failureMessage === undefined) {
+    run.failureMessage = `The automation ran ${MAX_STEP_RUNS} steps without ending: the range stops runbooks that loop.`;
   }
   for (const name of doc.outputs) {
     const v = stepOutputs.get(name);
