@@ -1,3 +1,4 @@
+import { record } from '../../records.js';
 import type { ParsedDocument, RunbookStep } from './document-content.js';
 import { shown } from './aws-api.js';
 import { substitute, UnresolvedReference } from './runbook-parameters.js';
@@ -60,17 +61,17 @@ export async function runCustomerRunbook(
     }
   };
   const index = new Map(doc.mainSteps.map((s, i) => [s.name, i]));
-  const run: RunbookRun = { steps: [], outputs: {}, sleepMs: 0 };
+  const run: RunbookRun = { steps: [], outputs: record(), sleepMs: 0 };
   let i: number | undefined = 0;
   while (i !== undefined && i < doc.mainSteps.length && run.steps.length < MAX_STEP_RUNS) {
     const step = doc.mainSteps[i] as RunbookStep;
-    const { record, next, failed, outputs } = await runStep(step, lookup, ctx, run);
-    run.steps.push(record);
+    const { executed, next, failed, outputs } = await runStep(step, lookup, ctx, run);
+    run.steps.push(executed);
     if (failed) {
       const aborts = step.onFailure === 'Abort';
       if ((step.isCritical || aborts) && run.failureMessage === undefined) {
-        run.failureMessage = record.failureMessage;
-        run.timedOut = record.timedOut === true;
+        run.failureMessage = executed.failureMessage;
+        run.timedOut = executed.timedOut === true;
       }
       if (aborts || step.isEnd) break;
       i = step.onFailure.startsWith('step:') ? index.get(step.onFailure.slice(5)) : i + 1;
@@ -82,8 +83,8 @@ export async function runCustomerRunbook(
     const target = next ?? step.nextStep;
     i = target !== undefined ? index.get(target) : i + 1;
     if (target !== undefined && i === undefined) {
-      record.failureMessage = `Step ${target} does not exist in the runbook.`;
-      run.failureMessage ??= record.failureMessage;
+      executed.failureMessage = `Step ${target} does not exist in the runbook.`;
+      run.failureMessage ??= executed.failureMessage;
       break;
     }
   }
@@ -103,12 +104,12 @@ async function runStep(
   ctx: ActionContext,
   run: RunbookRun,
 ): Promise<{
-  record: StoredAutomationStep;
+  executed: StoredAutomationStep;
   next?: string;
   failed: boolean;
   outputs?: Record<string, unknown>;
 }> {
-  const record: StoredAutomationStep = {
+  const executed: StoredAutomationStep = {
     name: step.name,
     action: step.action,
     inputs: {},
@@ -123,26 +124,26 @@ async function runStep(
     inputs = substitute(step.inputs, lookup) as Record<string, unknown>;
   } catch (err) {
     if (!(err instanceof UnresolvedReference)) throw err;
-    record.failureMessage = `Step fails when it is validating and resolving the step inputs. ${err.message}`;
-    return { record, failed: true };
+    executed.failureMessage = `Step fails when it is validating and resolving the step inputs. ${err.message}`;
+    return { executed, failed: true };
   }
-  record.inputs = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, JSON.stringify(v)]));
+  executed.inputs = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, JSON.stringify(v)]));
   let failure: StepFailure | undefined;
   for (let attempt = 1; attempt <= step.maxAttempts; attempt++) {
     try {
       const result = await runAction(ctx, step, inputs);
       run.sleepMs += result.sleepMs ?? 0;
-      record.outputs = Object.fromEntries(
+      executed.outputs = Object.fromEntries(
         Object.entries(result.outputs ?? {}).map(([k, v]) => [k, shown(v)]),
       );
-      return { record, next: result.next, failed: false, outputs: result.outputs };
+      return { executed, next: result.next, failed: false, outputs: result.outputs };
     } catch (err) {
       if (!(err instanceof StepFailure)) throw err;
       failure = err;
       run.sleepMs += err.timedOutAfterMs ?? 0;
     }
   }
-  record.failureMessage = failure?.message ?? '';
-  if (failure?.timedOutAfterMs !== undefined) record.timedOut = true;
-  return { record, failed: true };
+  executed.failureMessage = failure?.message ?? '';
+  if (failure?.timedOutAfterMs !== undefined) executed.timedOut = true;
+  return { executed, failed: true };
 }

@@ -1,4 +1,5 @@
 import { isServiceError } from '../../errors.js';
+import { record } from '../../records.js';
 import { apiRequest, InvalidRequest } from './api-request.js';
 import { operationName, plain, rangeService, select, typed } from './aws-api.js';
 import type { RunbookStep } from './document-content.js';
@@ -78,7 +79,7 @@ const executeAwsApi = async (
   inputs: Inputs,
 ): Promise<ActionResult> => {
   const response = await callApi(ctx, inputs, ['Service', 'Api']);
-  const outputs: Record<string, unknown> = {};
+  const outputs: Record<string, unknown> = record();
   for (const o of step.outputs) {
     let value: unknown;
     try {
