@@ -8,7 +8,10 @@ export default class Policy extends SirsCommand {
 named with the configured prefix; for every resource type of the scenarios' templates, what
 CloudFormation needs to create, update, read and delete it (from the resource type schemas); every
 inject action and autopilot call sirs makes, and what teardown calls to undo them; the reads of every
-signal the scenarios use; the exercise channel (/sirs/exercises/<id>), temporary keys, teardown and
+signal the scenarios use; with --defenses, what CloudFormation needs for every resource type of the
+team's defence templates (their EventBridge rules, Lambda functions, Config rules and remediations, SSM
+documents, roles), iam:PassRole only to the service each role is for, and what sirs reads to explain a
+loop that failed; the exercise channel (/sirs/exercises/<id>), temporary keys, teardown and
 sirs cleanup. Resources are scoped to the name prefix, or to the names the scenarios give, wherever
 the action has resource types; "Resource": "*" only for actions without any (their Sid says so).
 
@@ -27,6 +30,11 @@ it injects anything.`;
         '<%= config.bin %> <%= command.id %> --all --format cfn --out sirs-role.cfn.yaml && aws cloudformation deploy --template-file sirs-role.cfn.yaml --stack-name sirs-facilitator --capabilities CAPABILITY_IAM --parameter-overrides TrustedPrincipalArn=arn:aws:iam::123456789012:role/Facilitator',
     },
     {
+      description: "The policy for a drill of the team's automation, defences included",
+      command:
+        '<%= config.bin %> <%= command.id %> ssh-open-to-world --defenses templates/defenses/ssh-revert.cfn.yaml --format cfn --out sirs-role.cfn.yaml',
+    },
+    {
       description: 'Why each action is there',
       command: '<%= config.bin %> <%= command.id %> kms-key-deletion --json',
     },
@@ -43,6 +51,12 @@ it injects anything.`;
       description:
         'A policy document (json) or a CloudFormation template with managed policies and a role (cfn).',
     })(),
+    defenses: Flags.string({
+      description:
+        'Also cover these defences, as sirs start/drill --defenses takes them: CloudFormation templates or folders of them (what deploying them as sirs stacks needs, scoped to the name prefix), or on AWS the names of stacks already deployed (reads only). Repeat for several.',
+      multiple: true,
+      multipleNonGreedy: true,
+    }),
     out: Flags.string({ description: 'Write it to this file instead of printing it.' }),
     config: Flags.string({
       description: 'Project config file, for the name prefix (default: sirs.config.yaml).',
@@ -55,6 +69,7 @@ it injects anything.`;
     const result = sirsPolicy({
       scenarios: argv as string[],
       all: flags.all,
+      ...(flags.defenses?.length ? { defenses: flags.defenses } : {}),
       format: flags.format,
       ...(flags.out ? { out: flags.out } : {}),
       ...(flags.config ? { config: flags.config } : {}),
@@ -62,7 +77,7 @@ it injects anything.`;
     if (!this.jsonEnabled()) {
       if (result.file) {
         this.log(
-          `Policy for ${result.scenarios.length} scenario(s) written to ${result.file} (${result.policy.Statement.length} statements, ${result.managedPolicies} managed polic${result.managedPolicies === 1 ? 'y' : 'ies'})`,
+          `Policy for ${result.scenarios.length} scenario(s)${result.defenses.length ? ` and ${result.defenses.length} defence(s)` : ''} written to ${result.file} (${result.policy.Statement.length} statements, ${result.managedPolicies} managed polic${result.managedPolicies === 1 ? 'y' : 'ies'})`,
         );
       } else process.stdout.write(result.text);
     }

@@ -84,7 +84,13 @@ export async function preflight(opts: {
    * The permission check of the caller against what `sirs policy` prints for these scenarios: on AWS,
    * and on the range for anyone but root and its built-in administrator. Absent or `skip`: not run.
    */
-  permissions?: { subject: PolicySubject; skip?: boolean; warn(message: string): void };
+  permissions?: {
+    subject: PolicySubject;
+    /** `--defenses` as given, for the `sirs policy` command that grants what they need. */
+    defensePaths?: readonly string[];
+    skip?: boolean;
+    warn(message: string): void;
+  };
 }): Promise<Identity> {
   const identity = await whoAmI(opts.session, opts.target.region);
   if (opts.target.kind === 'aws') {
@@ -152,6 +158,11 @@ export async function preflight(opts: {
   return identity;
 }
 
+/** A path as a shell takes it: quoted when it holds anything but safe characters. */
+function shellWord(value: string): string {
+  return /^[\w./@:=+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
 /** The range's built-in administrator and root are unrestricted: nothing to check for them. */
 function unrestrictedOnRange(arn: string): boolean {
   return /:root$/.test(arn) || /:user\/range-admin$/.test(arn);
@@ -178,13 +189,14 @@ async function permissionCheck(
   }
   if (check.missing.length === 0) return;
   const ids = policy.scenarios.join(' ');
+  const defenses = (permissions.defensePaths ?? []).map((p) => ` --defenses ${shellWord(p)}`).join('');
   const actions = check.missing.reduce((n, m) => n + m.actions.length, 0);
   throw new Refusal(
     'permissions-missing',
-    `${check.principal} lacks ${actions} permission${actions === 1 ? '' : 's'} these scenarios need, in ${check.missing.length} statement${check.missing.length === 1 ? '' : 's'} of sirs' policy; nothing was created`,
+    `${check.principal} lacks ${actions} permission${actions === 1 ? '' : 's'} these scenarios${defenses ? ' and defences' : ''} need, in ${check.missing.length} statement${check.missing.length === 1 ? '' : 's'} of sirs' policy; nothing was created`,
     [
       ...describeMissing(check.missing),
-      `grant them: sirs policy ${ids} --format cfn --out sirs-role.cfn.yaml, deploy it once, and run sirs as its role`,
+      `grant them: sirs policy ${ids}${defenses} --format cfn --out sirs-role.cfn.yaml, deploy it once, and run sirs as its role`,
       'or run anyway with --skip-permission-check (the exercise fails when it first needs one)',
     ],
   );

@@ -39,6 +39,7 @@ import {
   type InjectionPlan,
 } from './plan.js';
 import { preflight, type Identity } from './preflight.js';
+import { policyDefenses } from '../policy/defenses.js';
 import { teardown } from './teardown.js';
 import {
   loadDefenses,
@@ -165,7 +166,13 @@ export async function startExercise(opts: StartOptions): Promise<ExerciseResult>
       stateRoot,
       namePrefix: config.namePrefix,
       permissions: {
-        subject: { scenarios: loaded, decoys: units.decoys },
+        // Template defences are deployed on the range only; on AWS sirs only reads them.
+        subject: {
+          scenarios: loaded,
+          decoys: units.decoys,
+          defenses: policyDefenses(defenses, cwd, { deployed: target.kind === 'range' }),
+        },
+        ...(opts.defenses?.length ? { defensePaths: opts.defenses } : {}),
         skip: opts.skipPermissionCheck === true,
         warn: (message) => opts.emit({ type: 'warning', message }),
       },

@@ -11,16 +11,27 @@ import { KEY_PRINCIPAL } from '../scenario/schema.js';
 import { conditionParts, type Condition } from '../signals/registry.js';
 import { createdBy } from '../exercise/undo.js';
 import { actionsForCall, calledOnBehalf, PolicyGapError } from './calls.js';
-import { HANDLER_OPERATIONS, RESOURCE_TYPE_PERMISSIONS } from './resource-types.js';
+import { HANDLER_OPERATIONS, PASSED_TO_SERVICE, RESOURCE_TYPE_PERMISSIONS } from './resource-types.js';
 import { resourcesFor, type Scope, type ScopedResources } from './scope.js';
-import { SIRS_CALLS, TEMPORARY_KEY_CALLS } from './sirs-calls.js';
+import { DEFENSE_CALLS, SIRS_CALLS, TEMPORARY_KEY_CALLS } from './sirs-calls.js';
 
 export { PolicyGapError };
 
 export interface PolicySubject {
   scenarios: ReadonlyArray<{ scenario: Scenario; template: CfnTemplate }>;
   decoys?: ReadonlyArray<{ decoy: Decoy; template: CfnTemplate }>;
+  /** `--defenses`: the team's defences sirs deploys (a template) or only reads (a stack on AWS). */
+  defenses?: readonly PolicyDefense[];
 }
+
+/**
+ * A defence as the policy sees it: a template sirs deploys as a stack of its own (its resource types, and
+ * the names of its functions where the template gives them), or a stack that already exists on AWS.
+ */
+export type PolicyDefense =
+  /** `deployed: false`: on AWS a template only names defences already there, so sirs only reads. */
+  | { id: string; kind: 'template'; template: CfnTemplate; deployed?: boolean }
+  | { id: string; kind: 'stack'; stackName: string };
 
 export interface PolicyStatement {
   Sid: string;
@@ -51,6 +62,8 @@ interface Need {
   action: string;
   scope: Scope;
   reason: string;
+  /** `iam:PassRole` only to this service (`iam:PassedToService`). */
+  passedTo?: string;
 }
 
 const HOW_LABEL: Record<ScopedResources['how'], string> = {
@@ -61,18 +74,33 @@ const HOW_LABEL: Record<ScopedResources['how'], string> = {
   'no-resource-type': 'ActionsWithoutResourceTypesNeedStar',
   unnamed: 'CallsNamingNoResourceNeedStar',
   tagged: 'OnResourcesTaggedWithTheExercise',
+  passed: 'PassRoles',
 };
 
 const SERVICE_LABEL: Record<string, string> = {
   cloudformation: 'CloudFormation',
   cloudtrail: 'CloudTrail',
   cloudwatch: 'CloudWatch',
+  config: 'Config',
+  events: 'EventBridge',
   logs: 'Logs',
   s3control: 'S3Control',
 };
 
 function serviceLabel(service: string): string {
   return SERVICE_LABEL[service] ?? service.charAt(0).toUpperCase() + service.slice(1);
+}
+
+/** `vpc-flow-logs.amazonaws.com` → `VpcFlowLogs`: a Sid takes letters and digits only. */
+function passedToLabel(principal: string): string {
+  const name = principal.split('.')[0]!;
+  return (
+    SERVICE_LABEL[name] ??
+    name
+      .split('-')
+      .map((w) => serviceLabel(w))
+      .join('')
+  );
 }
 
 function callNeeds(call: string, scope: Scope, reason: string): Need[] {
@@ -166,9 +194,15 @@ function templateNeeds(template: CfnTemplate, owner: string): Need[] {
         `add ${type} to src/policy/resource-types.ts from its resource schema's handlers.*.permissions (aws cloudformation describe-type --type RESOURCE --type-name ${type})`,
       );
     }
+    const passedTo = PASSED_TO_SERVICE[type];
     for (const op of HANDLER_OPERATIONS) {
       for (const action of handlers[op]) {
-        needs.push({ action, scope: { kind: 'prefix' }, reason: `CloudFormation: ${op} ${type}` });
+        needs.push({
+          action,
+          scope: { kind: 'prefix' },
+          reason: `CloudFormation: ${op} ${type}`,
+          ...(passedTo && action === 'iam:PassRole' ? { passedTo } : {}),
+        });
       }
     }
   }
@@ -190,8 +224,52 @@ function signalNeeds(scenario: Scenario): Need[] {
   return needs;
 }
 
+/**
+ * What a defence needs: CloudFormation's permissions for every resource type of a template sirs deploys
+ * (its stack and what the stack names are `<prefix>-<exercise>-defense-<name>...`), and the reads that
+ * name its stack and explain a loop that failed (src/exercise/defenses.ts, src/controller/explain.ts).
+ */
+function defenseNeeds(defense: PolicyDefense, prefix: string): Need[] {
+  const what = `defence ${defense.id.slice('defense-'.length)}`;
+  const needs: Need[] = [];
+  let types: Set<string>;
+  let functions: string[];
+  let stack: Scope;
+  if (defense.kind === 'template') {
+    if (defense.deployed !== false) needs.push(...templateNeeds(defense.template, what));
+    const resources = [...defense.template.resources.values()];
+    types = new Set(resources.map((r) => r.type));
+    // A function the template names keeps its name; CloudFormation names the others after the stack.
+    functions = resources
+      .filter((r) => r.type === 'AWS::Lambda::Function')
+      .map((r) =>
+        typeof r.properties.FunctionName === 'string' ? r.properties.FunctionName : `${prefix}-{{stack}}`,
+      );
+    stack = { kind: 'prefix' };
+  } else {
+    // A stack deployed before sirs runs: what it holds is known only once its resources are read.
+    types = new Set(['AWS::Lambda::Function', 'AWS::Events::Rule', 'AWS::Config::ConfigRule']);
+    functions = ['{{function}}'];
+    stack = { kind: 'input', input: { StackName: defense.stackName } };
+  }
+  for (const c of DEFENSE_CALLS) {
+    if (c.when && !types.has(c.when)) continue;
+    const reason = `${what}: ${c.reason}`;
+    if (c.call === 'cloudformation:DescribeStackResources') {
+      if (defense.kind === 'stack' || defense.deployed !== false)
+        needs.push(...callNeeds(c.call, stack, reason));
+    } else if (c.call === 'logs:FilterLogEvents') {
+      for (const name of functions)
+        needs.push(
+          ...callNeeds(c.call, { kind: 'input', input: { logGroupName: `/aws/lambda/${name}` } }, reason),
+        );
+    } else needs.push(...callNeeds(c.call, c.scope, reason));
+  }
+  return needs;
+}
+
 /** Every need of the subject, sirs' own first. */
-function needsOf(subject: PolicySubject): Need[] {
+function needsOf(subject: PolicySubject, prefix: string): Need[] {
   const needs: Need[] = SIRS_CALLS.flatMap((c) => callNeeds(c.call, c.scope, `sirs: ${c.reason}`));
   for (const { scenario, template } of subject.scenarios) {
     needs.push(...templateNeeds(template, `scenario ${scenario.id}`));
@@ -209,7 +287,19 @@ function needsOf(subject: PolicySubject): Need[] {
       needs.push(...stepNeeds(a, `action ${i + 1} of decoy ${decoy.id} (${a.call})`)),
     );
   }
+  for (const defense of subject.defenses ?? []) needs.push(...defenseNeeds(defense, prefix));
   return needs;
+}
+
+/** A role passed to one service only: the `iam:PassedToService` condition, and a Sid that names it. */
+function withPassedTo(scoped: ScopedResources, service: string | undefined): ScopedResources {
+  if (!service) return scoped;
+  return {
+    ...scoped,
+    how: 'passed',
+    passedTo: service,
+    condition: { ...scoped.condition, StringEquals: { 'iam:PassedToService': service } },
+  };
 }
 
 /** The policy for the subject: statements grouped by service and by the resources they grant. */
@@ -218,8 +308,8 @@ export function policyFor(subject: PolicySubject, opts: { namePrefix: string }):
     string,
     { service: string; scoped: ScopedResources; reasons: Map<string, Set<string>> }
   >();
-  for (const need of needsOf(subject)) {
-    const scoped = resourcesFor(need.action, need.scope, opts.namePrefix);
+  for (const need of needsOf(subject, opts.namePrefix)) {
+    const scoped = withPassedTo(resourcesFor(need.action, need.scope, opts.namePrefix), need.passedTo);
     const service = need.action.slice(0, need.action.indexOf(':'));
     const key = `${service} ${scoped.how} ${scoped.resources.join(' ')} ${JSON.stringify(scoped.condition ?? {})}`;
     let group = groups.get(key);
@@ -232,7 +322,10 @@ export function policyFor(subject: PolicySubject, opts: { namePrefix: string }):
   const sids = new Map<string, number>();
   const ordered = [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const [, g] of ordered) {
-    const base = `${serviceLabel(g.service)}${HOW_LABEL[g.scoped.how]}`;
+    const base =
+      g.scoped.how === 'passed'
+        ? `${serviceLabel(g.service)}PassRolesNamedWithThePrefixTo${passedToLabel(g.scoped.passedTo!)}`
+        : `${serviceLabel(g.service)}${HOW_LABEL[g.scoped.how]}`;
     const n = (sids.get(base) ?? 0) + 1;
     sids.set(base, n);
     const actions = [...g.reasons.keys()].sort();

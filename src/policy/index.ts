@@ -7,10 +7,12 @@ import { resolve } from 'node:path';
 import { sirsVersion } from '../aws/target.js';
 import { SirsError, UsageError } from '../errors.js';
 import { loadConfig } from '../exercise/config.js';
+import { loadDefenses } from '../exercise/defenses.js';
 import { packageRoot } from '../paths.js';
 import { catalogEntries } from '../scenario/catalog.js';
 import { loadExercise } from '../scenario/load.js';
 import { policyTemplate, splitStatements } from './cfn.js';
+import { policyDefenses } from './defenses.js';
 import { PolicyGapError, policyFor, type ExplainedStatement, type PolicyDocument } from './generate.js';
 
 export type PolicyFormat = 'json' | 'cfn';
@@ -18,6 +20,8 @@ export type PolicyFormat = 'json' | 'cfn';
 export interface PolicyRequest {
   scenarios: readonly string[];
   all?: boolean;
+  /** `--defenses`: templates or folders (as `sirs start/drill --defenses` takes them), or stack names. */
+  defenses?: readonly string[];
   format?: PolicyFormat;
   out?: string;
   config?: string;
@@ -26,6 +30,8 @@ export interface PolicyRequest {
 
 export interface PolicyResult {
   scenarios: string[];
+  /** The defences the policy covers, by id (`defense-ssh-revert`). */
+  defenses: string[];
   namePrefix: string;
   format: PolicyFormat;
   /** The policy document (or the template) as printed or written. */
@@ -59,9 +65,11 @@ export function sirsPolicy(req: PolicyRequest): PolicyResult {
   // A campaign repeats its stages' scenarios; each counts once.
   const seen = new Set<string>();
   const scenarios = loaded.scenarios.filter((s) => !seen.has(s.scenario.id) && seen.add(s.scenario.id));
+  // The policy is for AWS: a name that is no file names a stack of defences deployed there already.
+  const defenses = policyDefenses(loadDefenses(req.defenses ?? [], { cwd, target: 'aws' }), cwd);
   let policy;
   try {
-    policy = policyFor({ scenarios, decoys: loaded.decoys }, { namePrefix: config.namePrefix });
+    policy = policyFor({ scenarios, decoys: loaded.decoys, defenses }, { namePrefix: config.namePrefix });
   } catch (err) {
     if (!(err instanceof PolicyGapError)) throw err;
     throw new SirsError('policy-gap', err.message, {
@@ -80,6 +88,7 @@ export function sirsPolicy(req: PolicyRequest): PolicyResult {
   }
   return {
     scenarios: policy.scenarios,
+    defenses: defenses.map((d) => d.id),
     namePrefix: policy.namePrefix,
     format,
     text,

@@ -71,5 +71,8 @@ export function actionReference(action: string): ActionReference | undefined {
 /** The ARN format of a service's resource type (`arn:${Partition}:ec2:${Region}:${Account}:vpc/${VpcId}`). */
 export function resourceArnFormat(service: string, resourceType: string): string | undefined {
   if (!typesByService.has(service)) typesByService.set(service, readData('resourceTypes', service));
-  return typesByService.get(service)?.[resourceType]?.arn;
+  // The package keys resource types in lower case (`configrule`); actions name them as the reference
+  // spells them (`ConfigRule`).
+  const types = typesByService.get(service);
+  return (types?.[resourceType] ?? types?.[resourceType.toLowerCase()])?.arn;
 }

@@ -5,6 +5,12 @@
  * --type-name AWS::EC2::VPC` prints them). A type missing here makes `sirs policy` fail naming it: a
  * policy with a silent gap would fail half-way through an exercise instead.
  *
+ * AWS::Config::ConfigurationRecorder and AWS::Config::DeliveryChannel are legacy types whose schemas list
+ * no handler permissions: their rows are the Config calls that create, start, stop and delete them.
+ * AWS::Lambda::Function leaves out the KMS permissions its schema lists for `KmsKeyArn` (encrypting the
+ * environment with a customer key): sirs deploys defences only on the range, which does not take
+ * `KmsKeyArn`, and granting them would mean `kms:Decrypt` on every key.
+ *
  * `list` handlers are left out: CloudFormation never lists while it deploys or deletes a stack.
  * Names the schemas list that are API operations rather than IAM actions (`s3:DeleteBucketCors`) are
  * left out: IAM would ignore them. AWS::IAM::AccessKey has no registry schema (it is a legacy type); its row is the IAM calls that
@@ -61,6 +67,57 @@ export const RESOURCE_TYPE_PERMISSIONS: Readonly<Record<string, HandlerPermissio
       'cloudwatch:UntagResource',
     ],
     delete: ['cloudwatch:DeleteAlarms', 'cloudwatch:DescribeAlarms'],
+  },
+  'AWS::Config::ConfigRule': {
+    create: ['config:PutConfigRule', 'config:DescribeConfigRules', 'config:TagResource'],
+    read: ['config:DescribeConfigRules', 'config:ListTagsForResource'],
+    update: [
+      'config:PutConfigRule',
+      'config:DescribeConfigRules',
+      'config:TagResource',
+      'config:UntagResource',
+    ],
+    delete: ['config:DeleteConfigRule', 'config:DescribeConfigRules'],
+  },
+  'AWS::Config::ConfigurationRecorder': {
+    create: [
+      'config:PutConfigurationRecorder',
+      'config:StartConfigurationRecorder',
+      'config:DescribeConfigurationRecorders',
+      'config:DescribeConfigurationRecorderStatus',
+      'iam:PassRole',
+    ],
+    read: ['config:DescribeConfigurationRecorders', 'config:DescribeConfigurationRecorderStatus'],
+    update: [
+      'config:PutConfigurationRecorder',
+      'config:StartConfigurationRecorder',
+      'config:StopConfigurationRecorder',
+      'config:DescribeConfigurationRecorders',
+      'config:DescribeConfigurationRecorderStatus',
+      'iam:PassRole',
+    ],
+    delete: [
+      'config:StopConfigurationRecorder',
+      'config:DeleteConfigurationRecorder',
+      'config:DescribeConfigurationRecorders',
+    ],
+  },
+  'AWS::Config::DeliveryChannel': {
+    create: ['config:PutDeliveryChannel', 'config:DescribeDeliveryChannels'],
+    read: ['config:DescribeDeliveryChannels'],
+    update: ['config:PutDeliveryChannel', 'config:DescribeDeliveryChannels'],
+    // A channel is deleted once the recorder is stopped (DeleteDeliveryChannel refuses otherwise).
+    delete: [
+      'config:DeleteDeliveryChannel',
+      'config:DescribeDeliveryChannels',
+      'config:StopConfigurationRecorder',
+    ],
+  },
+  'AWS::Config::RemediationConfiguration': {
+    create: ['config:PutRemediationConfigurations', 'config:DescribeRemediationConfigurations'],
+    read: ['config:DescribeRemediationConfigurations'],
+    update: ['config:PutRemediationConfigurations', 'config:DescribeRemediationConfigurations'],
+    delete: ['config:DeleteRemediationConfiguration', 'config:DescribeRemediationConfigurations'],
   },
   'AWS::EC2::FlowLog': {
     create: [
@@ -260,6 +317,27 @@ export const RESOURCE_TYPE_PERMISSIONS: Readonly<Record<string, HandlerPermissio
       'ec2:DescribeVpnGateways',
     ],
   },
+  'AWS::Events::Rule': {
+    create: [
+      'events:PutRule',
+      'events:PutTargets',
+      'events:DescribeRule',
+      'events:TagResource',
+      'iam:PassRole',
+    ],
+    read: ['events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource'],
+    update: [
+      'events:PutRule',
+      'events:PutTargets',
+      'events:RemoveTargets',
+      'events:DescribeRule',
+      'events:ListTargetsByRule',
+      'events:TagResource',
+      'events:UntagResource',
+      'iam:PassRole',
+    ],
+    delete: ['events:DeleteRule', 'events:RemoveTargets', 'events:ListTargetsByRule', 'events:DescribeRule'],
+  },
   'AWS::IAM::AccessKey': {
     create: ['iam:CreateAccessKey'],
     read: ['iam:ListAccessKeys'],
@@ -398,6 +476,44 @@ export const RESOURCE_TYPE_PERMISSIONS: Readonly<Record<string, HandlerPermissio
     ],
     delete: ['kms:DescribeKey', 'kms:ScheduleKeyDeletion'],
   },
+  'AWS::Lambda::Function': {
+    create: [
+      'lambda:CreateFunction',
+      'lambda:GetFunction',
+      'lambda:PutFunctionConcurrency',
+      'lambda:TagResource',
+      'iam:PassRole',
+      's3:GetObject',
+      's3:GetObjectVersion',
+      'ec2:DescribeSecurityGroups',
+      'ec2:DescribeSubnets',
+      'ec2:DescribeVpcs',
+    ],
+    read: ['lambda:GetFunction', 'lambda:GetFunctionCodeSigningConfig', 'lambda:ListTags'],
+    update: [
+      'lambda:UpdateFunctionConfiguration',
+      'lambda:UpdateFunctionCode',
+      'lambda:GetFunction',
+      'lambda:PutFunctionConcurrency',
+      'lambda:DeleteFunctionConcurrency',
+      'lambda:ListTags',
+      'lambda:TagResource',
+      'lambda:UntagResource',
+      'iam:PassRole',
+      's3:GetObject',
+      's3:GetObjectVersion',
+      'ec2:DescribeSecurityGroups',
+      'ec2:DescribeSubnets',
+      'ec2:DescribeVpcs',
+    ],
+    delete: ['lambda:DeleteFunction', 'lambda:GetFunction', 'ec2:DescribeNetworkInterfaces'],
+  },
+  'AWS::Lambda::Permission': {
+    create: ['lambda:AddPermission'],
+    read: ['lambda:GetPolicy'],
+    update: [],
+    delete: ['lambda:RemovePermission'],
+  },
   'AWS::Logs::LogGroup': {
     create: [
       'logs:DescribeLogGroups',
@@ -531,6 +647,46 @@ export const RESOURCE_TYPE_PERMISSIONS: Readonly<Record<string, HandlerPermissio
     update: ['ssm:UpdateAssociation'],
     delete: ['ssm:DeleteAssociation'],
   },
+  'AWS::SSM::Document': {
+    create: [
+      'ssm:CreateDocument',
+      'ssm:GetDocument',
+      'ssm:AddTagsToResource',
+      's3:GetObject',
+      'iam:PassRole',
+    ],
+    read: ['ssm:GetDocument', 'ssm:DescribeDocument', 'ssm:ListTagsForResource'],
+    update: [
+      'ssm:UpdateDocument',
+      'ssm:UpdateDocumentDefaultVersion',
+      'ssm:GetDocument',
+      'ssm:AddTagsToResource',
+      'ssm:RemoveTagsFromResource',
+      'ssm:ListTagsForResource',
+      's3:GetObject',
+      'iam:PassRole',
+    ],
+    delete: ['ssm:DeleteDocument', 'ssm:GetDocument'],
+  },
 };
 
 export const HANDLER_OPERATIONS = ['create', 'read', 'update', 'delete'] as const;
+
+/**
+ * The service CloudFormation passes a role to for a resource type (`iam:PassRole` is granted only with
+ * `iam:PassedToService` naming it): a function's execution role to Lambda, the recorder's role to Config,
+ * a rule target's role to EventBridge, a runbook's assumed role to Systems Manager, a trail's log delivery
+ * role to CloudTrail, a bucket's replication role to S3, an instance's role to EC2. (An instance profile's
+ * role is added by IAM itself, not passed to a service: no condition there.)
+ */
+export const PASSED_TO_SERVICE: Readonly<Record<string, string>> = {
+  'AWS::CloudTrail::Trail': 'cloudtrail.amazonaws.com',
+  'AWS::Config::ConfigurationRecorder': 'config.amazonaws.com',
+  'AWS::EC2::FlowLog': 'vpc-flow-logs.amazonaws.com',
+  'AWS::EC2::Instance': 'ec2.amazonaws.com',
+  'AWS::Events::Rule': 'events.amazonaws.com',
+  'AWS::Lambda::Function': 'lambda.amazonaws.com',
+  'AWS::S3::Bucket': 's3.amazonaws.com',
+  'AWS::SNS::Topic': 'sns.amazonaws.com',
+  'AWS::SSM::Document': 'ssm.amazonaws.com',
+};

@@ -23,7 +23,9 @@ export type Scope =
 export interface ScopedResources {
   resources: string[];
   /** How the resources were chosen, for the statement's Sid and reason. */
-  how: 'prefix' | 'named' | 'type' | 'channel' | 'no-resource-type' | 'unnamed' | 'tagged';
+  how: 'prefix' | 'named' | 'type' | 'channel' | 'no-resource-type' | 'unnamed' | 'tagged' | 'passed';
+  /** For `passed`: the only service the role may be passed to (`iam:PassedToService`). */
+  passedTo?: string;
   /** For `tagged`: only resources that carry the `sirs:exercise` tag. */
   condition?: Record<string, Record<string, string>>;
 }
@@ -98,6 +100,18 @@ function prefixed(service: string, type: string, prefix: string): string[] | und
       return [`arn:aws:kms:*:*:alias/${p}-*`];
     case 'ssm:parameter':
       return [`arn:aws:ssm:*:*:parameter/${p}-*`];
+    // What defence stacks create: functions, rules and runbooks CloudFormation names after the stack.
+    case 'ssm:document':
+      return [`arn:aws:ssm:*:*:document/${p}-*`];
+    case 'lambda:function':
+      return [`arn:aws:lambda:*:*:function:${p}-*`];
+    case 'lambda:function alias':
+    case 'lambda:function version':
+      return [`arn:aws:lambda:*:*:function:${p}-*:*`];
+    case 'events:rule-on-default-event-bus':
+      return [`arn:aws:events:*:*:rule/${p}-*`];
+    case 'events:rule-on-custom-event-bus':
+      return [`arn:aws:events:*:*:rule/*/${p}-*`];
     default:
       return undefined;
   }
@@ -119,7 +133,13 @@ const INPUT_MEMBERS: Readonly<Record<string, readonly string[]>> = {
   AlarmName: ['AlarmName'],
   TopicName: ['TopicName'],
   ParameterNameWithoutLeadingSlash: ['Name'],
+  StackName: ['StackName'],
+  FunctionName: ['FunctionName'],
+  RuleName: ['Name', 'Rule'],
 };
+
+/** ARN variables that are ids no call's input gives (a stack's UUID): any value. */
+const ANY_ID = new Set(['Id']);
 
 /** `svc-backup-{{exercise.id}}` → `svc-backup-*`; a value that is only a placeholder says nothing. */
 function namePattern(value: unknown): string | undefined {
@@ -143,7 +163,7 @@ function fromInput(format: string, input: Readonly<Record<string, unknown>>): st
   let missing = false;
   const arn = format.replace(/\$\{([^}]+)\}/g, (_m, v: string) => {
     if (v === 'Partition') return 'aws';
-    if (v === 'Region' || v === 'Account') return '*';
+    if (v === 'Region' || v === 'Account' || ANY_ID.has(v)) return '*';
     const member = INPUT_MEMBERS[v]?.find((m) => namePattern(input[m]) !== undefined);
     if (!member) {
       missing = true;

@@ -114,3 +114,48 @@ export const SIRS_CALLS: readonly SirsCall[] = [
 
 /** For `as: <user>` calls: a key sirs creates for one call and deletes right after (src/exercise/apply.ts). */
 export const TEMPORARY_KEY_CALLS = ['iam:CreateAccessKey', 'iam:DeleteAccessKey'] as const;
+
+export interface DefenseCall extends SirsCall {
+  /** Only for a defence holding this resource type (a template's; every kind for a named stack). */
+  when?: string;
+}
+
+/**
+ * What sirs reads about `--defenses` besides deploying them: the deployed stack's resources (their
+ * physical names, for evidence) and, when a drill of automation misses a target, what explains the loop
+ * that failed. `DescribeStackResources` is scoped to the defence's stack and `FilterLogEvents` to its
+ * functions' log groups by the caller of this list (src/policy/generate.ts).
+ */
+export const DEFENSE_CALLS: readonly DefenseCall[] = [
+  // src/exercise/defenses.ts
+  {
+    call: 'cloudformation:DescribeStackResources',
+    scope: prefix,
+    reason: "the physical names of the defence's functions, rules and Config rules",
+  },
+  // src/controller/explain.ts
+  {
+    call: 'cloudwatch:GetMetricStatistics',
+    scope: any,
+    when: 'AWS::Events::Rule',
+    reason: "why a loop failed: the rule's AWS/Events MatchedEvents and FailedInvocations",
+  },
+  {
+    call: 'logs:FilterLogEvents',
+    scope: any,
+    when: 'AWS::Lambda::Function',
+    reason: "why a loop failed: the function's log lines in /aws/lambda/<name>",
+  },
+  {
+    call: 'config:GetComplianceDetailsByConfigRule',
+    scope: any,
+    when: 'AWS::Config::ConfigRule',
+    reason: 'why a loop failed: what the Config rule found noncompliant',
+  },
+  {
+    call: 'config:DescribeRemediationExecutionStatus',
+    scope: any,
+    when: 'AWS::Config::ConfigRule',
+    reason: "why a loop failed: the Config rule's remediation executions",
+  },
+];
