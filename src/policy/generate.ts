@@ -170,7 +170,8 @@ function stepNeeds(step: Action | AutopilotStep, what: string): Need[] {
 /** Where templates' SSM parameter types read their values: AWS's public parameters (the latest AMI). */
 const PUBLIC_PARAMETERS = { Name: '/aws/service/{{parameter}}' };
 
-function templateNeeds(template: CfnTemplate, owner: string): Need[] {
+/** `whose`: who the stack is for in each reason (a defence's); scenario stacks' reasons say nothing. */
+function templateNeeds(template: CfnTemplate, owner: string, whose = ''): Need[] {
   const needs: Need[] = [];
   for (const p of template.parameters.values()) {
     // CloudFormation resolves an SSM parameter type with the caller's credentials when it creates the stack.
@@ -200,7 +201,7 @@ function templateNeeds(template: CfnTemplate, owner: string): Need[] {
         needs.push({
           action,
           scope: { kind: 'prefix' },
-          reason: `CloudFormation: ${op} ${type}`,
+          reason: `${whose}CloudFormation: ${op} ${type}`,
           ...(passedTo && action === 'iam:PassRole' ? { passedTo } : {}),
         });
       }
@@ -236,7 +237,7 @@ function defenseNeeds(defense: PolicyDefense, prefix: string): Need[] {
   let functions: string[];
   let stack: Scope;
   if (defense.kind === 'template') {
-    if (defense.deployed !== false) needs.push(...templateNeeds(defense.template, what));
+    if (defense.deployed !== false) needs.push(...templateNeeds(defense.template, what, `${what}: `));
     const resources = [...defense.template.resources.values()];
     types = new Set(resources.map((r) => r.type));
     // A function the template names keeps its name; CloudFormation names the others after the stack.

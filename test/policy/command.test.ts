@@ -44,6 +44,44 @@ describe('sirs policy (command)', function () {
     }
   });
 
+  it("--defenses adds what deploying the team's defences needs, says why, and --help says what it does", async () => {
+    const defense = 'templates/defenses/ssh-revert.cfn.yaml';
+    const run = await sirs(['policy', 'ssh-open-to-world', '--defenses', defense, '--json']);
+    expect(run.exitCode, run.stderr).to.equal(0);
+    const result = run.json as {
+      scenarios: string[];
+      defenses: string[];
+      policy: { Statement: Array<{ Action: string[]; Condition?: unknown }> };
+      statements: Array<{ sid: string; actions: Record<string, string[]> }>;
+    };
+    expect(result.scenarios).to.deep.equal(['ssh-open-to-world']);
+    expect(result.defenses).to.deep.equal(['defense-ssh-revert']);
+    const why = Object.assign({}, ...result.statements.map((s) => s.actions)) as Record<string, string[]>;
+    expect(why['lambda:CreateFunction']!.join(' ')).to.contain(
+      'defence ssh-revert: CloudFormation: create AWS::Lambda::Function',
+    );
+    expect(why['events:PutRule']!.join(' ')).to.contain('AWS::Events::Rule');
+    // The function's execution role is passed to Lambda only; no statement passes a role unconditioned.
+    const passRole = result.policy.Statement.filter((s) => s.Action.includes('iam:PassRole'));
+    expect(passRole.map((s) => s.Condition)).to.deep.include({
+      StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+    });
+    for (const s of passRole) expect(s.Condition).to.not.equal(undefined);
+    // Without --defenses the scenario's policy deploys no function.
+    const plain = await sirs(['policy', 'ssh-open-to-world', '--json']);
+    const actions = (plain.json as typeof result).policy.Statement.flatMap((s) => s.Action);
+    expect(actions).to.not.include('lambda:CreateFunction');
+    const help = await sirs(['policy', '--help']);
+    expect(help.stdout).to.match(/--defenses=<value>/);
+    expect(help.stdout).to.contain('Also cover these defences');
+  });
+
+  it('--defenses naming nothing that exists is a usage error naming the path', async () => {
+    const run = await sirs(['policy', 'ssh-open-to-world', '--defenses', 'templates/defenses/nope.cfn.yaml']);
+    expect(run.exitCode).to.equal(2);
+    expect(run.stderr).to.contain('--defenses templates/defenses/nope.cfn.yaml: no such file or folder');
+  });
+
   it('asks for scenarios or --all, not both', async () => {
     const none = await sirs(['policy']);
     expect(none.exitCode).to.equal(2);
