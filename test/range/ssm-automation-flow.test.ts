@@ -206,6 +206,20 @@ describe('range: the flow of a customer Automation runbook (branch, sleep, onFai
     expect(loop.AutomationExecutionStatus).to.equal('Failed');
     expect(loop.FailureMessage).to.contain('without ending');
 
+    // What ran, as a responder lists it.
+    const listed = (await range.aws([
+      'ssm',
+      'describe-automation-executions',
+      '--filters',
+      'Key=DocumentNamePrefix,Values=Acme-Loop',
+      'Key=ExecutionStatus,Values=Failed',
+    ])) as {
+      AutomationExecutionMetadataList: Array<{ AutomationExecutionId: string; DocumentName: string }>;
+    };
+    expect(listed.AutomationExecutionMetadataList.map((e) => e.AutomationExecutionId)).to.deep.equal([
+      loop.AutomationExecutionId,
+    ]);
+
     const calls = range.events('DescribeVpcs').length;
     const refused = await run('Acme-BadInput', {});
     expect(refused.FailureMessage).to.contain('Parameter validation failed').and.contain('parameter VpcIds');

@@ -6,6 +6,7 @@ import {
   listAssociations,
 } from './associations.js';
 import { getAutomationExecution, startAutomationExecution } from './automation.js';
+import { describeAutomationExecutions } from './automation-list.js';
 import {
   cancelCommand,
   getCommandInvocation,
@@ -91,6 +92,7 @@ export const ssmService: ServiceDefinition = {
     ListAssociations: listAssociations,
     StartAutomationExecution: startAutomationExecution,
     GetAutomationExecution: getAutomationExecution,
+    DescribeAutomationExecutions: describeAutomationExecutions,
   },
   resources: ssmResources,
 };
