@@ -12,6 +12,7 @@ import { conditionParts, type Condition } from '../signals/registry.js';
 import { createdBy } from '../exercise/undo.js';
 import { actionsForCall, calledOnBehalf, PolicyGapError } from './calls.js';
 import { HANDLER_OPERATIONS, PASSED_TO_SERVICE, RESOURCE_TYPE_PERMISSIONS } from './resource-types.js';
+import { givenName, givenNames } from './names.js';
 import { resourcesFor, type Scope, type ScopedResources } from './scope.js';
 import { DEFENSE_CALLS, SIRS_CALLS, TEMPORARY_KEY_CALLS } from './sirs-calls.js';
 
@@ -195,16 +196,47 @@ function templateNeeds(template: CfnTemplate, owner: string, whose = ''): Need[]
         `add ${type} to src/policy/resource-types.ts from its resource schema's handlers.*.permissions (aws cloudformation describe-type --type RESOURCE --type-name ${type})`,
       );
     }
-    const passedTo = PASSED_TO_SERVICE[type];
-    for (const op of HANDLER_OPERATIONS) {
-      for (const action of handlers[op]) {
-        needs.push({
-          action,
-          scope: { kind: 'prefix' },
-          reason: `${whose}CloudFormation: ${op} ${type}`,
-          ...(passedTo && action === 'iam:PassRole' ? { passedTo } : {}),
-        });
-      }
+    needs.push(...handlerNeeds(type, { kind: 'prefix' }, `${whose}CloudFormation`));
+  }
+  return needs;
+}
+
+/** What CloudFormation's handlers need for one resource type, on the resources the scope names. */
+function handlerNeeds(type: string, scope: Scope, why: string): Need[] {
+  const handlers = RESOURCE_TYPE_PERMISSIONS[type]!;
+  const passedTo = PASSED_TO_SERVICE[type];
+  return HANDLER_OPERATIONS.flatMap((op) =>
+    handlers[op].map((action) => ({
+      action,
+      scope,
+      reason: `${why}: ${op} ${type}`,
+      ...(passedTo && action === 'iam:PassRole' ? { passedTo } : {}),
+    })),
+  );
+}
+
+/**
+ * A defence's resources that its template names itself: CloudFormation's permissions on those names, and
+ * its roles passed (by name) to the services its functions, rules and recorders hand them to.
+ */
+function givenNameNeeds(template: CfnTemplate, prefix: string, what: string): Need[] {
+  const needs: Need[] = [];
+  const given = givenNames(template, prefix);
+  const types = new Set([...template.resources.values()].map((r) => r.type));
+  for (const g of given) {
+    needs.push(
+      ...handlerNeeds(g.type, { kind: 'input', input: g.input }, `${what}: CloudFormation (${g.name})`),
+    );
+    if (g.type !== 'AWS::IAM::Role') continue;
+    for (const type of types) {
+      const passedTo = PASSED_TO_SERVICE[type];
+      if (!passedTo || !RESOURCE_TYPE_PERMISSIONS[type]) continue;
+      needs.push({
+        action: 'iam:PassRole',
+        scope: { kind: 'input', input: g.input },
+        reason: `${what}: CloudFormation passes the role ${g.name} for ${type}`,
+        passedTo,
+      });
     }
   }
   return needs;
@@ -237,15 +269,16 @@ function defenseNeeds(defense: PolicyDefense, prefix: string): Need[] {
   let functions: string[];
   let stack: Scope;
   if (defense.kind === 'template') {
-    if (defense.deployed !== false) needs.push(...templateNeeds(defense.template, what, `${what}: `));
+    if (defense.deployed !== false) {
+      needs.push(...templateNeeds(defense.template, what, `${what}: `));
+      needs.push(...givenNameNeeds(defense.template, prefix, what));
+    }
     const resources = [...defense.template.resources.values()];
     types = new Set(resources.map((r) => r.type));
     // A function the template names keeps its name; CloudFormation names the others after the stack.
     functions = resources
       .filter((r) => r.type === 'AWS::Lambda::Function')
-      .map((r) =>
-        typeof r.properties.FunctionName === 'string' ? r.properties.FunctionName : `${prefix}-{{stack}}`,
-      );
+      .map((r) => givenName(r.properties.FunctionName, prefix) ?? `${prefix}-{{stack}}`);
     stack = { kind: 'prefix' };
   } else {
     // A stack deployed before sirs runs: what it holds is known only once its resources are read.

@@ -100,9 +100,8 @@ function prefixed(service: string, type: string, prefix: string): string[] | und
       return [`arn:aws:kms:*:*:alias/${p}-*`];
     case 'ssm:parameter':
       return [`arn:aws:ssm:*:*:parameter/${p}-*`];
-    // What defence stacks create: functions, rules and runbooks CloudFormation names after the stack.
-    case 'ssm:document':
-      return [`arn:aws:ssm:*:*:document/${p}-*`];
+    // What defence stacks create: functions and rules CloudFormation names after the stack. (Not SSM
+    // documents: CloudFormation's ssm:CreateAssociation is authorized on the AWS-owned document it names.)
     case 'lambda:function':
       return [`arn:aws:lambda:*:*:function:${p}-*`];
     case 'lambda:function alias':

@@ -7,6 +7,7 @@ import { loadDefenses } from '../../src/exercise/defenses.js';
 import { lintPaths } from '../../src/lint/index.js';
 import { policyTemplate } from '../../src/policy/cfn.js';
 import { policyDefenses } from '../../src/policy/defenses.js';
+import { givenName } from '../../src/policy/names.js';
 import { policyFor, PolicyGapError, type PolicyDefense, type SirsPolicy } from '../../src/policy/generate.js';
 import { actionReference } from '../../src/policy/reference.js';
 import { RESOURCE_TYPE_PERMISSIONS } from '../../src/policy/resource-types.js';
@@ -78,7 +79,7 @@ describe('sirs policy --defenses: what deploying and reading the defences needs'
     ).to.deep.equal([]);
   });
 
-  it("scopes the defence's functions, rules, runbooks and roles to the name prefix", () => {
+  it("scopes the defence's functions, rules and their log groups to the name prefix", () => {
     const without = policyWith([]);
     const policy = policyWith([defense('ssh-revert'), defense('config-remediation')]);
     const fn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${named('RevertFunction')}`;
@@ -94,11 +95,6 @@ describe('sirs policy --defenses: what deploying and reading the defences needs'
     expect(allows(policy, 'events:PutTargets', rule)).to.equal(true);
     expect(
       allows(policy, 'events:DeleteRule', `arn:aws:events:${REGION}:${ACCOUNT}:rule/prod-alerts`),
-    ).to.equal(false);
-    const runbook = `arn:aws:ssm:${REGION}:${ACCOUNT}:document/sirs-gd-1-defense-config-remediation-RestrictSshRunbook-X`;
-    expect(allows(policy, 'ssm:CreateDocument', runbook)).to.equal(true);
-    expect(
-      allows(policy, 'ssm:DeleteDocument', `arn:aws:ssm:${REGION}:${ACCOUNT}:document/team-patching`),
     ).to.equal(false);
     // The function's log lines, read to explain a loop that failed: its own log group, no other.
     const logs = (name: string) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/${name}`;
@@ -127,6 +123,43 @@ describe('sirs policy --defenses: what deploying and reading the defences needs'
       expect(s.Resource, s.Sid).to.equal('arn:aws:iam::*:role/sirs-*');
       expect(s.Condition?.StringEquals?.['iam:PassedToService'], s.Sid).to.be.a('string');
     }
+  });
+
+  it('a name the template gives (a function, its role, a rule) is granted by that name, its role passed only to Lambda', () => {
+    const revert = defense('ssh-revert');
+    if (revert.kind !== 'template') throw new Error('ssh-revert is a template');
+    const resources = new Map(revert.template.resources);
+    const rename = (id: string, property: string, value: unknown) => {
+      const r = resources.get(id)!;
+      resources.set(id, { ...r, properties: { ...r.properties, [property]: value } });
+    };
+    rename('RevertFunction', 'FunctionName', 'team-ssh-revert');
+    rename('RevertRole', 'RoleName', 'team-revert-role');
+    rename('SshIngressRule', 'Name', 'team-ssh-ingress');
+    const policy = policyWith([{ ...revert, template: { ...revert.template, resources } }]);
+    const fn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+    expect(allows(policy, 'lambda:CreateFunction', fn('team-ssh-revert'))).to.equal(true);
+    expect(allows(policy, 'lambda:DeleteFunction', fn('team-ssh-revert'))).to.equal(true);
+    expect(allows(policy, 'lambda:DeleteFunction', fn('team-billing'))).to.equal(false);
+    const rule = (name: string) => `arn:aws:events:${REGION}:${ACCOUNT}:rule/${name}`;
+    expect(allows(policy, 'events:PutRule', rule('team-ssh-ingress'))).to.equal(true);
+    expect(allows(policy, 'events:DeleteRule', rule('team-deploys'))).to.equal(false);
+    const role = `arn:aws:iam::${ACCOUNT}:role/team-revert-role`;
+    expect(allows(policy, 'iam:CreateRole', role)).to.equal(true);
+    expect(allows(policy, 'iam:PassRole', role, { 'iam:PassedToService': 'lambda.amazonaws.com' })).to.equal(
+      true,
+    );
+    expect(allows(policy, 'iam:PassRole', role, { 'iam:PassedToService': 'ec2.amazonaws.com' })).to.equal(
+      false,
+    );
+    expect(allows(policy, 'iam:DeleteRole', `arn:aws:iam::${ACCOUNT}:role/team-admin`)).to.equal(false);
+    const logs = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/team-ssh-revert`;
+    expect(allows(policy, 'logs:FilterLogEvents', logs)).to.equal(true);
+    // A !Sub name: the stack's name is the prefix's pattern, any other value a wildcard.
+    expect(givenName({ 'Fn::Sub': '${AWS::StackName}-revert-${AWS::Region}' }, 'sirs')).to.equal(
+      'sirs-{{stack}}-revert-{{value}}',
+    );
+    expect(givenName({ Ref: 'Name' }, 'sirs')).to.equal(undefined);
   });
 
   it("a stack of defences already on AWS is only read: its resources by the stack's name, nothing deployed", () => {
