@@ -54,6 +54,8 @@ export interface ExplainedStatement extends PolicyStatement {
 
 export interface SirsPolicy {
   scenarios: string[];
+  /** The defences it covers, by name (`ssh-revert`). */
+  defenses: string[];
   namePrefix: string;
   document: PolicyDocument;
   statements: ExplainedStatement[];
@@ -377,6 +379,7 @@ export function policyFor(subject: PolicySubject, opts: { namePrefix: string }):
   }
   return {
     scenarios: subject.scenarios.map((s) => s.scenario.id),
+    defenses: (subject.defenses ?? []).map((d) => d.id.slice('defense-'.length)),
     namePrefix: opts.namePrefix,
     document: {
       Version: '2012-10-17',

@@ -192,7 +192,10 @@ describe('sirs policy --defenses: what deploying and reading the defences needs'
     const dir = mkdtempSync(join(tmpdir(), 'sirs-policy-defenses-'));
     try {
       const file = join(dir, 'sirs-role.cfn.yaml');
-      writeFileSync(file, policyTemplate(policyWith(shipped), { generatedBy: 'sirs test' }));
+      const text = policyTemplate(policyWith(shipped), { generatedBy: 'sirs test' });
+      expect(text.split('\n')[0]).to.match(/\(defences: .*ssh-revert.*\)$/);
+      expect(text).to.contain('lambda:CreateFunction');
+      writeFileSync(file, text);
       const report = lintPaths({ paths: [file], cwd: dir });
       expect(report.summary.findings, JSON.stringify(report.files[0])).to.equal(0);
       expect(report.summary.problems).to.equal(0);
