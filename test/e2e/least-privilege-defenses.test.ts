@@ -1,7 +1,9 @@
 /**
  * Least privilege covers the team's defences: a facilitator holding only what
  * `sirs policy ssh-open-to-world --defenses templates/defenses/ssh-revert.cfn.yaml` prints runs the drill
- * of that automation (the first case of automation.test.ts) with no AccessDenied; one holding only the
+ * of that automation (the first case of automation.test.ts) with no AccessDenied, and so do the shipped
+ * guards with their scenarios (config-remediation is left out: the range authorizes Config's recorder
+ * and rule actions on `*` instead of their ARNs, so no scoped policy allows them there); one holding only the
  * scenario's policy is refused before anything is created, told which action is missing and which
  * `sirs policy ... --defenses ...` grants it.
  */
@@ -11,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDrill, type DrillResult } from '../../src/controller/drill.js';
 import { SirsError } from '../../src/errors.js';
+import { readJournal } from '../../src/exercise/journal.js';
 import { sirsPolicy } from '../../src/policy/index.js';
 import { startTestRange, type TestRange } from '../range/harness.js';
 import { deniedEventsOf, facilitatorWith, type Facilitator } from '../policy/facilitator.js';
@@ -31,15 +34,20 @@ describe('e2e: least privilege covers --defenses (sirs policy --defenses, prefli
     rmSync(cwd, { recursive: true, force: true });
   });
 
-  function drillAs(facilitator: Facilitator, id: string): Promise<DrillResult> {
+  function drillAs(
+    facilitator: Facilitator,
+    id: string,
+    scenario = 'ssh-open-to-world',
+    defense = DEFENSE,
+  ): Promise<DrillResult> {
     return runDrill({
-      scenarios: ['ssh-open-to-world'],
+      scenarios: [scenario],
       target: {
         endpointUrl: range.endpoint,
         rangeKeys: { admin: facilitator.credentials, root: { ...range.sirsTarget().rangeKeys.root } },
       },
       autopilot: false,
-      defenses: [DEFENSE],
+      defenses: [defense],
       exerciseId: id,
       timeScale: 20,
       junitPath: join(cwd, `${id}.xml`),
@@ -70,6 +78,26 @@ describe('e2e: least privilege covers --defenses (sirs policy --defenses, prefli
     // CloudFormation created the function with the facilitator's credentials (and its permissions).
     expect(created.length).to.be.greaterThan(0);
     expect(deniedEventsOf(range, facilitator.userName)).to.deep.equal([]);
+    expect(await leftoversOn(range)).to.deep.equal([]);
+  });
+
+  it('the guards deploy and run with only their policy too: no AccessDenied for the facilitator', async () => {
+    const guards = [
+      { scenario: 'cloudtrail-stopped', defense: 'trail-guard' },
+      { scenario: 's3-public-object', defense: 'public-object-guard' },
+    ];
+    for (const { scenario, defense } of guards) {
+      const file = join(repoRoot, 'templates', 'defenses', `${defense}.cfn.yaml`);
+      const policy = sirsPolicy({ scenarios: [scenario], defenses: [file], cwd });
+      const facilitator = await facilitatorWith(range, policy.policy, `lp-${defense}`);
+      const result = await drillAs(facilitator, `lp-${defense}`, scenario, file);
+      const journal = readJournal(result.exercise.journal);
+      expect(
+        journal.some((e) => e.type === 'defenses.ready'),
+        defense,
+      ).to.equal(true);
+      expect(deniedEventsOf(range, facilitator.userName), defense).to.deep.equal([]);
+    }
     expect(await leftoversOn(range)).to.deep.equal([]);
   });
 
