@@ -3,16 +3,36 @@
  * (StopLogging/DeleteTrail → Lambda → UpdateAccessKey + StartLogging) closes cloudtrail-stopped, and
  * public-object-guard (its own data-event trail → PutObject/PutObjectAcl with a public ACL → Lambda →
  * PutObjectAcl private) closes s3-public-object; each phase is met by the automation and the report
- * credits the function's role.
+ * credits the function's role. A DeleteTrail call (no drill: no scenario deletes a trail) shows the
+ * other branch of trail-guard: the key is contained, and the function says the trail must be recreated.
  */
 import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  CloudFormationClient,
+  CreateStackCommand,
+  DeleteStackCommand,
+  DescribeStacksCommand,
+} from '@aws-sdk/client-cloudformation';
+import { CloudTrailClient, CreateTrailCommand, DeleteTrailCommand } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  DeleteAccessKeyCommand,
+  DeleteUserCommand,
+  DeleteUserPolicyCommand,
+  IAMClient,
+  ListAccessKeysCommand,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
 import { runDrill, type DrillResult } from '../../src/controller/drill.js';
 import type { Responder } from '../../src/controller/model.js';
 import { readJournal } from '../../src/exercise/journal.js';
+import { lambdaRunsSettled } from '../../src/range/services/lambda/index.js';
+import { trailBucket } from '../range/config-fixtures.js';
 import { startTestRange, type TestRange } from '../range/harness.js';
 import { leftoversOn, repoRoot } from './helpers.js';
 
@@ -62,9 +82,17 @@ describe('e2e: drills of the guard defences (--defenses, --no-autopilot)', funct
   }
 
   /** What the defence's function logged of its own (its JSON lines), read after the drill. */
-  async function functionLog(result: DrillResult): Promise<Array<Record<string, unknown>>> {
-    const ready = readJournal(result.exercise.journal).find((e) => e.type === 'defenses.ready');
-    const name = ready?.type === 'defenses.ready' ? ready.inventory.functions[0]?.name : undefined;
+  async function functionLog(of: DrillResult | string): Promise<Array<Record<string, unknown>>> {
+    const ready =
+      typeof of === 'string'
+        ? undefined
+        : readJournal(of.exercise.journal).find((e) => e.type === 'defenses.ready');
+    const name =
+      typeof of === 'string'
+        ? of
+        : ready?.type === 'defenses.ready'
+          ? ready.inventory.functions[0]?.name
+          : '';
     const logs = new CloudWatchLogsClient(range.clientConfig());
     const found = await logs.send(
       new FilterLogEventsCommand({ logGroupName: `/aws/lambda/${name}`, filterPattern: '"event"' }),
@@ -134,5 +162,69 @@ describe('e2e: drills of the guard defences (--defenses, --no-autopilot)', funct
     });
     expect(String(fixed[0]?.bucket)).to.match(/-databucket-/);
     expect(await leftoversOn(range)).to.deep.equal([]);
+  });
+
+  it('trail-guard on DeleteTrail: the key that deleted the trail is deactivated, and the log says the trail must be recreated', async () => {
+    const cfn = new CloudFormationClient(range.clientConfig());
+    const iam = new IAMClient(range.clientConfig());
+    await cfn.send(
+      new CreateStackCommand({
+        StackName: 'trail-guard',
+        TemplateBody: readFileSync(defense('trail-guard'), 'utf8'),
+        Capabilities: ['CAPABILITY_IAM'],
+      }),
+    );
+    let stack = (await cfn.send(new DescribeStacksCommand({ StackName: 'trail-guard' }))).Stacks?.[0];
+    for (let i = 0; i < 400 && stack?.StackStatus?.endsWith('_IN_PROGRESS'); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      stack = (await cfn.send(new DescribeStacksCommand({ StackName: 'trail-guard' }))).Stacks?.[0];
+    }
+    expect(stack?.StackStatus, stack?.StackStatusReason).to.equal('CREATE_COMPLETE');
+    const fn = stack?.Outputs?.find((o) => o.OutputKey === 'FunctionName')?.OutputValue ?? '';
+
+    await trailBucket(range, 'guard-trail-logs');
+    await new CloudTrailClient(range.clientConfig()).send(
+      new CreateTrailCommand({ Name: 'audit', S3BucketName: 'guard-trail-logs' }),
+    );
+    await iam.send(new CreateUserCommand({ UserName: 'deployer' }));
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'deployer',
+        PolicyName: 'trails',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'cloudtrail:DeleteTrail', Resource: '*' }],
+        }),
+      }),
+    );
+    const { AccessKey: key } = await iam.send(new CreateAccessKeyCommand({ UserName: 'deployer' }));
+    const asDeployer = new CloudTrailClient(
+      range.clientConfig({
+        credentials: { accessKeyId: key?.AccessKeyId, secretAccessKey: key?.SecretAccessKey },
+      }),
+    );
+    await asDeployer.send(new DeleteTrailCommand({ Name: 'audit' }));
+    await lambdaRunsSettled(range.engine.info);
+
+    const keys = await iam.send(new ListAccessKeysCommand({ UserName: 'deployer' }));
+    expect(keys.AccessKeyMetadata?.map((k) => [k.AccessKeyId, k.Status])).to.deep.equal([
+      [key?.AccessKeyId, 'Inactive'],
+    ]);
+    const [logged] = await functionLog(fn);
+    expect(logged).to.deep.include({
+      event: 'DeleteTrail',
+      contained: { key: key?.AccessKeyId, user: 'deployer', status: 'Inactive' },
+      recovered: {
+        trail: 'audit',
+        restarted: false,
+        reason: 'the trail was deleted: recreate it from its stack',
+      },
+    });
+
+    await iam.send(new DeleteAccessKeyCommand({ UserName: 'deployer', AccessKeyId: key?.AccessKeyId }));
+    await iam.send(new DeleteUserPolicyCommand({ UserName: 'deployer', PolicyName: 'trails' }));
+    await iam.send(new DeleteUserCommand({ UserName: 'deployer' }));
+    await cfn.send(new DeleteStackCommand({ StackName: 'trail-guard' }));
+    for (const c of [cfn, iam, asDeployer]) c.destroy();
   });
 });
