@@ -81,10 +81,11 @@ describe('e2e: least privilege covers --defenses (sirs policy --defenses, prefli
     expect(await leftoversOn(range)).to.deep.equal([]);
   });
 
-  it('the guards deploy and run with only their policy too: no AccessDenied for the facilitator', async () => {
+  it('the other shipped defences deploy and run with only their policy too: no AccessDenied for the facilitator', async () => {
     const guards = [
       { scenario: 'cloudtrail-stopped', defense: 'trail-guard' },
       { scenario: 's3-public-object', defense: 'public-object-guard' },
+      { scenario: 'ssh-open-to-world', defense: 'config-remediation' },
     ];
     for (const { scenario, defense } of guards) {
       const file = join(repoRoot, 'templates', 'defenses', `${defense}.cfn.yaml`);

@@ -85,9 +85,11 @@ export function referenceAction(prefix: string, action: string): ReferenceAction
   return Object.hasOwn(ref.actions, key) ? ref.actions[key] : undefined;
 }
 
-/** The ARN template of one of a service's resource types, or undefined. */
+/** The ARN template of one of a service's resource types (matched case-insensitively), or undefined. */
 export function arnTemplate(prefix: string, resourceType: string): string | undefined {
   const ref = serviceReference(prefix);
   if (!ref) return undefined;
-  return Object.hasOwn(ref.arns, resourceType) ? ref.arns[resourceType] : undefined;
+  // The package keys resource types in lower case (`configrule`); actions spell them `ConfigRule`.
+  const key = resourceType.toLowerCase();
+  return Object.hasOwn(ref.arns, key) ? ref.arns[key] : undefined;
 }
