@@ -164,8 +164,16 @@ export async function readLoopFacts(
   return facts;
 }
 
-/** Judge every loop from what was read: one explanation per rule, untargeted function and Config rule. */
-export function explainLoops(inventory: DefenseInventory, facts: LoopFacts): LoopExplanation[] {
+/**
+ * Judge every loop from what was read: one explanation per rule, untargeted function and Config rule.
+ * `resolved`: every phase was met, so a loop that ran without error needs no excuse.
+ */
+export function explainLoops(
+  inventory: DefenseInventory,
+  facts: LoopFacts,
+  opts: { resolved?: boolean } = {},
+): LoopExplanation[] {
+  const resolved = opts.resolved === true;
   const out: LoopExplanation[] = [];
   const targeted = new Set(inventory.rules.flatMap((r) => r.functions));
   for (const r of inventory.rules) {
@@ -189,7 +197,9 @@ export function explainLoops(inventory: DefenseInventory, facts: LoopFacts): Loo
       continue;
     }
     const matched = rf.matched === undefined ? '' : `rule ${r.name} matched ${rf.matched} event(s); `;
-    const fnExplanations = r.functions.map((f) => explainFunction(f, facts.functions[f], base, matched));
+    const fnExplanations = r.functions.map((f) =>
+      explainFunction(f, facts.functions[f], base, matched, resolved),
+    );
     if (fnExplanations.length) out.push(...fnExplanations);
     else
       out.push({
@@ -203,10 +213,17 @@ export function explainLoops(inventory: DefenseInventory, facts: LoopFacts): Loo
   for (const f of inventory.functions) {
     if (targeted.has(f.name)) continue;
     out.push(
-      explainFunction(f.name, facts.functions[f.name], { defense: f.defense, loop: `Lambda ${f.name}` }, ''),
+      explainFunction(
+        f.name,
+        facts.functions[f.name],
+        { defense: f.defense, loop: `Lambda ${f.name}` },
+        '',
+        resolved,
+      ),
     );
   }
-  for (const c of inventory.configRules) out.push(explainConfigRule(c, facts.configRules[c.name] ?? {}));
+  for (const c of inventory.configRules)
+    out.push(explainConfigRule(c, facts.configRules[c.name] ?? {}, resolved));
   return out;
 }
 
@@ -215,6 +232,7 @@ function explainFunction(
   facts: FunctionFacts | undefined,
   base: { defense: string; loop: string },
   prefix: string,
+  resolved: boolean,
 ): LoopExplanation {
   if (facts?.error)
     return {
@@ -248,11 +266,17 @@ function explainFunction(
   return {
     ...base,
     verdict: 'ran',
-    message: `${prefix}Lambda ${name} ran ${runs} time(s) without an error, but the state it should fix did not change: check which resource and rule its code changes`,
+    message: resolved
+      ? `${prefix}Lambda ${name} ran ${runs} time(s) without an error`
+      : `${prefix}Lambda ${name} ran ${runs} time(s) without an error, but the state it should fix did not change: check which resource and rule its code changes`,
   };
 }
 
-function explainConfigRule(c: DefenseInventory['configRules'][number], f: ConfigRuleFacts): LoopExplanation {
+function explainConfigRule(
+  c: DefenseInventory['configRules'][number],
+  f: ConfigRuleFacts,
+  resolved: boolean,
+): LoopExplanation {
   const loop = `Config rule ${c.name}${c.remediation ? ` → remediation ${c.remediation}` : ''}`;
   const base = { defense: c.defense, loop };
   if (f.error)
@@ -272,7 +296,9 @@ function explainConfigRule(c: DefenseInventory['configRules'][number], f: Config
     return {
       ...base,
       verdict: 'ran',
-      message: `the remediation of Config rule ${c.name} (${c.remediation}) ran${on ? ` on ${on}` : ''} and the rule finds nothing NON_COMPLIANT now, yet the state the phase checks did not change: the rule does not judge what the fault changed`,
+      message: resolved
+        ? `the remediation of Config rule ${c.name} (${c.remediation}) ran${on ? ` on ${on}` : ''} and the rule finds nothing NON_COMPLIANT now`
+        : `the remediation of Config rule ${c.name} (${c.remediation}) ran${on ? ` on ${on}` : ''} and the rule finds nothing NON_COMPLIANT now, yet the state the phase checks did not change: the rule does not judge what the fault changed`,
     };
   }
   if (!f.nonCompliant?.length) {
@@ -301,7 +327,7 @@ function explainConfigRule(c: DefenseInventory['configRules'][number], f: Config
   return {
     ...base,
     verdict: 'ran',
-    message: `the remediation of Config rule ${c.name} (${c.remediation}) ran ${f.executions.length} time(s) without a failure${on ? ` (on ${on})` : ''}, but the state the phase checks did not change in time`,
+    message: `the remediation of Config rule ${c.name} (${c.remediation}) ran ${f.executions.length} time(s) without a failure${on ? ` (on ${on})` : ''}${resolved ? '' : ', but the state the phase checks did not change in time'}`,
   };
 }
 

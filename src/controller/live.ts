@@ -161,7 +161,7 @@ export function controllerLivePhase(opts: LiveOptions): LivePhase {
     try {
       const reason = await controller.run();
       // Ended early too (the facilitator, Ctrl-C): how the loops ran so far is what the report needs.
-      if (ctx.defenses) await explainDefenses(ctx, probeSession, startedAt);
+      if (ctx.defenses) await explainDefenses(ctx, probeSession, startedAt, reason === 'resolved');
       return reason;
     } finally {
       probeSession.destroy();
@@ -174,12 +174,17 @@ export function controllerLivePhase(opts: LiveOptions): LivePhase {
  * What AWS says about each loop of the defences, before teardown removes them: journaled, so drills
  * (JUnit, terminal) and reports say which loop failed and why.
  */
-async function explainDefenses(ctx: LiveContext, session: FactsSession, since: Date): Promise<void> {
+async function explainDefenses(
+  ctx: LiveContext,
+  session: FactsSession,
+  since: Date,
+  resolved: boolean,
+): Promise<void> {
   const inventory = ctx.defenses!;
   if (!inventory.rules.length && !inventory.functions.length && !inventory.configRules.length) return;
   try {
     const facts = await readLoopFacts(session, inventory, { since, until: new Date() });
-    ctx.journal.append({ type: 'defenses.explained', loops: explainLoops(inventory, facts) });
+    ctx.journal.append({ type: 'defenses.explained', loops: explainLoops(inventory, facts, { resolved }) });
   } catch (err) {
     ctx.emit({ type: 'warning', message: `could not read how the defences ran: ${(err as Error).message}` });
   }

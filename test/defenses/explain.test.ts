@@ -73,6 +73,18 @@ describe('why the automation did not close the loop', () => {
     expect(never.message).to.contain(`/aws/lambda/${FN}`);
   });
 
+  it('a loop that ran without error is blamed only when the exercise did not resolve', () => {
+    const missed = explainLoops(inventory, facts({}));
+    expect(missed[0]!.message).to.contain('did not change');
+    expect(missed[1]!.message).to.contain('did not change in time');
+    const met = explainLoops(inventory, facts({}), { resolved: true });
+    expect(met[0]!.verdict).to.equal('ran');
+    expect(met[0]!.message).to.equal(
+      `rule ssh-rule matched 1 event(s); Lambda ${FN} ran 1 time(s) without an error`,
+    );
+    expect(met[1]!.message).not.to.contain('did not change');
+  });
+
   it('Config: a failed remediation step, a rule that flagged nothing, no execution', () => {
     const failed = loop(
       facts({
