@@ -205,6 +205,12 @@ describe('e2e: drills of the guard defences (--defenses, --no-autopilot)', funct
       }),
     );
     await asDeployer.send(new DeleteTrailCommand({ Name: 'audit' }));
+    // On the system clock the function starts once EventBridge has delivered the event (a timer after
+    // the DeleteTrail answer): wait for its log line, then for its run to end.
+    for (let i = 0; (await functionLog(fn).catch(() => [])).length === 0; i++) {
+      if (i > 600) throw new Error(`${fn} never logged a run`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
     await lambdaRunsSettled(range.engine.info);
 
     const keys = await iam.send(new ListAccessKeysCommand({ UserName: 'deployer' }));
