@@ -28,13 +28,13 @@ import {
   ListAccessKeysCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
-import { runDrill, type DrillResult } from '../../src/controller/drill.js';
+import type { DrillResult } from '../../src/controller/drill.js';
 import type { Responder } from '../../src/controller/model.js';
 import { readJournal } from '../../src/exercise/journal.js';
 import { lambdaRunsSettled } from '../../src/range/services/lambda/index.js';
 import { trailBucket } from '../range/config-fixtures.js';
 import { startTestRange, type TestRange } from '../range/harness.js';
-import { leftoversOn, repoRoot } from './helpers.js';
+import { drillOfAutomation, leftoversOn, repoRoot } from './helpers.js';
 
 const defense = (name: string): string => join(repoRoot, 'templates', 'defenses', `${name}.cfn.yaml`);
 
@@ -55,23 +55,8 @@ describe('e2e: drills of the guard defences (--defenses, --no-autopilot)', funct
     rmSync(cwd, { recursive: true, force: true });
   });
 
-  function drill(id: string, scenario: string, file: string): Promise<DrillResult> {
-    return runDrill({
-      scenarios: [scenario],
-      target: range.sirsTarget(),
-      autopilot: false,
-      defenses: [file],
-      exerciseId: id,
-      // 20× faster: contain's 20-minute target is a minute of clock time, far above the fix's seconds.
-      timeScale: 20,
-      junitPath: join(cwd, `${id}.xml`),
-      resultsPath: join(cwd, `${id}.json`),
-      cwd,
-      emit: () => {},
-      onControllerEvent: () => {},
-      signal: new AbortController().signal,
-    });
-  }
+  const drill = (id: string, scenario: string, defense: string): Promise<DrillResult> =>
+    drillOfAutomation({ target: range.sirsTarget(), scenario, defense, id, cwd });
 
   /** Who met each phase, from the journal. */
   function respondersOf(result: DrillResult): Record<string, Responder | undefined> {

@@ -19,11 +19,11 @@ import {
   DescribeLogGroupsCommand,
   FilterLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { runDrill, type DrillResult } from '../../src/controller/drill.js';
+import type { DrillResult } from '../../src/controller/drill.js';
 import type { ControllerEvent } from '../../src/controller/controller.js';
 import { readJournal } from '../../src/exercise/journal.js';
 import { startTestRange, type TestRange } from '../range/harness.js';
-import { leftoversOn, repoRoot } from './helpers.js';
+import { drillOfAutomation, leftoversOn, repoRoot } from './helpers.js';
 
 const SHIPPED = join(repoRoot, 'templates', 'defenses', 'ssh-revert.cfn.yaml');
 
@@ -45,20 +45,14 @@ describe('e2e: drills of automation (--defenses, --no-autopilot)', function () {
     defense: string,
     opts: { signal?: AbortSignal; onEvent?: (e: ControllerEvent) => void; scenario?: string } = {},
   ): Promise<DrillResult> {
-    return runDrill({
-      scenarios: [opts.scenario ?? 'ssh-open-to-world'],
+    return drillOfAutomation({
       target: range.sirsTarget(),
-      autopilot: false,
-      defenses: [defense],
-      exerciseId: id,
-      // 20× faster: contain's 20-minute target is a minute of clock time, far above the fix's seconds.
-      timeScale: 20,
-      junitPath: join(cwd, `${id}.xml`),
-      resultsPath: join(cwd, `${id}.json`),
+      scenario: opts.scenario ?? 'ssh-open-to-world',
+      defense,
+      id,
       cwd,
-      emit: () => {},
+      ...(opts.signal ? { signal: opts.signal } : {}),
       onControllerEvent: (e) => opts.onEvent?.(e),
-      signal: opts.signal ?? new AbortController().signal,
     });
   }
 

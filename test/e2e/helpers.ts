@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { EC2Client, DescribeVpcsCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import type { TestRange } from '../range/harness.js';
+import { runDrill, type DrillOptions, type DrillResult } from '../../src/controller/drill.js';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -55,4 +56,33 @@ export function mutatingSince(range: TestRange, mark: number): string[] {
     .slice(mark)
     .filter((e) => e.readOnly === false)
     .map((e) => e.eventName);
+}
+
+/**
+ * A drill of a team's automation on the range, nobody responding (`--defenses FILE --no-autopilot`), 20×
+ * faster than the clock: contain's 20-minute target is a minute, far above an automated fix's seconds.
+ */
+export function drillOfAutomation(o: {
+  target: DrillOptions['target'];
+  scenario: string;
+  defense: string;
+  id: string;
+  cwd: string;
+  signal?: AbortSignal;
+  onControllerEvent?: DrillOptions['onControllerEvent'];
+}): Promise<DrillResult> {
+  return runDrill({
+    scenarios: [o.scenario],
+    target: o.target,
+    autopilot: false,
+    defenses: [o.defense],
+    exerciseId: o.id,
+    timeScale: 20,
+    junitPath: join(o.cwd, `${o.id}.xml`),
+    resultsPath: join(o.cwd, `${o.id}.json`),
+    cwd: o.cwd,
+    emit: () => {},
+    onControllerEvent: o.onControllerEvent ?? (() => {}),
+    signal: o.signal ?? new AbortController().signal,
+  });
 }

@@ -11,13 +11,13 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runDrill, type DrillResult } from '../../src/controller/drill.js';
+import type { DrillResult } from '../../src/controller/drill.js';
 import { SirsError } from '../../src/errors.js';
 import { readJournal } from '../../src/exercise/journal.js';
 import { sirsPolicy } from '../../src/policy/index.js';
 import { startTestRange, type TestRange } from '../range/harness.js';
 import { deniedEventsOf, facilitatorWith, type Facilitator } from '../policy/facilitator.js';
-import { leftoversOn, repoRoot } from './helpers.js';
+import { drillOfAutomation, leftoversOn, repoRoot } from './helpers.js';
 
 const DEFENSE = join(repoRoot, 'templates', 'defenses', 'ssh-revert.cfn.yaml');
 
@@ -40,22 +40,15 @@ describe('e2e: least privilege covers --defenses (sirs policy --defenses, prefli
     scenario = 'ssh-open-to-world',
     defense = DEFENSE,
   ): Promise<DrillResult> {
-    return runDrill({
-      scenarios: [scenario],
+    return drillOfAutomation({
       target: {
         endpointUrl: range.endpoint,
         rangeKeys: { admin: facilitator.credentials, root: { ...range.sirsTarget().rangeKeys.root } },
       },
-      autopilot: false,
-      defenses: [defense],
-      exerciseId: id,
-      timeScale: 20,
-      junitPath: join(cwd, `${id}.xml`),
-      resultsPath: join(cwd, `${id}.json`),
+      scenario,
+      defense,
+      id,
       cwd,
-      emit: () => {},
-      onControllerEvent: () => {},
-      signal: new AbortController().signal,
     });
   }
 
