@@ -16,7 +16,7 @@ import { parse as parseYaml } from 'yaml';
 import { basename, isAbsolute, relative, resolve } from 'node:path';
 import type { ApiSession } from '../aws/api.js';
 import { UsageError } from '../errors.js';
-import { readCfnTemplate } from '../scenario/cfn-template.js';
+import { readCfnTemplate, type CfnTemplate } from '../scenario/cfn-template.js';
 import { formatProblem } from '../scenario/problem.js';
 import { readTextFile } from '../scenario/source.js';
 import type { SirsConfig } from './config.js';
@@ -25,7 +25,15 @@ import { stackNameFor } from './plan.js';
 
 /** A defence as named on the command line: a template to deploy, or a stack that already exists (AWS). */
 export type DefenseSpec =
-  | { id: string; kind: 'template'; file: string; templateBody: string; shape: DefenseShape }
+  | {
+      id: string;
+      kind: 'template';
+      file: string;
+      templateBody: string;
+      /** The template as read (for `sirs policy --defenses`, which derives permissions from it). */
+      template: CfnTemplate;
+      shape: DefenseShape;
+    }
   | { id: string; kind: 'stack'; stackName: string };
 
 /** The automation a template declares, by logical id (and by name where the template gives one). */
@@ -173,6 +181,7 @@ function readDefense(file: string, display: string): DefenseSpec {
     kind: 'template',
     file: display,
     templateBody: read.text,
+    template,
     shape: defenseShape(template.resources),
   };
 }

@@ -170,7 +170,7 @@ export async function startExercise(opts: StartOptions): Promise<ExerciseResult>
         subject: {
           scenarios: loaded,
           decoys: units.decoys,
-          defenses: policyDefenses(defenses, cwd, { deployed: target.kind === 'range' }),
+          defenses: policyDefenses(defenses, { deployed: target.kind === 'range' }),
         },
         ...(opts.defenses?.length ? { defensePaths: opts.defenses } : {}),
         skip: opts.skipPermissionCheck === true,

@@ -66,7 +66,7 @@ export function sirsPolicy(req: PolicyRequest): PolicyResult {
   const seen = new Set<string>();
   const scenarios = loaded.scenarios.filter((s) => !seen.has(s.scenario.id) && seen.add(s.scenario.id));
   // The policy is for AWS: a name that is no file names a stack of defences deployed there already.
-  const defenses = policyDefenses(loadDefenses(req.defenses ?? [], { cwd, target: 'aws' }), cwd);
+  const defenses = policyDefenses(loadDefenses(req.defenses ?? [], { cwd, target: 'aws' }));
   let policy;
   try {
     policy = policyFor({ scenarios, decoys: loaded.decoys, defenses }, { namePrefix: config.namePrefix });

@@ -19,7 +19,7 @@ const ACCOUNT = '123456789012';
 const REGION = 'us-east-1';
 const SHIPPED = join(repoRoot, 'templates', 'defenses');
 /** Every shipped defence, read as `--defenses templates/defenses` reads them: a new one is covered here. */
-const shipped = policyDefenses(loadDefenses([SHIPPED], { cwd: repoRoot, target: 'range' }), repoRoot);
+const shipped = policyDefenses(loadDefenses([SHIPPED], { cwd: repoRoot, target: 'range' }));
 const ssh = loadExercise(['ssh-open-to-world']).scenarios;
 
 function defense(id: string): PolicyDefense {
