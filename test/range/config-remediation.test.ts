@@ -21,7 +21,6 @@ import {
   DescribeSecurityGroupsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
   CreateBucketCommand,
   DeletePublicAccessBlockCommand,
@@ -33,6 +32,7 @@ import { configIdle } from '../../src/range/services/config/schedule.js';
 import { configTimes } from '../../src/range/services/config/store.js';
 import { runTimes } from '../../src/range/services/ssm/runs.js';
 import { startRecording, trailBucket, verdicts } from './config-fixtures.js';
+import { automationRole } from './automation-fixtures.js';
 import { failure, startTestRange, type TestRange } from './harness.js';
 
 // Config remediation through SSM Automation: automatic (MaximumAutomaticAttempts, RetryAttemptSeconds,
@@ -79,42 +79,12 @@ describe('range: AWS Config remediation through SSM Automation', function () {
     range = await startTestRange({ clock });
     config = new ConfigServiceClient(range.clientConfig());
     ec2 = new EC2Client(range.clientConfig());
-    const iam = new IAMClient(range.clientConfig());
-    roleArn =
-      (
-        await iam.send(
-          new CreateRoleCommand({
-            RoleName: 'config-remediation',
-            AssumeRolePolicyDocument: JSON.stringify({
-              Version: '2012-10-17',
-              Statement: [
-                { Effect: 'Allow', Principal: { Service: 'ssm.amazonaws.com' }, Action: 'sts:AssumeRole' },
-              ],
-            }),
-          }),
-        )
-      ).Role?.Arn ?? '';
-    await iam.send(
-      new PutRolePolicyCommand({
-        RoleName: 'config-remediation',
-        PolicyName: 'remediate',
-        PolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Action: [
-                'ec2:DescribeSecurityGroups',
-                'ec2:RevokeSecurityGroupIngress',
-                'cloudtrail:*',
-                's3:*',
-              ],
-              Resource: '*',
-            },
-          ],
-        }),
-      }),
-    );
+    roleArn = await automationRole(range, 'config-remediation', [
+      'ec2:DescribeSecurityGroups',
+      'ec2:RevokeSecurityGroupIngress',
+      'cloudtrail:*',
+      's3:*',
+    ]);
     vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.3.0.0/16' }))).Vpc?.VpcId ?? '';
     await startRecording(range, config);
     await config.send(

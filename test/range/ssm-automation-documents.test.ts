@@ -10,14 +10,7 @@ import {
   DescribeSecurityGroupsCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import {
-  CreateDocumentCommand,
-  GetAutomationExecutionCommand,
-  SSMClient,
-  StartAutomationExecutionCommand,
-  type AutomationExecution,
-} from '@aws-sdk/client-ssm';
+import { CreateDocumentCommand, SSMClient } from '@aws-sdk/client-ssm';
 import {
   ConfigServiceClient,
   DescribeRemediationExecutionStatusCommand,
@@ -29,6 +22,7 @@ import { configIdle } from '../../src/range/services/config/schedule.js';
 import { configTimes } from '../../src/range/services/config/store.js';
 import { startRecording } from './config-fixtures.js';
 import { runTimes } from '../../src/range/services/ssm/runs.js';
+import { automationRole, runAutomation } from './automation-fixtures.js';
 import { startTestRange, type TestRange } from './harness.js';
 
 // Customer Automation runbooks (schemaVersion 0.3) created with CreateDocument and run with
@@ -100,19 +94,8 @@ describe('range: customer SSM Automation documents (CreateDocument, executeAwsAp
   let vpcId: string;
   let groupId: string;
 
-  /** Start a runbook, move the range clock past its run time, and read the finished execution. */
-  async function run(
-    name: string,
-    parameters: Record<string, string[]>,
-    extraMs = 0,
-  ): Promise<AutomationExecution> {
-    const { AutomationExecutionId } = await ssm.send(
-      new StartAutomationExecutionCommand({ DocumentName: name, Parameters: parameters }),
-    );
-    clock.advance(runTimes.automationMs + extraMs);
-    const out = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId }));
-    return out.AutomationExecution ?? {};
-  }
+  const run = (name: string, parameters: Record<string, string[]>, extraMs = 0) =>
+    runAutomation(ssm, clock, name, parameters, extraMs);
 
   const runbook = (steps: string, params = '') =>
     JSON.stringify({
@@ -131,43 +114,13 @@ describe('range: customer SSM Automation documents (CreateDocument, executeAwsAp
     ssm = new SSMClient(range.clientConfig());
     ec2 = new EC2Client(range.clientConfig());
     dir = await mkdtemp(join(tmpdir(), 'sirs-ssm-docs-'));
-    const iam = new IAMClient(range.clientConfig());
-    roleArn =
-      (
-        await iam.send(
-          new CreateRoleCommand({
-            RoleName: 'acme-remediation',
-            AssumeRolePolicyDocument: JSON.stringify({
-              Version: '2012-10-17',
-              Statement: [
-                { Effect: 'Allow', Principal: { Service: 'ssm.amazonaws.com' }, Action: 'sts:AssumeRole' },
-              ],
-            }),
-          }),
-        )
-      ).Role?.Arn ?? '';
-    await iam.send(
-      new PutRolePolicyCommand({
-        RoleName: 'acme-remediation',
-        PolicyName: 'remediate',
-        PolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Action: [
-                'ec2:DescribeSecurityGroups',
-                'ec2:DescribeVpcs',
-                'ec2:RevokeSecurityGroupIngress',
-                'ec2:AuthorizeSecurityGroupIngress',
-                'ec2:CreateTags',
-              ],
-              Resource: '*',
-            },
-          ],
-        }),
-      }),
-    );
+    roleArn = await automationRole(range, 'acme-remediation', [
+      'ec2:DescribeSecurityGroups',
+      'ec2:DescribeVpcs',
+      'ec2:RevokeSecurityGroupIngress',
+      'ec2:AuthorizeSecurityGroupIngress',
+      'ec2:CreateTags',
+    ]);
     vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.7.0.0/16' }))).Vpc?.VpcId ?? '';
     groupId =
       (await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'web', Description: 'web', VpcId: vpcId })))

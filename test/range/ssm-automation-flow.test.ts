@@ -5,10 +5,10 @@ import {
   GetAutomationExecutionCommand,
   SSMClient,
   StartAutomationExecutionCommand,
-  type AutomationExecution,
 } from '@aws-sdk/client-ssm';
 import { ManualClock } from '../../src/range/clock.js';
 import { runTimes } from '../../src/range/services/ssm/runs.js';
+import { runAutomation } from './automation-fixtures.js';
 import { failure, startTestRange, type TestRange } from './harness.js';
 
 // How a customer runbook's steps follow one another, as the Automation actions reference and "Using
@@ -22,19 +22,8 @@ describe('range: the flow of a customer Automation runbook (branch, sleep, onFai
   let ssm: SSMClient;
   let vpcId: string;
 
-  /** Start a runbook, move the range clock past its run time, and read the execution. */
-  async function run(
-    name: string,
-    parameters: Record<string, string[]>,
-    extraMs = 0,
-  ): Promise<AutomationExecution> {
-    const { AutomationExecutionId } = await ssm.send(
-      new StartAutomationExecutionCommand({ DocumentName: name, Parameters: parameters }),
-    );
-    clock.advance(runTimes.automationMs + extraMs);
-    const out = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId }));
-    return out.AutomationExecution ?? {};
-  }
+  const run = (name: string, parameters: Record<string, string[]>, extraMs = 0) =>
+    runAutomation(ssm, clock, name, parameters, extraMs);
 
   const runbook = (steps: string, params = '') =>
     JSON.stringify({
