@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { Absent, Reader, type BatchSpec, type ReadError } from '../../src/signals/reader.js';
 import { securityGroup } from '../../src/signals/reads/ec2.js';
 import { alarm } from '../../src/signals/reads/operations.js';
+import { ManualClock } from '../../src/range/clock.js';
 import { awsError, FakeClock, FakeSession } from './fakes.js';
 
 /** A batch whose API refuses unknown ids, naming them in the message (like InvalidGroup.NotFound). */
@@ -202,18 +203,35 @@ describe('the shared reader', () => {
   });
 
   it('spaces concurrent requests to a limited API and leaves the others alone', async () => {
+    // A clock that moves only when the test moves it, so the spacing is exact whatever the machine's load.
+    const manual = new ManualClock(0);
+    const clock = {
+      now: () => manual.now().getTime(),
+      sleep: (ms: number) => new Promise<void>((resolve) => manual.schedule(ms, resolve)),
+    };
+    const settle = () => new Promise((resolve) => setImmediate(resolve));
     const times: Record<string, number[]> = { 'cloudtrail:LookupEvents': [], 'ec2:DescribeVpcs': [] };
     const session = new FakeSession({
-      'cloudtrail:LookupEvents': () => times['cloudtrail:LookupEvents']!.push(performance.now()),
-      'ec2:DescribeVpcs': () => times['ec2:DescribeVpcs']!.push(performance.now()),
+      'cloudtrail:LookupEvents': () => times['cloudtrail:LookupEvents']!.push(clock.now()),
+      'ec2:DescribeVpcs': () => times['ec2:DescribeVpcs']!.push(clock.now()),
     });
-    const reader = new Reader({ session, rates: { 'cloudtrail:LookupEvents': 20 } });
-    await Promise.all([
+    const reader = new Reader({ session, clock, rates: { 'cloudtrail:LookupEvents': 20 } });
+    const all = Promise.all([
       ...Array.from({ length: 3 }, () => reader.call('cloudtrail:LookupEvents')),
       ...Array.from({ length: 3 }, () => reader.call('ec2:DescribeVpcs')),
     ]);
-    const gaps = (ts: number[]) => ts.slice(1).map((t, i) => t - ts[i]!);
-    for (const gap of gaps(times['cloudtrail:LookupEvents']!)) expect(gap).to.be.at.least(45);
-    for (const gap of gaps(times['ec2:DescribeVpcs']!)) expect(gap).to.be.below(45);
+    await settle();
+    // 20 a second: one now, the others held back; the unlimited API is not held back at all.
+    expect(times['cloudtrail:LookupEvents']).to.deep.equal([0]);
+    expect(times['ec2:DescribeVpcs']).to.deep.equal([0, 0, 0]);
+    manual.advance(49);
+    await settle();
+    expect(times['cloudtrail:LookupEvents']).to.deep.equal([0]);
+    manual.advance(1);
+    await settle();
+    expect(times['cloudtrail:LookupEvents']).to.deep.equal([0, 50]);
+    manual.advance(50);
+    await all;
+    expect(times['cloudtrail:LookupEvents']).to.deep.equal([0, 50, 100]);
   });
 });
