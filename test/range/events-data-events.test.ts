@@ -6,14 +6,22 @@ import {
   StartLoggingCommand,
   StopLoggingCommand,
 } from '@aws-sdk/client-cloudtrail';
-import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { readFileSync } from 'node:fs';
+import {
+  EventBridgeClient,
+  PutRuleCommand,
+  PutTargetsCommand,
+  TestEventPatternCommand,
+} from '@aws-sdk/client-eventbridge';
 import {
   CreateBucketCommand,
   DeletePublicAccessBlockCommand,
   GetObjectCommand,
+  PutObjectAclCommand,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { parseTemplateBody } from '../../src/range/services/cloudformation/template/parse.js';
 import { publishedMessages } from '../../src/range/services/sns/index.js';
 import { startTestRange, type TestRange } from './harness.js';
 import { trailBucket } from './config-fixtures.js';
@@ -173,5 +181,128 @@ describe('range: CloudTrail data events on the default bus', function () {
     const stopped = received().length;
     await range.aws(['s3api', 'put-object-acl', '--bucket', 'other', '--key', 'c.csv', '--acl', 'private']);
     expect(received()).to.have.length(stopped);
+  });
+  describe('ACL grants are recorded as S3 logs them', () => {
+    const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
+    const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
+    let owner: string;
+    // The shipped public-object guard's rule: written for AWS's record shape, it must match the range's.
+    const guardPattern = (): string => {
+      const template = parseTemplateBody(
+        readFileSync('templates/defenses/public-object-guard.cfn.yaml', 'utf8'),
+      );
+      const rule = (template.Resources as Record<string, { Properties: { EventPattern: unknown } }>)
+        .PublicObjectRule!;
+      return JSON.stringify(rule.Properties.EventPattern);
+    };
+    const guardMatches = async (event: BusEvent): Promise<boolean> => {
+      const events = new EventBridgeClient(range.clientConfig());
+      const out = await events.send(
+        new TestEventPatternCommand({
+          EventPattern: guardPattern(),
+          Event: JSON.stringify({ ...event, id: '1', time: new Date().toISOString(), resources: [] }),
+        }),
+      );
+      events.destroy();
+      return out.Result === true;
+    };
+
+    before(async () => {
+      await cloudtrail.send(new StartLoggingCommand({ Name: 'objects' }));
+      const acl = (await range.aws(['s3api', 'get-bucket-acl', '--bucket', 'exports'])) as {
+        Owner: { ID: string };
+      };
+      owner = acl.Owner.ID;
+      await s3.send(new PutObjectCommand({ Bucket: 'exports', Key: 'grants.csv', Body: 'x' }));
+    });
+
+    it('an AccessControlPolicy body: AccessControlList.Grant with xsi:type grantees, a list for several (SDK)', async () => {
+      const before = received().length;
+      await s3.send(
+        new PutObjectAclCommand({
+          Bucket: 'exports',
+          Key: 'grants.csv',
+          AccessControlPolicy: {
+            Owner: { ID: owner },
+            Grants: [
+              { Grantee: { Type: 'CanonicalUser', ID: owner }, Permission: 'FULL_CONTROL' },
+              { Grantee: { Type: 'Group', URI: ALL_USERS }, Permission: 'READ' },
+            ],
+          },
+        }),
+      );
+      const [event] = received().slice(before) as [BusEvent];
+      expect(event.detail.eventName).to.equal('PutObjectAcl');
+      expect(event.detail.requestParameters.AccessControlPolicy).to.deep.equal({
+        AccessControlList: {
+          Grant: [
+            {
+              Grantee: { 'xsi:type': 'CanonicalUser', 'xmlns:xsi': XSI, ID: owner },
+              Permission: 'FULL_CONTROL',
+            },
+            { Grantee: { 'xsi:type': 'Group', 'xmlns:xsi': XSI, URI: ALL_USERS }, Permission: 'READ' },
+          ],
+        },
+        xmlns: 'http://s3.amazonaws.com/doc/2006-03-01/',
+        Owner: { ID: owner },
+      });
+      expect(event.detail.requestParameters).to.not.have.property('accessControlPolicy');
+      expect(await guardMatches(event)).to.equal(true);
+    });
+
+    it('a single grant is one Grant object, and an owner-only ACL does not match the guard (aws CLI)', async () => {
+      const before = received().length;
+      const policy = {
+        Owner: { ID: owner },
+        Grants: [{ Grantee: { Type: 'CanonicalUser', ID: owner }, Permission: 'FULL_CONTROL' }],
+      };
+      await range.aws([
+        's3api',
+        'put-object-acl',
+        '--bucket',
+        'exports',
+        '--key',
+        'grants.csv',
+        '--access-control-policy',
+        JSON.stringify(policy),
+      ]);
+      const [event] = received().slice(before) as [BusEvent];
+      expect(event.detail.requestParameters.AccessControlPolicy).to.deep.include({
+        AccessControlList: {
+          Grant: {
+            Grantee: { 'xsi:type': 'CanonicalUser', 'xmlns:xsi': XSI, ID: owner },
+            Permission: 'FULL_CONTROL',
+          },
+        },
+      });
+      expect(await guardMatches(event)).to.equal(false);
+    });
+
+    it('grant headers under their header names: x-amz-grant-read and the others (aws CLI)', async () => {
+      const before = received().length;
+      await range.aws([
+        's3api',
+        'put-object-acl',
+        '--bucket',
+        'exports',
+        '--key',
+        'grants.csv',
+        '--grant-read',
+        `uri=${ALL_USERS}`,
+        '--grant-full-control',
+        `id=${owner}`,
+        '--grant-read-acp',
+        `id=${owner}`,
+      ]);
+      const [event] = received().slice(before) as [BusEvent];
+      expect(event.detail.requestParameters).to.include({
+        'x-amz-grant-read': `uri=${ALL_USERS}`,
+        'x-amz-grant-full-control': `id=${owner}`,
+        'x-amz-grant-read-acp': `id=${owner}`,
+        acl: '',
+      });
+      expect(Object.keys(event.detail.requestParameters).filter((k) => /^grant/i.test(k))).to.deep.equal([]);
+      expect(await guardMatches(event)).to.equal(true);
+    });
   });
 });

@@ -27,7 +27,39 @@ const headers: Record<string, string> = {
   serverSideEncryption: 'x-amz-server-side-encryption',
   sSEKMSKeyId: 'x-amz-server-side-encryption-aws-kms-key-id',
   copySource: 'x-amz-copy-source',
+  grantRead: 'x-amz-grant-read',
+  grantWrite: 'x-amz-grant-write',
+  grantReadACP: 'x-amz-grant-read-acp',
+  grantWriteACP: 'x-amz-grant-write-acp',
+  grantFullControl: 'x-amz-grant-full-control',
 };
+
+const XSI = 'http://www.w3.org/2001/XMLSchema-instance';
+
+/**
+ * An AccessControlPolicy body as S3 logs it: the XML document's shape, `AccessControlList.Grant` (one object
+ * for one grant, a list for more) with each grantee's type as the `xsi:type` attribute, as in the PutBucketAcl
+ * record of the S3 user guide's CloudTrail examples.
+ */
+function accessControlPolicy(policy: Record<string, unknown>): Record<string, unknown> {
+  const grants = (Array.isArray(policy.Grants) ? policy.Grants : []).map((raw: unknown) => {
+    const grant = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+    const grantee = (grant.Grantee && typeof grant.Grantee === 'object' ? grant.Grantee : {}) as Record<
+      string,
+      unknown
+    >;
+    const { Type, ...rest } = grantee;
+    const out: Record<string, unknown> = {};
+    if (Object.keys(grantee).length) out.Grantee = { 'xsi:type': Type, 'xmlns:xsi': XSI, ...rest };
+    if (grant.Permission !== undefined) out.Permission = grant.Permission;
+    return out;
+  });
+  const out: Record<string, unknown> = {};
+  if (grants.length) out.AccessControlList = { Grant: grants.length === 1 ? grants[0] : grants };
+  out.xmlns = S3_NS;
+  if (policy.Owner !== undefined) out.Owner = policy.Owner;
+  return out;
+}
 
 const subresources: Record<string, string> = {
   GetBucketPolicy: 'policy',
@@ -77,7 +109,9 @@ export function s3TrailParameters(
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(converted)) {
     const body = bodies[k];
-    if (body && v && typeof v === 'object') out[body] = { xmlns: S3_NS, ...(pascal(v) as object) };
+    if (k === 'accessControlPolicy' && v && typeof v === 'object')
+      out.AccessControlPolicy = accessControlPolicy(pascal(v) as Record<string, unknown>);
+    else if (body && v && typeof v === 'object') out[body] = { xmlns: S3_NS, ...(pascal(v) as object) };
     else if (headers[k]) out[headers[k]] = v;
     else if (k === 'tagging') out['x-amz-tagging'] = v;
     else if (operation === 'PutBucketPolicy' && k === 'policy' && typeof v === 'string') {
