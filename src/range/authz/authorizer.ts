@@ -13,6 +13,7 @@ import type { EvaluationRequest, RequestPrincipal, SourcedPolicy } from '../poli
 import { principalPolicies } from '../services/iam/effective.js';
 import { actionsOf } from './actions.js';
 import { denialError } from './denials.js';
+import { passedRoles } from './passed-roles.js';
 import { requestContext, resourceTags } from './request-context.js';
 import { resourceArns } from './resources.js';
 
@@ -89,6 +90,28 @@ export class Authorizer {
         if (decision.decision !== 'allowed') {
           throw denialError(service.name, denialMessage(request, decision));
         }
+      }
+    }
+    // A role the request hands to a service needs iam:PassRole on it as well (no resource policy applies).
+    for (const passed of passedRoles(ctx, service.name, operation, input)) {
+      const request: EvaluationRequest = {
+        principal,
+        action: 'iam:PassRole',
+        resource: passed.arn,
+        context: {
+          ...context,
+          ...(passed.service ? { 'iam:PassedToService': passed.service } : {}),
+          'aws:ResourceAccount': accountOfArn(passed.arn) ?? ctx.accountId,
+        },
+      };
+      const decision = evaluate({
+        request,
+        identity: policies.identity,
+        ...(policies.boundary ? { boundary: policies.boundary } : {}),
+        ...(policies.session ? { session: policies.session } : {}),
+      });
+      if (decision.decision !== 'allowed') {
+        throw denialError(service.name, denialMessage(request, decision));
       }
     }
   }

@@ -1,5 +1,5 @@
 /**
- * The global condition keys the range supplies in a request context. A condition on a key outside this
+ * The condition keys the range supplies in a request context. A condition on a key outside this
  * list that the request context also lacks cannot match, and the evaluator reports it in
  * `Decision.unknownKeys` so the engine can log it (never silently).
  *
@@ -32,6 +32,8 @@ export const RANGE_CONTEXT_KEYS: readonly string[] = [
   'aws:SourceArn',
   'aws:ResourceAccount',
   'aws:PrincipalIsAWSService',
+  // Set on iam:PassRole only, to the service a request hands the role to (see authz/passed-roles.ts).
+  'iam:PassedToService',
 ];
 
 const exact = new Set(RANGE_CONTEXT_KEYS.filter((k) => !k.endsWith('/*')).map((k) => k.toLowerCase()));
