@@ -4,9 +4,15 @@ import {
   CreateStackCommand,
   DeleteStackCommand,
   DescribeStacksCommand,
+  UpdateStackCommand,
   type Stack,
 } from '@aws-sdk/client-cloudformation';
-import { GetPolicyCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import {
+  GetFunctionConcurrencyCommand,
+  GetPolicyCommand,
+  InvokeCommand,
+  LambdaClient,
+} from '@aws-sdk/client-lambda';
 import { failure, startTestRange, type TestRange } from './harness.js';
 
 // AWS::Lambda::Function with inline code (CloudFormation User Guide, AWS::Lambda::Function Code.ZipFile:
@@ -125,5 +131,52 @@ describe('range: Lambda in CloudFormation', function () {
     expect((await settled(cfn, id)).StackStatus).to.equal('DELETE_COMPLETE');
     const gone = await failure(lambda.send(new InvokeCommand({ FunctionName: out.FixName ?? '' })));
     expect(gone.name).to.equal('ResourceNotFoundException');
+  });
+  // AWS::Lambda::Function ReservedConcurrentExecutions: "The number of simultaneous executions to
+  // reserve for the function" (CloudFormation User Guide); removing the property removes the reservation.
+  it("reserves a function's concurrency from ReservedConcurrentExecutions and removes it when the property goes", async () => {
+    const cfn = new CloudFormationClient(range.clientConfig());
+    const lambda = new LambdaClient(range.clientConfig());
+    const body = (reserved: string) => `
+Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - { Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }
+  Stopped:
+    Type: AWS::Lambda::Function
+    Properties:
+      FunctionName: stopped-by-stack
+      Runtime: nodejs20.x
+      Handler: index.handler
+      Role: !GetAtt Role.Arn
+${reserved}      Code: { ZipFile: 'exports.handler = async () => 1;' }
+`;
+    const { StackId: id = '' } = await cfn.send(
+      new CreateStackCommand({
+        StackName: 'stopped',
+        TemplateBody: body('      ReservedConcurrentExecutions: 0\n'),
+        Capabilities: ['CAPABILITY_IAM'],
+      }),
+    );
+    expect((await settled(cfn, id)).StackStatus).to.equal('CREATE_COMPLETE');
+    const concurrency = () =>
+      lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'stopped-by-stack' }));
+    expect((await concurrency()).ReservedConcurrentExecutions).to.equal(0);
+    const throttled = await failure(lambda.send(new InvokeCommand({ FunctionName: 'stopped-by-stack' })));
+    expect(throttled.name).to.equal('TooManyRequestsException');
+    await cfn.send(
+      new UpdateStackCommand({
+        StackName: 'stopped',
+        TemplateBody: body(''),
+        Capabilities: ['CAPABILITY_IAM'],
+      }),
+    );
+    expect((await settled(cfn, id)).StackStatus).to.equal('UPDATE_COMPLETE');
+    expect((await concurrency()).ReservedConcurrentExecutions).to.equal(undefined);
+    await cfn.send(new DeleteStackCommand({ StackName: 'stopped' }));
+    expect((await settled(cfn, id)).StackStatus).to.equal('DELETE_COMPLETE');
   });
 });

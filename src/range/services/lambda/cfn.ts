@@ -58,6 +58,22 @@ function attributesOf(out: FunctionConfiguration): Record<string, string> {
   return { Arn: out.FunctionArn ?? '' };
 }
 
+/** ReservedConcurrentExecutions: set through PutFunctionConcurrency, removed when the property goes. */
+async function reserve(
+  ctx: ProviderContext,
+  name: string,
+  had: number | undefined,
+  want: number | undefined,
+): Promise<void> {
+  if (want === had) return;
+  if (want === undefined) await ctx.call('lambda', 'DeleteFunctionConcurrency', { FunctionName: name });
+  else
+    await ctx.call('lambda', 'PutFunctionConcurrency', {
+      FunctionName: name,
+      ReservedConcurrentExecutions: want,
+    });
+}
+
 export const lambdaFunction: ResourceProvider = {
   attributes: ['Arn', 'SnapStartResponse'],
   properties: [
@@ -74,6 +90,7 @@ export const lambdaFunction: ResourceProvider = {
     'Architectures',
     'EphemeralStorage',
     'PackageType',
+    'ReservedConcurrentExecutions',
   ],
   unsupported: [
     'VpcConfig',
@@ -81,7 +98,6 @@ export const lambdaFunction: ResourceProvider = {
     'DeadLetterConfig',
     'KmsKeyArn',
     'TracingConfig',
-    'ReservedConcurrentExecutions',
     'FileSystemConfigs',
     'ImageConfig',
     'CodeSigningConfigArn',
@@ -104,6 +120,7 @@ export const lambdaFunction: ResourceProvider = {
       ...(props.str('PackageType') ? { PackageType: props.str('PackageType') } : {}),
       ...(tags.length ? { Tags: Object.fromEntries(tags.map((t) => [t.Key, t.Value])) } : {}),
     });
+    await reserve(ctx, name, undefined, props.num('ReservedConcurrentExecutions'));
     return { physicalId: name, attributes: attributesOf(out) };
   },
   async update(ctx, current, props) {
@@ -123,6 +140,12 @@ export const lambdaFunction: ResourceProvider = {
       FunctionName: name,
       ...settingsOf(props),
     });
+    await reserve(
+      ctx,
+      name,
+      before.num('ReservedConcurrentExecutions'),
+      props.num('ReservedConcurrentExecutions'),
+    );
     const arn = out.FunctionArn ?? '';
     const want = ctx.tags(props.tags(), { systemFor: 'lambda' });
     const had = ctx.tags(before.tags(), { systemFor: 'lambda', previous: true });

@@ -18,6 +18,7 @@ import { paginate } from '../../paginate.js';
 import { has, record } from '../../records.js';
 import { RESERVED_VARIABLES, executionCredentials } from './execution.js';
 import { removeCode } from './code.js';
+import { concurrencyOf } from './concurrency.js';
 import { retireWorkers } from './runtime.js';
 import {
   NODE_RUNTIMES,
@@ -248,6 +249,7 @@ export function getFunction(ctx: CallContext, input: GetFunctionRequest): GetFun
       Location: `${ctx.range.endpoint}/2015-03-31/functions/${fn.name}/code?sha256=${encodeURIComponent(fn.codeSha256)}`,
     },
     ...(Object.keys(fn.tags).length ? { Tags: { ...fn.tags } } : {}),
+    ...concurrencyOf(fn),
   };
 }
 

@@ -8,7 +8,15 @@ import {
   updateFunctionCode,
   updateFunctionConfiguration,
 } from './functions.js';
+import { deleteFunctionConcurrency, getFunctionConcurrency, putFunctionConcurrency } from './concurrency.js';
 import { invoke } from './invoke.js';
+import {
+  getFunctionUrlConfig,
+  listAliases,
+  listEventSourceMappings,
+  listFunctionUrlConfigs,
+  listVersionsByFunction,
+} from './listings.js';
 import { addPermission, functionPolicy, getPolicy, removePermission } from './permissions.js';
 import { settled } from './runtime.js';
 
@@ -44,6 +52,14 @@ export const lambdaService: ServiceDefinition = {
     TagResource: tagResource,
     UntagResource: untagResource,
     ListTags: listTags,
+    PutFunctionConcurrency: putFunctionConcurrency,
+    GetFunctionConcurrency: getFunctionConcurrency,
+    DeleteFunctionConcurrency: deleteFunctionConcurrency,
+    ListVersionsByFunction: listVersionsByFunction,
+    ListAliases: listAliases,
+    ListEventSourceMappings: listEventSourceMappings,
+    GetFunctionUrlConfig: getFunctionUrlConfig,
+    ListFunctionUrlConfigs: listFunctionUrlConfigs,
   },
   resourcePolicy: functionPolicy,
   // CloudTrail logs Invoke as a data event on the function.

@@ -3,6 +3,7 @@ import type { CallContext } from '../../context.js';
 import { ServiceError } from '../../errors.js';
 import { requestId as newRequestId } from '../../ids.js';
 import { has } from '../../records.js';
+import { counted, hasRoom, reservedThrottle } from './concurrency.js';
 import { execute } from './execution.js';
 import { track } from './runtime.js';
 import { findFunction, lambdaState, type LambdaFunction } from './store.js';
@@ -46,10 +47,16 @@ export async function invoke(ctx: CallContext, input: InvokeInput): Promise<Invo
   }
   if (type === 'DryRun') return { StatusCode: 204 };
   if (type === 'Event') {
-    enqueue(ctx, fn.name, payload, newRequestId(), 0);
+    // Accepted even when the function is throttled: Lambda queues the event and retries it (below).
+    enqueue(ctx, fn.name, payload, newRequestId(), { attempt: 0, acceptedAt: ctx.now.getTime() });
     return { StatusCode: 202 };
   }
-  const run = await track(ctx.range, execute(ctx, fn, payload, ctx.requestId));
+  // At its reserved concurrency (0: always) the function is throttled and nothing runs.
+  if (!hasRoom(ctx, fn)) throw reservedThrottle();
+  const run = await track(
+    ctx.range,
+    counted(ctx, fn, () => execute(ctx, fn, payload, ctx.requestId)),
+  );
   return {
     StatusCode: 200,
     Payload: run.payload,
@@ -65,27 +72,45 @@ function tail(log: string): string {
   return bytes.subarray(Math.max(0, bytes.length - 4096)).toString('base64');
 }
 
+/** How long Lambda keeps retrying a throttled asynchronous event (the default maximum event age). */
+export const MAX_EVENT_AGE_MS = 6 * 3_600_000;
+/** The range retries a throttled event this often (Lambda backs off up to five minutes between tries). */
+export const THROTTLED_RETRY_MS = 5 * 60_000;
+
+interface Delivery {
+  /** Runs that ended in a function error so far. */
+  attempt: number;
+  acceptedAt: number;
+  delayMs?: number;
+}
+
 /**
  * Queue an asynchronous invocation on the range clock. Lambda retries a function error twice; the
- * event is dropped after the last attempt (no destinations or dead-letter queue on the range).
+ * event is dropped after the last attempt (no destinations or dead-letter queue on the range). A
+ * function at its reserved concurrency (0: a responder stopped it) does not run: the event goes back
+ * to the queue and is tried again every five minutes until it is six hours old, then dropped, as
+ * Lambda treats throttled asynchronous events.
  */
-function enqueue(ctx: CallContext, name: string, payload: Buffer, requestId: string, attempt: number): void {
-  const delay = attempt === 0 ? 0 : (ASYNC_RETRY_DELAYS_MS[attempt - 1] ?? 0);
+function enqueue(ctx: CallContext, name: string, payload: Buffer, requestId: string, d: Delivery): void {
+  const delay = d.delayMs ?? (d.attempt === 0 ? 0 : (ASYNC_RETRY_DELAYS_MS[d.attempt - 1] ?? 0));
   ctx.clock.schedule(delay, () => {
     const functions = ctx.state(lambdaState).functions;
     const fn: LambdaFunction | undefined = has(functions, name) ? functions[name] : undefined;
     if (!fn) return; // deleted meanwhile
+    if (!hasRoom(ctx, fn)) {
+      if (ctx.clock.now().getTime() + THROTTLED_RETRY_MS - d.acceptedAt <= MAX_EVENT_AGE_MS)
+        enqueue(ctx, name, payload, requestId, { ...d, delayMs: THROTTLED_RETRY_MS });
+      return;
+    }
+    const again = (): void => {
+      if (d.attempt < ASYNC_RETRY_DELAYS_MS.length)
+        enqueue(ctx, name, payload, requestId, { attempt: d.attempt + 1, acceptedAt: d.acceptedAt });
+    };
     void track(
       ctx.range,
-      execute(ctx, fn, payload, requestId, { queue: true }).then(
-        (run) => {
-          if (run.functionError && attempt < ASYNC_RETRY_DELAYS_MS.length)
-            enqueue(ctx, name, payload, requestId, attempt + 1);
-        },
-        () => {
-          if (attempt < ASYNC_RETRY_DELAYS_MS.length) enqueue(ctx, name, payload, requestId, attempt + 1);
-        },
-      ),
+      counted(ctx, fn, () => execute(ctx, fn, payload, requestId, { queue: true })).then((run) => {
+        if (run.functionError) again();
+      }, again),
     );
   });
 }

@@ -25,6 +25,8 @@ export interface LambdaFunction {
   revisionId: string;
   /** The function's resource-based policy statements (AddPermission), in AWS's JSON form. */
   policy: PolicyStatement[];
+  /** Reserved concurrency (PutFunctionConcurrency); absent when the function has none. */
+  reservedConcurrency?: number;
 }
 
 export interface PolicyStatement {
