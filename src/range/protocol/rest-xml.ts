@@ -103,6 +103,7 @@ export function matchRestOperation(
       route.segments.filter((s) => 'literal' in s).length;
     if (hinted === route.op) score += 10_000;
     if (copySourceOps.has(route.op) !== (req.headers['x-amz-copy-source'] !== undefined)) score -= 1_000;
+    if (supersededOps.has(route.op)) score -= 1;
     if (!best || score > best.score) best = { route, labels, score };
   }
   const match = best && { op: best.route.op, labels: best.labels };
@@ -112,6 +113,17 @@ export function matchRestOperation(
 
 // Operations that share a route with another and differ only by the copy-source header.
 const copySourceOps = new Set(['CopyObject', 'UploadPartCopy']);
+
+/**
+ * Deprecated S3 operations whose route a current one shares (the SDKs and the CLI send the current
+ * one, whose shapes have Filter and the newer notification types): the current one answers.
+ */
+const supersededOps = new Set([
+  'GetBucketLifecycle',
+  'PutBucketLifecycle',
+  'GetBucketNotification',
+  'PutBucketNotification',
+]);
 
 /** Decode an `aws-chunked` body (streaming uploads with trailing checksums) to its payload. */
 export function decodeAwsChunked(body: Buffer): Buffer {
@@ -153,6 +165,12 @@ const rootElementNames: Record<string, string> = {
   CreateMultipartUpload: 'InitiateMultipartUploadResult',
   CompleteMultipartUpload: 'CompleteMultipartUploadResult',
   GetBucketLogging: 'BucketLoggingStatus',
+  GetBucketCors: 'CORSConfiguration',
+  GetBucketLifecycleConfiguration: 'LifecycleConfiguration',
+  GetBucketWebsite: 'WebsiteConfiguration',
+  GetBucketNotificationConfiguration: 'NotificationConfiguration',
+  GetBucketRequestPayment: 'RequestPaymentConfiguration',
+  GetBucketAccelerateConfiguration: 'AccelerateConfiguration',
 };
 
 /** A handler may answer with exactly these bytes (e.g. GetBucketLocation's bare element). */

@@ -5,6 +5,7 @@ import type {
   ProviderContext,
   ResourceProvider,
 } from '../cloudformation/provider.js';
+import { configureSettings } from './cfn-settings.js';
 
 // CloudFormation's AWS::S3::Bucket and AWS::S3::BucketPolicy, driven through the range's S3 API.
 
@@ -111,6 +112,7 @@ async function configure(
     if (!canned) ctx.unsupported('AccessControl', `the canned ACL ${acl}`);
     await ctx.call('s3', 'PutBucketAcl', { Bucket: bucket, ACL: canned });
   }
+  await configureSettings(ctx, bucket, props, changed, before !== undefined);
   const tags = ctx.tags(props.tags(), { systemFor: 's3' });
   if (tags.length) await ctx.call('s3', 'PutBucketTagging', { Bucket: bucket, Tagging: { TagSet: tags } });
   else if (before) await ctx.call('s3', 'DeleteBucketTagging', { Bucket: bucket });
@@ -126,21 +128,21 @@ export const bucket: ResourceProvider = {
     'VersioningConfiguration',
     'AccessControl',
     'Tags',
+    'LoggingConfiguration',
+    'CorsConfiguration',
+    'LifecycleConfiguration',
+    'WebsiteConfiguration',
   ],
   unsupported: [
     'AccelerateConfiguration',
     'AnalyticsConfigurations',
-    'CorsConfiguration',
     'IntelligentTieringConfigurations',
     'InventoryConfigurations',
-    'LifecycleConfiguration',
-    'LoggingConfiguration',
     'MetricsConfigurations',
     'NotificationConfiguration',
     'ObjectLockConfiguration',
     'ObjectLockEnabled',
     'ReplicationConfiguration',
-    'WebsiteConfiguration',
   ],
   replaceOn: ['BucketName'],
   nameProperty: 'BucketName',

@@ -9,6 +9,27 @@ import {
   putObjectAcl,
 } from './handlers/acls.js';
 import {
+  deleteBucketCors,
+  deleteBucketLifecycle,
+  deleteBucketWebsite,
+  getBucketCors,
+  getBucketLifecycleConfiguration,
+  getBucketLogging,
+  getBucketWebsite,
+  putBucketCors,
+  putBucketLifecycleConfiguration,
+  putBucketLogging,
+  putBucketWebsite,
+} from './handlers/bucket-config.js';
+import {
+  getBucketAccelerateConfiguration,
+  getBucketNotificationConfiguration,
+  getBucketReplication,
+  getBucketRequestPayment,
+  getObjectLockConfiguration,
+  putBucketAccelerateConfiguration,
+} from './handlers/bucket-reads.js';
+import {
   createBucket,
   deleteBucket,
   getBucketLocation,
@@ -122,6 +143,23 @@ export const s3Service: ServiceDefinition = {
     GetObjectTagging: getObjectTagging,
     PutObjectTagging: putObjectTagging,
     DeleteObjectTagging: deleteObjectTagging,
+    GetBucketLogging: getBucketLogging,
+    PutBucketLogging: putBucketLogging,
+    GetBucketCors: getBucketCors,
+    PutBucketCors: putBucketCors,
+    DeleteBucketCors: deleteBucketCors,
+    GetBucketLifecycleConfiguration: getBucketLifecycleConfiguration,
+    PutBucketLifecycleConfiguration: putBucketLifecycleConfiguration,
+    DeleteBucketLifecycle: deleteBucketLifecycle,
+    GetBucketWebsite: getBucketWebsite,
+    PutBucketWebsite: putBucketWebsite,
+    DeleteBucketWebsite: deleteBucketWebsite,
+    GetBucketReplication: getBucketReplication,
+    GetBucketNotificationConfiguration: getBucketNotificationConfiguration,
+    GetObjectLockConfiguration: getObjectLockConfiguration,
+    GetBucketRequestPayment: getBucketRequestPayment,
+    GetBucketAccelerateConfiguration: getBucketAccelerateConfiguration,
+    PutBucketAccelerateConfiguration: putBucketAccelerateConfiguration,
   },
   dataEvents,
   // CloudTrail names the bucket-level Block Public Access calls after their IAM actions.
@@ -129,6 +167,11 @@ export const s3Service: ServiceDefinition = {
     GetPublicAccessBlock: 'GetBucketPublicAccessBlock',
     PutPublicAccessBlock: 'PutBucketPublicAccessBlock',
     DeletePublicAccessBlock: 'DeleteBucketPublicAccessBlock',
+    // CloudTrail keeps the older names for lifecycle and notification calls (the CIS benchmark's S3
+    // configuration-change metric filter matches eventName PutBucketLifecycle).
+    GetBucketLifecycleConfiguration: 'GetBucketLifecycle',
+    PutBucketLifecycleConfiguration: 'PutBucketLifecycle',
+    GetBucketNotificationConfiguration: 'GetBucketNotification',
   },
   trailParameters: s3TrailParameters,
   resources: (_operation, input) =>

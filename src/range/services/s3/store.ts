@@ -1,5 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type {
+  BucketAccelerateStatus,
+  CORSRule,
+  LifecycleRule,
+  LoggingEnabled,
   ObjectOwnership,
   PublicAccessBlockConfiguration,
   ServerSideEncryptionConfiguration,
@@ -82,6 +86,22 @@ export interface Bucket {
   versioning?: 'Enabled' | 'Suspended';
   tags?: Tag[];
   uploads?: Record<string, MultipartUpload>;
+  /** Server access logging (absent: off). */
+  logging?: LoggingEnabled;
+  cors?: CORSRule[];
+  lifecycle?: LifecycleRule[];
+  website?: StoredWebsite;
+  accelerate?: BucketAccelerateStatus;
+  /** Set at creation only (ObjectLockEnabledForBucket); S3 then requires versioning. */
+  objectLockEnabled?: boolean;
+}
+
+/** A static website configuration: a redirect of every request, or an index document with optional rules. */
+export interface StoredWebsite {
+  IndexDocument?: { Suffix: string };
+  ErrorDocument?: { Key: string };
+  RedirectAllRequestsTo?: { HostName: string; Protocol?: 'http' | 'https' };
+  RoutingRules?: Array<Record<string, unknown>>;
 }
 
 export interface S3State {

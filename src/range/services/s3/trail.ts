@@ -18,6 +18,11 @@ const bodies: Record<string, string> = {
   createBucketConfiguration: 'CreateBucketConfiguration',
   delete: 'Delete',
   multipartUpload: 'CompleteMultipartUpload',
+  bucketLoggingStatus: 'BucketLoggingStatus',
+  cORSConfiguration: 'CORSConfiguration',
+  lifecycleConfiguration: 'LifecycleConfiguration',
+  websiteConfiguration: 'WebsiteConfiguration',
+  accelerateConfiguration: 'AccelerateConfiguration',
 };
 
 /** Headers S3 logs by name (the generic conversion lowercases the first letter of the member name). */
@@ -91,6 +96,23 @@ const subresources: Record<string, string> = {
   DeleteObjects: 'delete',
   ListObjectVersions: 'versions',
   CreateMultipartUpload: 'uploads',
+  GetBucketLogging: 'logging',
+  PutBucketLogging: 'logging',
+  GetBucketCors: 'cors',
+  PutBucketCors: 'cors',
+  DeleteBucketCors: 'cors',
+  GetBucketLifecycleConfiguration: 'lifecycle',
+  PutBucketLifecycleConfiguration: 'lifecycle',
+  DeleteBucketLifecycle: 'lifecycle',
+  GetBucketWebsite: 'website',
+  PutBucketWebsite: 'website',
+  DeleteBucketWebsite: 'website',
+  GetBucketReplication: 'replication',
+  GetBucketNotificationConfiguration: 'notification',
+  GetObjectLockConfiguration: 'object-lock',
+  GetBucketRequestPayment: 'requestPayment',
+  GetBucketAccelerateConfiguration: 'accelerate',
+  PutBucketAccelerateConfiguration: 'accelerate',
 };
 
 function pascal(value: unknown): unknown {

@@ -118,6 +118,7 @@ export function createBucket(ctx: CallContext, input: CreateBucketRequest): Crea
     acl: grants,
     encryption: defaultEncryption(),
     versioning: input.ObjectLockEnabledForBucket ? 'Enabled' : undefined,
+    objectLockEnabled: input.ObjectLockEnabledForBucket ? true : undefined,
   };
   buckets[name] = bucket;
   return { Location: `/${name}` };
