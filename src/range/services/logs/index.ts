@@ -19,6 +19,7 @@ import {
   putMetricFilter,
   testMetricFilter,
 } from './handlers/metric-filters.js';
+import { describeQueries, getLogRecord, getQueryResults, startQuery, stopQuery } from './handlers/queries.js';
 import { createLogStream, deleteLogStream, describeLogStreams } from './handlers/streams.js';
 
 export const logsService: ServiceDefinition = {
@@ -46,6 +47,11 @@ export const logsService: ServiceDefinition = {
     DescribeMetricFilters: describeMetricFilters,
     DeleteMetricFilter: deleteMetricFilter,
     TestMetricFilter: testMetricFilter,
+    StartQuery: startQuery,
+    GetQueryResults: getQueryResults,
+    StopQuery: stopQuery,
+    DescribeQueries: describeQueries,
+    GetLogRecord: getLogRecord,
   },
   // "Logging CloudWatch Logs API calls in AWS CloudTrail" lists the control-plane actions CloudTrail
   // records; reading and writing log events is not among them. Recording PutLogEvents would also

@@ -42,8 +42,25 @@ export interface StoredLogGroup {
   nextSeq: number;
 }
 
-export interface LogsState {
-  groups: Record<string, StoredLogGroup>;
+/** A Logs Insights query and, once it ran, its results (AWS keeps them for 7 days). */
+export interface StoredQuery {
+  queryId: string;
+  queryString: string;
+  status: 'Scheduled' | 'Running' | 'Complete' | 'Failed' | 'Cancelled' | 'Timeout';
+  createTime: number;
+  logGroupNames: string[];
+  userIdentity: string;
+  results: Array<Array<{ field: string; value: string }>>;
+  statistics: { recordsMatched: number; recordsScanned: number; bytesScanned: number };
 }
 
-export const logsState = defineState<LogsState>('logs', 'regional', () => ({ groups: record() }));
+export interface LogsState {
+  groups: Record<string, StoredLogGroup>;
+  /** Absent in state saved before Logs Insights existed on the range. */
+  queries?: Record<string, StoredQuery>;
+}
+
+export const logsState = defineState<LogsState>('logs', 'regional', () => ({
+  groups: record(),
+  queries: record(),
+}));

@@ -1,0 +1,105 @@
+/**
+ * The functions of "Supported operations and functions" (general, string, numeric, datetime) and the
+ * aggregation functions of `stats`. A value is a string, a number, a Boolean (a comparison's result) or
+ * absent (a field the event does not have).
+ */
+export type Value = string | number | boolean | undefined;
+
+export interface FunctionSpec {
+  min: number;
+  max: number;
+  /** Evaluated arguments → result; absent for the ones the evaluator handles itself (ispresent, bin). */
+  apply?: (args: Value[]) => Value;
+}
+
+export function toNumber(v: Value): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
+  return undefined;
+}
+
+export function toText(v: Value): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  return String(v);
+}
+
+const numeric =
+  (f: (...n: number[]) => number) =>
+  (args: Value[]): Value => {
+    const ns = args.map(toNumber);
+    if (ns.some((n) => n === undefined)) return undefined;
+    const r = f(...(ns as number[]));
+    return Number.isFinite(r) ? r : undefined;
+  };
+
+const text =
+  (f: (...s: string[]) => Value) =>
+  (args: Value[]): Value => {
+    const ss = args.map(toText);
+    return ss[0] === undefined ? undefined : f(...ss.map((s) => s ?? ''));
+  };
+
+function trimChars(s: string, chars: string | undefined, left: boolean, right: boolean): string {
+  const set = chars === undefined ? undefined : new Set(chars);
+  const strip = (c: string) => (set ? set.has(c) : /\s/.test(c));
+  let a = 0;
+  let b = s.length;
+  if (left) while (a < b && strip(s[a] as string)) a++;
+  if (right) while (b > a && strip(s[b - 1] as string)) b--;
+  return s.slice(a, b);
+}
+
+export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
+  ispresent: { min: 1, max: 1 },
+  bin: { min: 1, max: 1 },
+  coalesce: { min: 1, max: 100, apply: (a) => a.find((v) => v !== undefined && v !== '') },
+  isempty: { min: 1, max: 1, apply: ([v]) => v === undefined || v === '' },
+  isblank: { min: 1, max: 1, apply: ([v]) => v === undefined || toText(v)?.trim() === '' },
+  concat: { min: 1, max: 100, apply: (a) => a.map((v) => toText(v) ?? '').join('') },
+  ltrim: { min: 1, max: 2, apply: text((s, c) => trimChars(s, c, true, false)) },
+  rtrim: { min: 1, max: 2, apply: text((s, c) => trimChars(s, c, false, true)) },
+  trim: { min: 1, max: 2, apply: text((s, c) => trimChars(s, c, true, true)) },
+  strlen: { min: 1, max: 1, apply: text((s) => [...s].length) },
+  toupper: { min: 1, max: 1, apply: text((s) => s.toUpperCase()) },
+  tolower: { min: 1, max: 1, apply: text((s) => s.toLowerCase()) },
+  substr: {
+    min: 2,
+    max: 3,
+    apply: ([s, x, y]) => {
+      const str = toText(s);
+      const from = toNumber(x);
+      if (str === undefined || from === undefined) return undefined;
+      const len = y === undefined ? undefined : toNumber(y);
+      const chars = [...str];
+      return chars.slice(from, len === undefined ? undefined : from + len).join('');
+    },
+  },
+  replace: { min: 3, max: 3, apply: text((s, a, b) => (a === '' ? s : s.split(a).join(b))) },
+  strcontains: { min: 2, max: 2, apply: text((s, a) => (s.includes(a ?? '') ? 1 : 0)) },
+  abs: { min: 1, max: 1, apply: numeric(Math.abs) },
+  ceil: { min: 1, max: 1, apply: numeric(Math.ceil) },
+  floor: { min: 1, max: 1, apply: numeric(Math.floor) },
+  greatest: { min: 1, max: 100, apply: numeric(Math.max) },
+  least: { min: 1, max: 100, apply: numeric(Math.min) },
+  log: { min: 1, max: 1, apply: numeric(Math.log) },
+  sqrt: { min: 1, max: 1, apply: numeric(Math.sqrt) },
+  datefloor: { min: 2, max: 2, apply: numeric((t, p) => Math.floor(t / p) * p) },
+  dateceil: { min: 2, max: 2, apply: numeric((t, p) => Math.ceil(t / p) * p) },
+  tomillis: { min: 1, max: 1, apply: numeric((t) => t) },
+  frommillis: { min: 1, max: 1, apply: numeric((t) => t) },
+};
+
+export const AGGREGATES: ReadonlySet<string> = new Set([
+  'count',
+  'count_distinct',
+  'min',
+  'max',
+  'sum',
+  'avg',
+  'stddev',
+  'pct',
+  'earliest',
+  'latest',
+]);
