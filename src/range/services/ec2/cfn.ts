@@ -11,6 +11,10 @@ import type {
   DescribeSecurityGroupsResult,
   DescribeSubnetsResult,
   DescribeTagsResult,
+  HttpTokensState,
+  InstanceMetadataEndpointState,
+  InstanceMetadataProtocolState,
+  InstanceMetadataTagsState,
   IpPermission,
   Reservation,
   DescribeInstancesResult,
@@ -543,6 +547,19 @@ function instanceAttributes(inst: NonNullable<Awaited<ReturnType<typeof describe
   };
 }
 
+/** AWS::EC2::Instance MetadataOptions (updated without interruption, through ModifyInstanceMetadataOptions). */
+function metadataOptions(props: Properties) {
+  const m = props.object('MetadataOptions');
+  if (!m) return undefined;
+  return {
+    HttpTokens: m.str('HttpTokens') as HttpTokensState | undefined,
+    HttpPutResponseHopLimit: m.num('HttpPutResponseHopLimit'),
+    HttpEndpoint: m.str('HttpEndpoint') as InstanceMetadataEndpointState | undefined,
+    HttpProtocolIpv6: m.str('HttpProtocolIpv6') as InstanceMetadataProtocolState | undefined,
+    InstanceMetadataTags: m.str('InstanceMetadataTags') as InstanceMetadataTagsState | undefined,
+  };
+}
+
 export const instance: ResourceProvider = {
   attributes: [
     'AvailabilityZone',
@@ -571,6 +588,7 @@ export const instance: ResourceProvider = {
     'BlockDeviceMappings',
     'InstanceInitiatedShutdownBehavior',
     'NetworkInterfaces',
+    'MetadataOptions',
   ],
   replaceOn: [
     'ImageId',
@@ -639,6 +657,7 @@ export const instance: ResourceProvider = {
           ]
         : undefined,
       TagSpecifications: tagSpecs(ctx, 'instance', props),
+      MetadataOptions: metadataOptions(props),
     });
     const id = out.Instances?.[0]?.InstanceId ?? '';
     const running = await waitForInstance(ctx, id, 'running');
@@ -663,6 +682,14 @@ export const instance: ResourceProvider = {
       await ctx.call('ec2', 'ModifyInstanceAttribute', {
         InstanceId: id,
         InstanceInitiatedShutdownBehavior: { Value: shutdown },
+      });
+    }
+    const metadata = metadataOptions(props);
+    if (JSON.stringify(metadata) !== JSON.stringify(metadataOptions(before))) {
+      // Removing the property puts back the launch defaults (IMDSv1 allowed, hop limit 1).
+      await ctx.call('ec2', 'ModifyInstanceMetadataOptions', {
+        InstanceId: id,
+        ...(metadata ?? { HttpTokens: 'optional', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled' }),
       });
     }
     await syncTags(ctx, id, props);

@@ -1,14 +1,19 @@
 import type { EventResource, Handler, ServiceDefinition } from '../../context.js';
 import { ServiceError } from '../../errors.js';
 import { isReadOnly } from '../../recorder.js';
+import * as consoleOutput from './handlers/console-output.js';
 import * as flowLogs from './handlers/flow-logs.js';
+import * as profiles from './handlers/iam-profiles.js';
 import * as actions from './handlers/instance-actions.js';
 import * as instances from './handlers/instances.js';
 import * as gateways from './handlers/internet-gateways.js';
+import * as keyPairs from './handlers/key-pairs.js';
+import * as metadata from './handlers/metadata-options.js';
 import * as acls from './handlers/network-acls.js';
 import * as enis from './handlers/network-interfaces.js';
 import * as routes from './handlers/route-tables.js';
 import * as rules from './handlers/security-group-rules.js';
+import * as regions from './handlers/regions.js';
 import * as groups from './handlers/security-groups.js';
 import * as snapshots from './handlers/snapshots.js';
 import * as tags from './handlers/tags.js';
@@ -34,6 +39,9 @@ const handlers: Record<string, AnyHandler> = {
   ModifySubnetAttribute: attributes.modifySubnetAttribute,
   DescribeAvailabilityZones: attributes.describeAvailabilityZones,
   DescribeNetworkInterfaces: enis.describeNetworkInterfaces,
+  ModifyNetworkInterfaceAttribute: enis.modifyNetworkInterfaceAttribute,
+  DescribeRegions: regions.describeRegions,
+  DescribeAddresses: regions.describeAddresses,
   CreateSecurityGroup: groups.createSecurityGroup,
   DeleteSecurityGroup: groups.deleteSecurityGroup,
   DescribeSecurityGroups: groups.describeSecurityGroups,
@@ -58,6 +66,16 @@ const handlers: Record<string, AnyHandler> = {
   TerminateInstances: actions.terminateInstances,
   ModifyInstanceAttribute: actions.modifyInstanceAttribute,
   DescribeInstanceAttribute: actions.describeInstanceAttribute,
+  ModifyInstanceMetadataOptions: metadata.modifyInstanceMetadataOptions,
+  GetConsoleOutput: consoleOutput.getConsoleOutput,
+  AssociateIamInstanceProfile: profiles.associateIamInstanceProfile,
+  ReplaceIamInstanceProfileAssociation: profiles.replaceIamInstanceProfileAssociation,
+  DisassociateIamInstanceProfile: profiles.disassociateIamInstanceProfile,
+  DescribeIamInstanceProfileAssociations: profiles.describeIamInstanceProfileAssociations,
+  CreateKeyPair: keyPairs.createKeyPair,
+  ImportKeyPair: keyPairs.importKeyPair,
+  DescribeKeyPairs: keyPairs.describeKeyPairs,
+  DeleteKeyPair: keyPairs.deleteKeyPair,
   CreateTags: tags.createTags,
   DeleteTags: tags.deleteTags,
   DescribeTags: tags.describeTags,

@@ -121,6 +121,15 @@ export const kinds = {
     trailType: 'AWS::EC2::RouteTable',
     table: 'routeTables',
   },
+  keyPair: {
+    prefix: 'key',
+    notFound: 'InvalidKeyPair.NotFound',
+    malformed: 'InvalidKeyPairId.Malformed',
+    missing: (id) => `The key pair '${id}' does not exist`,
+    tagType: 'key-pair',
+    trailType: 'AWS::EC2::KeyPair',
+    table: 'keyPairs',
+  },
   networkInterface: {
     prefix: 'eni',
     notFound: 'InvalidNetworkInterfaceID.NotFound',

@@ -1,6 +1,7 @@
 import { defineState } from '../../state.js';
 import { record } from '../../records.js';
 import type { CallContext } from '../../context.js';
+import { hexId as randomHex } from '../../ids.js';
 
 /**
  * EC2 state of one account in one region. Plain data (written to --state-dir as JSON): records keep
@@ -22,6 +23,8 @@ export interface Ec2State {
   flowLogs: Record<string, FlowLogRecord>;
   internetGateways: Record<string, InternetGatewayRecord>;
   routeTables: Record<string, RouteTableRecord>;
+  /** Key pairs by id: public halves only (EC2 never keeps a private key it handed out). */
+  keyPairs: Record<string, KeyPairRecord>;
   /** Tags of every resource, by resource id, in the order they were set. */
   tags: Record<string, Record<string, string>>;
 }
@@ -37,6 +40,7 @@ export const ec2State = defineState<Ec2State>('ec2', 'regional', () => ({
   flowLogs: record(),
   internetGateways: record(),
   routeTables: record(),
+  keyPairs: record(),
   tags: record(),
 }));
 
@@ -143,10 +147,15 @@ export interface InstanceRecord {
   publicIp?: string;
   wantsPublicIp: boolean;
   networkInterfaceId: string;
+  /** The primary network interface's Description (ModifyNetworkInterfaceAttribute). */
+  networkInterfaceDescription?: string;
   macAddress: string;
   groupIds: string[];
   rootVolumeId: string;
-  iamInstanceProfile?: { arn: string; id: string };
+  /** The instance profile association (DescribeIamInstanceProfileAssociations), while there is one. */
+  iamInstanceProfile?: ProfileAssociation;
+  /** ModifyInstanceMetadataOptions / RunInstances MetadataOptions; absent means the launch defaults. */
+  metadataOptions?: MetadataOptionsRecord;
   /** Base64, as sent. */
   userData?: string;
   disableApiTermination: boolean;
@@ -157,6 +166,41 @@ export interface InstanceRecord {
   monitoring: boolean;
   /** Terminated instances stay visible for a while, then disappear. */
   terminatedAt?: Date;
+}
+
+export type AssociationState = 'associating' | 'associated' | 'disassociating';
+
+export interface ProfileAssociation {
+  arn: string;
+  id: string;
+  /** `iip-assoc-...`; missing only in state written before associations were kept (filled on read). */
+  associationId?: string;
+  state?: AssociationState;
+  /** When the association entered its state. */
+  since?: Date;
+  /** associating → associated, disassociating → gone: applied when due on the range clock. */
+  next?: { state: 'associated' | 'gone'; at: Date };
+}
+
+export interface MetadataOptionsRecord {
+  httpTokens: 'optional' | 'required';
+  hopLimit: number;
+  httpEndpoint: 'enabled' | 'disabled';
+  httpProtocolIpv6: 'enabled' | 'disabled';
+  instanceMetadataTags: 'enabled' | 'disabled';
+  /** `pending` until the instance runs with the new options (at `appliedAt` when it is running). */
+  state: 'pending' | 'applied';
+  appliedAt?: Date;
+}
+
+export interface KeyPairRecord {
+  id: string;
+  name: string;
+  keyType: 'rsa' | 'ed25519';
+  fingerprint: string;
+  /** OpenSSH `authorized_keys` form, for IncludePublicKey. */
+  publicKey: string;
+  createTime: Date;
 }
 
 export interface VolumeRecord {
@@ -237,6 +281,8 @@ export const TERMINATED_VISIBLE_MS = 60 * 60 * 1000;
  */
 export function ec2Of(ctx: CallContext): Ec2State {
   const s = ctx.state(ec2State);
+  // State written by a range that did not keep key pairs yet.
+  s.keyPairs ??= record();
   settle(s, ctx.clock.now());
   return s;
 }
@@ -249,6 +295,8 @@ export function settle(s: Ec2State, now: Date): void {
       inst.next = undefined;
       if (inst.state === 'terminated') inst.terminatedAt ??= now;
     }
+    settleProfile(inst, now);
+    settleMetadata(inst, now);
     if (
       inst.state === 'terminated' &&
       inst.terminatedAt &&
@@ -260,5 +308,38 @@ export function settle(s: Ec2State, now: Date): void {
   }
   for (const snap of Object.values(s.snapshots)) {
     if (snap.state === 'pending' && snap.completeAt.getTime() <= t) snap.state = 'completed';
+  }
+}
+
+/** An association moves on when due; a terminated instance has none (EC2 ends it with the instance). */
+function settleProfile(inst: InstanceRecord, now: Date): void {
+  const a = inst.iamInstanceProfile;
+  if (!a) return;
+  if (inst.state === 'terminated') {
+    inst.iamInstanceProfile = undefined;
+    return;
+  }
+  if (a.associationId === undefined) {
+    a.associationId = `iip-assoc-${randomHex(17)}`;
+    a.state = 'associated';
+    a.since = inst.launchTime;
+  }
+  if (a.next && a.next.at.getTime() <= now.getTime()) {
+    if (a.next.state === 'gone') inst.iamInstanceProfile = undefined;
+    else {
+      a.state = a.next.state;
+      a.since = a.next.at;
+      a.next = undefined;
+    }
+  }
+}
+
+/** Options changed on a running instance apply shortly after; on a stopped one, once it runs again. */
+function settleMetadata(inst: InstanceRecord, now: Date): void {
+  const m = inst.metadataOptions;
+  if (!m || m.state !== 'pending' || inst.state !== 'running') return;
+  if (m.appliedAt === undefined || m.appliedAt.getTime() <= now.getTime()) {
+    m.state = 'applied';
+    m.appliedAt = undefined;
   }
 }

@@ -31,7 +31,30 @@ const instanceSets = new Set([
   'DescribeInstanceStatus',
 ]);
 
+/**
+ * EC2's newer operations (their members have no query `locationName`) are logged under
+ * `<Operation>Request` with the API's own member names: `{"ModifyInstanceMetadataOptionsRequest":
+ * {"HttpTokens": "required", "InstanceId": "i-..."}}`, which is what detections written for them read.
+ */
+const requestWrapped = new Set([
+  'AssociateIamInstanceProfile',
+  'ReplaceIamInstanceProfileAssociation',
+  'DisassociateIamInstanceProfile',
+  'DescribeIamInstanceProfileAssociations',
+  'ModifyInstanceMetadataOptions',
+]);
+
+function apiNames(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(apiNames);
+  if (!value || typeof value !== 'object') return value;
+  const entries = Object.entries(value as Params);
+  // A list converted for the EC2 protocol: `{ items: [...] }` is logged as the list itself here.
+  if (entries.length === 1 && entries[0]?.[0] === 'items') return apiNames(entries[0][1]);
+  return Object.fromEntries(entries.map(([k, v]) => [k.charAt(0).toUpperCase() + k.slice(1), apiNames(v)]));
+}
+
 export function ec2TrailParameters(operation: string, converted: Params): Params {
+  if (requestWrapped.has(operation)) return { [`${operation}Request`]: apiNames(converted) };
   const p: Params = { ...converted };
   if ('tagSpecification' in p) {
     p.tagSpecificationSet = {

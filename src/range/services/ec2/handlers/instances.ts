@@ -20,6 +20,13 @@ import {
   type InstanceStateName,
   type SubnetRecord,
 } from '../store.js';
+import { keyPairNotFound } from './key-pairs.js';
+import {
+  LAUNCH_DEFAULTS,
+  mergeMetadataOptions,
+  metadataOptionsOf,
+  metadataOptionsView,
+} from './metadata-options.js';
 import { defaultGroupOf } from './security-groups.js';
 
 /** How long EC2's transitions take on the range clock. */
@@ -140,7 +147,7 @@ export function instanceView(ctx: CallContext, s: Ec2State, i: InstanceRecord): 
               Status: 'attached',
               NetworkCardIndex: 0,
             },
-            Description: '',
+            Description: i.networkInterfaceDescription ?? '',
             Groups: groups,
             Ipv6Addresses: [],
             MacAddress: i.macAddress,
@@ -166,14 +173,7 @@ export function instanceView(ctx: CallContext, s: Ec2State, i: InstanceRecord): 
     VirtualizationType: 'hvm',
     CpuOptions: { CoreCount: 1, ThreadsPerCore: 2 },
     HibernationOptions: { Configured: false },
-    MetadataOptions: {
-      State: 'applied',
-      HttpTokens: 'required',
-      HttpPutResponseHopLimit: 2,
-      HttpEndpoint: 'enabled',
-      HttpProtocolIpv6: 'disabled',
-      InstanceMetadataTags: 'disabled',
-    },
+    MetadataOptions: metadataOptionsView(i),
     EnclaveOptions: { Enabled: false },
     PlatformDetails: 'Linux/UNIX',
     UsageOperation: 'RunInstances',
@@ -195,7 +195,11 @@ function freeAddresses(s: Ec2State, subnet: SubnetRecord): number[] {
   return out;
 }
 
-async function instanceProfile(ctx: CallContext, spec: RunInstancesRequest['IamInstanceProfile']) {
+/** The instance profile a request names (by ARN or name), as IAM knows it. */
+export async function instanceProfile(
+  ctx: CallContext,
+  spec: RunInstancesRequest['IamInstanceProfile'],
+): Promise<{ arn: string; id: string } | undefined> {
   if (!spec || (spec.Arn === undefined && spec.Name === undefined)) return undefined;
   const name = spec.Name ?? (spec.Arn ?? '').split('/').pop() ?? '';
   try {
@@ -287,6 +291,10 @@ export async function runInstances(ctx: CallContext, input: RunInstancesRequest)
   }
   const shutdownBehavior = input.InstanceInitiatedShutdownBehavior ?? 'stop';
   const specs = tagSpecsFor(input.TagSpecifications, ['instance', 'volume', 'network-interface']);
+  if (input.KeyName !== undefined && !s.keyPairs[input.KeyName]) throw keyPairNotFound(input.KeyName);
+  const metadata = input.MetadataOptions
+    ? mergeMetadataOptions(LAUNCH_DEFAULTS, input.MetadataOptions)
+    : undefined;
   const profile = await instanceProfile(ctx, input.IamInstanceProfile);
   const reservationId = ec2Id('r');
   const count = Math.min(max, addresses.length);
@@ -313,7 +321,14 @@ export async function runInstances(ctx: CallContext, input: RunInstancesRequest)
       macAddress: `0e:${hexId(10).match(/../g)!.join(':')}`,
       groupIds: groups,
       rootVolumeId: volumeId,
-      iamInstanceProfile: profile,
+      // A profile given at launch is associated with the instance from the start.
+      iamInstanceProfile: profile && {
+        ...profile,
+        associationId: ec2Id('iip-assoc'),
+        state: 'associated',
+        since: ctx.now,
+      },
+      metadataOptions: metadata && { ...metadata, state: 'applied' },
       userData: input.UserData,
       disableApiTermination: input.DisableApiTermination ?? false,
       shutdownBehavior,
@@ -378,6 +393,14 @@ const instanceFilters = (s: Ec2State): FilterTable<InstanceRecord> => ({
   'reservation-id': (i) => i.reservationId,
   'owner-id': (i) => i.ownerId,
   'iam-instance-profile.arn': (i) => i.iamInstanceProfile?.arn,
+  'iam-instance-profile.id': (i) => i.iamInstanceProfile?.id,
+  'metadata-options.http-tokens': (i) => metadataOptionsOf(i).httpTokens,
+  'metadata-options.http-put-response-hop-limit': (i) => metadataOptionsOf(i).hopLimit,
+  'metadata-options.http-endpoint': (i) => metadataOptionsOf(i).httpEndpoint,
+  'metadata-options.http-protocol-ipv4': (i) => metadataOptionsOf(i).httpEndpoint,
+  'metadata-options.http-protocol-ipv6': (i) => metadataOptionsOf(i).httpProtocolIpv6,
+  'metadata-options.instance-metadata-tags': (i) => metadataOptionsOf(i).instanceMetadataTags,
+  'metadata-options.state': (i) => metadataOptionsOf(i).state,
   'launch-time': (i) => i.launchTime.toISOString(),
   'root-device-type': () => 'ebs',
   architecture: () => 'x86_64',

@@ -1,11 +1,21 @@
 import type {
   DescribeNetworkInterfacesRequest,
   DescribeNetworkInterfacesResult,
+  ModifyNetworkInterfaceAttributeRequest,
   NetworkInterface,
 } from '@aws-sdk/client-ec2';
 import type { CallContext } from '../../../context.js';
+import { ServiceError } from '../../../errors.js';
 import { applyFilters, page, tagsOf, type FilterTable } from '../query.js';
-import { isWellFormed, kinds, malformed, notFound } from '../resources.js';
+import {
+  find,
+  invalidParameter,
+  isWellFormed,
+  kinds,
+  malformed,
+  missingParameter,
+  notFound,
+} from '../resources.js';
 import { ec2Of, type Ec2State, type InstanceRecord } from '../store.js';
 import { instanceView } from './instances.js';
 
@@ -62,6 +72,7 @@ const filters = (s: Ec2State): FilterTable<Eni> => ({
   'mac-address': (e) => e.instance.macAddress,
   'owner-id': (e) => e.instance.ownerId,
   'interface-type': () => 'interface',
+  description: (e) => e.instance.networkInterfaceDescription ?? '',
   status: () => 'in-use',
 });
 
@@ -85,4 +96,71 @@ export function describeNetworkInterfaces(
     input.Filters,
   ]);
   return { NetworkInterfaces: items.map((e) => view(ctx, s, e)), NextToken: nextToken };
+}
+
+/**
+ * One attribute per call, as EC2 requires. Replacing `Groups` is how a responder isolates an instance at
+ * its interface; the range's interfaces are instances' primary ones, so this is the instance's group set.
+ */
+export function modifyNetworkInterfaceAttribute(
+  ctx: CallContext,
+  input: ModifyNetworkInterfaceAttributeRequest,
+): Record<string, never> {
+  const s = ec2Of(ctx);
+  const id = input.NetworkInterfaceId;
+  if (id === undefined || !isWellFormed(kinds.networkInterface, id))
+    throw malformed(kinds.networkInterface, id ?? '');
+  const eni = interfacesOf(s).find((e) => e.id === id);
+  if (!eni) throw notFound(kinds.networkInterface, id);
+  const given = (['Groups', 'Description', 'SourceDestCheck', 'Attachment'] as const).filter(
+    (m) => input[m] !== undefined,
+  );
+  const unmodelled = Object.keys(input).filter(
+    (k) =>
+      !['NetworkInterfaceId', 'DryRun', ...given].includes(k) && input[k as keyof typeof input] !== undefined,
+  );
+  if (unmodelled.length) {
+    throw new ServiceError(
+      'UnsupportedOperation',
+      `The range does not model the network interface attribute ${unmodelled.join(', ')}.`,
+    );
+  }
+  if (given.length === 0) throw new ServiceError('InvalidParameterCombination', 'No attributes specified.');
+  if (given.length > 1) {
+    throw new ServiceError(
+      'InvalidParameterCombination',
+      `Fields for multiple attribute types specified: ${given.join(', ')}`,
+    );
+  }
+  const inst = eni.instance;
+  switch (given[0]) {
+    case 'Groups': {
+      const ids = input.Groups ?? [];
+      if (ids.length === 0) throw missingParameter('SecurityGroupId');
+      for (const groupId of ids) {
+        const group = find(s.groups, kinds.group, groupId);
+        if (group.vpcId !== inst.vpcId) {
+          throw invalidParameter(
+            `Security group ${groupId} and interface ${id} belong to different networks.`,
+          );
+        }
+      }
+      inst.groupIds = [...new Set(ids)];
+      break;
+    }
+    case 'Description':
+      inst.networkInterfaceDescription = input.Description?.Value ?? '';
+      break;
+    case 'SourceDestCheck':
+      inst.sourceDestCheck = input.SourceDestCheck?.Value ?? true;
+      break;
+    default:
+      if (input.Attachment?.DeleteOnTermination === false) {
+        throw new ServiceError(
+          'UnsupportedOperation',
+          "The range's instance interfaces are always deleted with their instance.",
+        );
+      }
+  }
+  return {};
 }
