@@ -92,6 +92,21 @@ async function syncTags(
   if (want.length) await ctx.call('iam', `Tag${kind}`, { [`${kind}Name`]: name, Tags: want });
 }
 
+/** PermissionsBoundary changes in place: put the new policy, or delete the boundary when it is gone. */
+async function syncBoundary(
+  ctx: ProviderContext,
+  kind: 'User' | 'Role',
+  name: string,
+  props: Properties,
+  before: Properties,
+): Promise<void> {
+  const want = props.str('PermissionsBoundary');
+  if (want === before.str('PermissionsBoundary')) return;
+  const key = { [`${kind}Name`]: name };
+  if (want) await ctx.call('iam', `Put${kind}PermissionsBoundary`, { ...key, PermissionsBoundary: want });
+  else await ctx.call('iam', `Delete${kind}PermissionsBoundary`, key);
+}
+
 function tagsOrUndefined(tags: Tag[]): Tag[] | undefined {
   return tags.length ? tags : undefined;
 }
@@ -107,9 +122,9 @@ export const role: ResourceProvider = {
     'Description',
     'MaxSessionDuration',
     'Tags',
+    'PermissionsBoundary',
     ...POLICY_PROPS,
   ],
-  unsupported: ['PermissionsBoundary'],
   required: ['AssumeRolePolicyDocument'],
   replaceOn: ['RoleName', 'Path'],
   nameProperty: 'RoleName',
@@ -122,6 +137,7 @@ export const role: ResourceProvider = {
       AssumeRolePolicyDocument: props.json('AssumeRolePolicyDocument'),
       Description: props.str('Description'),
       MaxSessionDuration: props.num('MaxSessionDuration'),
+      PermissionsBoundary: props.str('PermissionsBoundary'),
       Tags: tagsOrUndefined(ctx.tags(props.tags())),
     });
     await syncPolicies(ctx, 'Role', name, props);
@@ -146,6 +162,7 @@ export const role: ResourceProvider = {
         MaxSessionDuration: props.num('MaxSessionDuration') ?? 3600,
       });
     }
+    await syncBoundary(ctx, 'Role', name, props, before);
     await syncPolicies(ctx, 'Role', name, props, before);
     await syncTags(ctx, 'Role', name, props, before);
     return { physicalId: name, attributes: current.attributes };
@@ -165,8 +182,7 @@ function loginProfile(props: Properties) {
 
 export const user: ResourceProvider = {
   attributes: ['Arn'],
-  properties: ['UserName', 'Path', 'Groups', 'LoginProfile', 'Tags', ...POLICY_PROPS],
-  unsupported: ['PermissionsBoundary'],
+  properties: ['UserName', 'Path', 'Groups', 'LoginProfile', 'Tags', 'PermissionsBoundary', ...POLICY_PROPS],
   replaceOn: ['UserName'],
   nameProperty: 'UserName',
   capability: 'IAM',
@@ -175,6 +191,7 @@ export const user: ResourceProvider = {
     const out = await ctx.call<CreateUserResponse>('iam', 'CreateUser', {
       UserName: name,
       Path: props.str('Path'),
+      PermissionsBoundary: props.str('PermissionsBoundary'),
       Tags: tagsOrUndefined(ctx.tags(props.tags())),
     });
     for (const group of props.strList('Groups') ?? [])
@@ -200,6 +217,7 @@ export const user: ResourceProvider = {
     else if (login && JSON.stringify(login) !== JSON.stringify(loginProfile(before)))
       await ctx.call('iam', 'UpdateLoginProfile', { UserName: name, ...login });
     else if (!login && hadLogin) await ctx.call('iam', 'DeleteLoginProfile', { UserName: name });
+    await syncBoundary(ctx, 'User', name, props, before);
     await syncPolicies(ctx, 'User', name, props, before);
     await syncTags(ctx, 'User', name, props, before);
     return { physicalId: name, attributes: current.attributes };

@@ -12,6 +12,11 @@ import * as mfa from './handlers/mfa.js';
 import * as roles from './handlers/roles.js';
 import * as simulator from './handlers/simulate.js';
 import * as users from './handlers/users.js';
+import * as boundaries from './handlers/boundaries.js';
+import * as details from './handlers/authorization-details.js';
+import * as certificates from './handlers/signing-certificates.js';
+import * as serviceCredentials from './handlers/service-credentials.js';
+import * as ssh from './handlers/ssh-keys.js';
 import { seedIamAccount } from './seed.js';
 
 export const iamService: ServiceDefinition = {
@@ -27,6 +32,8 @@ export const iamService: ServiceDefinition = {
     TagUser: users.tagUser,
     UntagUser: users.untagUser,
     ListUserTags: users.listUserTags,
+    PutUserPermissionsBoundary: boundaries.putUserPermissionsBoundary,
+    DeleteUserPermissionsBoundary: boundaries.deleteUserPermissionsBoundary,
 
     CreateGroup: groups.createGroup,
     GetGroup: groups.getGroup,
@@ -45,6 +52,8 @@ export const iamService: ServiceDefinition = {
     TagRole: roles.tagRole,
     UntagRole: roles.untagRole,
     ListRoleTags: roles.listRoleTags,
+    PutRolePermissionsBoundary: boundaries.putRolePermissionsBoundary,
+    DeleteRolePermissionsBoundary: boundaries.deleteRolePermissionsBoundary,
 
     CreateInstanceProfile: profiles.createInstanceProfile,
     GetInstanceProfile: profiles.getInstanceProfile,
@@ -94,6 +103,23 @@ export const iamService: ServiceDefinition = {
     ListAccessKeys: keys.listAccessKeys,
     GetAccessKeyLastUsed: keys.getAccessKeyLastUsed,
 
+    UploadSSHPublicKey: ssh.uploadSSHPublicKey,
+    GetSSHPublicKey: ssh.getSSHPublicKey,
+    ListSSHPublicKeys: ssh.listSSHPublicKeys,
+    UpdateSSHPublicKey: ssh.updateSSHPublicKey,
+    DeleteSSHPublicKey: ssh.deleteSSHPublicKey,
+
+    UploadSigningCertificate: certificates.uploadSigningCertificate,
+    ListSigningCertificates: certificates.listSigningCertificates,
+    UpdateSigningCertificate: certificates.updateSigningCertificate,
+    DeleteSigningCertificate: certificates.deleteSigningCertificate,
+
+    CreateServiceSpecificCredential: serviceCredentials.createServiceSpecificCredential,
+    ListServiceSpecificCredentials: serviceCredentials.listServiceSpecificCredentials,
+    ResetServiceSpecificCredential: serviceCredentials.resetServiceSpecificCredential,
+    UpdateServiceSpecificCredential: serviceCredentials.updateServiceSpecificCredential,
+    DeleteServiceSpecificCredential: serviceCredentials.deleteServiceSpecificCredential,
+
     CreateLoginProfile: logins.createLoginProfile,
     GetLoginProfile: logins.getLoginProfile,
     UpdateLoginProfile: logins.updateLoginProfile,
@@ -107,6 +133,7 @@ export const iamService: ServiceDefinition = {
     ListVirtualMFADevices: mfa.listVirtualMFADevices,
 
     GetAccountSummary: account.getAccountSummary,
+    GetAccountAuthorizationDetails: details.getAccountAuthorizationDetails,
     CreateAccountAlias: account.createAccountAlias,
     DeleteAccountAlias: account.deleteAccountAlias,
     ListAccountAliases: account.listAccountAliases,

@@ -45,6 +45,47 @@ export interface IamAccessKey {
   root?: boolean;
 }
 
+/** An SSH public key for CodeCommit (UploadSSHPublicKey); the body is public, kept as uploaded. */
+export interface IamSshPublicKey {
+  SSHPublicKeyId: string;
+  UserName: string;
+  /** The key as uploaded, and in each encoding GetSSHPublicKey returns. */
+  SSHPublicKeyBody: string;
+  ssh: string;
+  pem: string;
+  /** MD5 of the key's SSH wire form, colon-separated hex. */
+  Fingerprint: string;
+  Status: 'Active' | 'Inactive';
+  UploadDate: Date;
+}
+
+/** An X.509 signing certificate (UploadSigningCertificate). */
+export interface IamSigningCertificate {
+  CertificateId: string;
+  /** The owning user; empty for the account root's certificates. */
+  UserName: string;
+  CertificateBody: string;
+  /** SHA-256 of the certificate's DER: one certificate belongs to one entity of the account. */
+  fingerprint: string;
+  Status: 'Active' | 'Inactive';
+  UploadDate: Date;
+  root?: boolean;
+}
+
+/**
+ * A service-specific credential (CodeCommit HTTPS Git, Keyspaces). Its password is returned by
+ * Create/Reset only and never stored: nothing on the range accepts it, so keeping it would only
+ * put a secret on disk.
+ */
+export interface IamServiceCredential {
+  ServiceSpecificCredentialId: string;
+  UserName: string;
+  ServiceName: string;
+  ServiceUserName: string;
+  Status: 'Active' | 'Inactive';
+  CreateDate: Date;
+}
+
 export interface IamGroup {
   GroupName: string;
   GroupId: string;
@@ -141,6 +182,10 @@ export interface IamState {
   /** Customer managed policies by ARN. */
   policies: Record<string, IamManagedPolicy>;
   mfaDevices: Record<string, IamVirtualMfaDevice>;
+  /** The other credentials of users, by id: SSH keys, signing certificates, service credentials. */
+  sshPublicKeys: Record<string, IamSshPublicKey>;
+  signingCertificates: Record<string, IamSigningCertificate>;
+  serviceCredentials: Record<string, IamServiceCredential>;
   aliases: string[];
   passwordPolicy?: IamPasswordPolicy;
   credentialReport?: IamCredentialReport;
@@ -163,6 +208,9 @@ function emptyIam(): IamState {
     instanceProfiles: record(),
     policies: record(),
     mfaDevices: record(),
+    sshPublicKeys: record(),
+    signingCertificates: record(),
+    serviceCredentials: record(),
     aliases: [],
   };
 }

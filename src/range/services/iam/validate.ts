@@ -6,6 +6,11 @@ import type { IamTag } from './store.js';
 export const NAME = { re: /^[\w+=,.@-]+$/, text: '[\\w+=,.@-]+' };
 const PATH = { re: /^(\/|\/[\u0021-\u007E]+\/)$/, text: '(\\u002F)|(\\u002F[\\u0021-\\u007E]+\\u002F)' };
 const PATH_PREFIX = { re: /^\/[\u0021-\u007F]*$/, text: '\\u002F[\\u0021-\\u007F]*' };
+/** Key and certificate bodies: tab, line breaks and the printable Latin-1 range. */
+export const PRINTABLE_BODY = {
+  re: /^[\t\n\r\u0020-\u00FF]+$/,
+  text: '[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+',
+};
 const POLICY_PATH = { re: /^((\/[A-Za-z0-9.,+@=_-]+)*)\/$/, text: '((/[A-Za-z0-9\\.,\\+@=_-]+)*)/' };
 
 /**

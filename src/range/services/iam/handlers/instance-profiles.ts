@@ -30,7 +30,7 @@ import { checks, mergeTags, pageOf, tagsOut, underPath } from '../validate.js';
 import { roleOut } from './roles.js';
 import { conflict } from './users.js';
 
-function profileOut(iam: IamState, p: IamInstanceProfile, full = true): InstanceProfile {
+export function profileOut(iam: IamState, p: IamInstanceProfile, full = true): InstanceProfile {
   const roles = p.roles.map((n) => iam.roles[keyOf(n)]).filter((r): r is IamRole => r !== undefined);
   return {
     Path: p.Path,

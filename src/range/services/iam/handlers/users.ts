@@ -119,6 +119,12 @@ export function deleteUser(ctx: CallContext, input: DeleteUserRequest): Record<s
   if (user.loginProfile) throw must('delete login profile');
   if (Object.values(iam.accessKeys).some((k) => !k.root && keyOf(k.UserName) === keyOf(user.UserName)))
     throw must('delete access keys');
+  // The other credentials a user can hold, as DeleteUser's API reference lists them.
+  const owns = (items: Record<string, { UserName: string; root?: boolean }>) =>
+    Object.values(items).some((c) => !c.root && keyOf(c.UserName) === keyOf(user.UserName));
+  if (owns(iam.signingCertificates)) throw must('delete signing certificate');
+  if (owns(iam.sshPublicKeys)) throw must('delete SSH public keys');
+  if (owns(iam.serviceCredentials)) throw must('delete service specific credentials');
   if (user.mfaDevices.length) throw must('delete MFA device');
   if (Object.keys(user.inlinePolicies).length) throw must('delete policies');
   if (user.attachedPolicies.length) throw must('detach all policies');
@@ -154,6 +160,13 @@ export function updateUser(ctx: CallContext, input: UpdateUserRequest): Record<s
     if (cred) cred.principal = userPrincipal(ctx.accountId, user);
   }
   for (const device of Object.values(iam.mfaDevices)) if (device.owner === oldName) device.owner = newName;
+  for (const held of [
+    ...Object.values(iam.sshPublicKeys),
+    ...Object.values(iam.signingCertificates).filter((c) => !c.root),
+    ...Object.values(iam.serviceCredentials),
+  ]) {
+    if (keyOf(held.UserName) === keyOf(oldName)) held.UserName = newName;
+  }
   return {};
 }
 
