@@ -20,7 +20,7 @@ import {
   type InstanceStateName,
   type SubnetRecord,
 } from '../store.js';
-import { keyPairNotFound } from './key-pairs.js';
+import { keyPairNamed, keyPairNotFound } from './key-pairs.js';
 import {
   LAUNCH_DEFAULTS,
   mergeMetadataOptions,
@@ -291,7 +291,7 @@ export async function runInstances(ctx: CallContext, input: RunInstancesRequest)
   }
   const shutdownBehavior = input.InstanceInitiatedShutdownBehavior ?? 'stop';
   const specs = tagSpecsFor(input.TagSpecifications, ['instance', 'volume', 'network-interface']);
-  if (input.KeyName !== undefined && !s.keyPairs[input.KeyName]) throw keyPairNotFound(input.KeyName);
+  if (input.KeyName !== undefined && !keyPairNamed(s, input.KeyName)) throw keyPairNotFound(input.KeyName);
   const metadata = input.MetadataOptions
     ? mergeMetadataOptions(LAUNCH_DEFAULTS, input.MetadataOptions)
     : undefined;

@@ -21,7 +21,7 @@ export function keyPairNotFound(name: string): ServiceError {
   return new ServiceError('InvalidKeyPair.NotFound', `The key pair '${name}' does not exist`);
 }
 
-function byName(s: Ec2State, name: string): KeyPairRecord | undefined {
+export function keyPairNamed(s: Ec2State, name: string): KeyPairRecord | undefined {
   return Object.values(s.keyPairs).find((k) => k.name === name);
 }
 
@@ -30,7 +30,7 @@ function checkNewName(s: Ec2State, name: string): void {
   if (name === '' || name.length > 255 || !/^[\x20-\x7e]+$/.test(name)) {
     throw invalidParameter(`Value (${name}) for parameter keyName is invalid. Up to 255 ASCII characters.`);
   }
-  if (byName(s, name))
+  if (keyPairNamed(s, name))
     throw new ServiceError('InvalidKeyPair.Duplicate', `The keypair '${name}' already exists.`);
 }
 
@@ -115,7 +115,7 @@ export function describeKeyPairs(ctx: CallContext, input: DescribeKeyPairsReques
   const s = ec2Of(ctx);
   let keys = Object.values(s.keyPairs);
   if (input.KeyNames?.length) {
-    keys = [...new Set(input.KeyNames)].map((name) => byName(s, name) ?? throwing(keyPairNotFound(name)));
+    keys = [...new Set(input.KeyNames)].map((name) => keyPairNamed(s, name) ?? throwing(keyPairNotFound(name)));
   }
   if (input.KeyPairIds?.length) {
     for (const id of input.KeyPairIds) {
@@ -154,7 +154,7 @@ export function deleteKeyPair(ctx: CallContext, input: DeleteKeyPairRequest): De
     key = s.keyPairs[input.KeyPairId];
     if (!key) throw keyPairNotFound(input.KeyPairId);
   } else if (input.KeyName !== undefined) {
-    key = byName(s, input.KeyName);
+    key = keyPairNamed(s, input.KeyName);
   } else {
     throw missingParameter('KeyName or KeyPairId');
   }
