@@ -2,6 +2,8 @@ import type { ServiceDefinition } from '../../context.js';
 import { parsePolicy } from '../../policy/parse.js';
 import type { SourcedPolicy } from '../../policy/types.js';
 import { findRole } from '../iam/store.js';
+import { getAccessKeyInfo } from './access-keys.js';
+import { decodeAuthorizationMessage, rememberDenial } from './authorization-messages.js';
 import { assumeRole, getCallerIdentity, getSessionToken } from './handlers.js';
 
 export const stsService: ServiceDefinition = {
@@ -12,6 +14,12 @@ export const stsService: ServiceDefinition = {
     GetCallerIdentity: getCallerIdentity,
     AssumeRole: assumeRole,
     GetSessionToken: getSessionToken,
+    GetAccessKeyInfo: getAccessKeyInfo,
+    DecodeAuthorizationMessage: decodeAuthorizationMessage,
+  },
+  // A denial's encoded authorization message is remembered as its CloudTrail record passes by.
+  onEvent(ctx, record) {
+    if (record.errorMessage) rememberDenial(ctx, record);
   },
   /**
    * A role's trust policy is the resource-based policy of sts:AssumeRole: a trust policy that names the
