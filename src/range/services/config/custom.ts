@@ -8,6 +8,7 @@ import { uuid } from '../../ids.js';
 import { applyFindings, readerFor } from './evaluate.js';
 import { configActor, whereOf, type ConfigWhere } from './principal.js';
 import { recorderOf } from './recorder.js';
+import { lowerFirstKeys } from './resource-types.js';
 import { configState, type StoredResultToken, type StoredRule } from './store.js';
 
 /**
@@ -68,15 +69,6 @@ export function changeOf(rule: StoredRule, record: CloudTrailRecord): CustomTrig
     if (id) return { resourceType: t, resourceId: id };
   }
   return undefined;
-}
-
-function lowerFirstKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(lowerFirstKeys);
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k.charAt(0).toLowerCase() + k.slice(1), lowerFirstKeys(v)]),
-  );
 }
 
 /** The configuration item Config would send: the resource as its Describe call shows it (camelCase). */

@@ -27,6 +27,9 @@ import {
 } from './remediation.js';
 import { deleteConfigRule, describeConfigRules, putConfigRule, startConfigRulesEvaluation } from './rules.js';
 import { whereOf } from './principal.js';
+import { recordChange } from './history.js';
+import { batchGetResourceConfig, getResourceConfigHistory, listDiscoveredResources } from './queries.js';
+import { getComplianceSummaryByConfigRule, getComplianceSummaryByResourceType } from './summaries.js';
 import { ensureArmed, onRecordedChange } from './schedule.js';
 
 const handlers: ServiceDefinition['handlers'] = {
@@ -54,6 +57,11 @@ const handlers: ServiceDefinition['handlers'] = {
   DeleteRemediationConfiguration: deleteRemediationConfiguration,
   StartRemediationExecution: startRemediationExecution,
   DescribeRemediationExecutionStatus: describeRemediationExecutionStatus,
+  ListDiscoveredResources: listDiscoveredResources,
+  GetResourceConfigHistory: getResourceConfigHistory,
+  BatchGetResourceConfig: batchGetResourceConfig,
+  GetComplianceSummaryByConfigRule: getComplianceSummaryByConfigRule,
+  GetComplianceSummaryByResourceType: getComplianceSummaryByResourceType,
 };
 
 /** Every call first re-arms the rules' timers of a store read back from --state-dir. */
@@ -75,7 +83,10 @@ export const configService: ServiceDefinition = {
   name: 'config',
   eventSource: 'config.amazonaws.com',
   handlers: Object.fromEntries(Object.entries(handlers).map(([op, h]) => [op, armed(h)])),
-  onEvent(ctx, record, management) {
-    if (management) onRecordedChange(ctx, record);
+  async onEvent(ctx, record, management) {
+    if (!management) return;
+    // The configuration item is captured before the call that changed the resource answers.
+    await recordChange(ctx, record);
+    onRecordedChange(ctx, record);
   },
 };

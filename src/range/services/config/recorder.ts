@@ -17,6 +17,7 @@ import { ServiceError, isServiceError } from '../../errors.js';
 import { configState, type ConfigState } from './store.js';
 import { configReader, whereOf } from './principal.js';
 import { armAllRules } from './schedule.js';
+import { discoverAll } from './history.js';
 
 // The configuration recorder and the delivery channel: AWS Config keeps at most one of each per
 // account and region, and a recorder records only once a delivery channel exists.
@@ -129,10 +130,10 @@ export function describeConfigurationRecorderStatus(
   };
 }
 
-export function startConfigurationRecorder(
+export async function startConfigurationRecorder(
   ctx: CallContext,
   input: StartConfigurationRecorderRequest,
-): object {
+): Promise<object> {
   const s = ctx.state(configState);
   const r = s.recorders[input.ConfigurationRecorderName ?? ''];
   if (!r) throw noSuchRecorder(input.ConfigurationRecorderName ?? '');
@@ -148,6 +149,7 @@ export function startConfigurationRecorder(
     r.lastStatusChangeTime = ctx.now;
     // Rules put while nothing recorded get their first evaluation now.
     armAllRules(ctx, { evaluateNow: true });
+    await discoverAll(ctx, whereOf(ctx));
   }
   return {};
 }

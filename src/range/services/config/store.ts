@@ -101,6 +101,34 @@ export interface StoredResultToken {
   orderingTimestamp: Date;
 }
 
+/** One configuration item: the resource as the recorder saw it after a change. */
+export interface StoredConfigurationItem {
+  captureTime: Date;
+  status: 'OK' | 'ResourceDiscovered' | 'ResourceDeleted';
+  stateId: string;
+  md5: string;
+  resourceName?: string;
+  arn: string;
+  /** The configuration as JSON text, as Config returns it; absent for a deleted resource. */
+  configuration?: string;
+  /** Each supplementary configuration as JSON text. */
+  supplementary: Record<string, string>;
+  tags: Record<string, string>;
+  creationTime?: Date;
+  relationships: Array<{ resourceType: string; resourceId: string; relationshipName: string }>;
+  /** The CloudTrail event ids of the change that produced the item. */
+  relatedEvents: string[];
+}
+
+/** A resource the recorder has discovered, with its configuration history (oldest first, bounded). */
+export interface StoredResourceHistory {
+  resourceType: string;
+  resourceId: string;
+  resourceName?: string;
+  deletedAt?: Date;
+  items: StoredConfigurationItem[];
+}
+
 export interface ConfigState {
   recorders: Record<string, StoredRecorder>;
   channels: Record<string, StoredDeliveryChannel>;
@@ -112,6 +140,8 @@ export interface ConfigState {
   /** By rule name, then `<resource type>|<resource id>`. */
   remediationExecutions: Record<string, Record<string, StoredRemediationExecution>>;
   resultTokens: Record<string, StoredResultToken>;
+  /** By `<resource type>|<resource id>`; absent in a state saved before the range recorded history. */
+  resources?: Record<string, StoredResourceHistory>;
 }
 
 export const configState = defineState<ConfigState>('config', 'regional', () => ({
@@ -123,6 +153,7 @@ export const configState = defineState<ConfigState>('config', 'regional', () => 
   remediations: record(),
   remediationExecutions: record(),
   resultTokens: record(),
+  resources: record(),
 }));
 
 export function resourceKey(resourceType: string, resourceId: string): string {

@@ -1,0 +1,349 @@
+import { expect } from 'chai';
+import {
+  BatchGetResourceConfigCommand,
+  ConfigServiceClient,
+  GetComplianceSummaryByConfigRuleCommand,
+  GetComplianceSummaryByResourceTypeCommand,
+  GetResourceConfigHistoryCommand,
+  ListDiscoveredResourcesCommand,
+  PutConfigRuleCommand,
+  StartConfigRulesEvaluationCommand,
+  StartConfigurationRecorderCommand,
+  StopConfigurationRecorderCommand,
+} from '@aws-sdk/client-config-service';
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  CreateSecurityGroupCommand,
+  CreateVpcCommand,
+  DeleteSecurityGroupCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import {
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  IAMClient,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
+import { ManualClock } from '../../src/range/index.js';
+import { configIdle } from '../../src/range/services/config/schedule.js';
+import { startRecording } from './config-fixtures.js';
+import { failure, startTestRange, type TestRange } from './harness.js';
+
+// Expected behaviour from the AWS Config API Reference (GetResourceConfigHistory, ListDiscoveredResources,
+// BatchGetResourceConfig, GetComplianceSummaryBy*) and the developer guide's configuration item fields.
+
+interface CliItem {
+  configurationItemStatus: string;
+  configurationItemCaptureTime: number | string;
+  configuration?: string;
+  relatedEvents?: string[];
+  resourceName?: string;
+}
+
+/** The AWS CLI v1 prints a JSON-protocol timestamp as it came on the wire: epoch seconds. */
+const cliTime = (value: unknown) => (typeof value === 'number' ? value * 1000 : Date.parse(String(value)));
+
+/** Whether a security group's configuration item lets anyone in (an ingress range of 0.0.0.0/0). */
+const opensToWorld = (configuration: string | undefined) => {
+  const group = JSON.parse(configuration ?? '{}') as {
+    ipPermissions?: Array<{ ipRanges?: Array<{ cidrIp?: string }> }>;
+  };
+  return (group.ipPermissions ?? []).some((p) => (p.ipRanges ?? []).some((r) => r.cidrIp === '0.0.0.0/0'));
+};
+
+describe('range: AWS Config configuration history (what changed, when, and who)', () => {
+  const clock = new ManualClock(Date.parse('2026-06-02T14:00:00Z'));
+  let range: TestRange;
+  let config: ConfigServiceClient;
+  let ec2: EC2Client;
+  let vpc: string;
+  let web: string;
+  let intruder: { env: Record<string, string> };
+  before(async () => {
+    range = await startTestRange({ clock });
+    config = new ConfigServiceClient(range.clientConfig());
+    ec2 = new EC2Client(range.clientConfig());
+    vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.9.0.0/16' }))).Vpc?.VpcId ?? '';
+    web = (
+      await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'web', Description: 'web', VpcId: vpc }))
+    ).GroupId!;
+    const iam = new IAMClient(range.clientConfig());
+    await iam.send(new CreateUserCommand({ UserName: 'intruder' }));
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'intruder',
+        PolicyName: 'ec2',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'ec2:*', Resource: '*' }],
+        }),
+      }),
+    );
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'intruder' }));
+    intruder = {
+      env: { AWS_ACCESS_KEY_ID: AccessKey!.AccessKeyId!, AWS_SECRET_ACCESS_KEY: AccessKey!.SecretAccessKey! },
+    };
+  });
+  after(() => range.stop());
+
+  it('answers NoAvailableConfigurationRecorderException before a recorder exists', async () => {
+    const err = await failure(
+      config.send(new ListDiscoveredResourcesCommand({ resourceType: 'AWS::EC2::SecurityGroup' })),
+    );
+    expect(err.name).to.equal('NoAvailableConfigurationRecorderException');
+  });
+
+  it('discovers existing resources when the recorder starts, and records each change to a group in order', async () => {
+    await startRecording(range, config);
+    const discovered = await config.send(
+      new ListDiscoveredResourcesCommand({ resourceType: 'AWS::EC2::SecurityGroup', resourceName: 'web' }),
+    );
+    expect(discovered.resourceIdentifiers).to.deep.equal([
+      { resourceType: 'AWS::EC2::SecurityGroup', resourceId: web, resourceName: 'web' },
+    ]);
+    // The delivery bucket existed when recording started; IAM users are global and not selected by default.
+    const buckets = await config.send(
+      new ListDiscoveredResourcesCommand({ resourceType: 'AWS::S3::Bucket' }),
+    );
+    expect(buckets.resourceIdentifiers?.map((r) => r.resourceId)).to.include('config-delivery');
+    const users = await config.send(new ListDiscoveredResourcesCommand({ resourceType: 'AWS::IAM::User' }));
+    expect(users.resourceIdentifiers).to.deep.equal([]);
+
+    // The intruder opens SSH to the world with the AWS CLI; a responder closes it with the SDK.
+    clock.advance(60_000);
+    await range.aws(
+      [
+        'ec2',
+        'authorize-security-group-ingress',
+        '--group-id',
+        web,
+        '--protocol',
+        'tcp',
+        '--port',
+        '22',
+        '--cidr',
+        '0.0.0.0/0',
+      ],
+      { env: intruder.env },
+    );
+    clock.advance(60_000);
+    await range.aws([
+      'ec2',
+      'revoke-security-group-ingress',
+      '--group-id',
+      web,
+      '--protocol',
+      'tcp',
+      '--port',
+      '22',
+      '--cidr',
+      '0.0.0.0/0',
+    ]);
+
+    const history = (await range.aws([
+      'configservice',
+      'get-resource-config-history',
+      '--resource-type',
+      'AWS::EC2::SecurityGroup',
+      '--resource-id',
+      web,
+    ])) as { configurationItems: CliItem[] };
+    const items = history.configurationItems;
+    // Newest first by default: fixed, opened, discovered.
+    expect(items.map((i) => i.configurationItemStatus)).to.deep.equal(['OK', 'OK', 'ResourceDiscovered']);
+    expect(items.map((i) => opensToWorld(i.configuration))).to.deep.equal([false, true, false]);
+    const [fixed, opened] = items;
+    expect(opened?.relatedEvents).to.deep.equal([
+      range.events('AuthorizeSecurityGroupIngress').at(-1)?.eventID,
+    ]);
+    expect(fixed?.relatedEvents).to.deep.equal([range.events('RevokeSecurityGroupIngress').at(-1)?.eventID]);
+    expect(range.events('AuthorizeSecurityGroupIngress').at(-1)?.userIdentity?.userName).to.equal('intruder');
+    expect(cliTime(opened?.configurationItemCaptureTime)).to.equal(Date.parse('2026-06-02T14:01:00Z'));
+    expect(range.events('GetResourceConfigHistory').at(-1)?.requestParameters).to.deep.include({
+      resourceId: web,
+    });
+  });
+
+  it('pages forward and backward, and filters by time', async () => {
+    const forward = await config.send(
+      new GetResourceConfigHistoryCommand({
+        resourceType: 'AWS::EC2::SecurityGroup',
+        resourceId: web,
+        chronologicalOrder: 'Forward',
+        limit: 2,
+      }),
+    );
+    expect(forward.configurationItems?.map((i) => i.configurationItemStatus)).to.deep.equal([
+      'ResourceDiscovered',
+      'OK',
+    ]);
+    const rest = await config.send(
+      new GetResourceConfigHistoryCommand({
+        resourceType: 'AWS::EC2::SecurityGroup',
+        resourceId: web,
+        chronologicalOrder: 'Forward',
+        limit: 2,
+        nextToken: forward.nextToken,
+      }),
+    );
+    expect(rest.configurationItems).to.have.length(1);
+    expect(rest.nextToken).to.equal(undefined);
+    // What the group looked like at 14:01:30: only the items captured by then.
+    const before = await config.send(
+      new GetResourceConfigHistoryCommand({
+        resourceType: 'AWS::EC2::SecurityGroup',
+        resourceId: web,
+        laterTime: new Date('2026-06-02T14:01:30Z'),
+        limit: 1,
+      }),
+    );
+    expect(opensToWorld(before.configurationItems?.[0]?.configuration)).to.equal(true);
+    const backwards = await failure(
+      config.send(
+        new GetResourceConfigHistoryCommand({
+          resourceType: 'AWS::EC2::SecurityGroup',
+          resourceId: web,
+          earlierTime: new Date('2026-06-02T15:00:00Z'),
+          laterTime: new Date('2026-06-02T14:00:00Z'),
+        }),
+      ),
+    );
+    expect(backwards.name).to.equal('InvalidTimeRangeException');
+    const unknown = await range.awsFails([
+      'configservice',
+      'get-resource-config-history',
+      '--resource-type',
+      'AWS::EC2::SecurityGroup',
+      '--resource-id',
+      'sg-0000000000000dead',
+    ]);
+    expect(unknown.stderr).to.contain('ResourceNotDiscoveredException');
+  });
+
+  it('records nothing while the recorder is stopped, and records deletion', async () => {
+    await config.send(new StopConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
+    clock.advance(60_000);
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: web,
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 3389, ToPort: 3389, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+        ],
+      }),
+    );
+    const unchanged = await config.send(
+      new GetResourceConfigHistoryCommand({ resourceType: 'AWS::EC2::SecurityGroup', resourceId: web }),
+    );
+    expect(unchanged.configurationItems).to.have.length(3);
+    await config.send(new StartConfigurationRecorderCommand({ ConfigurationRecorderName: 'default' }));
+    clock.advance(60_000);
+    await ec2.send(new DeleteSecurityGroupCommand({ GroupId: web }));
+    const after = await config.send(
+      new GetResourceConfigHistoryCommand({ resourceType: 'AWS::EC2::SecurityGroup', resourceId: web }),
+    );
+    // Restarting records the state it finds (the RDP rule), then the deletion.
+    expect(after.configurationItems?.map((i) => i.configurationItemStatus)).to.deep.equal([
+      'ResourceDeleted',
+      'OK',
+      'OK',
+      'OK',
+      'ResourceDiscovered',
+    ]);
+    expect(after.configurationItems?.[0]?.configuration).to.equal(undefined);
+    const live = await config.send(
+      new ListDiscoveredResourcesCommand({ resourceType: 'AWS::EC2::SecurityGroup' }),
+    );
+    expect(live.resourceIdentifiers?.map((r) => r.resourceId)).to.not.include(web);
+    const all = (await range.aws([
+      'configservice',
+      'list-discovered-resources',
+      '--resource-type',
+      'AWS::EC2::SecurityGroup',
+      '--include-deleted-resources',
+    ])) as { resourceIdentifiers: Array<{ resourceId: string; resourceDeletionTime?: number | string }> };
+    const deleted = all.resourceIdentifiers.find((r) => r.resourceId === web);
+    expect(cliTime(deleted?.resourceDeletionTime)).to.equal(Date.parse('2026-06-02T14:04:00Z'));
+  });
+
+  it('gets the current configuration of several resources at once, leaving out what it does not know', async () => {
+    const out = await config.send(
+      new BatchGetResourceConfigCommand({
+        resourceKeys: [
+          { resourceType: 'AWS::S3::Bucket', resourceId: 'config-delivery' },
+          { resourceType: 'AWS::S3::Bucket', resourceId: 'never-seen' },
+          { resourceType: 'AWS::EC2::SecurityGroup', resourceId: web },
+        ],
+      }),
+    );
+    expect(out.baseConfigurationItems?.map((i) => i.resourceId)).to.deep.equal(['config-delivery']);
+    expect(out.unprocessedResourceKeys).to.deep.equal([]);
+    const item = out.baseConfigurationItems?.[0];
+    expect(
+      JSON.parse(item?.supplementaryConfiguration?.PublicAccessBlockConfiguration ?? '{}'),
+    ).to.deep.include({
+      blockPublicAcls: true,
+    });
+    const cli = (await range.aws([
+      'configservice',
+      'batch-get-resource-config',
+      '--resource-keys',
+      'resourceType=AWS::S3::Bucket,resourceId=config-delivery',
+    ])) as { baseConfigurationItems: Array<{ arn: string }> };
+    expect(cli.baseConfigurationItems[0]?.arn).to.equal('arn:aws:s3:::config-delivery');
+  });
+
+  it('summarizes compliance by rule and by resource type', async () => {
+    const sg = (
+      await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'open', Description: 'open', VpcId: vpc }))
+    ).GroupId!;
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: sg,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }],
+      }),
+    );
+    await config.send(
+      new PutConfigRuleCommand({
+        ConfigRule: {
+          ConfigRuleName: 'restricted-ssh',
+          Source: { Owner: 'AWS', SourceIdentifier: 'INCOMING_SSH_DISABLED' },
+        },
+      }),
+    );
+    await config.send(new StartConfigRulesEvaluationCommand({ ConfigRuleNames: ['restricted-ssh'] }));
+    await configIdle();
+    const byRule = await config.send(new GetComplianceSummaryByConfigRuleCommand({}));
+    expect(byRule.ComplianceSummary?.NonCompliantResourceCount).to.deep.equal({
+      CappedCount: 1,
+      CapExceeded: false,
+    });
+    expect(byRule.ComplianceSummary?.CompliantResourceCount?.CappedCount).to.equal(0);
+    const byType = (await range.aws([
+      'configservice',
+      'get-compliance-summary-by-resource-type',
+      '--resource-types',
+      'AWS::EC2::SecurityGroup',
+    ])) as {
+      ComplianceSummariesByResourceType: Array<{
+        ResourceType: string;
+        ComplianceSummary: { NonCompliantResourceCount: { CappedCount: number } };
+      }>;
+    };
+    expect(byType.ComplianceSummariesByResourceType[0]?.ResourceType).to.equal('AWS::EC2::SecurityGroup');
+    expect(
+      byType.ComplianceSummariesByResourceType[0]?.ComplianceSummary.NonCompliantResourceCount.CappedCount,
+    ).to.equal(1);
+    const all = await config.send(new GetComplianceSummaryByResourceTypeCommand({}));
+    expect(all.ComplianceSummariesByResourceType?.[0]?.ResourceType).to.equal(undefined);
+  });
+
+  it('denies the history to a user without config permissions', async () => {
+    const denied = await range.awsFails(
+      ['configservice', 'list-discovered-resources', '--resource-type', 'AWS::EC2::SecurityGroup'],
+      { env: intruder.env },
+    );
+    expect(denied.stderr).to.contain('AccessDenied');
+    expect(denied.stderr).to.contain('config:ListDiscoveredResources');
+    expect(range.events('ListDiscoveredResources').at(-1)?.errorCode).to.match(/AccessDenied/);
+  });
+});
