@@ -247,6 +247,11 @@ describe('range: the Logs Insights query language', () => {
         rows: [{ eventName: 'B', 'count(*)': '2' }],
       },
       {
+        query: 'stats count() as n, pct(x, 50) as median',
+        events: [{ x: 1 }, { x: 5 }, { x: 9 }, {}],
+        rows: [{ n: '4', median: '5' }],
+      },
+      {
         query: 'fields readOnly, managementEvent | filter readOnly = 0',
         events: [
           { readOnly: false, managementEvent: true },
@@ -292,6 +297,8 @@ describe('range: the Logs Insights query language', () => {
       ['fields a |', /end of query/, 10],
       ['stats a by b', /stats needs an aggregation function/, 6],
       ['fields substr("x")', /substr takes 2 to 3 arguments/, 7],
+      ['filter count(*) > 1', /count is an aggregation function: use it in stats/, 7],
+      ['stats pct(n)', /pct takes 2 arguments/, 6],
     ];
     for (const [query, message, start] of cases) {
       let thrown: unknown;

@@ -91,15 +91,18 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   frommillis: { min: 1, max: 1, apply: numeric((t) => t) },
 };
 
-export const AGGREGATES: ReadonlySet<string> = new Set([
-  'count',
-  'count_distinct',
-  'min',
-  'max',
-  'sum',
-  'avg',
-  'stddev',
-  'pct',
-  'earliest',
-  'latest',
-]);
+/** Aggregation functions and how many arguments each takes (`count()` counts every event, as `count(*)`). */
+export const AGGREGATE_ARITY: Readonly<Record<string, { min: number; max: number }>> = {
+  count: { min: 0, max: 1 },
+  count_distinct: { min: 1, max: 1 },
+  min: { min: 1, max: 1 },
+  max: { min: 1, max: 1 },
+  sum: { min: 1, max: 1 },
+  avg: { min: 1, max: 1 },
+  stddev: { min: 1, max: 1 },
+  pct: { min: 2, max: 2 },
+  earliest: { min: 1, max: 1 },
+  latest: { min: 1, max: 1 },
+};
+
+export const AGGREGATES: ReadonlySet<string> = new Set(Object.keys(AGGREGATE_ARITY));

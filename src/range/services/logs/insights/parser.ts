@@ -5,7 +5,7 @@
  * Anything else fails to compile with its position, as AWS's MalformedQueryException reports it.
  */
 import { QueryCompileError, tokenize, type Token } from './lexer.js';
-import { AGGREGATES, FUNCTIONS } from './functions.js';
+import { AGGREGATE_ARITY, AGGREGATES, FUNCTIONS } from './functions.js';
 
 export type Expr =
   | { k: 'field'; name: string }
@@ -127,8 +127,12 @@ class Parser {
         return { k: 'fields', items: this.namedList(false) };
       case 'display':
         return { k: 'display', items: this.namedList(false) };
-      case 'filter':
-        return { k: 'filter', expr: this.expr() };
+      case 'filter': {
+        const start = this.peek().start;
+        const expr = this.expr();
+        this.noAggregate(expr, start);
+        return { k: 'filter', expr };
+      }
       case 'stats':
         return this.stats();
       case 'sort':
@@ -166,6 +170,7 @@ class Parser {
       if (aggregates && !(expr.k === 'call' && AGGREGATES.has(expr.fn))) {
         this.fail(this.tokens[this.pos - 1] as Token, 'stats needs an aggregation function');
       }
+      if (!aggregates) this.noAggregate(expr, start);
       const written = this.text.slice(start, (this.tokens[this.pos - 1] as Token).end).trim();
       let name = expr.k === 'field' ? expr.name : written;
       if (this.isWord('as')) {
@@ -175,6 +180,15 @@ class Parser {
       items.push({ expr, name });
     } while (this.isOp(','));
     return items;
+  }
+
+  /** Aggregation functions belong to stats (and to sort, which names a stats column). */
+  private noAggregate(expr: Expr, start: number): void {
+    const found = aggregateIn(expr);
+    if (found) {
+      const end = (this.tokens[this.pos - 1] as Token).end;
+      throw new QueryCompileError(`${found} is an aggregation function: use it in stats`, start, end);
+    }
   }
 
   private stats(): Command {
@@ -372,7 +386,7 @@ class Parser {
   }
   private call(name: Token): Expr {
     const fn = name.text.toLowerCase();
-    const spec = FUNCTIONS[fn] ?? (AGGREGATES.has(fn) ? { min: 1, max: 2 } : undefined);
+    const spec = FUNCTIONS[fn] ?? AGGREGATE_ARITY[fn];
     if (!spec) this.fail(name, `unknown function ${name.text}`);
     this.expectOp('(');
     const args: Expr[] = [];
@@ -395,6 +409,22 @@ class Parser {
     if (args.some((a) => a.k === 'star') && fn !== 'count')
       throw new QueryCompileError(`${name.text} does not take *`, name.start, close.end);
     return { k: 'call', fn, args };
+  }
+}
+
+function aggregateIn(e: Expr): string | undefined {
+  switch (e.k) {
+    case 'call':
+      return AGGREGATES.has(e.fn) ? e.fn : e.args.map(aggregateIn).find((x) => x !== undefined);
+    case 'not':
+    case 'neg':
+      return aggregateIn(e.e);
+    case 'bin':
+      return aggregateIn(e.l) ?? aggregateIn(e.r);
+    case 'list':
+      return e.items.map(aggregateIn).find((x) => x !== undefined);
+    default:
+      return undefined;
   }
 }
 

@@ -24,7 +24,7 @@ export class Aggregate {
 
   add(row: Row, evaluate: Evaluate): void {
     if (this.call.k !== 'call') return;
-    const arg = this.call.args[0] as Expr;
+    const arg = this.call.args[0] ?? { k: 'star' };
     if (arg.k === 'star') {
       this.count++;
       return;
