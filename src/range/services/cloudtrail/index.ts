@@ -1,5 +1,6 @@
 import type { ServiceDefinition } from '../../context.js';
 import { deliverEvent } from './delivery.js';
+import { getInsightSelectors, putInsightSelectors } from './handlers/insights.js';
 import { getTrailStatus, startLogging, stopLogging } from './handlers/logging.js';
 import { lookupEvents } from './handlers/lookup.js';
 import { getEventSelectors, putEventSelectors } from './handlers/selectors.js';
@@ -28,6 +29,8 @@ export const cloudTrailService: ServiceDefinition = {
     StopLogging: stopLogging,
     PutEventSelectors: putEventSelectors,
     GetEventSelectors: getEventSelectors,
+    PutInsightSelectors: putInsightSelectors,
+    GetInsightSelectors: getInsightSelectors,
     AddTags: addTags,
     RemoveTags: removeTags,
     ListTags: listTags,

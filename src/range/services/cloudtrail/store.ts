@@ -1,4 +1,4 @@
-import type { AdvancedEventSelector, EventSelector, Tag } from '@aws-sdk/client-cloudtrail';
+import type { AdvancedEventSelector, EventSelector, InsightSelector, Tag } from '@aws-sdk/client-cloudtrail';
 import { defineState } from '../../state.js';
 import { record } from '../../records.js';
 
@@ -33,6 +33,8 @@ export interface StoredTrail {
   /** Absent: the default selector (all management events, no data events). */
   eventSelectors?: EventSelector[];
   advancedEventSelectors?: AdvancedEventSelector[];
+  /** PutInsightSelectors; absent when Insights are off. */
+  insightSelectors?: InsightSelector[];
   tags: Tag[];
   status: TrailStatus;
   createdAt: Date;

@@ -123,7 +123,7 @@ export function describeTrail(t: StoredTrail): Trail {
     CloudWatchLogsRoleArn: t.cloudWatchLogsRoleArn,
     KmsKeyId: t.kmsKeyId,
     HasCustomEventSelectors: t.eventSelectors !== undefined || t.advancedEventSelectors !== undefined,
-    HasInsightSelectors: false,
+    HasInsightSelectors: (t.insightSelectors?.length ?? 0) > 0,
     IsOrganizationTrail: t.isOrganizationTrail,
   };
 }
