@@ -7,6 +7,7 @@ import {
   EC2Client,
   ReplaceIamInstanceProfileAssociationCommand,
   StopInstancesCommand,
+  TerminateInstancesCommand,
   type IamInstanceProfileAssociation,
 } from '@aws-sdk/client-ec2';
 import {
@@ -154,6 +155,10 @@ describe('range: EC2 instance profile associations', function () {
     expect(unknown.stderr).to.contain('(InvalidParameterValue)');
     expect(unknown.stderr).to.contain('Invalid IAM Instance Profile name');
     expect(await associations({ Filters: [{ Name: 'instance-id', Values: [other] }] })).to.deep.equal([]);
+    // The association ends with the instance.
+    await ec2.send(new TerminateInstancesCommand({ InstanceIds: [id] }));
+    clock.advance(5000);
+    expect(await associations({ Filters: [{ Name: 'instance-id', Values: [id] }] })).to.deep.equal([]);
 
     const event = range.events('AssociateIamInstanceProfile').find((e) => !e.errorCode)!;
     expect(event.requestParameters).to.deep.equal({

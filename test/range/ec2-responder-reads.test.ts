@@ -116,7 +116,10 @@ describe('range: EC2 regions, console output, network interface isolation and ad
       .Instances![0]!;
     expect(instance.SecurityGroups!.map((g) => g.GroupId)).to.deep.equal([isolation]);
     const event = range.events('ModifyNetworkInterfaceAttribute').at(-1)!;
-    expect(JSON.stringify(event.requestParameters)).to.contain(isolation);
+    expect(event.requestParameters).to.deep.equal({
+      networkInterfaceId: eni,
+      groupSet: { items: [{ groupId: isolation }] },
+    });
 
     await ec2.send(
       new ModifyNetworkInterfaceAttributeCommand({

@@ -84,6 +84,9 @@ export function ec2TrailParameters(operation: string, converted: Params): Params
     case 'ModifyInstanceAttribute':
       asSet(p, 'groupId', 'groupSet', 'groupId');
       break;
+    case 'ModifyNetworkInterfaceAttribute':
+      asSet(p, 'securityGroupId', 'groupSet', 'groupId');
+      break;
     case 'DescribeSecurityGroups':
       asSet(p, 'groupId', 'securityGroupIdSet', 'groupId');
       asSet(p, 'groupName', 'securityGroupSet', 'groupName');

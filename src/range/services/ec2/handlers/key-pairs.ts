@@ -115,7 +115,9 @@ export function describeKeyPairs(ctx: CallContext, input: DescribeKeyPairsReques
   const s = ec2Of(ctx);
   let keys = Object.values(s.keyPairs);
   if (input.KeyNames?.length) {
-    keys = [...new Set(input.KeyNames)].map((name) => keyPairNamed(s, name) ?? throwing(keyPairNotFound(name)));
+    keys = [...new Set(input.KeyNames)].map(
+      (name) => keyPairNamed(s, name) ?? throwing(keyPairNotFound(name)),
+    );
   }
   if (input.KeyPairIds?.length) {
     for (const id of input.KeyPairIds) {
