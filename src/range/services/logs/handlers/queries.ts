@@ -32,6 +32,8 @@ import { parseQuery } from '../insights/parser.js';
 
 /** "You can include up to 50 log groups" (StartQuery's logGroupNames and logGroupIdentifiers). */
 const MAX_LOG_GROUPS = 50;
+/** "Query results are available for 7 days." Older queries are forgotten when a new one starts. */
+const RESULTS_KEPT_MS = 7 * 24 * 3_600_000;
 const STATUSES = ['Scheduled', 'Running', 'Complete', 'Failed', 'Cancelled', 'Timeout', 'Unknown'];
 
 function queriesOf(ctx: CallContext): Record<string, StoredQuery> {
@@ -165,7 +167,10 @@ export async function startQuery(ctx: CallContext, input: StartQueryRequest): Pr
     results: [],
     statistics: { recordsMatched: 0, recordsScanned: 0, bytesScanned: 0 },
   };
-  queriesOf(ctx)[stored.queryId] = stored;
+  const queries = queriesOf(ctx);
+  for (const [id, q] of Object.entries(queries))
+    if (q.createTime < stored.createTime - RESULTS_KEPT_MS) delete queries[id];
+  queries[stored.queryId] = stored;
   // endTime is inclusive to the second: every event up to the last millisecond of it.
   const events = scan(ctx, groups, startTime * 1000, endTime * 1000 + 999);
   try {
