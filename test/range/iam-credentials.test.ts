@@ -6,14 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
+  CreateAccessKeyCommand,
   CreateUserCommand,
   DeleteSigningCertificateCommand,
   DeleteSSHPublicKeyCommand,
   DeleteUserCommand,
+  GenerateCredentialReportCommand,
+  GetCredentialReportCommand,
   GetSSHPublicKeyCommand,
   IAMClient,
   ListSigningCertificatesCommand,
   ListSSHPublicKeysCommand,
+  PutUserPolicyCommand,
   UpdateSSHPublicKeyCommand,
   UploadSigningCertificateCommand,
   UploadSSHPublicKeyCommand,
@@ -272,6 +276,19 @@ describe('range: IAM SSH public keys and signing certificates', function () {
     expect(listed.Certificates?.map((c) => c.Status)).to.deep.equal(['Inactive', 'Active']);
     expect(listed.Certificates?.[0]?.CertificateBody).to.equal(body);
 
+    // The credential report shows them (cert_1_active, cert_1_last_rotated, ...), oldest first.
+    await iam.send(new GenerateCredentialReportCommand({}));
+    clock.advance(60_000);
+    const report = await iam.send(new GetCredentialReportCommand({}));
+    const rows = Buffer.from(report.Content ?? new Uint8Array())
+      .toString('utf8')
+      .split('\n');
+    const header = rows[0]?.split(',') ?? [];
+    const ops = rows.find((r) => r.startsWith('ops,'))?.split(',') ?? [];
+    const column = (name: string) => ops[header.indexOf(name)];
+    expect([column('cert_1_active'), column('cert_2_active')]).to.deep.equal(['false', 'true']);
+    expect(column('cert_1_last_rotated')).to.match(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$/);
+
     const conflict = await failure(iam.send(new DeleteUserCommand({ UserName: 'ops' })));
     expect(conflict.message).to.equal('Cannot delete entity, must delete signing certificate first.');
     for (const c of listed.Certificates ?? [])
@@ -293,5 +310,38 @@ describe('range: IAM SSH public keys and signing certificates', function () {
     expect(missing.name).to.equal('NoSuchEntityException');
     expect(range.events('UploadSigningCertificate').filter((e) => !e.errorCode)).to.have.length(2);
     expect(range.events('DeleteSigningCertificate')[0]?.requestParameters).to.include({ userName: 'ops' });
+  });
+
+  it('refuses a user without iam:UploadSigningCertificate, even for its own certificate', async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'self' }));
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'self',
+        PolicyName: 'list',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'iam:List*', Resource: '*' }],
+        }),
+      }),
+    );
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'self' }));
+    const self = new IAMClient(
+      range.clientConfig({
+        credentials: {
+          accessKeyId: AccessKey?.AccessKeyId ?? '',
+          secretAccessKey: AccessKey?.SecretAccessKey ?? '',
+        },
+      }),
+    );
+    expect((await self.send(new ListSigningCertificatesCommand({}))).Certificates).to.deep.equal([]);
+    const denied = await failure(
+      self.send(new UploadSigningCertificateCommand({ CertificateBody: await certificate() })),
+    );
+    expect(denied.name).to.equal('AccessDenied');
+    expect(denied.message).to.equal(
+      `User: arn:aws:iam::${range.accountId}:user/self is not authorized to perform: iam:UploadSigningCertificate ` +
+        `on resource: arn:aws:iam::${range.accountId}:user/self because no identity-based policy allows the ` +
+        'iam:UploadSigningCertificate action',
+    );
   });
 });

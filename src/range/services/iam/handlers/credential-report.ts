@@ -2,7 +2,15 @@ import type { GenerateCredentialReportResponse, GetCredentialReportResponse } fr
 import type { CallContext } from '../../../context.js';
 import { ServiceError } from '../../../errors.js';
 import { identityState } from '../../../identity.js';
-import { ROOT_MFA_OWNER, byName, iamOf, keyOf, type IamAccessKey, type IamState } from '../store.js';
+import {
+  ROOT_MFA_OWNER,
+  byName,
+  iamOf,
+  keyOf,
+  type IamAccessKey,
+  type IamSigningCertificate,
+  type IamState,
+} from '../store.js';
 
 /** Generating takes a few seconds in AWS; the report is then reused for four hours. */
 export const REPORT_GENERATION_MS = 4000;
@@ -51,10 +59,20 @@ function keyColumns(ctx: CallContext, keys: IamAccessKey[]): string[] {
   return out;
 }
 
+/** cert_N_active and cert_N_last_rotated: the first two signing certificates, oldest first. */
+function certColumns(certs: IamSigningCertificate[]): string[] {
+  return [certs[0], certs[1]].flatMap((c) => [
+    String(c?.Status === 'Active'),
+    c ? stamp(c.UploadDate) : 'N/A',
+  ]);
+}
+
 /** The report as AWS lays it out: the `<root_account>` row first, then one row per user. */
 export function credentialReportCsv(ctx: CallContext, iam: IamState): string {
   const keys = Object.values(iam.accessKeys).sort((a, b) => a.CreateDate.getTime() - b.CreateDate.getTime());
-  const certs = ['false', 'N/A', 'false', 'N/A'];
+  const certs = Object.values(iam.signingCertificates).sort(
+    (a, b) => a.UploadDate.getTime() - b.UploadDate.getTime(),
+  );
   const rootMfa = Object.values(iam.mfaDevices).some((d) => d.owner === ROOT_MFA_OWNER);
   const rows = [
     COLUMNS,
@@ -71,7 +89,7 @@ export function credentialReportCsv(ctx: CallContext, iam: IamState): string {
         ctx,
         keys.filter((k) => k.root),
       ),
-      ...certs,
+      ...certColumns(certs.filter((c) => c.root)),
     ],
   ];
   const maxAge = iam.passwordPolicy?.MaxPasswordAge;
@@ -91,7 +109,7 @@ export function credentialReportCsv(ctx: CallContext, iam: IamState): string {
         ctx,
         keys.filter((k) => !k.root && keyOf(k.UserName) === keyOf(u.UserName)),
       ),
-      ...certs,
+      ...certColumns(certs.filter((c) => !c.root && keyOf(c.UserName) === keyOf(u.UserName))),
     ]);
   }
   return rows.map((r) => r.join(',')).join('\n');
