@@ -6,8 +6,10 @@ import {
   DeleteServiceSpecificCredentialCommand,
   DeleteUserCommand,
   IAMClient,
+  ListServiceSpecificCredentialsCommand,
   PutUserPolicyCommand,
   UpdateServiceSpecificCredentialCommand,
+  UpdateUserCommand,
 } from '@aws-sdk/client-iam';
 import { failure, startTestRange, type TestRange } from './harness.js';
 
@@ -116,6 +118,16 @@ describe('range: IAM service-specific credentials', function () {
       'ServiceNotSupportedException',
       404,
     ]);
+
+    // Renaming the user keeps its credentials: the responder finds them under the new name.
+    await iam.send(new UpdateUserCommand({ UserName: 'git', NewUserName: 'gitops' }));
+    const renamed = await iam.send(new ListServiceSpecificCredentialsCommand({ UserName: 'gitops' }));
+    expect(renamed.ServiceSpecificCredentials?.map((c) => c.UserName)).to.deep.equal([
+      'gitops',
+      'gitops',
+      'gitops',
+    ]);
+    await iam.send(new UpdateUserCommand({ UserName: 'gitops', NewUserName: 'git' }));
 
     const conflict = await failure(iam.send(new DeleteUserCommand({ UserName: 'git' })));
     expect(conflict.message).to.equal(
