@@ -7,6 +7,7 @@ import {
   GetResourceConfigHistoryCommand,
   ListDiscoveredResourcesCommand,
   PutConfigRuleCommand,
+  PutConfigurationRecorderCommand,
   StartConfigRulesEvaluationCommand,
   StartConfigurationRecorderCommand,
   StopConfigurationRecorderCommand,
@@ -19,11 +20,18 @@ import {
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import {
+  AttachUserPolicyCommand,
   CreateAccessKeyCommand,
   CreateUserCommand,
   IAMClient,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
+import {
+  CreateBucketCommand,
+  PutBucketPolicyCommand,
+  PutPublicAccessBlockCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { ManualClock } from '../../src/range/index.js';
 import { configIdle } from '../../src/range/services/config/schedule.js';
 import { startRecording } from './config-fixtures.js';
@@ -39,6 +47,14 @@ interface CliItem {
   relatedEvents?: string[];
   resourceName?: string;
 }
+
+const publicRead = (bucket: string) =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` },
+    ],
+  });
 
 /** The AWS CLI v1 prints a JSON-protocol timestamp as it came on the wire: epoch seconds. */
 const cliTime = (value: unknown) => (typeof value === 'number' ? value * 1000 : Date.parse(String(value)));
@@ -335,6 +351,80 @@ describe('range: AWS Config configuration history (what changed, when, and who)'
     ).to.equal(1);
     const all = await config.send(new GetComplianceSummaryByResourceTypeCommand({}));
     expect(all.ComplianceSummariesByResourceType?.[0]?.ResourceType).to.equal(undefined);
+  });
+
+  it("records a bucket's policy and, once global types are selected, an IAM user's attached policies", async () => {
+    const s3 = new S3Client(range.clientConfig());
+    clock.advance(60_000);
+    await s3.send(new CreateBucketCommand({ Bucket: 'exfil-drop' }));
+    await s3.send(
+      new PutPublicAccessBlockCommand({ Bucket: 'exfil-drop', PublicAccessBlockConfiguration: {} }),
+    );
+    await s3.send(new PutBucketPolicyCommand({ Bucket: 'exfil-drop', Policy: publicRead('exfil-drop') }));
+    const bucket = await config.send(
+      new GetResourceConfigHistoryCommand({ resourceType: 'AWS::S3::Bucket', resourceId: 'exfil-drop' }),
+    );
+    const policies = bucket.configurationItems?.map(
+      (i) =>
+        (JSON.parse(i.supplementaryConfiguration?.BucketPolicy ?? '{}') as { policyText?: string })
+          .policyText,
+    );
+    // Created, Block Public Access turned off, then the public policy: three items, newest first.
+    expect(policies).to.deep.equal([publicRead('exfil-drop'), null, null]);
+    expect(bucket.configurationItems?.map((i) => i.configurationItemStatus)).to.deep.equal([
+      'OK',
+      'OK',
+      'ResourceDiscovered',
+    ]);
+    expect(bucket.configurationItems?.[0]?.relatedEvents).to.deep.equal([
+      range.events('PutBucketPolicy').at(-1)?.eventID,
+    ]);
+
+    const iam = new IAMClient(range.clientConfig());
+    await iam.send(new CreateUserCommand({ UserName: 'earlier' }));
+    expect(
+      (await config.send(new ListDiscoveredResourcesCommand({ resourceType: 'AWS::IAM::User' })))
+        .resourceIdentifiers,
+    ).to.deep.equal([]);
+    await config.send(
+      new PutConfigurationRecorderCommand({
+        ConfigurationRecorder: {
+          name: 'default',
+          roleARN: `arn:aws:iam::${range.accountId}:role/config`,
+          recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
+        },
+      }),
+    );
+    const { User } = await iam.send(new CreateUserCommand({ UserName: 'backdoor' }));
+    await iam.send(
+      new AttachUserPolicyCommand({
+        UserName: 'backdoor',
+        PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+      }),
+    );
+    const users = await config.send(
+      new ListDiscoveredResourcesCommand({ resourceType: 'AWS::IAM::User', resourceName: 'backdoor' }),
+    );
+    expect(users.resourceIdentifiers).to.deep.equal([
+      { resourceType: 'AWS::IAM::User', resourceId: User?.UserId, resourceName: 'backdoor' },
+    ]);
+    // A user that existed when global types were selected is discovered then.
+    const earlier = await config.send(
+      new ListDiscoveredResourcesCommand({ resourceType: 'AWS::IAM::User', resourceName: 'earlier' }),
+    );
+    expect(earlier.resourceIdentifiers).to.have.length(1);
+    const history = await config.send(
+      new GetResourceConfigHistoryCommand({ resourceType: 'AWS::IAM::User', resourceId: User?.UserId ?? '' }),
+    );
+    const attached = history.configurationItems?.map(
+      (i) =>
+        (JSON.parse(i.configuration ?? '{}') as { attachedManagedPolicies?: unknown[] })
+          .attachedManagedPolicies,
+    );
+    expect(attached).to.deep.equal([
+      [{ policyName: 'AdministratorAccess', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
+      [],
+    ]);
   });
 
   it('denies the history to a user without config permissions', async () => {

@@ -33,7 +33,10 @@ export function isRecording(s: ConfigState): boolean {
   return recorderOf(s)?.recording === true;
 }
 
-export function putConfigurationRecorder(ctx: CallContext, input: PutConfigurationRecorderRequest): object {
+export async function putConfigurationRecorder(
+  ctx: CallContext,
+  input: PutConfigurationRecorderRequest,
+): Promise<object> {
   const s = ctx.state(configState);
   const given = input.ConfigurationRecorder ?? {};
   const name = given.name ?? 'default';
@@ -74,6 +77,8 @@ export function putConfigurationRecorder(ctx: CallContext, input: PutConfigurati
     lastStopTime: existing?.lastStopTime,
     lastStatusChangeTime: existing?.lastStatusChangeTime,
   };
+  // A recording recorder given more types discovers what exists of them now.
+  if (existing?.recording) await discoverAll(ctx, whereOf(ctx));
   return {};
 }
 
