@@ -22,9 +22,12 @@ function boundaryArn(ctx: CallContext, arn: string | undefined): string {
   return (policy.aws ?? policy.local).Arn;
 }
 
-/** Service-linked roles belong to their service (IAM User Guide, "Using service-linked roles"). */
+/**
+ * Service-linked roles (path /aws-service-role/) belong to their service, and IAM Identity Center's
+ * roles (/aws-reserved/) to Identity Center: IAM refuses to change either.
+ */
 function modifiable(role: IamRole): IamRole {
-  if (role.Path.startsWith('/aws-service-role/')) {
+  if (role.Path.startsWith('/aws-service-role/') || role.Path.startsWith('/aws-reserved/')) {
     throw new ServiceError(
       'UnmodifiableEntity',
       `Cannot perform the operation on the protected role '${role.RoleName}' - this role is only modifiable by AWS`,
