@@ -15,6 +15,8 @@ export interface PublicKeyInfo {
   keyType: KeyType;
   /** The SSH wire-format public key blob. */
   blob: Buffer;
+  /** What followed the key on an imported line. */
+  comment?: string;
 }
 
 function sshString(data: Buffer | string): Buffer {
@@ -126,6 +128,7 @@ export function parsePublicKey(material: Buffer): PublicKeyInfo | undefined {
   const m = /^\s*(ssh-rsa|ssh-ed25519)\s+([A-Za-z0-9+/]+={0,2})(\s.*)?$/s.exec(material.toString('utf8'));
   if (!m) return undefined;
   const blob = Buffer.from(m[2] as string, 'base64');
+  const comment = (m[3] ?? '').trim().split(/\r?\n/)[0] ?? '';
   const type = readString(blob, 0);
   if (!type || type.value.toString() !== m[1]) return undefined;
   if (m[1] === 'ssh-ed25519') {
@@ -138,7 +141,7 @@ export function parsePublicKey(material: Buffer): PublicKeyInfo | undefined {
   const n = e && readString(blob, e.next);
   if (!n || n.next !== blob.length) return undefined;
   const bits = (n.value[0] === 0 ? n.value.length - 1 : n.value.length) * 8;
-  return bits >= 1024 && bits <= 4096 ? { keyType: 'rsa', blob } : undefined;
+  return bits >= 1024 && bits <= 4096 ? { keyType: 'rsa', blob, comment } : undefined;
 }
 
 export function importedFingerprint(key: PublicKeyInfo): string {

@@ -95,11 +95,10 @@ export function importKeyPair(ctx: CallContext, input: ImportKeyPairRequest): Im
   const material = input.PublicKeyMaterial ? Buffer.from(input.PublicKeyMaterial) : Buffer.alloc(0);
   const parsed = parsePublicKey(material);
   if (!parsed) throw new ServiceError('InvalidKey.Format', 'Key is not in valid OpenSSH public key format');
-  const comment = /^\s*\S+\s+\S+\s+(.*?)\s*$/s.exec(material.toString('utf8'))?.[1] ?? '';
   const key = keep(ctx, s, input, {
     keyType: parsed.keyType,
     fingerprint: importedFingerprint(parsed),
-    publicKey: authorizedKeysLine(parsed, comment),
+    publicKey: authorizedKeysLine(parsed, parsed.comment ?? ''),
   });
   return { KeyFingerprint: key.fingerprint, KeyName: key.name, KeyPairId: key.id, Tags: tagsOf(s, key.id) };
 }
