@@ -12,6 +12,7 @@ import {
 import {
   CreateFunctionCommand,
   DeleteFunctionConcurrencyCommand,
+  GetAccountSettingsCommand,
   GetFunctionCommand,
   GetFunctionConcurrencyCommand,
   InvokeCommand,
@@ -193,12 +194,25 @@ describe('range: Lambda reserved concurrency', function () {
         '500',
       ]),
     ).to.deep.equal({ ReservedConcurrentExecutions: 500 });
+    // GetAccountSettings shows what the reservations left (AWS CLI and SDK).
+    const settings = (await range.aws(['lambda', 'get-account-settings'])) as {
+      AccountLimit: { ConcurrentExecutions: number; UnreservedConcurrentExecutions: number };
+      AccountUsage: { FunctionCount: number };
+    };
+    expect(settings.AccountLimit).to.include({
+      ConcurrentExecutions: 1000,
+      UnreservedConcurrentExecutions: 100,
+    });
+    expect(settings.AccountUsage.FunctionCount).to.equal(2);
+    expect(range.events('GetAccountSettings')).to.have.length(1);
     // Changing a function's own reservation counts the new value, not both.
     await lambda.send(
       new PutFunctionConcurrencyCommand({ FunctionName: 'acts', ReservedConcurrentExecutions: 400 }),
     );
     await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'acts' }));
     await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'greedy' }));
+    const after = await lambda.send(new GetAccountSettingsCommand({}));
+    expect(after.AccountLimit?.UnreservedConcurrentExecutions).to.equal(1000);
   });
 
   it('refuses an IAM user without lambda:PutFunctionConcurrency', async () => {

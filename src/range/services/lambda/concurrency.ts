@@ -1,6 +1,7 @@
 import type {
   Concurrency,
   DeleteFunctionConcurrencyRequest,
+  GetAccountSettingsResponse,
   GetFunctionConcurrencyRequest,
   GetFunctionConcurrencyResponse,
   PutFunctionConcurrencyRequest,
@@ -18,6 +19,33 @@ import { findFunction, lambdaState, type LambdaFunction } from './store.js';
 export const ACCOUNT_CONCURRENCY = 1000;
 export const UNRESERVED_MINIMUM = 100;
 
+function reservedElsewhere(ctx: CallContext, except?: string): number {
+  return Object.values(ctx.state(lambdaState).functions)
+    .filter((f) => f.name !== except)
+    .reduce((sum, f) => sum + (f.reservedConcurrency ?? 0), 0);
+}
+
+/**
+ * GetAccountSettings: the Region's limits (Lambda's default quotas) and usage, with the concurrency
+ * left unreserved, where a responder checks what the reservations took.
+ */
+export function getAccountSettings(ctx: CallContext): GetAccountSettingsResponse {
+  const functions = Object.values(ctx.state(lambdaState).functions);
+  return {
+    AccountLimit: {
+      TotalCodeSize: 80_530_636_800,
+      CodeSizeUnzipped: 262_144_000,
+      CodeSizeZipped: 52_428_800,
+      ConcurrentExecutions: ACCOUNT_CONCURRENCY,
+      UnreservedConcurrentExecutions: ACCOUNT_CONCURRENCY - reservedElsewhere(ctx),
+    },
+    AccountUsage: {
+      TotalCodeSize: functions.reduce((sum, f) => sum + f.codeSize, 0),
+      FunctionCount: functions.length,
+    },
+  };
+}
+
 export function putFunctionConcurrency(ctx: CallContext, input: PutFunctionConcurrencyRequest): Concurrency {
   const fn = findFunction(ctx, input.FunctionName ?? '');
   const wanted = input.ReservedConcurrentExecutions ?? -1;
@@ -27,9 +55,7 @@ export function putFunctionConcurrency(ctx: CallContext, input: PutFunctionConcu
       `1 validation error detected: Value '${String(wanted)}' at 'reservedConcurrentExecutions' failed to satisfy constraint: Member must have value greater than or equal to 0`,
     );
   }
-  const others = Object.values(ctx.state(lambdaState).functions)
-    .filter((f) => f.name !== fn.name)
-    .reduce((sum, f) => sum + (f.reservedConcurrency ?? 0), 0);
+  const others = reservedElsewhere(ctx, fn.name);
   if (ACCOUNT_CONCURRENCY - others - wanted < UNRESERVED_MINIMUM) {
     throw new ServiceError(
       'InvalidParameterValueException',

@@ -8,7 +8,12 @@ import {
   updateFunctionCode,
   updateFunctionConfiguration,
 } from './functions.js';
-import { deleteFunctionConcurrency, getFunctionConcurrency, putFunctionConcurrency } from './concurrency.js';
+import {
+  deleteFunctionConcurrency,
+  getAccountSettings,
+  getFunctionConcurrency,
+  putFunctionConcurrency,
+} from './concurrency.js';
 import { invoke } from './invoke.js';
 import {
   getFunctionUrlConfig,
@@ -55,6 +60,7 @@ export const lambdaService: ServiceDefinition = {
     PutFunctionConcurrency: putFunctionConcurrency,
     GetFunctionConcurrency: getFunctionConcurrency,
     DeleteFunctionConcurrency: deleteFunctionConcurrency,
+    GetAccountSettings: getAccountSettings,
     ListVersionsByFunction: listVersionsByFunction,
     ListAliases: listAliases,
     ListEventSourceMappings: listEventSourceMappings,

@@ -21,7 +21,7 @@ import { principalPolicies } from '../iam/effective.js';
  */
 
 /** The most messages an account keeps; the oldest are forgotten first (AWS's messages expire too). */
-export const KEPT_MESSAGES = 500;
+export const KEPT_MESSAGES = 200;
 
 export interface StsState {
   /** The decoded document (JSON text) of each encoded message, by the encoded message. */
