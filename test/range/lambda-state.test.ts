@@ -5,11 +5,13 @@ import { join } from 'node:path';
 import {
   AddPermissionCommand,
   CreateFunctionCommand,
+  GetFunctionConcurrencyCommand,
   GetPolicyCommand,
   InvokeCommand,
   LambdaClient,
+  PutFunctionConcurrencyCommand,
 } from '@aws-sdk/client-lambda';
-import { startTestRange } from './harness.js';
+import { failure, startTestRange } from './harness.js';
 import { executionRole } from './lambda-fixtures.js';
 import { writeZip } from '../../src/range/services/lambda/zip.js';
 
@@ -24,7 +26,7 @@ describe('range: Lambda functions across a restart', function () {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   // A one-letter name is valid for Lambda, though shorter than an STS session name may be.
-  it('runs a function created before the restart, with its environment and policy', async () => {
+  it('runs a function created before the restart, with its environment and policy; a stopped one stays stopped', async () => {
     const first = await startTestRange({ stateDir: dir });
     try {
       const lambda = new LambdaClient(first.clientConfig());
@@ -50,6 +52,19 @@ describe('range: Lambda functions across a restart', function () {
           Principal: 'sns.amazonaws.com',
         }),
       );
+      // A responder stopped this one (reserved concurrency 0).
+      await lambda.send(
+        new CreateFunctionCommand({
+          FunctionName: 'stopped',
+          Runtime: 'nodejs20.x',
+          Handler: 'index.handler',
+          Role: await executionRole(first, 'stopped-role'),
+          Code: { ZipFile: writeZip([{ path: 'index.js', data: 'exports.handler = async () => 1;' }]) },
+        }),
+      );
+      await lambda.send(
+        new PutFunctionConcurrencyCommand({ FunctionName: 'stopped', ReservedConcurrentExecutions: 0 }),
+      );
     } finally {
       await first.stop();
     }
@@ -67,6 +82,12 @@ describe('range: Lambda functions across a restart', function () {
         Statement: Array<{ Sid: string }>;
       };
       expect(policy.Statement.map((s) => s.Sid)).to.deep.equal(['sns']);
+      expect(
+        (await lambda.send(new GetFunctionConcurrencyCommand({ FunctionName: 'stopped' })))
+          .ReservedConcurrentExecutions,
+      ).to.equal(0);
+      const throttled = await failure(lambda.send(new InvokeCommand({ FunctionName: 'stopped' })));
+      expect(throttled.name).to.equal('TooManyRequestsException');
     } finally {
       await second.stop();
     }
