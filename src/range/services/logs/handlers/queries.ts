@@ -114,12 +114,22 @@ function missingGroup(ctx: CallContext, name: string): ServiceError {
   );
 }
 
+/** Events copied per turn of the event loop while a scan collects them. */
+const SCAN_CHUNK = 5000;
+
 /** The events of the groups in [from, to] (milliseconds, inclusive), newest first. */
-function scan(ctx: CallContext, groups: StoredLogGroup[], from: number, to: number): ScannedEvent[] {
+async function scan(
+  ctx: CallContext,
+  groups: StoredLogGroup[],
+  from: number,
+  to: number,
+): Promise<ScannedEvent[]> {
   const out: ScannedEvent[] = [];
+  let seen = 0;
   for (const group of groups) {
     for (const stream of Object.values(group.streams)) {
       for (const e of stream.events) {
+        if (++seen % SCAN_CHUNK === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         if (e.timestamp < from || e.timestamp > to) continue;
         out.push({
           accountId: ctx.accountId,
@@ -172,7 +182,7 @@ export async function startQuery(ctx: CallContext, input: StartQueryRequest): Pr
     if (q.createTime < stored.createTime - RESULTS_KEPT_MS) delete queries[id];
   queries[stored.queryId] = stored;
   // endTime is inclusive to the second: every event up to the last millisecond of it.
-  const events = scan(ctx, groups, startTime * 1000, endTime * 1000 + 999);
+  const events = await scan(ctx, groups, startTime * 1000, endTime * 1000 + 999);
   try {
     const out = await runQuery(query, events, {
       limit: input.limit,

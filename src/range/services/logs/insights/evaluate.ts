@@ -6,7 +6,14 @@
  * range up, and a stopped query ends at the next chunk.
  */
 import { toNumber, toText, FUNCTIONS, type Value } from './functions.js';
-import { discoverFields, formatTime, systemField, TIME_FIELDS, type ScannedEvent } from './fields.js';
+import {
+  formatTime,
+  jsonField,
+  parseMessage,
+  systemField,
+  TIME_FIELDS,
+  type ScannedEvent,
+} from './fields.js';
 import { MAX_LIMIT, type Command, type Expr, type Named, type Query } from './parser.js';
 import { Aggregate } from './stats.js';
 
@@ -14,7 +21,8 @@ export interface Row {
   event?: ScannedEvent;
   /** Fields the query made (fields ... as, parse, stats). */
   made: Map<string, Value>;
-  discovered?: Map<string, Value>;
+  /** The message's JSON object once a field was looked up in it (null: not JSON). */
+  doc?: Record<string, unknown> | null;
 }
 
 export interface QueryOutput {
@@ -26,15 +34,15 @@ export interface QueryOutput {
 
 export class QueryCancelled extends Error {}
 
-const CHUNK = 2000;
+const CHUNK = 500;
 
 export function lookup(row: Row, name: string): Value {
   if (row.made.has(name)) return row.made.get(name);
   if (!row.event) return undefined;
   const system = systemField(row.event, name);
   if (system !== undefined) return system;
-  row.discovered ??= discoverFields(row.event.message);
-  return row.discovered.get(name);
+  if (row.doc === undefined) row.doc = parseMessage(row.event.message);
+  return jsonField(row.doc, name);
 }
 
 function compare(op: string, a: Value, b: Value): boolean {
@@ -212,6 +220,7 @@ export async function runQuery(
   let rows: Row[] = [];
   let bytesScanned = 0;
   for (let i = 0; i < events.length; i++) {
+    if (i > 0 && i % CHUNK === 0) await pause(cancelled);
     const event = events[i] as ScannedEvent;
     bytesScanned += Buffer.byteLength(event.message);
     rows.push({ event, made: new Map() });
@@ -295,6 +304,8 @@ async function keepChunked(rows: Row[], keep: (r: Row) => boolean, cancelled: ()
     if (i > 0 && i % CHUNK === 0) await pause(cancelled);
     const r = rows[i] as Row;
     if (keep(r)) out.push(r);
+    // An event filtered out is done with: let its parsed message go.
+    else delete r.doc;
   }
   return out;
 }

@@ -73,6 +73,47 @@ export function discoverFields(message: string): Map<string, Value> {
   return out;
 }
 
+/** A message parsed once: its JSON object, or null when it is not one. */
+export function parseMessage(message: string): Record<string, unknown> | null {
+  if (!message.trimStart().startsWith('{')) return null;
+  try {
+    const doc = JSON.parse(message) as unknown;
+    return doc !== null && typeof doc === 'object' && !Array.isArray(doc)
+      ? (doc as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The value of a discovered field in a parsed message: the dotted name walked through objects and
+ * array indexes (a key that itself holds dots is found too), as the flattened field would hold it.
+ */
+export function jsonField(doc: Record<string, unknown> | null, name: string): Value {
+  if (!doc) return undefined;
+  let path = name;
+  if (path.startsWith('@@')) path = path.slice(1);
+  else if (path.startsWith('@')) return undefined;
+  return walk(doc, path.split('.'), 0);
+}
+
+function walk(node: unknown, parts: string[], i: number): Value {
+  if (i === parts.length) {
+    if (typeof node === 'string' || typeof node === 'number') return node;
+    if (typeof node === 'boolean') return node ? 1 : 0;
+    return undefined;
+  }
+  if (node === null || typeof node !== 'object') return undefined;
+  for (let j = i + 1; j <= parts.length; j++) {
+    const key = parts.slice(i, j).join('.');
+    if (!Object.hasOwn(node, key)) continue;
+    const found = walk((node as Record<string, unknown>)[key], parts, j);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** `2019-06-26 18:14:37.000`, the form GetQueryResults gives times in (UTC). */
