@@ -86,8 +86,8 @@ export function uploadSigningCertificate(
     );
   }
   const cert: IamSigningCertificate = {
-    // IAM's certificate ids are 24 or more word characters (API reference, certificateIdType).
-    CertificateId: iamId('ASCA') + iamId('').slice(0, 12),
+    // 24 to 128 word characters (certificateIdType); IAM gives them no prefix: 32 random ones.
+    CertificateId: iamId('') + iamId(''),
     UserName: user?.UserName ?? '',
     CertificateBody: body,
     fingerprint,
