@@ -192,6 +192,40 @@ describe('range: IAM permissions boundaries', function () {
     expect(del?.requestParameters).to.deep.equal({ roleName: 'web' });
   });
 
+  it('CreateUser and CreateRole take a boundary, and refuse one that does not exist without creating anything', async () => {
+    const made = (await range.aws([
+      'iam',
+      'create-user',
+      '--user-name',
+      'contained',
+      '--permissions-boundary',
+      boundaryArn,
+    ])) as { User: { PermissionsBoundary?: unknown } };
+    expect(made.User.PermissionsBoundary).to.deep.equal({
+      PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+      PermissionsBoundaryArn: boundaryArn,
+    });
+    const missing = `arn:aws:iam::${range.accountId}:policy/Gone`;
+    const refused = await failure(
+      iam.send(
+        new CreateRoleCommand({
+          RoleName: 'orphan',
+          AssumeRolePolicyDocument: trust,
+          PermissionsBoundary: missing,
+        }),
+      ),
+    );
+    expect([refused.name, refused.message]).to.deep.equal([
+      'NoSuchEntityException',
+      `Policy ${missing} does not exist or is not attachable.`,
+    ]);
+    expect((await failure(iam.send(new GetRoleCommand({ RoleName: 'orphan' })))).name).to.equal(
+      'NoSuchEntityException',
+    );
+    const [created] = range.events('CreateUser').filter((e) => e.requestParameters?.userName === 'contained');
+    expect(created?.requestParameters).to.include({ permissionsBoundary: boundaryArn });
+  });
+
   it('refuses a caller whose policies do not allow iam:PutUserPermissionsBoundary', async () => {
     await iam.send(new CreateUserCommand({ UserName: 'target' }));
     const reader = await userClient('reader', 'iam:Get*', 'iam:List*');
