@@ -12,6 +12,7 @@ import {
   CloudFormationClient,
   CreateStackCommand,
   DescribeStacksCommand,
+  UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
 import { ManualClock } from '../../src/range/clock.js';
 import { failure, startTestRange, type TestRange } from './harness.js';
@@ -217,5 +218,28 @@ describe('range: EC2 instance metadata options', function () {
     expect(stack.StackStatus).to.equal('CREATE_COMPLETE');
     const id = stack.Outputs!.find((o) => o.OutputKey === 'Host')!.OutputValue!;
     expect(await options(id)).to.deep.include({ HttpTokens: 'required', HttpPutResponseHopLimit: 3 });
+
+    // An update changes the options in place (no replacement), through ModifyInstanceMetadataOptions.
+    template.Resources.Host.Properties.MetadataOptions = {
+      HttpTokens: 'required',
+      HttpPutResponseHopLimit: 1,
+    };
+    await cfn.send(new UpdateStackCommand({ StackName: 'imds', TemplateBody: JSON.stringify(template) }));
+    for (;;) {
+      stack = (await cfn.send(new DescribeStacksCommand({ StackName: 'imds' }))).Stacks![0]!;
+      if (!stack.StackStatus!.endsWith('_IN_PROGRESS')) break;
+      clock.advance(500);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(stack.StackStatus).to.equal('UPDATE_COMPLETE');
+    expect(stack.Outputs!.find((o) => o.OutputKey === 'Host')!.OutputValue).to.equal(id);
+    clock.advance(2000);
+    expect(await options(id)).to.deep.include({
+      HttpTokens: 'required',
+      HttpPutResponseHopLimit: 1,
+      State: 'applied',
+    });
+    const call = range.events('ModifyInstanceMetadataOptions').at(-1)!;
+    expect(call.userAgent).to.equal('cloudformation.amazonaws.com');
   });
 });
