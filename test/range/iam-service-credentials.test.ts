@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   CreateAccessKeyCommand,
   CreateServiceSpecificCredentialCommand,
@@ -197,5 +200,39 @@ describe('range: IAM service-specific credentials', function () {
       .events('CreateServiceSpecificCredential')
       .filter((e) => e.errorCode === 'AccessDenied');
     expect(refused).to.have.length(1);
+  });
+
+  it('keeps the credential across a restart with --state-dir, but never writes its password to disk', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sirs-iam-ssc-'));
+    try {
+      const first = await startTestRange({ stateDir: dir });
+      const client = new IAMClient(first.clientConfig());
+      await client.send(new CreateUserCommand({ UserName: 'coder' }));
+      const { ServiceSpecificCredential: made } = await client.send(
+        new CreateServiceSpecificCredentialCommand({
+          UserName: 'coder',
+          ServiceName: 'codecommit.amazonaws.com',
+        }),
+      );
+      await first.stop();
+      let onDisk = '';
+      for (const name of await readdir(dir)) onDisk += await readFile(join(dir, name), 'latin1');
+      expect(onDisk).to.contain(made?.ServiceSpecificCredentialId);
+      expect(onDisk).not.to.contain(made?.ServicePassword);
+
+      const second = await startTestRange({ stateDir: dir });
+      try {
+        const listed = await new IAMClient(second.clientConfig()).send(
+          new ListServiceSpecificCredentialsCommand({ UserName: 'coder' }),
+        );
+        expect(listed.ServiceSpecificCredentials?.map((c) => c.ServiceSpecificCredentialId)).to.deep.equal([
+          made?.ServiceSpecificCredentialId,
+        ]);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
