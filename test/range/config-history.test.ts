@@ -15,13 +15,17 @@ import {
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
+  CreateSubnetCommand,
   CreateVpcCommand,
+  RunInstancesCommand,
   DeleteSecurityGroupCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import {
   AttachUserPolicyCommand,
   CreateAccessKeyCommand,
+  CreateRoleCommand,
+  UpdateAssumeRolePolicyCommand,
   CreateUserCommand,
   IAMClient,
   PutUserPolicyCommand,
@@ -425,6 +429,76 @@ describe('range: AWS Config configuration history (what changed, when, and who)'
       [{ policyName: 'AdministratorAccess', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess' }],
       [],
     ]);
+  });
+
+  it("records a role's trust policy and an instance's security groups as they change", async () => {
+    const iam = new IAMClient(range.clientConfig());
+    const trust = (principal: object) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' }],
+      });
+    const { Role } = await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'app',
+        AssumeRolePolicyDocument: trust({ Service: 'ec2.amazonaws.com' }),
+      }),
+    );
+    // Persistence: the role now trusts an outside account.
+    await iam.send(
+      new UpdateAssumeRolePolicyCommand({
+        RoleName: 'app',
+        PolicyDocument: trust({ AWS: 'arn:aws:iam::999999999999:root' }),
+      }),
+    );
+    const roleHistory = await config.send(
+      new GetResourceConfigHistoryCommand({
+        resourceType: 'AWS::IAM::Role',
+        resourceId: Role?.RoleId ?? '',
+        chronologicalOrder: 'Forward',
+      }),
+    );
+    const trusted = roleHistory.configurationItems?.map((i) => {
+      const doc = (JSON.parse(i.configuration ?? '{}') as { assumeRolePolicyDocument?: string })
+        .assumeRolePolicyDocument;
+      return JSON.parse(decodeURIComponent(doc ?? '{}')).Statement[0].Principal as object;
+    });
+    expect(trusted).to.deep.equal([
+      { Service: 'ec2.amazonaws.com' },
+      { AWS: 'arn:aws:iam::999999999999:root' },
+    ]);
+    expect(roleHistory.configurationItems?.[1]?.relatedEvents).to.deep.equal([
+      range.events('UpdateAssumeRolePolicy').at(-1)?.eventID,
+    ]);
+
+    const subnet = (await ec2.send(new CreateSubnetCommand({ VpcId: vpc, CidrBlock: '10.9.1.0/24' }))).Subnet
+      ?.SubnetId;
+    const quarantine = (
+      await ec2.send(
+        new CreateSecurityGroupCommand({ GroupName: 'quarantine', Description: 'q', VpcId: vpc }),
+      )
+    ).GroupId!;
+    const run = await ec2.send(
+      new RunInstancesCommand({
+        ImageId: 'ami-0abcdef1234567890',
+        MinCount: 1,
+        MaxCount: 1,
+        SubnetId: subnet,
+      }),
+    );
+    const id = run.Instances?.[0]?.InstanceId ?? '';
+    await range.aws(['ec2', 'modify-instance-attribute', '--instance-id', id, '--groups', quarantine]);
+    const instanceHistory = await config.send(
+      new GetResourceConfigHistoryCommand({ resourceType: 'AWS::EC2::Instance', resourceId: id }),
+    );
+    const groups = instanceHistory.configurationItems?.map((i) =>
+      i.relationships?.filter((r) => r.resourceType === 'AWS::EC2::SecurityGroup').map((r) => r.resourceId),
+    );
+    expect(groups?.[0]).to.deep.equal([quarantine]);
+    expect(groups?.at(-1)).to.not.include(quarantine);
+    expect(instanceHistory.configurationItems?.at(-1)?.configurationItemStatus).to.equal(
+      'ResourceDiscovered',
+    );
   });
 
   it('denies the history to a user without config permissions', async () => {

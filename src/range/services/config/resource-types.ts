@@ -1,5 +1,13 @@
-import type { DescribeSecurityGroupsResult, SecurityGroup } from '@aws-sdk/client-ec2';
 import type {
+  DescribeInstancesResult,
+  DescribeSecurityGroupsResult,
+  SecurityGroup,
+} from '@aws-sdk/client-ec2';
+import type {
+  GetRoleResponse,
+  ListAttachedRolePoliciesResponse,
+  ListRolePoliciesResponse,
+  ListRolesResponse,
   GetUserResponse,
   ListAttachedUserPoliciesResponse,
   ListGroupsForUserResponse,
@@ -181,8 +189,111 @@ const user: RecordedType = {
   },
 };
 
+/** Instance ids in EC2's CloudTrail shapes: `instanceId`, or `instancesSet.items[].instanceId`. */
+function instanceIds(params: Record<string, unknown> | null | undefined): string[] {
+  if (!params) return [];
+  const set = params.instancesSet as { items?: Array<{ instanceId?: unknown }> } | undefined;
+  return strings(params.instanceId, ...(set?.items ?? []).map((i) => i.instanceId));
+}
+
+/** A terminated instance is deleted for Config (it records ResourceDeleted). */
+const instance: RecordedType = {
+  type: 'AWS::EC2::Instance',
+  global: false,
+  eventSource: 'ec2.amazonaws.com',
+  touched: (r) => [...instanceIds(r.requestParameters), ...instanceIds(r.responseElements)],
+  async list(reader) {
+    const out = await reader.read<DescribeInstancesResult>('ec2', 'DescribeInstances', {});
+    return strings(
+      ...(out.Reservations ?? [])
+        .flatMap((r) => r.Instances ?? [])
+        .filter((i) => i.State?.Name !== 'terminated')
+        .map((i) => i.InstanceId),
+    );
+  },
+  async read(reader, id) {
+    const out = await reader.tryRead<DescribeInstancesResult>('ec2', 'DescribeInstances', {
+      InstanceIds: [id],
+    });
+    const found = out?.Reservations?.[0]?.Instances?.[0];
+    if (!found || found.State?.Name === 'terminated') return undefined;
+    const relationships = [
+      ...(found.SecurityGroups ?? []).map((g) => ({
+        resourceType: 'AWS::EC2::SecurityGroup',
+        resourceId: g.GroupId ?? '',
+        relationshipName: 'Is associated with SecurityGroup',
+      })),
+      ...(found.SubnetId
+        ? [
+            {
+              resourceType: 'AWS::EC2::Subnet',
+              resourceId: found.SubnetId,
+              relationshipName: 'Is contained in Subnet',
+            },
+          ]
+        : []),
+      ...(found.VpcId
+        ? [
+            {
+              resourceType: 'AWS::EC2::VPC',
+              resourceId: found.VpcId,
+              relationshipName: 'Is contained in Vpc',
+            },
+          ]
+        : []),
+    ];
+    return {
+      resourceId: id,
+      arn: `arn:aws:ec2:${reader.region}:${reader.accountId}:instance/${id}`,
+      configuration: lowerFirstKeys(found),
+      tags: tagsOf(found.Tags),
+      creationTime: found.LaunchTime,
+      relationships,
+    };
+  },
+};
+
+/** Roles, like users, are named by id (AROA...) and read by name; the trust policy is where backdoors hide. */
+const role: RecordedType = {
+  type: 'AWS::IAM::Role',
+  global: true,
+  eventSource: 'iam.amazonaws.com',
+  touched: (r) => strings(r.requestParameters?.roleName),
+  async list(reader) {
+    const out = await reader.read<ListRolesResponse>('iam', 'ListRoles', { MaxItems: 1000 });
+    return strings(...(out.Roles ?? []).map((r) => r.RoleName));
+  },
+  async read(reader, name) {
+    const out = await reader.tryRead<GetRoleResponse>('iam', 'GetRole', { RoleName: name });
+    const r = out?.Role;
+    if (!r) return undefined;
+    const inline = await reader.read<ListRolePoliciesResponse>('iam', 'ListRolePolicies', {
+      RoleName: name,
+      MaxItems: 1000,
+    });
+    const attached = await reader.read<ListAttachedRolePoliciesResponse>('iam', 'ListAttachedRolePolicies', {
+      RoleName: name,
+      MaxItems: 1000,
+    });
+    return {
+      resourceId: r.RoleId ?? name,
+      resourceName: name,
+      arn: r.Arn ?? '',
+      configuration: {
+        ...(lowerFirstKeys(r) as object),
+        rolePolicyList: (inline.PolicyNames ?? []).map((policyName) => ({ policyName })),
+        attachedManagedPolicies: lowerFirstKeys(attached.AttachedPolicies ?? []),
+      },
+      tags: tagsOf(r.Tags),
+      creationTime: r.CreateDate,
+    };
+  },
+};
+
 export const recordedTypes: Record<string, RecordedType> = {
   [securityGroup.type]: securityGroup,
+  [instance.type]: instance,
   [bucket.type]: bucket,
   [user.type]: user,
+  [role.type]: role,
 };
