@@ -247,6 +247,17 @@ describe('range: the Logs Insights query language', () => {
         rows: [{ eventName: 'B', 'count(*)': '2' }],
       },
       {
+        query:
+          'fields sourceIPAddress as ip | filter isIpv4InSubnet(ip, "10.0.0.0/8") or isIpInSubnet(ip, "2001:db8::/32")',
+        events: [
+          { sourceIPAddress: '10.1.2.3' },
+          { sourceIPAddress: '203.0.113.9' },
+          { sourceIPAddress: '2001:db8::1' },
+          { sourceIPAddress: 'cloudformation.amazonaws.com' },
+        ],
+        rows: [{ ip: '2001:db8::1' }, { ip: '10.1.2.3' }],
+      },
+      {
         query: 'stats count() as n, pct(x, 50) as median',
         events: [{ x: 1 }, { x: 5 }, { x: 9 }, {}],
         rows: [{ n: '4', median: '5' }],
@@ -299,6 +310,7 @@ describe('range: the Logs Insights query language', () => {
       ['fields substr("x")', /substr takes 2 to 3 arguments/, 7],
       ['filter count(*) > 1', /count is an aggregation function: use it in stats/, 7],
       ['stats pct(n)', /pct takes 2 arguments/, 6],
+      ['fields a | pattern @message', /the range does not support the pattern command/, 11],
     ];
     for (const [query, message, start] of cases) {
       let thrown: unknown;

@@ -3,6 +3,8 @@
  * aggregation functions of `stats`. A value is a string, a number, a Boolean (a comparison's result) or
  * absent (a field the event does not have).
  */
+import { BlockList, isIP } from 'node:net';
+
 export type Value = string | number | boolean | undefined;
 
 export interface FunctionSpec {
@@ -51,6 +53,21 @@ function trimChars(s: string, chars: string | undefined, left: boolean, right: b
   return s.slice(a, b);
 }
 
+/** Whether `ip` (of the given family, or either) lies in `cidr`; false for anything malformed. */
+function inSubnet(ip: Value, cidr: Value, family?: 4 | 6): boolean {
+  const address = toText(ip);
+  const [net, bits] = (toText(cidr) ?? '').split('/');
+  const version = address === undefined ? 0 : isIP(address);
+  if (!version || (family && version !== family) || isIP(net ?? '') !== version) return false;
+  const prefix = Number(bits);
+  const max = version === 4 ? 32 : 128;
+  if (!/^\d+$/.test(bits ?? '') || prefix > max) return false;
+  const list = new BlockList();
+  const type = version === 4 ? 'ipv4' : 'ipv6';
+  list.addSubnet(net as string, prefix, type);
+  return list.check(address as string, type);
+}
+
 export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   ispresent: { min: 1, max: 1 },
   bin: { min: 1, max: 1 },
@@ -87,6 +104,12 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   sqrt: { min: 1, max: 1, apply: numeric(Math.sqrt) },
   datefloor: { min: 2, max: 2, apply: numeric((t, p) => Math.floor(t / p) * p) },
   dateceil: { min: 2, max: 2, apply: numeric((t, p) => Math.ceil(t / p) * p) },
+  isvalidip: { min: 1, max: 1, apply: ([v]) => isIP(toText(v) ?? '') !== 0 },
+  isvalidipv4: { min: 1, max: 1, apply: ([v]) => isIP(toText(v) ?? '') === 4 },
+  isvalidipv6: { min: 1, max: 1, apply: ([v]) => isIP(toText(v) ?? '') === 6 },
+  isipinsubnet: { min: 2, max: 2, apply: ([ip, cidr]) => inSubnet(ip, cidr) },
+  isipv4insubnet: { min: 2, max: 2, apply: ([ip, cidr]) => inSubnet(ip, cidr, 4) },
+  isipv6insubnet: { min: 2, max: 2, apply: ([ip, cidr]) => inSubnet(ip, cidr, 6) },
   tomillis: { min: 1, max: 1, apply: numeric((t) => t) },
   frommillis: { min: 1, max: 1, apply: numeric((t) => t) },
 };

@@ -41,6 +41,19 @@ export interface Query {
 
 export const MAX_LIMIT = 10_000;
 
+/** Commands of the syntax pages the range does not run: named as such rather than "unknown". */
+const UNSUPPORTED_COMMANDS = new Set([
+  'anomaly',
+  'diff',
+  'filterindex',
+  'join',
+  'lookup',
+  'pattern',
+  'source',
+  'unmask',
+  'unnest',
+]);
+
 const PERIOD_MS: Readonly<Record<string, number>> = {
   ms: 1,
   s: 1000,
@@ -156,6 +169,8 @@ class Parser {
       case 'parse':
         return this.parse();
       default:
+        if (UNSUPPORTED_COMMANDS.has(word))
+          this.fail(t, `the range does not support the ${t.text} command (AWS does)`);
         this.fail(t, t.kind === 'ident' ? `unknown command ${t.text}` : undefined);
     }
   }
