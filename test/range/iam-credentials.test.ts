@@ -12,6 +12,7 @@ import {
   DeleteSSHPublicKeyCommand,
   DeleteUserCommand,
   GenerateCredentialReportCommand,
+  GetAccountSummaryCommand,
   GetCredentialReportCommand,
   GetSSHPublicKeyCommand,
   IAMClient,
@@ -310,6 +311,27 @@ describe('range: IAM SSH public keys and signing certificates', function () {
     expect(missing.name).to.equal('NoSuchEntityException');
     expect(range.events('UploadSigningCertificate').filter((e) => !e.errorCode)).to.have.length(2);
     expect(range.events('DeleteSigningCertificate')[0]?.requestParameters).to.include({ userName: 'ops' });
+  });
+
+  it("shows the account root's own signing certificate in the account summary and the credential report", async () => {
+    const root = new IAMClient(range.clientConfig({ credentials: { ...range.rootCredentials } }));
+    const { Certificate } = await root.send(
+      new UploadSigningCertificateCommand({ CertificateBody: await certificate() }),
+    );
+    expect(Certificate).not.to.have.property('UserName');
+    const summary = await iam.send(new GetAccountSummaryCommand({}));
+    expect(summary.SummaryMap?.AccountSigningCertificatesPresent).to.equal(1);
+    // The root's certificates are its own: a user's listing does not show them.
+    expect(
+      (await iam.send(new ListSigningCertificatesCommand({ UserName: 'dev' }))).Certificates,
+    ).to.deep.equal([]);
+    const mine = await root.send(new ListSigningCertificatesCommand({}));
+    expect(mine.Certificates?.map((c) => c.CertificateId)).to.deep.equal([Certificate?.CertificateId]);
+    await root.send(new DeleteSigningCertificateCommand({ CertificateId: Certificate?.CertificateId }));
+    const after = await iam.send(new GetAccountSummaryCommand({}));
+    expect(after.SummaryMap?.AccountSigningCertificatesPresent).to.equal(0);
+    const [event] = range.events('UploadSigningCertificate').filter((e) => e.userIdentity.type === 'Root');
+    expect(event?.userIdentity.arn).to.equal(`arn:aws:iam::${range.accountId}:root`);
   });
 
   it('refuses a user without iam:UploadSigningCertificate, even for its own certificate', async () => {

@@ -56,7 +56,7 @@ export function getAccountSummary(ctx: CallContext): GetAccountSummaryResponse {
       AccountMFAEnabled: devices.some((d) => d.owner === ROOT_MFA_OWNER) ? 1 : 0,
       // The root's keys, the range's own root key included (see access-keys.ts).
       AccountAccessKeysPresent: Object.values(iam.accessKeys).some((k) => k.root) ? 1 : 0,
-      AccountSigningCertificatesPresent: 0,
+      AccountSigningCertificatesPresent: Object.values(iam.signingCertificates).some((c) => c.root) ? 1 : 0,
       ServerCertificates: 0,
       Providers: 0,
     },

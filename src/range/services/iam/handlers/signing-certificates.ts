@@ -36,14 +36,18 @@ function certificatesOf(iam: IamState, user: IamUser | undefined): IamSigningCer
     .sort((a, b) => a.UploadDate.getTime() - b.UploadDate.getTime());
 }
 
+/**
+ * The root's certificates carry no user name, as its access keys do not (the SDK types the member as
+ * required, since a user's certificate always has one).
+ */
 function certificateOut(c: IamSigningCertificate): SigningCertificate {
   return {
-    UserName: c.UserName,
+    ...(c.root ? {} : { UserName: c.UserName }),
     CertificateId: c.CertificateId,
     CertificateBody: c.CertificateBody,
     Status: c.Status,
     UploadDate: c.UploadDate,
-  };
+  } as SigningCertificate;
 }
 
 function ownedCertificate(
