@@ -215,6 +215,30 @@ describe('range: Lambda reserved concurrency', function () {
     expect(after.AccountLimit?.UnreservedConcurrentExecutions).to.equal(1000);
   });
 
+  it('throttles a synchronous invocation beyond a reservation of 1 while one run is in progress', async () => {
+    await lambda.send(
+      new PutFunctionConcurrencyCommand({ FunctionName: 'acts', ReservedConcurrentExecutions: 1 }),
+    );
+    rmSync(join(dir, 'release'));
+    const holding = lambda.send(new InvokeCommand({ FunctionName: 'acts', Payload: event('holding') }));
+    // Wait (on the condition, not on time) until the first run is inside its handler.
+    for (let i = 0; i < 2500 && !existsSync(join(dir, 'started-holding')); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(existsSync(join(dir, 'started-holding'))).to.equal(true);
+    const second = await failure(
+      lambda.send(new InvokeCommand({ FunctionName: 'acts', Payload: event('second') })),
+    );
+    expect((second as TooManyRequestsException).Reason).to.equal(
+      'ReservedFunctionConcurrentInvocationLimitExceeded',
+    );
+    writeFileSync(join(dir, 'release'), '');
+    expect(Buffer.from((await holding).Payload ?? []).toString()).to.equal('"holding"');
+    const third = await lambda.send(new InvokeCommand({ FunctionName: 'acts', Payload: event('third') }));
+    expect(third.StatusCode).to.equal(200);
+    expect(existsSync(join(dir, 'started-second'))).to.equal(false);
+    await lambda.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'acts' }));
+  });
+
   it('refuses an IAM user without lambda:PutFunctionConcurrency', async () => {
     const iam = new IAMClient(range.clientConfig());
     await iam.send(new CreateUserCommand({ UserName: 'reader' }));
