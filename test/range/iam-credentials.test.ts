@@ -313,7 +313,7 @@ describe('range: IAM SSH public keys and signing certificates', function () {
     expect(range.events('DeleteSigningCertificate')[0]?.requestParameters).to.include({ userName: 'ops' });
   });
 
-  it("shows the account root's own signing certificate in the account summary and the credential report", async () => {
+  it("keeps the account root's own signing certificate apart from users' and counts it in the account summary", async () => {
     const root = new IAMClient(range.clientConfig({ credentials: { ...range.rootCredentials } }));
     const { Certificate } = await root.send(
       new UploadSigningCertificateCommand({ CertificateBody: await certificate() }),
