@@ -241,6 +241,53 @@ describe('range: IAM permissions boundaries', function () {
     expect(events.map((e) => e.errorCode)).to.deep.equal(['AccessDenied']);
   });
 
+  it('evaluates iam:PermissionsBoundary, so a delegated admin may only set the approved boundary', async () => {
+    await iam.send(new CreateUserCommand({ UserName: 'hire' }));
+    await iam.send(new CreateUserCommand({ UserName: 'delegate' }));
+    await iam.send(
+      new PutUserPolicyCommand({
+        UserName: 'delegate',
+        PolicyName: 'only-approved-boundary',
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'iam:PutUserPermissionsBoundary',
+              Resource: '*',
+              Condition: { StringEquals: { 'iam:PermissionsBoundary': boundaryArn } },
+            },
+          ],
+        }),
+      }),
+    );
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'delegate' }));
+    const delegate = new IAMClient(
+      range.clientConfig({
+        credentials: {
+          accessKeyId: AccessKey?.AccessKeyId ?? '',
+          secretAccessKey: AccessKey?.SecretAccessKey ?? '',
+        },
+      }),
+    );
+    await delegate.send(
+      new PutUserPermissionsBoundaryCommand({ UserName: 'hire', PermissionsBoundary: boundaryArn }),
+    );
+    const other = await failure(
+      delegate.send(
+        new PutUserPermissionsBoundaryCommand({
+          UserName: 'hire',
+          PermissionsBoundary: 'arn:aws:iam::aws:policy/AdministratorAccess',
+        }),
+      ),
+    );
+    expect(other.name).to.equal('AccessDenied');
+    expect(
+      (await iam.send(new GetUserCommand({ UserName: 'hire' }))).User?.PermissionsBoundary
+        ?.PermissionsBoundaryArn,
+    ).to.equal(boundaryArn);
+  });
+
   it('CloudFormation sets, changes and removes PermissionsBoundary of AWS::IAM::User and AWS::IAM::Role', async () => {
     const cfn = new CloudFormationClient(range.clientConfig());
     const template = (boundary: string | undefined) =>
