@@ -137,6 +137,12 @@ describe('range: S3 bucket settings a responder sweeps (logging, CORS, lifecycle
     const gone = await range.awsFails(['s3api', 'get-bucket-cors', '--bucket', 'evidence']);
     expect(gone.stderr).to.contain('NoSuchCORSConfiguration');
     expect(range.events('DeleteBucketCors')[0]?.requestParameters).to.deep.include({ cors: '' });
+    // Logged under the XML body's element names, as S3 logs bodies (the user guide's PutBucketAcl record).
+    const put = range.events('PutBucketCors').filter((e) => !e.errorCode)[0];
+    expect(put?.requestParameters?.CORSConfiguration).to.deep.equal({
+      xmlns: 'http://s3.amazonaws.com/doc/2006-03-01/',
+      CORSRule: { AllowedMethod: ['GET', 'PUT'], AllowedOrigin: '*', MaxAgeSeconds: 60 },
+    });
   });
 
   it('keeps lifecycle rules (recorded as PutBucketLifecycle), and refuses duplicate ids and rules without actions', async () => {

@@ -115,6 +115,34 @@ const subresources: Record<string, string> = {
   PutBucketAccelerateConfiguration: 'accelerate',
 };
 
+/**
+ * Flattened lists of the bucket-setting bodies, logged under their XML element name: one element is an
+ * object, more are a list (a CORS rule is `CORSConfiguration.CORSRule.AllowedMethod`, as in the XML).
+ */
+const xmlListNames: Record<string, string> = {
+  CORSRules: 'CORSRule',
+  AllowedMethods: 'AllowedMethod',
+  AllowedOrigins: 'AllowedOrigin',
+  AllowedHeaders: 'AllowedHeader',
+  ExposeHeaders: 'ExposeHeader',
+  Rules: 'Rule',
+  Transitions: 'Transition',
+  NoncurrentVersionTransitions: 'NoncurrentVersionTransition',
+};
+const settingBodies = new Set(['cORSConfiguration', 'lifecycleConfiguration']);
+
+function xmlLists(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(xmlLists);
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    const name = xmlListNames[k];
+    if (name && Array.isArray(v)) out[name] = v.length === 1 ? xmlLists(v[0]) : v.map(xmlLists);
+    else out[k] = xmlLists(v);
+  }
+  return out;
+}
+
 function pascal(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(pascal);
   if (!value || typeof value !== 'object') return value;
@@ -133,6 +161,8 @@ export function s3TrailParameters(
     const body = bodies[k];
     if (k === 'accessControlPolicy' && v && typeof v === 'object')
       out.AccessControlPolicy = accessControlPolicy(pascal(v) as Record<string, unknown>);
+    else if (body && v && typeof v === 'object' && settingBodies.has(k))
+      out[body] = { xmlns: S3_NS, ...(xmlLists(pascal(v)) as object) };
     else if (body && v && typeof v === 'object') out[body] = { xmlns: S3_NS, ...(pascal(v) as object) };
     else if (headers[k]) out[headers[k]] = v;
     else if (k === 'tagging') out['x-amz-tagging'] = v;
