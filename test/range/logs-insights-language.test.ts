@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { naturalCompare, QueryCancelled, runQuery } from '../../src/range/services/logs/insights/evaluate.js';
+import { QueryCancelled, runQuery } from '../../src/range/services/logs/insights/evaluate.js';
+import { naturalCompare } from '../../src/range/services/logs/insights/order.js';
 import type { ScannedEvent } from '../../src/range/services/logs/insights/fields.js';
 import { QueryCompileError } from '../../src/range/services/logs/insights/lexer.js';
 import { parseQuery } from '../../src/range/services/logs/insights/parser.js';

@@ -5,25 +5,12 @@
  * whole list. Work is done in chunks that yield to the event loop, so a long scan never holds the
  * range up, and a stopped query ends at the next chunk.
  */
-import { toNumber, toText, FUNCTIONS, type Value } from './functions.js';
-import {
-  formatTime,
-  jsonField,
-  parseMessage,
-  systemField,
-  TIME_FIELDS,
-  type ScannedEvent,
-} from './fields.js';
-import { MAX_LIMIT, type Command, type Expr, type Named, type Query } from './parser.js';
+import { toText, type Value } from './functions.js';
+import { formatTime, type ScannedEvent } from './fields.js';
+import { evaluate, isTime, lookup, truthy, type Row } from './expressions.js';
+import { dedup, sortRows } from './order.js';
+import { MAX_LIMIT, type Command, type Named, type Query } from './syntax.js';
 import { Aggregate } from './stats.js';
-
-export interface Row {
-  event?: ScannedEvent;
-  /** Fields the query made (fields ... as, parse, stats). */
-  made: Map<string, Value>;
-  /** The message's JSON object once a field was looked up in it (null: not JSON). */
-  doc?: Record<string, unknown> | null;
-}
 
 export interface QueryOutput {
   rows: Array<Array<{ field: string; value: string }>>;
@@ -35,175 +22,6 @@ export interface QueryOutput {
 export class QueryCancelled extends Error {}
 
 const CHUNK = 500;
-
-export function lookup(row: Row, name: string): Value {
-  if (row.made.has(name)) return row.made.get(name);
-  if (!row.event) return undefined;
-  const system = systemField(row.event, name);
-  if (system !== undefined) return system;
-  if (row.doc === undefined) row.doc = parseMessage(row.event.message);
-  return jsonField(row.doc, name);
-}
-
-function compare(op: string, a: Value, b: Value): boolean {
-  if (a === undefined || b === undefined) return false;
-  const x = toNumber(a);
-  const y = toNumber(b);
-  if (x !== undefined && y !== undefined) {
-    switch (op) {
-      case '=':
-        return x === y;
-      case '!=':
-        return x !== y;
-      case '<':
-        return x < y;
-      case '<=':
-        return x <= y;
-      case '>':
-        return x > y;
-      default:
-        return x >= y;
-    }
-  }
-  const s = toText(a) as string;
-  const t = toText(b) as string;
-  switch (op) {
-    case '=':
-      return s === t;
-    case '!=':
-      return s !== t;
-    case '<':
-      return s < t;
-    case '<=':
-      return s <= t;
-    case '>':
-      return s > t;
-    default:
-      return s >= t;
-  }
-}
-
-function truthy(v: Value): boolean {
-  if (typeof v === 'boolean') return v;
-  if (typeof v === 'number') return v !== 0;
-  return v !== undefined && v !== '';
-}
-
-export function evaluate(e: Expr, row: Row): Value {
-  switch (e.k) {
-    case 'field':
-      return lookup(row, e.name);
-    case 'lit':
-      return e.value;
-    case 'period':
-      return e.ms;
-    case 'star':
-    case 'regex':
-    case 'list':
-      return undefined;
-    case 'not':
-      return !truthy(evaluate(e.e, row));
-    case 'neg': {
-      const n = toNumber(evaluate(e.e, row));
-      return n === undefined ? undefined : -n;
-    }
-    case 'call':
-      return call(e.fn, e.args, row);
-    case 'bin':
-      return binary(e.op, e.l, e.r, row);
-  }
-}
-
-function call(fn: string, args: Expr[], row: Row): Value {
-  if (fn === 'ispresent') return evaluate(args[0] as Expr, row) !== undefined;
-  if (fn === 'bin') {
-    const p = toNumber(evaluate(args[0] as Expr, row));
-    const t = toNumber(lookup(row, '@timestamp'));
-    return p === undefined || t === undefined || p <= 0 ? undefined : Math.floor(t / p) * p;
-  }
-  // An aggregate evaluated outside stats (sort after stats names its result column).
-  const spec = FUNCTIONS[fn];
-  if (!spec?.apply) return row.made.get(fn);
-  return spec.apply(args.map((a) => evaluate(a, row)));
-}
-
-function binary(op: string, l: Expr, r: Expr, row: Row): Value {
-  switch (op) {
-    case 'and':
-      return truthy(evaluate(l, row)) && truthy(evaluate(r, row));
-    case 'or':
-      return truthy(evaluate(l, row)) || truthy(evaluate(r, row));
-    case 'like':
-    case '=~': {
-      const v = toText(evaluate(l, row));
-      if (v === undefined) return false;
-      if (r.k === 'regex') return r.re.test(v);
-      return v.includes(toText(evaluate(r, row)) ?? '');
-    }
-    case 'in': {
-      const v = evaluate(l, row);
-      return r.k === 'list' && r.items.some((item) => compare('=', v, evaluate(item, row)));
-    }
-    case '+':
-    case '-':
-    case '*':
-    case '/':
-    case '%':
-    case '^': {
-      const a = toNumber(evaluate(l, row));
-      const b = toNumber(evaluate(r, row));
-      if (a === undefined || b === undefined) return undefined;
-      const n =
-        op === '+'
-          ? a + b
-          : op === '-'
-            ? a - b
-            : op === '*'
-              ? a * b
-              : op === '/'
-                ? a / b
-                : op === '%'
-                  ? a % b
-                  : a ** b;
-      return Number.isFinite(n) ? n : undefined;
-    }
-    default:
-      return compare(op, evaluate(l, row), evaluate(r, row));
-  }
-}
-
-/** Whether an expression's value is a time (shown as one): a time field, bin(), datefloor(), ... */
-export function isTime(e: Expr): boolean {
-  if (e.k === 'field') return TIME_FIELDS.has(e.name);
-  if (e.k !== 'call') return false;
-  if (['bin', 'datefloor', 'dateceil', 'frommillis'].includes(e.fn)) return true;
-  return ['min', 'max', 'earliest', 'latest'].includes(e.fn) && e.args[0] !== undefined && isTime(e.args[0]);
-}
-
-/**
- * "The sorting algorithm is an updated version of natural sorting": values that are only a number
- * come after all others and compare as numbers; other values compare chunk by chunk, runs of digits by
- * length and then value, the rest by Unicode order. Absent values come last.
- */
-export function naturalCompare(a: Value, b: Value): number {
-  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? 1 : -1;
-  const x = toNumber(a);
-  const y = toNumber(b);
-  const xNum = x !== undefined && (typeof a !== 'string' || /^-?\d+(\.\d+)?$/.test(a));
-  const yNum = y !== undefined && (typeof b !== 'string' || /^-?\d+(\.\d+)?$/.test(b));
-  if (xNum && yNum) return (x as number) - (y as number);
-  if (xNum !== yNum) return xNum ? 1 : -1;
-  const ca = (toText(a) as string).match(/\d+|\D+/g) ?? [];
-  const cb = (toText(b) as string).match(/\d+|\D+/g) ?? [];
-  for (let i = 0; i < Math.min(ca.length, cb.length); i++) {
-    const p = ca[i] as string;
-    const q = cb[i] as string;
-    if (p === q) continue;
-    if (/^\d/.test(p) && /^\d/.test(q)) return p.length - q.length || (p < q ? -1 : 1);
-    return p < q ? -1 : 1;
-  }
-  return ca.length - cb.length;
-}
 
 async function pause(cancelled: () => boolean): Promise<void> {
   await new Promise<void>((resolve) => setImmediate(resolve));
@@ -336,53 +154,6 @@ async function stats(
     command.by.forEach((b, i) => made.set(b.name, g.by[i]));
     command.aggregates.forEach((a, i) => made.set(a.name, (g.aggs[i] as Aggregate).result()));
     return { made };
-  });
-}
-
-function sortRows(rows: Row[], keys: Array<{ expr: Expr; desc: boolean }>): Row[] {
-  const decorated = rows.map((row, i) => ({ row, i, values: keys.map((k) => sortValue(k.expr, row)) }));
-  decorated.sort((a, b) => {
-    for (let k = 0; k < keys.length; k++) {
-      const va = a.values[k];
-      const vb = b.values[k];
-      if (va === undefined || vb === undefined) {
-        if (va !== vb) return va === undefined ? 1 : -1;
-        continue;
-      }
-      const c = naturalCompare(va, vb);
-      if (c !== 0) return (keys[k] as { desc: boolean }).desc ? -c : c;
-    }
-    return a.i - b.i;
-  });
-  return decorated.map((d) => d.row);
-}
-
-/** After stats, `sort count(*) desc` names the column `count(*)`: look the result up by its text. */
-function sortValue(e: Expr, row: Row): Value {
-  if (e.k === 'call' && !row.event) {
-    for (const [name, v] of row.made) if (name.replace(/\s+/g, '') === exprText(e)) return v;
-  }
-  return evaluate(e, row);
-}
-
-function exprText(e: Expr): string {
-  if (e.k === 'field') return e.name;
-  if (e.k === 'star') return '*';
-  if (e.k === 'lit') return typeof e.value === 'string' ? JSON.stringify(e.value) : String(e.value);
-  if (e.k === 'call') return `${e.fn}(${e.args.map(exprText).join(',')})`;
-  return '';
-}
-
-function dedup(rows: Row[], fields: string[]): Row[] {
-  const seen = new Set<string>();
-  return rows.filter((row) => {
-    const values = fields.map((f) => lookup(row, f));
-    // "Null values are not considered duplicates": an event missing a field is kept.
-    if (values.some((v) => v === undefined)) return true;
-    const key = JSON.stringify(values);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
   });
 }
 

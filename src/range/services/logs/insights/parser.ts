@@ -6,83 +6,17 @@
  */
 import { QueryCompileError, tokenize, type Token } from './lexer.js';
 import { AGGREGATE_ARITY, AGGREGATES, FUNCTIONS } from './functions.js';
-
-export type Expr =
-  | { k: 'field'; name: string }
-  | { k: 'lit'; value: string | number }
-  | { k: 'regex'; re: RegExp }
-  | { k: 'period'; ms: number }
-  | { k: 'list'; items: Expr[] }
-  | { k: 'star' }
-  | { k: 'call'; fn: string; args: Expr[] }
-  | { k: 'not'; e: Expr }
-  | { k: 'neg'; e: Expr }
-  | { k: 'bin'; op: string; l: Expr; r: Expr };
-
-/** An expression with the name its result goes by: its alias, or its text as written. */
-export interface Named {
-  expr: Expr;
-  name: string;
-}
-
-export type Command =
-  | { k: 'fields'; items: Named[] }
-  | { k: 'display'; items: Named[] }
-  | { k: 'filter'; expr: Expr }
-  | { k: 'stats'; aggregates: Named[]; by: Named[] }
-  | { k: 'sort'; keys: Array<{ expr: Expr; desc: boolean }> }
-  | { k: 'limit'; n: number }
-  | { k: 'dedup'; fields: string[] }
-  | { k: 'parse'; source: string; pattern: RegExp; names: string[] };
-
-export interface Query {
-  commands: Command[];
-}
-
-export const MAX_LIMIT = 10_000;
-
-/** Commands of the syntax pages the range does not run: named as such rather than "unknown". */
-const UNSUPPORTED_COMMANDS = new Set([
-  'anomaly',
-  'diff',
-  'filterindex',
-  'join',
-  'lookup',
-  'pattern',
-  'source',
-  'unmask',
-  'unnest',
-]);
-
-const PERIOD_MS: Readonly<Record<string, number>> = {
-  ms: 1,
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-  mo: 2_592_000_000,
-  q: 7_776_000_000,
-  y: 31_536_000_000,
-};
-
-/** `(?i)` at the start of an Insights regex is JavaScript's `i` flag. */
-export function compileRegex(body: string, at: Token): RegExp {
-  let flags = '';
-  let src = body;
-  if (src.startsWith('(?i)')) {
-    flags = 'i';
-    src = src.slice(4);
-  } else if (src.startsWith('^(?i)')) {
-    flags = 'i';
-    src = `^${src.slice(5)}`;
-  }
-  try {
-    return new RegExp(src, flags);
-  } catch {
-    throw new QueryCompileError(`invalid regular expression /${body}/`, at.start, at.end);
-  }
-}
+import {
+  aggregateIn,
+  compileRegex,
+  globPattern,
+  PERIOD_MS,
+  UNSUPPORTED_COMMANDS,
+  type Command,
+  type Expr,
+  type Named,
+  type Query,
+} from './syntax.js';
 
 class Parser {
   private pos = 0;
@@ -251,16 +185,7 @@ class Parser {
     if (names.length !== parts.length - 1) {
       this.fail(p, `parse pattern has ${parts.length - 1} * but ${names.length} field names`);
     }
-    const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    // Each * takes as little as it can, but one at the end takes the rest of the value.
-    const src = parts
-      .map(
-        (part, i) =>
-          escape(part) +
-          (i < parts.length - 1 ? (i === parts.length - 2 && parts[i + 1] === '' ? '(.*)' : '(.*?)') : ''),
-      )
-      .join('');
-    return { k: 'parse', source, pattern: new RegExp(src, 's'), names };
+    return { k: 'parse', source, pattern: globPattern(p.text), names };
   }
 
   // ---- expressions, loosest first ----
@@ -424,22 +349,6 @@ class Parser {
     if (args.some((a) => a.k === 'star') && fn !== 'count')
       throw new QueryCompileError(`${name.text} does not take *`, name.start, close.end);
     return { k: 'call', fn, args };
-  }
-}
-
-function aggregateIn(e: Expr): string | undefined {
-  switch (e.k) {
-    case 'call':
-      return AGGREGATES.has(e.fn) ? e.fn : e.args.map(aggregateIn).find((x) => x !== undefined);
-    case 'not':
-    case 'neg':
-      return aggregateIn(e.e);
-    case 'bin':
-      return aggregateIn(e.l) ?? aggregateIn(e.r);
-    case 'list':
-      return e.items.map(aggregateIn).find((x) => x !== undefined);
-    default:
-      return undefined;
   }
 }
 

@@ -4,8 +4,8 @@
  * latest (the value of a field in the group's first or last event by @timestamp).
  */
 import { toNumber, type Value } from './functions.js';
-import type { Expr } from './parser.js';
-import type { Row } from './evaluate.js';
+import type { Expr } from './syntax.js';
+import type { Row } from './expressions.js';
 
 type Evaluate = (e: Expr, row: Row) => Value;
 
