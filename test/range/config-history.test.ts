@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import {
   BatchGetResourceConfigCommand,
@@ -509,5 +512,52 @@ describe('range: AWS Config configuration history (what changed, when, and who)'
     expect(denied.stderr).to.contain('AccessDenied');
     expect(denied.stderr).to.contain('config:ListDiscoveredResources');
     expect(range.events('ListDiscoveredResources').at(-1)?.errorCode).to.match(/AccessDenied/);
+  });
+});
+
+describe('range: AWS Config configuration history across a --state-dir restart', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sirs-config-history-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps the items a change recorded, written before the change answered', async () => {
+    const start = Date.parse('2026-06-02T14:00:00Z');
+    const first = await startTestRange({ stateDir: dir, clock: new ManualClock(start) });
+    let group = '';
+    try {
+      await startRecording(first, new ConfigServiceClient(first.clientConfig()));
+      const ec2 = new EC2Client(first.clientConfig());
+      const vpc = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.5.0.0/16' }))).Vpc?.VpcId ?? '';
+      group = (
+        await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'db', Description: 'db', VpcId: vpc }))
+      ).GroupId!;
+      // The last call before the stop: its configuration item must already be on disk.
+      await ec2.send(
+        new AuthorizeSecurityGroupIngressCommand({
+          GroupId: group,
+          IpPermissions: [
+            { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+          ],
+        }),
+      );
+    } finally {
+      await first.stop();
+    }
+    const second = await startTestRange({ stateDir: dir, clock: new ManualClock(start + 60_000) });
+    try {
+      const history = await new ConfigServiceClient(second.clientConfig()).send(
+        new GetResourceConfigHistoryCommand({ resourceType: 'AWS::EC2::SecurityGroup', resourceId: group }),
+      );
+      expect(history.configurationItems?.map((i) => i.configurationItemStatus)).to.deep.equal([
+        'OK',
+        'ResourceDiscovered',
+      ]);
+      expect(opensToWorld(history.configurationItems?.[0]?.configuration)).to.equal(true);
+      expect(history.configurationItems?.[0]?.configurationItemCaptureTime).to.be.instanceOf(Date);
+    } finally {
+      await second.stop();
+    }
   });
 });
