@@ -6,16 +6,16 @@ import type {
   DisassociateIamInstanceProfileRequest,
   DisassociateIamInstanceProfileResult,
   IamInstanceProfileAssociation,
+  IamInstanceProfileSpecification,
   ReplaceIamInstanceProfileAssociationRequest,
   ReplaceIamInstanceProfileAssociationResult,
 } from '@aws-sdk/client-ec2';
 import type { CallContext } from '../../../context.js';
-import { ServiceError } from '../../../errors.js';
-import { ec2Id } from '../../../ids.js';
+import { ServiceError, isServiceError } from '../../../errors.js';
+import { ec2Id, hexId } from '../../../ids.js';
 import { applyFilters, page, type FilterTable } from '../query.js';
 import { find, invalidParameter, kinds, missingParameter } from '../resources.js';
 import { ec2Of, settle, type Ec2State, type InstanceRecord, type ProfileAssociation } from '../store.js';
-import { instanceProfile } from './instances.js';
 
 /**
  * EC2 answers these calls at once and finishes them later: a new association is `associating`, then
@@ -28,6 +28,33 @@ export const associationDelays = { associate: 2000, disassociate: 2000 };
 interface Association {
   instance: InstanceRecord;
   profile: ProfileAssociation & { associationId: string };
+}
+
+/** The instance profile a request names (by ARN or name), as IAM knows it. */
+export async function instanceProfile(
+  ctx: CallContext,
+  spec: IamInstanceProfileSpecification | undefined,
+): Promise<{ arn: string; id: string } | undefined> {
+  if (!spec || (spec.Arn === undefined && spec.Name === undefined)) return undefined;
+  const name = spec.Name ?? (spec.Arn ?? '').split('/').pop() ?? '';
+  try {
+    const out = (await ctx.dispatch('iam', 'GetInstanceProfile', { InstanceProfileName: name })) as {
+      InstanceProfile?: { Arn?: string; InstanceProfileId?: string };
+    };
+    return { arn: out.InstanceProfile?.Arn ?? '', id: out.InstanceProfile?.InstanceProfileId ?? '' };
+  } catch (err) {
+    if (isServiceError(err) && err.code === 'NoSuchEntity') {
+      const param = spec.Name !== undefined ? 'name' : 'arn';
+      throw invalidParameter(
+        `Value (${spec.Name ?? spec.Arn}) for parameter iamInstanceProfile.${param} is invalid. Invalid IAM Instance Profile ${param === 'name' ? 'name' : 'ARN'}`,
+      );
+    }
+    // IAM is not there to ask (a range built without it): take the profile as given.
+    return {
+      arn: spec.Arn ?? `arn:aws:iam::${ctx.accountId}:instance-profile/${name}`,
+      id: `AIPA${hexId(16).toUpperCase()}`,
+    };
+  }
 }
 
 function associationsOf(s: Ec2State): Association[] {

@@ -7,7 +7,7 @@ import type {
   RunInstancesRequest,
 } from '@aws-sdk/client-ec2';
 import type { CallContext } from '../../../context.js';
-import { ServiceError, isServiceError } from '../../../errors.js';
+import { ServiceError } from '../../../errors.js';
 import { ec2Id, hexId } from '../../../ids.js';
 import { containsIp, formatIpv4, parseCidr4, parseIpv4, sizeOf } from '../cidr.js';
 import { applyFilters, applyTagSpecs, page, tagSpecsFor, tagsOf, type FilterTable } from '../query.js';
@@ -20,6 +20,7 @@ import {
   type InstanceStateName,
   type SubnetRecord,
 } from '../store.js';
+import { instanceProfile } from './iam-profiles.js';
 import { keyPairNamed, keyPairNotFound } from './key-pairs.js';
 import {
   LAUNCH_DEFAULTS,
@@ -193,33 +194,6 @@ function freeAddresses(s: Ec2State, subnet: SubnetRecord): number[] {
   const out: number[] = [];
   for (let n = block.base + 4; n < block.base + sizeOf(block) - 1; n++) if (!used.has(n)) out.push(n);
   return out;
-}
-
-/** The instance profile a request names (by ARN or name), as IAM knows it. */
-export async function instanceProfile(
-  ctx: CallContext,
-  spec: RunInstancesRequest['IamInstanceProfile'],
-): Promise<{ arn: string; id: string } | undefined> {
-  if (!spec || (spec.Arn === undefined && spec.Name === undefined)) return undefined;
-  const name = spec.Name ?? (spec.Arn ?? '').split('/').pop() ?? '';
-  try {
-    const out = (await ctx.dispatch('iam', 'GetInstanceProfile', { InstanceProfileName: name })) as {
-      InstanceProfile?: { Arn?: string; InstanceProfileId?: string };
-    };
-    return { arn: out.InstanceProfile?.Arn ?? '', id: out.InstanceProfile?.InstanceProfileId ?? '' };
-  } catch (err) {
-    if (isServiceError(err) && err.code === 'NoSuchEntity') {
-      const param = spec.Name !== undefined ? 'name' : 'arn';
-      throw invalidParameter(
-        `Value (${spec.Name ?? spec.Arn}) for parameter iamInstanceProfile.${param} is invalid. Invalid IAM Instance Profile ${param === 'name' ? 'name' : 'ARN'}`,
-      );
-    }
-    // IAM is not there to ask (a range built without it): take the profile as given.
-    return {
-      arn: spec.Arn ?? `arn:aws:iam::${ctx.accountId}:instance-profile/${name}`,
-      id: `AIPA${hexId(16).toUpperCase()}`,
-    };
-  }
 }
 
 export async function runInstances(ctx: CallContext, input: RunInstancesRequest): Promise<Reservation> {
