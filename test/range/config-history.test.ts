@@ -131,6 +131,18 @@ describe('range: AWS Config configuration history (what changed, when, and who)'
     expect(buckets.resourceIdentifiers?.map((r) => r.resourceId)).to.include('config-delivery');
     const users = await config.send(new ListDiscoveredResourcesCommand({ resourceType: 'AWS::IAM::User' }));
     expect(users.resourceIdentifiers).to.deep.equal([]);
+    // The default group and 'web'; the delivery bucket.
+    const counts = (await range.aws(['configservice', 'get-discovered-resource-counts'])) as {
+      totalDiscoveredResources: number;
+      resourceCounts: Array<{ resourceType: string; count: number }>;
+    };
+    expect(counts).to.deep.equal({
+      totalDiscoveredResources: 3,
+      resourceCounts: [
+        { resourceType: 'AWS::EC2::SecurityGroup', count: 2 },
+        { resourceType: 'AWS::S3::Bucket', count: 1 },
+      ],
+    });
 
     // The intruder opens SSH to the world with the AWS CLI; a responder closes it with the SDK.
     clock.advance(60_000);

@@ -28,7 +28,12 @@ import {
 import { deleteConfigRule, describeConfigRules, putConfigRule, startConfigRulesEvaluation } from './rules.js';
 import { whereOf } from './principal.js';
 import { recordChange } from './history.js';
-import { batchGetResourceConfig, getResourceConfigHistory, listDiscoveredResources } from './queries.js';
+import {
+  batchGetResourceConfig,
+  getDiscoveredResourceCounts,
+  getResourceConfigHistory,
+  listDiscoveredResources,
+} from './queries.js';
 import { getComplianceSummaryByConfigRule, getComplianceSummaryByResourceType } from './summaries.js';
 import { ensureArmed, onRecordedChange } from './schedule.js';
 
@@ -60,6 +65,7 @@ const handlers: ServiceDefinition['handlers'] = {
   ListDiscoveredResources: listDiscoveredResources,
   GetResourceConfigHistory: getResourceConfigHistory,
   BatchGetResourceConfig: batchGetResourceConfig,
+  GetDiscoveredResourceCounts: getDiscoveredResourceCounts,
   GetComplianceSummaryByConfigRule: getComplianceSummaryByConfigRule,
   GetComplianceSummaryByResourceType: getComplianceSummaryByResourceType,
 };

@@ -3,6 +3,8 @@ import type {
   BatchGetResourceConfigRequest,
   BatchGetResourceConfigResponse,
   ConfigurationItem,
+  GetDiscoveredResourceCountsRequest,
+  GetDiscoveredResourceCountsResponse,
   GetResourceConfigHistoryRequest,
   GetResourceConfigHistoryResponse,
   ListDiscoveredResourcesRequest,
@@ -100,6 +102,36 @@ export function listDiscoveredResources(
     invalidToken,
   });
   return { resourceIdentifiers: page, nextToken };
+}
+
+/** How many resources of each type the recorder knows (deleted ones excluded), most numerous first. */
+export function getDiscoveredResourceCounts(
+  ctx: CallContext,
+  input: GetDiscoveredResourceCountsRequest,
+): GetDiscoveredResourceCountsResponse {
+  const types = input.resourceTypes ?? [];
+  for (const t of types) checkType(t, 'resourceTypes');
+  const limit = checkLimit(input.limit, 100);
+  const counts = new Map<string, number>();
+  for (const h of Object.values(resourcesOf(ctx.state(configState)))) {
+    if (h.deletedAt || (types.length && !types.includes(h.resourceType))) continue;
+    counts.set(h.resourceType, (counts.get(h.resourceType) ?? 0) + 1);
+  }
+  const rows = [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([resourceType, count]) => ({ resourceType: resourceType as never, count }));
+  const { page, nextToken } = paginate(rows, {
+    token: input.nextToken,
+    max: limit,
+    defaultMax: 100,
+    query: [types],
+    invalidToken,
+  });
+  return {
+    totalDiscoveredResources: rows.reduce((n, r) => n + r.count, 0),
+    resourceCounts: page,
+    nextToken,
+  };
 }
 
 function itemView(
