@@ -357,7 +357,7 @@ describe('range: CloudFormation stacks', function () {
     const body = [
       'Resources:',
       '  Typo: { Type: AWS::SNS::Topic, Properties: { DisplayNme: x } }',
-      '  Lifecycle: { Type: AWS::S3::Bucket, Properties: { LifecycleConfiguration: { Rules: [] } } }',
+      '  Accelerated: { Type: AWS::S3::Bucket, Properties: { AccelerateConfiguration: { AccelerationStatus: Enabled } } }',
     ].join('\n');
     await cfn.send(
       new CreateStackCommand({ StackName: 'props', TemplateBody: body, OnFailure: 'DO_NOTHING' }),
@@ -370,7 +370,7 @@ describe('range: CloudFormation stacks', function () {
     );
     expect(reasons).to.deep.equal({
       Typo: 'Properties validation failed for resource Typo with message: #: extraneous key [DisplayNme] is not permitted',
-      Lifecycle: 'The range does not support the property LifecycleConfiguration of AWS::S3::Bucket yet.',
+      Accelerated: 'The range does not support the property AccelerateConfiguration of AWS::S3::Bucket yet.',
     });
   });
 
