@@ -188,7 +188,8 @@ describe('range: CloudWatch Logs Insights over CloudTrail', function () {
     expect(range.events('GetLogRecord')).to.have.length(1);
   });
 
-  it('counts events by name and caller with aws logs start-query and get-query-results', async () => {
+  /** `aws logs start-query` over the last hour, then `aws logs get-query-results`. */
+  async function cliQuery(queryString: string): Promise<{ status: string; results: Row[] }> {
     const { queryId } = (await aws(
       'logs start-query --log-group-name',
       group,
@@ -197,12 +198,19 @@ describe('range: CloudWatch Logs Insights over CloudTrail', function () {
       '--end-time',
       String(now() + 60),
       '--query-string',
-      'stats count(*) by eventName, userIdentity.arn',
+      queryString,
     )) as { queryId: string };
-    const out = (await aws('logs get-query-results --query-id', queryId)) as {
-      status: string;
-      results: Row[];
-    };
+    return (await aws('logs get-query-results --query-id', queryId)) as { status: string; results: Row[] };
+  }
+
+  it('counts events by name and caller with aws logs start-query and get-query-results', async () => {
+    const stopped = await cliQuery(
+      'fields @timestamp, eventName, userIdentity.arn | filter eventSource = "cloudtrail.amazonaws.com" and eventName = "StopLogging" | sort @timestamp desc | limit 20',
+    );
+    expect(stopped.results.map((r) => [field(r, 'eventName'), field(r, 'userIdentity.arn')])).to.deep.equal([
+      ['StopLogging', malloryArn],
+    ]);
+    const out = await cliQuery('stats count(*) by eventName, userIdentity.arn');
     expect(out.status).to.equal('Complete');
     const opened = out.results.find(
       (r) =>
