@@ -251,6 +251,8 @@ describe('range: CloudWatch Logs Insights over CloudTrail', function () {
     expect(newest?.queryString).to.contain('requestParameters.ipPermissions');
     const cli = (await aws('logs describe-queries --status Cancelled')) as { queries: unknown[] };
     expect(cli.queries).to.deep.equal([]);
+    const noGroup = await failure(logs.send(new DescribeQueriesCommand({ logGroupName: 'nope' })));
+    expect(noGroup.name).to.equal('ResourceNotFoundException');
 
     const stop = await failure(logs.send(new StopQueryCommand({ queryId: newest?.queryId })));
     expect(stop.name).to.equal('InvalidParameterException');

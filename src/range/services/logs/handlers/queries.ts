@@ -22,7 +22,14 @@ import { ServiceError } from '../../../errors.js';
 import { uuid } from '../../../ids.js';
 import { paginate } from '../../../paginate.js';
 import { record } from '../../../records.js';
-import { checkGroupName, checkLimit, constraintError, invalidParameter, parseGroupArn } from '../common.js';
+import {
+  checkGroupName,
+  checkLimit,
+  constraintError,
+  groupNotFound,
+  invalidParameter,
+  parseGroupArn,
+} from '../common.js';
 import { logsState, type StoredLogGroup, type StoredQuery } from '../store.js';
 import { discoverFields, type ScannedEvent } from '../insights/fields.js';
 import { toText } from '../insights/functions.js';
@@ -230,7 +237,11 @@ export function stopQuery(ctx: CallContext, input: StopQueryRequest): StopQueryR
 
 export function describeQueries(ctx: CallContext, input: DescribeQueriesRequest): DescribeQueriesResponse {
   checkLimit(input.maxResults, 1000, 'maxResults');
-  if (input.logGroupName !== undefined) checkGroupName(input.logGroupName);
+  if (input.logGroupName !== undefined) {
+    checkGroupName(input.logGroupName);
+    // DescribeQueries answers ResourceNotFoundException (its model lists it) for a group that is not there.
+    if (!Object.hasOwn(ctx.state(logsState).groups, input.logGroupName)) throw groupNotFound();
+  }
   if (input.status !== undefined && !STATUSES.includes(input.status)) {
     throw constraintError(
       'status',
