@@ -146,6 +146,11 @@ describe('range: AWS Config remediation through SSM Automation', function () {
     expect(mine?.StepDetails[0]).to.include({ Name: 'DisableIncomingSSHTemplate', State: 'SUCCEEDED' });
 
     // CloudTrail: Config started the automation; Systems Manager assumed the role; the role revoked the rule.
+    // One automatic remediation per violation, even when two evaluations of the change overlap.
+    const starts = range
+      .events('StartAutomationExecution')
+      .filter((e) => JSON.stringify(e.requestParameters).includes(group));
+    expect(starts).to.have.length(1);
     const started = range.events('StartAutomationExecution').at(-1);
     expect(started?.userIdentity).to.deep.include({ type: 'AWSService', invokedBy: 'config.amazonaws.com' });
     const revoke = range.events('RevokeSecurityGroupIngress').at(-1);

@@ -184,7 +184,10 @@ async function startOne(
     )) as StartAutomationExecutionResult;
     exec.automationExecutionId = out.AutomationExecutionId;
   } catch (err) {
-    if (!isServiceError(err)) throw err;
+    if (!isServiceError(err)) {
+      exec.startFailure = (err as Error).message;
+      throw err;
+    }
     exec.startFailure = `${err.code}: ${err.message}`;
   }
   return exec;
@@ -226,6 +229,9 @@ export async function autoRemediate(
   if (!conf?.automatic) return;
   if (conf.resourceType && conf.resourceType !== e.resourceType) return;
   const previous = s.remediationExecutions[ruleName]?.[resourceKey(e.resourceType, e.resourceId)];
+  // One automatic remediation at a time per resource: an execution still being started (a second
+  // evaluation of the same change can arrive while the first start awaits SSM) counts as running.
+  if (previous && previous.automationExecutionId === undefined && previous.startFailure === undefined) return;
   if (previous?.automationExecutionId) {
     const running = await automationOf(ctx, where, previous.automationExecutionId);
     if (stateOf(running?.AutomationExecutionStatus) === 'IN_PROGRESS') return;
