@@ -366,4 +366,29 @@ describe('range: CloudWatch Logs Insights over CloudTrail', function () {
         .some((e) => e.errorCode === 'AccessDenied' || e.errorCode === 'AccessDeniedException'),
     ).to.equal(true);
   });
+  it('authorizes StartQuery on each log group it names, in logGroupNames or as ARNs in logGroupIdentifiers', async () => {
+    await logs.send(new CreateLogGroupCommand({ logGroupName: 'app/secrets' }));
+    const trailOnly = (
+      await userWithPolicy('trail-analyst', [
+        {
+          Effect: 'Allow',
+          Action: 'logs:StartQuery',
+          Resource: `arn:aws:logs:${range.region}:${range.accountId}:log-group:CloudTrail/*`,
+        },
+      ])
+    ).keys;
+    const client = new CloudWatchLogsClient(range.clientConfig({ credentials: trailOnly }));
+    const query = { startTime: now() - 60, endTime: now(), queryString: 'fields @message' };
+    const byName = await client.send(new StartQueryCommand({ ...query, logGroupNames: [group] }));
+    expect(byName.queryId).to.be.a('string');
+    const arn = `arn:aws:logs:${range.region}:${range.accountId}:log-group:${group}`;
+    const byArn = await client.send(new StartQueryCommand({ ...query, logGroupIdentifiers: [arn] }));
+    expect(byArn.queryId).to.be.a('string');
+    const denied = await failure(
+      client.send(new StartQueryCommand({ ...query, logGroupNames: [group, 'app/secrets'] })),
+    );
+    expect(denied.name).to.equal('AccessDeniedException');
+    expect(denied.message).to.contain(`log-group:app/secrets:*`);
+    client.destroy();
+  });
 });

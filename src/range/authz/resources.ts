@@ -205,11 +205,17 @@ async function specialArns(
     return Promise.all(ids.map((id) => kmsKeyArn(ctx, id)));
   }
   if (prefix === 'logs' && type.name === 'log-group') {
-    const group = str('logGroupName') ?? str('logGroupIdentifier');
-    if (group === undefined) return type.required ? [logGroupArn(ctx, '*')] : [];
-    if (group.startsWith('arn:')) return [group.endsWith(':*') ? group : `${group}:*`];
+    const one = str('logGroupName') ?? str('logGroupIdentifier');
+    // StartQuery names its groups in a list (names, or identifiers that may be ARNs): each is evaluated.
+    const listed = ['logGroupNames', 'logGroupIdentifiers']
+      .flatMap((n) => (Array.isArray(input[n]) ? (input[n] as unknown[]) : []))
+      .filter((x): x is string => typeof x === 'string' && x !== '');
+    const groups = one !== undefined ? [one] : listed;
+    if (groups.length === 0) return type.required ? [logGroupArn(ctx, '*')] : [];
     // AWS evaluates log group actions on the group's ARN with its `:*` suffix.
-    return [logGroupArn(ctx, group)];
+    return groups.map((group) =>
+      group.startsWith('arn:') ? (group.endsWith(':*') ? group : `${group}:*`) : logGroupArn(ctx, group),
+    );
   }
   if (prefix === 'ssm' && type.name === 'document') {
     const doc = str('DocumentName') ?? str('Name');
