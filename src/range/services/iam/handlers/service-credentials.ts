@@ -38,6 +38,8 @@ import { checks } from '../validate.js';
 const SERVICES = ['codecommit.amazonaws.com', 'cassandra.amazonaws.com'];
 const PER_SERVICE_PER_USER = 2;
 const CREDENTIAL_ID = { re: /^[\w]+$/, text: '[\\w]+' };
+/** The model's constraints on ServiceSpecificCredentialId, checked by Reset, Update and Delete. */
+const CREDENTIAL_ID_RULE = { min: 20, max: 128, pattern: CREDENTIAL_ID };
 
 function credentialOut(c: IamServiceCredential): Omit<ServiceSpecificCredential, 'ServicePassword'> {
   return {
@@ -136,11 +138,7 @@ export function resetServiceSpecificCredential(
 ): ResetServiceSpecificCredentialResponse {
   checks()
     .name('UserName', input.UserName)
-    .string('ServiceSpecificCredentialId', input.ServiceSpecificCredentialId, {
-      min: 20,
-      max: 128,
-      pattern: CREDENTIAL_ID,
-    })
+    .string('ServiceSpecificCredentialId', input.ServiceSpecificCredentialId, CREDENTIAL_ID_RULE)
     .done();
   const c = ownedCredential(ctx, iamOf(ctx), input.UserName, input.ServiceSpecificCredentialId ?? '');
   // The old password stops working at once (the range never kept it): only the new one is returned.
@@ -153,11 +151,7 @@ export function updateServiceSpecificCredential(
 ): Record<string, never> {
   checks()
     .name('UserName', input.UserName)
-    .string('ServiceSpecificCredentialId', input.ServiceSpecificCredentialId, {
-      min: 20,
-      max: 128,
-      pattern: CREDENTIAL_ID,
-    })
+    .string('ServiceSpecificCredentialId', input.ServiceSpecificCredentialId, CREDENTIAL_ID_RULE)
     .oneOf('Status', input.Status, ['Active', 'Inactive'])
     .done();
   const c = ownedCredential(ctx, iamOf(ctx), input.UserName, input.ServiceSpecificCredentialId ?? '');
@@ -171,11 +165,7 @@ export function deleteServiceSpecificCredential(
 ): Record<string, never> {
   checks()
     .name('UserName', input.UserName)
-    .string('ServiceSpecificCredentialId', input.ServiceSpecificCredentialId, {
-      min: 20,
-      max: 128,
-      pattern: CREDENTIAL_ID,
-    })
+    .string('ServiceSpecificCredentialId', input.ServiceSpecificCredentialId, CREDENTIAL_ID_RULE)
     .done();
   const iam = iamOf(ctx);
   const c = ownedCredential(ctx, iam, input.UserName, input.ServiceSpecificCredentialId ?? '');
