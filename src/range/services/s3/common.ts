@@ -8,6 +8,15 @@ export function noSuchBucket(name: string): ServiceError {
   });
 }
 
+/** S3's answer to a request body it cannot use (not well formed, or outside the schema's limits). */
+export function malformedXml(): ServiceError {
+  return new ServiceError(
+    'MalformedXML',
+    'The XML you provided was not well-formed or did not validate against our published schema',
+    400,
+  );
+}
+
 export function noSuchKey(key: string): ServiceError {
   return new ServiceError('NoSuchKey', 'The specified key does not exist.', 404, { fields: { Key: key } });
 }

@@ -15,7 +15,7 @@ import type { CallContext } from '../../../context.js';
 import { ServiceError } from '../../../errors.js';
 import { cannedAcl, headerGrants, onlyOwnerFullControl, policyGrants, toSdkGrants } from '../acl.js';
 import { authorize, checkAclWrite } from '../access.js';
-import { findVersion, getBucket, noSuchKey, versionIdHeader } from '../common.js';
+import { findVersion, getBucket, malformedXml, noSuchKey, versionIdHeader } from '../common.js';
 import { canonicalId, type StoredGrant } from '../store.js';
 
 type AclRequest = Pick<
@@ -120,11 +120,7 @@ export async function putBucketOwnershipControls(
     !ownership ||
     !['BucketOwnerEnforced', 'BucketOwnerPreferred', 'ObjectWriter'].includes(ownership)
   ) {
-    throw new ServiceError(
-      'MalformedXML',
-      'The XML you provided was not well-formed or did not validate against our published schema',
-      400,
-    );
+    throw malformedXml();
   }
   // Disabling ACLs requires a bucket ACL that grants nothing beyond the owner's full control.
   if (ownership === 'BucketOwnerEnforced' && !onlyOwnerFullControl(bucket.acl, bucket.owner)) {

@@ -22,18 +22,11 @@ import { randomBytes } from 'node:crypto';
 import type { CallContext } from '../../../context.js';
 import { ServiceError } from '../../../errors.js';
 import { authorize } from '../access.js';
-import { findBucket, getBucket } from '../common.js';
+import { findBucket, getBucket, malformedXml } from '../common.js';
 import type { Bucket, StoredWebsite } from '../store.js';
 
 // Bucket settings a responder's sweep reads (server access logging, CORS, lifecycle, static website), as
 // the S3 API Reference documents each Get/Put/Delete, with the error codes of its "Errors" section.
-
-const malformedXml = () =>
-  new ServiceError(
-    'MalformedXML',
-    'The XML you provided was not well-formed or did not validate against our published schema',
-    400,
-  );
 
 const invalidArgument = (message: string, name?: string, value?: string) =>
   new ServiceError('InvalidArgument', message, 400, {

@@ -14,7 +14,7 @@ import type {
 import type { CallContext } from '../../../context.js';
 import { ServiceError } from '../../../errors.js';
 import { authorize } from '../access.js';
-import { getBucket } from '../common.js';
+import { getBucket, malformedXml } from '../common.js';
 
 // Settings the range does not let a bucket have (replication, event notifications, requester pays) are
 // read as AWS answers for a bucket that never had them, so a responder's sweep of a bucket runs through.
@@ -90,11 +90,7 @@ export async function putBucketAccelerateConfiguration(
   await authorize(ctx, bucket, 's3:PutAccelerateConfiguration');
   const status = input.AccelerateConfiguration?.Status;
   if (status !== 'Enabled' && status !== 'Suspended') {
-    throw new ServiceError(
-      'MalformedXML',
-      'The XML you provided was not well-formed or did not validate against our published schema',
-      400,
-    );
+    throw malformedXml();
   }
   if (bucket.name.includes('.')) {
     throw new ServiceError(

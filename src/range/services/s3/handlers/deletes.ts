@@ -7,9 +7,9 @@ import type {
   _Error as DeleteError,
 } from '@aws-sdk/client-s3';
 import type { CallContext } from '../../../context.js';
-import { ServiceError, isServiceError } from '../../../errors.js';
+import { isServiceError } from '../../../errors.js';
 import { authorize } from '../access.js';
-import { findVersion, getBucket, nextVersionId, putVersion } from '../common.js';
+import { findVersion, getBucket, malformedXml, nextVersionId, putVersion } from '../common.js';
 import type { Bucket, ObjectVersion } from '../store.js';
 
 /**
@@ -72,11 +72,7 @@ export async function deleteObjects(
   const bucket = getBucket(ctx, input.Bucket);
   const objects = input.Delete?.Objects ?? [];
   if (objects.length === 0 || objects.length > 1000) {
-    throw new ServiceError(
-      'MalformedXML',
-      'The XML you provided was not well-formed or did not validate against our published schema',
-      400,
-    );
+    throw malformedXml();
   }
   const deleted: DeletedObject[] = [];
   const errors: DeleteError[] = [];

@@ -14,7 +14,15 @@ import type { CallContext } from '../../../context.js';
 import { ServiceError } from '../../../errors.js';
 import { authorize } from '../access.js';
 import { checksumMember, uploadChecksum, type ChecksumAlgorithm } from '../checksums.js';
-import { checkNewKey, getBucket, nextVersionId, putVersion, quoteEtag, versionIdHeader } from '../common.js';
+import {
+  checkNewKey,
+  getBucket,
+  malformedXml,
+  nextVersionId,
+  putVersion,
+  quoteEtag,
+  versionIdHeader,
+} from '../common.js';
 import { canonicalId, type Bucket, type MultipartUpload } from '../store.js';
 import { newObjectFields, sseOutput } from '../writes.js';
 import { record } from '../../../records.js';
@@ -97,11 +105,7 @@ export async function completeMultipartUpload(
   const upload = findUpload(bucket, key, input.UploadId);
   const requested = input.MultipartUpload?.Parts ?? [];
   if (requested.length === 0) {
-    throw new ServiceError(
-      'MalformedXML',
-      'The XML you provided was not well-formed or did not validate against our published schema',
-      400,
-    );
+    throw malformedXml();
   }
   const parts = requested.map((p, i) => {
     const part = upload.parts[String(p.PartNumber)];

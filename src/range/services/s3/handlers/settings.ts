@@ -21,15 +21,8 @@ import type {
 import type { CallContext } from '../../../context.js';
 import { ServiceError } from '../../../errors.js';
 import { authorize } from '../access.js';
-import { findVersion, getBucket, noSuchKey, versionIdHeader } from '../common.js';
+import { findVersion, getBucket, malformedXml, noSuchKey, versionIdHeader } from '../common.js';
 import { defaultEncryption, type ObjectVersion } from '../store.js';
-
-const malformedXml = () =>
-  new ServiceError(
-    'MalformedXML',
-    'The XML you provided was not well-formed or did not validate against our published schema',
-    400,
-  );
 
 // ---- Default encryption: every bucket has one (SSE-S3 unless configured otherwise).
 
