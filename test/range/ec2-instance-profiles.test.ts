@@ -276,4 +276,35 @@ describe('range: EC2 instance profile associations', function () {
     expect(err.message).to.contain('ec2:DisassociateIamInstanceProfile');
     expect((await associations({ AssociationIds: [a!.AssociationId!] }))[0]?.State).to.equal('associating');
   });
+  it("disassociate is authorized on the association's instance: a responder scoped to tagged instances (aws CLI)", async () => {
+    const quarantined = await running({
+      IamInstanceProfile: { Name: 'app-web' },
+      TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'incident', Value: 'IR-7' }] }],
+    });
+    const other = await running({ IamInstanceProfile: { Name: 'app-web' } });
+    const user = await userWith(range, 'ir-responder', [
+      {
+        Effect: 'Allow',
+        Action: 'ec2:DisassociateIamInstanceProfile',
+        Resource: `arn:aws:ec2:*:${acct}:instance/*`,
+        Condition: { StringEquals: { 'ec2:ResourceTag/incident': 'IR-7' } },
+      },
+    ]);
+    const idOf = async (instance: string) =>
+      (await associations({ Filters: [{ Name: 'instance-id', Values: [instance] }] }))[0]!.AssociationId!;
+    const denied = await range.awsFails(
+      ['ec2', 'disassociate-iam-instance-profile', '--association-id', await idOf(other)],
+      { env: user.env },
+    );
+    expect(denied.stderr).to.contain('(UnauthorizedOperation)');
+    expect(denied.stderr).to.contain(`instance/${other}`);
+    const out = (await range.aws(
+      ['ec2', 'disassociate-iam-instance-profile', '--association-id', await idOf(quarantined)],
+      { env: user.env },
+    )) as { IamInstanceProfileAssociation: { InstanceId: string; State: string } };
+    expect(out.IamInstanceProfileAssociation).to.include({
+      InstanceId: quarantined,
+      State: 'disassociating',
+    });
+  });
 });

@@ -7,6 +7,7 @@
 import type { CallContext } from '../context.js';
 import { ServiceError, isServiceError } from '../errors.js';
 import { rootPrincipal } from '../identity.js';
+import { ec2Of } from '../services/ec2/store.js';
 import { iamOf, keyOf } from '../services/iam/store.js';
 import { arnTemplate, referenceAction, type ActionResourceType } from './reference.js';
 
@@ -66,7 +67,7 @@ export async function resourceArns(ctx: CallContext, action: string, input: Inpu
   const [prefix = '', name = ''] = action.split(':');
   const types = referenceAction(prefix, name)?.resourceTypes ?? [];
   if (types.length === 0) return ['*'];
-  const ec2Ids = prefix === 'ec2' ? ec2IdsIn(input) : undefined;
+  const ec2Ids = prefix === 'ec2' ? ec2IdsIn(input, associatedInstance(ctx, input)) : undefined;
   const out: string[] = [];
   for (const type of types) {
     const arns = ec2Ids ? ec2Arns(ctx, type, ec2Ids) : await typeArns(ctx, prefix, name, type, input);
@@ -86,8 +87,22 @@ function fill(template: string, ctx: CallContext, values: Record<string, string>
 
 // ---- EC2: every id in the request, typed by its prefix ----
 
-function ec2IdsIn(input: Input): Map<string, string[]> {
+/**
+ * The instance an instance-profile association id belongs to: Disassociate and Replace name only the
+ * association, and EC2 authorizes them on its instance.
+ */
+function associatedInstance(ctx: CallContext, input: Input): string | undefined {
+  const id = input.AssociationId;
+  if (typeof id !== 'string' || !id.startsWith('iip-assoc-')) return undefined;
+  const instance = Object.values(ec2Of(ctx).instances).find(
+    (i) => i.iamInstanceProfile?.associationId === id,
+  );
+  return instance?.id;
+}
+
+function ec2IdsIn(input: Input, instanceId?: string): Map<string, string[]> {
   const ids = new Map<string, string[]>();
+  if (instanceId) ids.set('instance', [instanceId]);
   const visit = (v: unknown, depth: number): void => {
     if (typeof v === 'string') {
       const m = /^([a-z]+)-[0-9a-f]{8,17}$/.exec(v);
