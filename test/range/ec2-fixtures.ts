@@ -6,13 +6,6 @@ import {
   RunInstancesCommand,
   type RunInstancesRequest,
 } from '@aws-sdk/client-ec2';
-import {
-  CreateAccessKeyCommand,
-  CreateUserCommand,
-  IAMClient,
-  PutUserPolicyCommand,
-} from '@aws-sdk/client-iam';
-import type { TestRange } from './harness.js';
 
 /** A VPC with one subnet and one security group, for the EC2 responder tests. */
 export async function network(
@@ -43,30 +36,4 @@ export async function launch(
     }),
   );
   return out.Instances![0]!.InstanceId!;
-}
-
-/**
- * An IAM user whose only permissions are `statements`, with an access key: the SDK credentials and the
- * environment for the AWS CLI.
- */
-export async function userWith(
-  range: TestRange,
-  name: string,
-  statements: Array<Record<string, unknown>>,
-): Promise<{ credentials: { accessKeyId: string; secretAccessKey: string }; env: Record<string, string> }> {
-  const iam = new IAMClient(range.clientConfig());
-  await iam.send(new CreateUserCommand({ UserName: name }));
-  await iam.send(
-    new PutUserPolicyCommand({
-      UserName: name,
-      PolicyName: 'only',
-      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
-    }),
-  );
-  const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: name }));
-  const credentials = { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
-  return {
-    credentials,
-    env: { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey },
-  };
 }

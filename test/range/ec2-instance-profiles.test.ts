@@ -17,7 +17,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { ManualClock } from '../../src/range/clock.js';
 import { failure, startTestRange, type TestRange } from './harness.js';
-import { launch, network, userWith } from './ec2-fixtures.js';
+import { launch, network } from './ec2-fixtures.js';
+import { userWith } from './users.js';
 import { executionRole } from './lambda-fixtures.js';
 
 /**

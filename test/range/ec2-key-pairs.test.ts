@@ -12,7 +12,8 @@ import {
   ImportKeyPairCommand,
 } from '@aws-sdk/client-ec2';
 import { failure, startTestRange, type TestRange } from './harness.js';
-import { launch, network, userWith } from './ec2-fixtures.js';
+import { launch, network } from './ec2-fixtures.js';
+import { userWith } from './users.js';
 
 const colonHex = (b: Buffer) => b.toString('hex').match(/../g)!.join(':');
 

@@ -16,7 +16,8 @@ import {
 } from '@aws-sdk/client-cloudformation';
 import { ManualClock } from '../../src/range/clock.js';
 import { failure, startTestRange, type TestRange } from './harness.js';
-import { launch, network, userWith } from './ec2-fixtures.js';
+import { launch, network } from './ec2-fixtures.js';
+import { userWith } from './users.js';
 
 /**
  * "Enforce IMDSv2 or turn the metadata service off" (AWS's playbook for a compromised instance):

@@ -11,7 +11,8 @@ import {
 } from '@aws-sdk/client-ec2';
 import { ManualClock } from '../../src/range/clock.js';
 import { failure, startTestRange, type TestRange } from './harness.js';
-import { launch, network, userWith } from './ec2-fixtures.js';
+import { launch, network } from './ec2-fixtures.js';
+import { userWith } from './users.js';
 
 /**
  * What a responder runs around a compromised instance besides containment: which Regions to sweep,

@@ -4,12 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
-  CreateAccessKeyCommand,
-  CreateUserCommand,
-  IAMClient,
-  PutUserPolicyCommand,
-} from '@aws-sdk/client-iam';
-import {
   CreateFunctionCommand,
   DeleteFunctionConcurrencyCommand,
   GetAccountSettingsCommand,
@@ -22,6 +16,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { ManualClock } from '../../src/range/index.js';
 import { lambdaRunsSettled } from '../../src/range/services/lambda/index.js';
+import { userWith } from './users.js';
 import { failure, startTestRange, type TestRange } from './harness.js';
 import { executionRole, packageOf } from './lambda-fixtures.js';
 
@@ -240,24 +235,8 @@ describe('range: Lambda reserved concurrency', function () {
   });
 
   it('refuses an IAM user without lambda:PutFunctionConcurrency', async () => {
-    const iam = new IAMClient(range.clientConfig());
-    await iam.send(new CreateUserCommand({ UserName: 'reader' }));
-    await iam.send(
-      new PutUserPolicyCommand({
-        UserName: 'reader',
-        PolicyName: 'read',
-        PolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: 'lambda:Get*', Resource: '*' }],
-        }),
-      }),
-    );
-    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'reader' }))).AccessKey!;
-    const reader = new LambdaClient(
-      range.clientConfig({
-        credentials: { accessKeyId: key.AccessKeyId!, secretAccessKey: key.SecretAccessKey! },
-      }),
-    );
+    const user = await userWith(range, 'reader', [{ Effect: 'Allow', Action: 'lambda:Get*', Resource: '*' }]);
+    const reader = new LambdaClient(range.clientConfig({ credentials: user.credentials }));
     expect(
       await reader.send(new GetFunctionConcurrencyCommand({ FunctionName: 'acts' })),
     ).to.not.have.property('ReservedConcurrentExecutions');

@@ -1,11 +1,5 @@
 import { expect } from 'chai';
 import {
-  CreateAccessKeyCommand,
-  CreateUserCommand,
-  IAMClient,
-  PutUserPolicyCommand,
-} from '@aws-sdk/client-iam';
-import {
   CreateFunctionCommand,
   GetFunctionUrlConfigCommand,
   LambdaClient,
@@ -14,6 +8,7 @@ import {
   ListFunctionUrlConfigsCommand,
   ListVersionsByFunctionCommand,
 } from '@aws-sdk/client-lambda';
+import { userWith } from './users.js';
 import { failure, startTestRange, type TestRange } from './harness.js';
 import { executionRole, packageOf } from './lambda-fixtures.js';
 
@@ -127,20 +122,9 @@ describe('range: Lambda listings a responder runs', function () {
   });
 
   it('refuses an IAM user allowed lambda:GetFunction only', async () => {
-    const iam = new IAMClient(range.clientConfig());
-    await iam.send(new CreateUserCommand({ UserName: 'triage' }));
-    await iam.send(
-      new PutUserPolicyCommand({
-        UserName: 'triage',
-        PolicyName: 'get',
-        PolicyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: 'lambda:GetFunction', Resource: '*' }],
-        }),
-      }),
-    );
-    const key = (await iam.send(new CreateAccessKeyCommand({ UserName: 'triage' }))).AccessKey!;
-    const env = { AWS_ACCESS_KEY_ID: key.AccessKeyId!, AWS_SECRET_ACCESS_KEY: key.SecretAccessKey! };
+    const { env } = await userWith(range, 'triage', [
+      { Effect: 'Allow', Action: 'lambda:GetFunction', Resource: '*' },
+    ]);
     const denied = await range.awsFails(
       ['lambda', 'list-versions-by-function', '--function-name', 'suspect'],
       {

@@ -22,15 +22,10 @@ import {
   CreateVpcCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
-import {
-  CreateAccessKeyCommand,
-  CreateRoleCommand,
-  CreateUserCommand,
-  IAMClient,
-  PutUserPolicyCommand,
-} from '@aws-sdk/client-iam';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateBucketCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { failure, startTestRange, type TestRange } from './harness.js';
+import { userWith } from './users.js';
 
 type Row = ResultField[];
 const field = (row: Row | undefined, name: string) => row?.find((f) => f.field === name)?.value;
@@ -54,28 +49,6 @@ describe('range: CloudWatch Logs Insights over CloudTrail', function () {
   const aws = (command: string, ...args: string[]) => range.aws([...command.split(' '), ...args]);
   const awsFails = (command: string, ...args: string[]) => range.awsFails([...command.split(' '), ...args]);
   const now = () => Math.floor(Date.now() / 1000);
-
-  async function userWithPolicy(name: string, statements: object[]) {
-    const iam = new IAMClient(range.clientConfig());
-    const { User } = await iam.send(new CreateUserCommand({ UserName: name }));
-    if (statements.length) {
-      await iam.send(
-        new PutUserPolicyCommand({
-          UserName: name,
-          PolicyName: 'p',
-          PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
-        }),
-      );
-    }
-    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: name }));
-    return {
-      arn: User?.Arn as string,
-      keys: {
-        accessKeyId: AccessKey?.AccessKeyId as string,
-        secretAccessKey: AccessKey?.SecretAccessKey as string,
-      },
-    };
-  }
 
   before(async () => {
     range = await startTestRange();
@@ -128,10 +101,10 @@ describe('range: CloudWatch Logs Insights over CloudTrail', function () {
     );
     await trails.send(new StartLoggingCommand({ Name: 'management' }));
     // The intruder opens SSH to the world and stops the trail.
-    const m = await userWithPolicy('mallory', [
+    const m = await userWith(range, 'mallory', [
       { Effect: 'Allow', Action: ['ec2:*', 'cloudtrail:StopLogging'], Resource: '*' },
     ]);
-    const mallory = m.keys;
+    const mallory = m.credentials;
     malloryArn = m.arn;
     const ec2 = new EC2Client(range.clientConfig({ credentials: mallory }));
     const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }));
@@ -147,7 +120,7 @@ describe('range: CloudWatch Logs Insights over CloudTrail', function () {
     await new CloudTrailClient(range.clientConfig({ credentials: mallory })).send(
       new StopLoggingCommand({ Name: 'management' }),
     );
-    analyst = (await userWithPolicy('analyst', [])).keys;
+    analyst = (await userWith(range, 'analyst', [])).credentials;
   });
   after(() => range.stop());
 
@@ -369,14 +342,14 @@ describe('range: CloudWatch Logs Insights over CloudTrail', function () {
   it('authorizes StartQuery on each log group it names, in logGroupNames or as ARNs in logGroupIdentifiers', async () => {
     await logs.send(new CreateLogGroupCommand({ logGroupName: 'app/secrets' }));
     const trailOnly = (
-      await userWithPolicy('trail-analyst', [
+      await userWith(range, 'trail-analyst', [
         {
           Effect: 'Allow',
           Action: 'logs:StartQuery',
           Resource: `arn:aws:logs:${range.region}:${range.accountId}:log-group:CloudTrail/*`,
         },
       ])
-    ).keys;
+    ).credentials;
     const client = new CloudWatchLogsClient(range.clientConfig({ credentials: trailOnly }));
     const query = { startTime: now() - 60, endTime: now(), queryString: 'fields @message' };
     const byName = await client.send(new StartQueryCommand({ ...query, logGroupNames: [group] }));
